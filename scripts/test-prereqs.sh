@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs the real parts the test suite drives, when missing: Debian's crun (real container
+# starts), chromium (renders reports), busybox-static (the test container rootfs), and Debian's
+# kubectl (kubernetes-client), extracted into .tools/ so it never collides with another kubectl.
+# Needs root and Debian's apt on a machine where something is missing; a no-op otherwise.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+kubectl_bin="$root/.tools/kubectl-deb/usr/bin/kubectl"
+missing=()
+command -v crun >/dev/null 2>&1 || missing+=(crun)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /bin/busybox ] || missing+=(busybox-static)
+if [ ${#missing[@]} -gt 0 ] || [ ! -x "$kubectl_bin" ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "densityplan tests need ${missing[*]:-} kubectl: run as root or: sudo apt-get install -y ${missing[*]:-} kubernetes-client" >&2
+    exit 2
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >&2
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "densityplan: installing ${missing[*]} with apt-get" >&2
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+  fi
+  if [ ! -x "$kubectl_bin" ]; then
+    tmp=$(mktemp -d)
+    (cd "$tmp" && apt-get download -qq kubernetes-client >&2)
+    mkdir -p "$root/.tools/kubectl-deb"
+    dpkg -x "$tmp"/kubernetes-client_*.deb "$root/.tools/kubectl-deb"
+    rm -rf "$tmp"
+  fi
+fi

@@ -1,4 +1,16 @@
 #!/usr/bin/env node
-import {execute} from '@oclif/core'
+// densityplan needs Node.js >= 24 (@kubernetes/client-node 2 crashes on 20). On an older node,
+// re-run this same command through scripts/node24.sh, which installs Node 24 from the npm
+// registry into .tools/ once; otherwise start the CLI.
+import {spawnSync} from 'node:child_process'
+import {fileURLToPath} from 'node:url'
 
+const major = Number(process.versions.node.split('.')[0])
+if (major < 24) {
+  const script = fileURLToPath(new URL('../scripts/node24.sh', import.meta.url))
+  const self = fileURLToPath(import.meta.url)
+  const r = spawnSync('bash', [script, 'node', self, ...process.argv.slice(2)], {stdio: 'inherit'})
+  process.exit(r.status ?? 1)
+}
+const {execute} = await import('@oclif/core')
 await execute({dir: import.meta.url})

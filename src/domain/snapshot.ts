@@ -1,0 +1,222 @@
+import {z} from 'zod'
+
+/**
+ * The ClusterSnapshot: what `densityplan collect` writes and what `analyze --snapshot` replays.
+ * It is the contract between the cluster edge and everything after it, so it is versioned
+ * (`apiVersion`), strict (unknown keys are errors, a typo is never ignored), and holds only
+ * what the model needs: counts, versions, timestamps, and names (hashed with --anonymize).
+ * It never holds env values, Secret data, tokens, annotation values or command lines.
+ *
+ * Units are in the field names (`startLatencyMs`, `memoryBytes`, `cpuMilli`).
+ */
+
+export const SNAPSHOT_API_VERSION = 'densityplan.dev/v1alpha1'
+export const SNAPSHOT_KIND = 'ClusterSnapshot'
+
+const count = z.number().int().nonnegative()
+const isoTime = z.iso.datetime({offset: true})
+
+/** cpu in millicores, memory in bytes, pods as a count (from node.status.capacity/allocatable). */
+export const ResourceListSchema = z.strictObject({
+  cpuMilli: count,
+  memoryBytes: count,
+  pods: count,
+})
+
+export const SnapshotNodeSchema = z.strictObject({
+  name: z.string().min(1),
+  /**
+   * Node pool from the first label present among `--pool-label`, cloud.google.com/gke-nodepool,
+   * eks.amazonaws.com/nodegroup, karpenter.sh/nodepool, kubernetes.azure.com/agentpool,
+   * node.kubernetes.io/instance-type; `"default"` when none is set.
+   */
+  pool: z.string().min(1),
+  /** The label the pool came from, or null when no pool label was found. */
+  poolLabel: z.string().nullable(),
+  kernelVersion: z.string(),
+  osImage: z.string(),
+  /** e.g. `containerd://1.7.24`, `cri-o://1.31.1` — the CRI, not the OCI runtime (see kernel-model.md). */
+  containerRuntimeVersion: z.string(),
+  kubeletVersion: z.string(),
+  architecture: z.string(),
+  capacity: ResourceListSchema,
+  allocatable: ResourceListSchema,
+  /** Node has the Ready condition True. */
+  ready: z.boolean(),
+  /** RuntimeClass handlers the node reports (status.runtimeHandlers, Kubernetes ≥ 1.30), when present. */
+  runtimeHandlers: z.array(z.string()).optional(),
+})
+export type SnapshotNode = z.infer<typeof SnapshotNodeSchema>
+
+/** Volumes of a pod by type. `emptyDir` is split by medium because only `Memory` adds a host tmpfs. */
+export const VolumeCountsSchema = z.strictObject({
+  secret: count,
+  /** Includes the default service-account token volume (`kube-api-access-*`). */
+  projected: count,
+  configMap: count,
+  downwardAPI: count,
+  emptyDirDisk: count,
+  emptyDirMemory: count,
+  /** persistentVolumeClaim volumes (assumed CSI-backed: publish + per-node staging). */
+  pvc: count,
+  /** Inline CSI ephemeral volumes (`csi:` in the pod spec): publish only, no staging. */
+  csiEphemeral: count,
+  hostPath: count,
+  /** Generic ephemeral volumes (`ephemeral:`): a per-pod PVC, so publish + staging. */
+  ephemeral: count,
+  /** Anything else (nfs, iscsi, image, ...): counted as one host mount each (estimate). */
+  other: count,
+})
+export type VolumeCounts = z.infer<typeof VolumeCountsSchema>
+export type VolumeType = keyof VolumeCounts
+
+/** volumeMounts over all containers of the pod (app, init, sidecar). */
+export const VolumeMountCountsSchema = z.strictObject({
+  total: count,
+  subPath: count,
+  /** mountPropagation: Bidirectional (rshared: the container's mounts propagate to the host). */
+  bidirectional: count,
+  /** mountPropagation: HostToContainer (rslave). */
+  hostToContainer: count,
+})
+export type VolumeMountCounts = z.infer<typeof VolumeMountCountsSchema>
+
+/**
+ * The derived mount profile of one pod (src/profile/pod-profile.ts, rules from kernel-model.md
+ * "Host-side mounts per pod"). All are estimates from the spec, not measurements.
+ */
+export const PodMountProfileSchema = z.strictObject({
+  /**
+   * Mounts this pod adds to the host (init) mount namespace while it runs: sandbox rootfs,
+   * /dev/shm, netns bind, one rootfs per app/sidecar container, one tmpfs per secret /
+   * projected / downwardAPI / memory emptyDir, CSI publish per PVC/ephemeral/inline CSI volume,
+   * one bind per subPath. CSI staging is per PV per node and counted on the node, not here.
+   */
+  hostMounts: count,
+  /** Host mounts that exist only while init containers run (their rootfs). */
+  initHostMounts: count,
+  /** Mounts inside each app/sidecar container's own mount namespace, in spec order (sidecars first). */
+  containerMounts: z.array(count),
+  /** Same for each init container (not sidecars), in spec order. */
+  initContainerMounts: z.array(count),
+  /** Mount namespaces the runtime creates to start the pod: the sandbox + every container. */
+  namespaceCreations: count,
+})
+export type PodMountProfile = z.infer<typeof PodMountProfileSchema>
+
+export const QosClassSchema = z.enum(['Guaranteed', 'Burstable', 'BestEffort'])
+export type QosClass = z.infer<typeof QosClassSchema>
+
+export const SnapshotPodSchema = z.strictObject({
+  /** spec.nodeName; null for pods not scheduled yet. */
+  node: z.string().nullable(),
+  namespace: z.string().min(1),
+  /** Kind of the controlling ownerReference (ReplicaSet, DaemonSet, Job, StatefulSet, Node, ...), or `None`. */
+  ownerKind: z.string().min(1),
+  phase: z.string(),
+  qos: QosClassSchema,
+  hostNetwork: z.boolean(),
+  /** spec.hostUsers; null when unset (defaults to true: no user namespace). false forces crun's legacy path. */
+  hostUsers: z.boolean().nullable(),
+  containers: count,
+  /** Init containers that run to completion (restartPolicy not Always). */
+  initContainers: count,
+  /** Native sidecars: init containers with restartPolicy Always. */
+  sidecars: count,
+  volumes: VolumeCountsSchema,
+  volumeMounts: VolumeMountCountsSchema,
+  /**
+   * PVC identities (`namespace/claim`, hashed with --anonymize) so staging mounts can be shared
+   * per PV per node. Generic ephemeral volumes appear as `namespace/<pod>-<volume>` hashes.
+   */
+  pvcClaims: z.array(z.string()),
+  /** Hints that make crun fall back to the legacy path (OCI hooks) or pick another runtime. */
+  hints: z.strictObject({
+    /** Requests/limits a GPU-like extended resource (nvidia.com/gpu, amd.com/gpu, ...): hooks likely. */
+    gpu: z.boolean(),
+    runtimeClassName: z.string().nullable(),
+  }),
+  createdAt: isoTime,
+  /** The latest `containerStatuses[].state.running.startedAt`, once every container runs; else null. */
+  startedAt: isoTime.nullable(),
+  /**
+   * Observed pod start latency: creation → all containers running (includes image pulls and
+   * init containers). Only for pods created within the observed window and never restarted.
+   */
+  startLatencyMs: z.number().nonnegative().nullable(),
+  restarts: count,
+  profile: PodMountProfileSchema,
+})
+export type SnapshotPod = z.infer<typeof SnapshotPodSchema>
+
+/** Derived per node from its pods (src/profile/node-profile.ts). */
+export const NodeDerivedSchema = z.strictObject({
+  node: z.string().min(1),
+  pods: count,
+  /** Running (non-terminal) pods only. */
+  runningPods: count,
+  containers: count,
+  /** Baseline (~30, estimate) + pods' hostMounts + distinct CSI staging mounts; or the real count from mountinfo. */
+  estimatedHostMounts: count,
+  /** `estimate` from pod specs, or `mountinfo` when a real capture was imported for this node. */
+  hostMountsSource: z.enum(['estimate', 'mountinfo']),
+  /** Pods created on this node per minute over the observed window (churn). */
+  podCreationRatePerMin: z.number().nonnegative(),
+})
+export type NodeDerived = z.infer<typeof NodeDerivedSchema>
+
+/** Counts from a real /proc/1/mountinfo capture (`--mountinfo DIR`, file name = node name). */
+export const MountinfoSummarySchema = z.strictObject({
+  node: z.string().min(1),
+  mounts: count,
+  /** Optional-field propagation tags: shared:N, master:N (slave), unbindable, none (private). */
+  propagation: z.strictObject({shared: count, slave: count, private: count, unbindable: count}),
+  /** Mounts by filesystem type (top few; the rest under `other`). */
+  fsTypes: z.record(z.string(), count),
+})
+export type MountinfoSummary = z.infer<typeof MountinfoSummarySchema>
+
+/** A Prometheus histogram: cumulative bucket counts by upper bound (`le`, seconds; +Inf as null). */
+export const HistogramSchema = z.strictObject({
+  buckets: z.array(z.strictObject({le: z.number().nullable(), count: z.number().nonnegative()})),
+  sum: z.number(),
+  count: z.number().nonnegative(),
+})
+export type Histogram = z.infer<typeof HistogramSchema>
+
+/** Kubelet metrics read through the API server's node proxy (`--kubelet-metrics`). */
+export const KubeletMetricsSchema = z.strictObject({
+  node: z.string().min(1),
+  /** kubelet_pod_start_sli_duration_seconds (all label sets merged). */
+  podStartSliSeconds: HistogramSchema.nullable(),
+  /** kubelet_runtime_operations_duration_seconds by operation_type. */
+  runtimeOperationsSeconds: z.record(z.string(), HistogramSchema),
+})
+export type KubeletMetrics = z.infer<typeof KubeletMetricsSchema>
+
+export const ClusterSnapshotSchema = z.strictObject({
+  apiVersion: z.literal(SNAPSHOT_API_VERSION),
+  kind: z.literal(SNAPSHOT_KIND),
+  collectedAt: isoTime,
+  /** Where it came from. Never credentials: no tokens, certificates or user names. */
+  source: z.strictObject({
+    context: z.string().nullable(),
+    server: z.string().nullable(),
+    namespace: z.string().nullable(),
+    nodeSelector: z.string().nullable(),
+    anonymized: z.boolean(),
+  }),
+  cluster: z.strictObject({version: z.string()}),
+  /** The window over which churn and start latencies are observed: [collectedAt - windowMs, collectedAt]. */
+  observedWindowMs: z.number().int().positive(),
+  nodes: z.array(SnapshotNodeSchema),
+  pods: z.array(SnapshotPodSchema),
+  derived: z.array(NodeDerivedSchema),
+  mountinfo: z.array(MountinfoSummarySchema).optional(),
+  kubeletMetrics: z.array(KubeletMetricsSchema).optional(),
+  /** Things the user should know (degraded extras, restarted lists, estimates used). */
+  warnings: z.array(z.string()),
+  /** True only when every node and pod list finished; collect never writes an incomplete snapshot as complete. */
+  complete: z.boolean(),
+})
+export type ClusterSnapshot = z.infer<typeof ClusterSnapshotSchema>

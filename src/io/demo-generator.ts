@@ -1,0 +1,242 @@
+import {uniformInt} from 'pure-rand/distribution/uniformInt'
+import {xoroshiro128plus} from 'pure-rand/generator/xoroshiro128plus'
+import {SNAPSHOT_API_VERSION, SNAPSHOT_KIND, type ClusterSnapshot, type SnapshotNode, type SnapshotPod, type VolumeCounts} from '../domain/snapshot.js'
+import {deriveNodes} from '../profile/node-profile.js'
+import {emptyVolumeCounts, podMountProfile, type ContainerMountShape} from '../profile/pod-profile.js'
+
+/**
+ * Deterministic synthetic clusters: the embedded `--demo` snapshot (scripts/generate-demo.ts)
+ * and the large benchmark snapshots (bench/analyze.bench.ts). Same spec + seed → same snapshot.
+ * Shapes follow what real pools look like (web Deployments with a mesh sidecar, batch Jobs with
+ * secrets and init containers, user-namespaced sandboxes), not any one real cluster.
+ */
+
+export interface PoolSpec {
+  name: string
+  nodes: number
+  /** Node image variants: the share of the pool's nodes on each (kernel, OS, CRI). */
+  images: Array<{share: number; kernel: string; osImage: string; cri: string}>
+  cpuMilli: number
+  maxPods: number
+  /** Running workload pods per node (DaemonSet pods come on top). */
+  podsPerNode: number
+  kind: 'web' | 'batch' | 'userns'
+  /** Whether pods carry observed start latencies (pods created inside the window). */
+  observedStarts: boolean
+}
+
+export interface SyntheticClusterSpec {
+  context: string
+  collectedAt: string
+  seed: number
+  pools: PoolSpec[]
+}
+
+const HOUR_MS = 3_600_000
+
+/** The embedded demo cluster: three pools, mixed kernels and runtimes, a few thousand pods. */
+export const DEMO_SPEC: SyntheticClusterSpec = {
+  context: 'demo-prod-eu1',
+  collectedAt: '2026-11-20T09:00:00Z',
+  seed: 20261120,
+  pools: [
+    {
+      name: 'web', nodes: 36, cpuMilli: 7910, maxPods: 110, podsPerNode: 42, kind: 'web', observedStarts: true,
+      images: [
+        {share: 0.67, kernel: '6.8.0-1021-aws', osImage: 'Ubuntu 24.04.1 LTS', cri: 'containerd://1.7.24'},
+        {share: 0.33, kernel: '7.0.4-200.fc43.x86_64', osImage: 'Fedora CoreOS 43.20261102.3.0', cri: 'cri-o://1.34.1'},
+      ],
+    },
+    {
+      name: 'batch', nodes: 20, cpuMilli: 15890, maxPods: 250, podsPerNode: 70, kind: 'batch', observedStarts: true,
+      images: [{share: 1, kernel: '6.12.48-1.amzn2023.x86_64', osImage: 'Amazon Linux 2023.9.20261027', cri: 'containerd://2.0.6'}],
+    },
+    {
+      name: 'sandboxed', nodes: 12, cpuMilli: 3920, maxPods: 110, podsPerNode: 24, kind: 'userns', observedStarts: false,
+      images: [{share: 1, kernel: '7.0.4-200.fc43.x86_64', osImage: 'Fedora CoreOS 43.20261102.3.0', cri: 'cri-o://1.34.1'}],
+    },
+  ],
+}
+
+/** A large cluster for the scale benchmark: 5,000 nodes, ~150,000 pods. */
+export function largeSpec(nodes: number, podsPerNode: number): SyntheticClusterSpec {
+  const third = Math.floor(nodes / 3)
+  const [web, batch, userns] = DEMO_SPEC.pools as [PoolSpec, PoolSpec, PoolSpec]
+  return {
+    context: `synthetic-${nodes}`,
+    collectedAt: DEMO_SPEC.collectedAt,
+    seed: nodes,
+    pools: [
+      {...web, nodes: nodes - 2 * third, podsPerNode: podsPerNode - 4},
+      {...batch, nodes: third, podsPerNode: podsPerNode - 4},
+      {...userns, nodes: third, podsPerNode: Math.min(podsPerNode - 4, userns.maxPods - 10)},
+    ],
+  }
+}
+
+class Rand {
+  private readonly rng: ReturnType<typeof xoroshiro128plus>
+  constructor(seed: number) {
+    this.rng = xoroshiro128plus(seed)
+  }
+  /** Uniform in [0, 1). */
+  next(): number {
+    return uniformInt(this.rng, 0, 0x3fffffff) / 0x40000000
+  }
+  int(min: number, max: number): number {
+    return uniformInt(this.rng, min, max)
+  }
+  chance(p: number): boolean {
+    return this.next() < p
+  }
+  /** Lognormal with the given median and p90 (sigma = ln(p90/median)/1.2816). */
+  lognormal(median: number, p90: number): number {
+    const u1 = Math.max(this.next(), 1e-12)
+    const z = Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * this.next())
+    return median * Math.exp((Math.log(p90 / median) / 1.2815515655) * z)
+  }
+}
+
+export function generateSnapshot(spec: SyntheticClusterSpec): ClusterSnapshot {
+  const rand = new Rand(spec.seed)
+  const endMs = Date.parse(spec.collectedAt)
+  const nodes: SnapshotNode[] = []
+  const pods: SnapshotPod[] = []
+  for (const pool of spec.pools) {
+    for (let i = 0; i < pool.nodes; i++) {
+      const node = makeNode(pool, i)
+      nodes.push(node)
+      for (const ds of daemonSetPods(node.name, rand, endMs)) pods.push(ds)
+      const count = Math.max(0, pool.podsPerNode + rand.int(-3, 3))
+      for (let j = 0; j < count; j++) pods.push(workloadPod(pool, node.name, j, rand, endMs, false))
+      // Finished Job pods: batch churn inside the observed window (they hold no mounts any more).
+      if (pool.kind === 'batch') for (let j = 0; j < 30; j++) pods.push(workloadPod(pool, node.name, j, rand, endMs, true))
+    }
+  }
+  const windowMs = HOUR_MS
+  return {
+    apiVersion: SNAPSHOT_API_VERSION,
+    kind: SNAPSHOT_KIND,
+    collectedAt: new Date(endMs).toISOString(),
+    source: {context: spec.context, server: null, namespace: null, nodeSelector: null, anonymized: false},
+    cluster: {version: 'v1.34.2'},
+    observedWindowMs: windowMs,
+    nodes,
+    pods,
+    derived: deriveNodes({nodes, pods, windowEndMs: endMs, windowMs}),
+    warnings: [`synthetic cluster generated by densityplan (seed ${spec.seed}); not a real cluster`],
+    complete: true,
+  }
+}
+
+function makeNode(pool: PoolSpec, i: number): SnapshotNode {
+  let acc = 0
+  const position = (i + 0.5) / pool.nodes
+  const image = pool.images.find((im) => (acc += im.share) >= position) ?? pool.images[pool.images.length - 1]!
+  const resources = {cpuMilli: pool.cpuMilli, memoryBytes: pool.cpuMilli * 4 * 1024 * 1024 * 1024 / 1000, pods: pool.maxPods}
+  return {
+    name: `${pool.name}-${String(i).padStart(4, '0')}`,
+    pool: pool.name,
+    poolLabel: 'karpenter.sh/nodepool',
+    kernelVersion: image.kernel,
+    osImage: image.osImage,
+    containerRuntimeVersion: image.cri,
+    kubeletVersion: 'v1.34.2',
+    architecture: 'amd64',
+    capacity: {...resources, cpuMilli: Math.ceil(pool.cpuMilli / 1000) * 1000, memoryBytes: Math.round(resources.memoryBytes)},
+    allocatable: {...resources, memoryBytes: Math.round(resources.memoryBytes * 0.9)},
+    ready: true,
+  }
+}
+
+interface PodShape {
+  namespace: string
+  ownerKind: string
+  hostNetwork: boolean
+  hostUsers: boolean | null
+  volumes: VolumeCounts
+  containers: ContainerMountShape[]
+  initContainers: ContainerMountShape[]
+  sidecars: ContainerMountShape[]
+  gpu: boolean
+}
+
+function daemonSetPods(node: string, rand: Rand, endMs: number): SnapshotPod[] {
+  const shapes: PodShape[] = [
+    {namespace: 'kube-system', ownerKind: 'DaemonSet', hostNetwork: true, hostUsers: null, volumes: {...emptyVolumeCounts(), hostPath: 3, projected: 1, configMap: 1}, containers: [{volumeMounts: 5, subPathMounts: 0}], initContainers: [], sidecars: [], gpu: false},
+    {namespace: 'kube-system', ownerKind: 'DaemonSet', hostNetwork: true, hostUsers: null, volumes: {...emptyVolumeCounts(), hostPath: 6, projected: 1}, containers: [{volumeMounts: 7, subPathMounts: 0}], initContainers: [{volumeMounts: 2, subPathMounts: 0}], sidecars: [], gpu: false},
+    {namespace: 'kube-system', ownerKind: 'DaemonSet', hostNetwork: false, hostUsers: null, volumes: {...emptyVolumeCounts(), hostPath: 5, projected: 1}, containers: [{volumeMounts: 4, subPathMounts: 0}, {volumeMounts: 2, subPathMounts: 0}, {volumeMounts: 2, subPathMounts: 0}], initContainers: [], sidecars: [], gpu: false},
+    {namespace: 'monitoring', ownerKind: 'DaemonSet', hostNetwork: true, hostUsers: null, volumes: {...emptyVolumeCounts(), hostPath: 3, projected: 1}, containers: [{volumeMounts: 4, subPathMounts: 0}], initContainers: [], sidecars: [], gpu: false},
+  ]
+  return shapes.map((s) => toPod(s, node, 'Running', endMs - rand.int(2, 30) * 24 * HOUR_MS, null, 0))
+}
+
+function workloadPod(pool: PoolSpec, node: string, j: number, rand: Rand, endMs: number, finished: boolean): SnapshotPod {
+  const shape = pool.kind === 'web' ? webShape(rand, j) : pool.kind === 'batch' ? batchShape(rand, finished) : usernsShape(rand, j)
+  // Pods created inside the observed hour carry a start latency; older ones do not.
+  const recent = finished || rand.chance(pool.kind === 'batch' ? 0.35 : 0.12)
+  const createdMs = recent ? endMs - rand.int(60_000, HOUR_MS - 60_000) : endMs - rand.int(1, 14) * 24 * HOUR_MS - rand.int(0, HOUR_MS)
+  const latencyMs = pool.observedStarts && recent ? Math.round(rand.lognormal(pool.kind === 'batch' ? 2600 : 1900, pool.kind === 'batch' ? 5200 : 3400)) : null
+  // A restarted pod has no usable start latency (collect drops it), so only old pods restart.
+  return toPod(shape, node, finished ? 'Succeeded' : 'Running', createdMs, latencyMs, latencyMs === null && !finished && rand.chance(0.03) ? 1 : 0)
+}
+
+function webShape(rand: Rand, j: number): PodShape {
+  const mesh = j % 3 !== 0
+  const secrets = rand.chance(0.4) ? 1 : 0
+  return {
+    namespace: ['shop-frontend', 'checkout', 'search', 'catalog', 'accounts'][j % 5]!,
+    ownerKind: 'ReplicaSet', hostNetwork: false, hostUsers: null,
+    volumes: {...emptyVolumeCounts(), projected: 1 + (mesh ? 1 : 0), configMap: 1, secret: secrets, emptyDirDisk: mesh ? 2 : 0},
+    containers: [{volumeMounts: 2 + secrets, subPathMounts: rand.chance(0.2) ? 1 : 0}],
+    initContainers: mesh ? [{volumeMounts: 1, subPathMounts: 0}] : [],
+    sidecars: mesh ? [{volumeMounts: 4, subPathMounts: 0}] : [],
+    gpu: false,
+  }
+}
+
+function batchShape(rand: Rand, finished: boolean): PodShape {
+  const job = finished || rand.chance(0.6)
+  const gpu = rand.chance(0.06)
+  const secrets = rand.int(2, 5)
+  return {
+    namespace: job ? 'etl' : 'ml-serving',
+    ownerKind: job ? 'Job' : 'StatefulSet', hostNetwork: false, hostUsers: null,
+    volumes: {...emptyVolumeCounts(), projected: 1, secret: secrets, emptyDirMemory: 1, downwardAPI: 1, configMap: 1, pvc: job ? 0 : 1},
+    containers: [{volumeMounts: secrets + 4, subPathMounts: rand.int(0, 2)}],
+    initContainers: [{volumeMounts: 2, subPathMounts: 0}],
+    sidecars: [],
+    gpu,
+  }
+}
+
+function usernsShape(rand: Rand, j: number): PodShape {
+  return {
+    namespace: `tenant-${String(j % 9).padStart(2, '0')}`,
+    ownerKind: 'ReplicaSet', hostNetwork: false, hostUsers: rand.chance(0.85) ? false : null,
+    volumes: {...emptyVolumeCounts(), projected: 1, secret: 1, emptyDirDisk: 1},
+    containers: [{volumeMounts: 3, subPathMounts: 0}],
+    initContainers: [], sidecars: [], gpu: false,
+  }
+}
+
+function toPod(s: PodShape, node: string, phase: string, createdMs: number, latencyMs: number | null, restarts: number): SnapshotPod {
+  const all = [...s.containers, ...s.initContainers, ...s.sidecars]
+  const total = all.reduce((n, c) => n + c.volumeMounts, 0)
+  const subPath = all.reduce((n, c) => n + c.subPathMounts, 0)
+  const started = latencyMs === null ? createdMs + 2000 : createdMs + latencyMs
+  return {
+    node, namespace: s.namespace, ownerKind: s.ownerKind, phase,
+    qos: 'Burstable', hostNetwork: s.hostNetwork, hostUsers: s.hostUsers,
+    containers: s.containers.length, initContainers: s.initContainers.length, sidecars: s.sidecars.length,
+    volumes: s.volumes,
+    volumeMounts: {total, subPath, bidirectional: 0, hostToContainer: 0},
+    pvcClaims: s.volumes.pvc > 0 ? [`${s.namespace}/data-${node}-${createdMs % 997}`] : [],
+    hints: {gpu: s.gpu, runtimeClassName: null},
+    createdAt: new Date(createdMs).toISOString(),
+    startedAt: new Date(started).toISOString(),
+    startLatencyMs: latencyMs,
+    restarts,
+    profile: podMountProfile({hostNetwork: s.hostNetwork, volumes: s.volumes, containers: s.containers, initContainers: s.initContainers, sidecars: s.sidecars}),
+  }
+}

@@ -175,7 +175,10 @@ function workloadPod(pool: PoolSpec, node: string, j: number, rand: Rand, endMs:
   const shape = pool.kind === 'web' ? webShape(rand, j) : pool.kind === 'batch' ? batchShape(rand, finished) : usernsShape(rand, j)
   // Pods created inside the observed hour carry a start latency; older ones do not.
   const recent = finished || rand.chance(pool.kind === 'batch' ? 0.35 : 0.12)
-  const createdMs = recent ? endMs - rand.int(60_000, HOUR_MS - 60_000) : endMs - rand.int(1, 14) * 24 * HOUR_MS - rand.int(0, HOUR_MS)
+  // Finished Jobs came in three waves (a CronJob fan-out every 15 minutes), 20 s apart at most.
+  const createdMs = finished
+    ? endMs - (1 + (j % 3)) * 15 * 60_000 - rand.int(0, 20_000)
+    : recent ? endMs - rand.int(60_000, HOUR_MS - 60_000) : endMs - rand.int(1, 14) * 24 * HOUR_MS - rand.int(0, HOUR_MS)
   const latencyMs = pool.observedStarts && recent ? Math.round(rand.lognormal(pool.kind === 'batch' ? 2600 : 1900, pool.kind === 'batch' ? 5200 : 3400)) : null
   // A restarted pod has no usable start latency (collect drops it), so only old pods restart.
   return toPod(shape, node, finished ? 'Succeeded' : 'Running', createdMs, latencyMs, latencyMs === null && !finished && rand.chance(0.03) ? 1 : 0)

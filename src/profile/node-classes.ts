@@ -1,0 +1,194 @@
+import type {ClusterSnapshot, SnapshotPod} from '../domain/snapshot.js'
+import {guessOciRuntime, kernelHasOtn, type OciRuntimeGuess} from '../analyze/runtime-path.js'
+import {quantileType7} from '../stats/quantile.js'
+import {HOST_BASELINE_MOUNTS} from './mount-rules.js'
+import {holdsMounts} from './node-profile.js'
+
+/**
+ * Node classes: nodes with the same pool, kernel, OS image, CRI, size and a near-identical
+ * mount profile. Simulation runs once per class, so the cost grows with the number of distinct
+ * profiles, not with the number of nodes (architecture.md "Scale").
+ *
+ * Near-identical means: within one (pool, kernel, OS image, CRI, cores, maxPods) group, host
+ * mount tables within a factor SPLIT_RATIO of each other (sorted 1-D split, so no arbitrary
+ * bucket edge separates two nodes of 200 and 205 mounts). Pod mix differences inside a class
+ * (user-namespaced, hooked pods) are averaged into its shares. Representative values of a class are medians over its nodes.
+ */
+
+export interface NodeClass {
+  id: string
+  pool: string
+  nodeNames: string[]
+  kernel: string
+  osImage: string
+  containerRuntime: string
+  oci: OciRuntimeGuess
+  otnCapableToday: boolean
+  cores: number
+  maxPods: number
+  hostMountsToday: number
+  hostMountsPerPod: number
+  podsPerNodeToday: number
+  /** Pods on the class's nodes, any phase (for pool totals). */
+  podCount: number
+  podShape: {
+    containersPerPod: number
+    initContainersPerPod: number
+    hostMountsPerPod: number
+    runtimeMountsPerContainer: number
+    userNamespacePodFraction: number
+    hookedPodFraction: number
+  }
+  /** Observed pod start latencies on the class's nodes, ascending (ms). */
+  observedStartMs: number[]
+  bursts: {rollingUpdate: number; drainRefill: number; jobWave: number}
+}
+
+/** Per-node facts gathered in one pass over the pods. */
+interface NodeFacts {
+  pods: number
+  running: SnapshotPod[]
+  replicaSetPods: number
+  userns: number
+  hooked: number
+  jobStartsByMinute: Map<number, number>
+  observedStartMs: number[]
+}
+
+const SPLIT_RATIO = 1.3
+
+export function buildNodeClasses(snapshot: ClusterSnapshot, opts: {ociRuntime?: string} = {}): NodeClass[] {
+  const facts = gatherNodeFacts(snapshot)
+  const derived = new Map(snapshot.derived.map((d) => [d.node, d]))
+  const groups = new Map<string, string[]>()
+  const nodesByName = new Map(snapshot.nodes.map((n) => [n.name, n]))
+  const mountsOf = (name: string): number => derived.get(name)?.estimatedHostMounts ?? HOST_BASELINE_MOUNTS
+  const exact = new Map<string, string[]>()
+  for (const node of snapshot.nodes) {
+    const key = [node.pool, node.kernelVersion, node.osImage, node.containerRuntimeVersion, cores(node.allocatable.cpuMilli), node.allocatable.pods].join('|')
+    const list = exact.get(key)
+    if (list) list.push(node.name)
+    else exact.set(key, [node.name])
+  }
+  // Within one exact group, split by mount-table size: sort, and start a new class whenever a
+  // node's table is more than SPLIT_RATIO times the smallest in the current class.
+  for (const [key, names] of exact) {
+    names.sort((a, b) => mountsOf(a) - mountsOf(b) || (a < b ? -1 : 1))
+    let start = mountsOf(names[0]!)
+    let current: string[] = []
+    for (const name of names) {
+      if (mountsOf(name) > start * SPLIT_RATIO && current.length > 0) {
+        groups.set(`${key}|${start}`, current)
+        current = []
+        start = mountsOf(name)
+      }
+      current.push(name)
+    }
+    groups.set(`${key}|${start}`, current)
+  }
+  const classes = [...groups.entries()].map(([key, names]) => {
+    names.sort()
+    const first = nodesByName.get(names[0]!)!
+    return summarizeClass(key, first, names, facts, derived, opts.ociRuntime)
+  })
+  return classes.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+}
+
+function gatherNodeFacts(snapshot: ClusterSnapshot): Map<string, NodeFacts> {
+  const facts = new Map<string, NodeFacts>()
+  for (const n of snapshot.nodes) facts.set(n.name, {pods: 0, running: [], replicaSetPods: 0, userns: 0, hooked: 0, jobStartsByMinute: new Map(), observedStartMs: []})
+  for (const pod of snapshot.pods) {
+    const f = pod.node === null ? undefined : facts.get(pod.node)
+    if (!f) continue
+    f.pods++
+    if (pod.startLatencyMs !== null) f.observedStartMs.push(pod.startLatencyMs)
+    if (pod.ownerKind === 'Job') {
+      const minute = Math.floor(Date.parse(pod.createdAt) / 60_000)
+      f.jobStartsByMinute.set(minute, (f.jobStartsByMinute.get(minute) ?? 0) + 1)
+    }
+    if (!holdsMounts(pod)) continue
+    f.running.push(pod)
+    if (pod.ownerKind === 'ReplicaSet') f.replicaSetPods++
+    if (pod.hostUsers === false) f.userns++
+    if (pod.hints.gpu) f.hooked++
+  }
+  return facts
+}
+
+function summarizeClass(
+  key: string,
+  first: ClusterSnapshot['nodes'][number],
+  names: string[],
+  facts: Map<string, NodeFacts>,
+  derived: Map<string, ClusterSnapshot['derived'][number]>,
+  ociOverride: string | undefined,
+): NodeClass {
+  const members = names.map((n) => facts.get(n)!)
+  const running = members.flatMap((m) => m.running)
+  const podsToday = median(members.map((m) => m.running.length))
+  const mounts = median(names.map((n) => derived.get(n)?.estimatedHostMounts ?? HOST_BASELINE_MOUNTS))
+  const containers = running.reduce((s, p) => s + p.containers + p.sidecars, 0)
+  const runtimeMounts = running.reduce((s, p) => s + p.profile.containerMounts.reduce((a, b) => a + b, 0), 0)
+  const oci = guessOciRuntime(first.containerRuntimeVersion, ociOverride)
+  return {
+    id: `${first.pool}-${fnv1a(key)}`,
+    pool: first.pool,
+    nodeNames: names,
+    kernel: first.kernelVersion,
+    osImage: first.osImage,
+    containerRuntime: first.containerRuntimeVersion,
+    oci,
+    otnCapableToday: oci.usesOtn && kernelHasOtn(first.kernelVersion),
+    cores: cores(first.allocatable.cpuMilli),
+    maxPods: Math.max(1, first.allocatable.pods),
+    hostMountsToday: Math.round(mounts),
+    // The slope used to extrapolate the mount table to other densities (today's mix of pods).
+    hostMountsPerPod: podsToday > 0 ? round2(Math.max(0, mounts - HOST_BASELINE_MOUNTS) / podsToday) : 5,
+    podsPerNodeToday: Math.round(podsToday),
+    podCount: members.reduce((s, m) => s + m.pods, 0),
+    podShape: {
+      containersPerPod: round2(ratio(containers, running.length, 1)),
+      initContainersPerPod: round2(ratio(running.reduce((s, p) => s + p.initContainers, 0), running.length, 0)),
+      hostMountsPerPod: round2(ratio(running.reduce((s, p) => s + p.profile.hostMounts, 0), running.length, 5)),
+      runtimeMountsPerContainer: round2(ratio(runtimeMounts, containers, 28)),
+      userNamespacePodFraction: round2(ratio(running.filter((p) => p.hostUsers === false).length, running.length, 0)),
+      hookedPodFraction: round2(ratio(running.filter((p) => p.hints.gpu).length, running.length, 0)),
+    },
+    observedStartMs: members.flatMap((m) => m.observedStartMs).sort((a, b) => a - b),
+    bursts: {
+      // A rolling update with the default maxSurge 25% replaces a quarter of a node's ReplicaSet pods at once.
+      rollingUpdate: Math.max(1, Math.ceil(0.25 * median(members.map((m) => m.replicaSetPods)))),
+      // A replaced or drained node is refilled with today's pods at once.
+      drainRefill: Math.max(1, Math.round(podsToday)),
+      // The busiest minute of Job pod creations on any member node.
+      jobWave: Math.max(1, ...members.map((m) => Math.max(0, ...m.jobStartsByMinute.values()))),
+    },
+  }
+}
+
+function cores(cpuMilli: number): number {
+  return Math.max(1, Math.ceil(cpuMilli / 1000))
+}
+
+function ratio(part: number, whole: number, fallback: number): number {
+  return whole === 0 ? fallback : part / whole
+}
+
+function median(values: number[]): number {
+  if (values.length === 0) return 0
+  return quantileType7(Float64Array.from(values).sort(), 0.5)
+}
+
+function round2(x: number): number {
+  return Math.round(x * 100) / 100
+}
+
+/** FNV-1a 32-bit of a string, 6 hex digits: a short stable class id suffix. */
+export function fnv1a(text: string): string {
+  let h = 0x811c9dc5
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i)
+    h = Math.imul(h, 0x01000193)
+  }
+  return (h >>> 0).toString(16).padStart(8, '0').slice(0, 6)
+}

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Builds the measurement probe (native/probe/*.c) with the machine's C compiler into
+# native/build/dp-probe. Called lazily by `densityplan calibrate` / `validate`; safe to rerun.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cc_bin="${CC:-cc}"
+if ! command -v "$cc_bin" >/dev/null 2>&1; then
+  echo "densityplan: no C compiler ('$cc_bin') found; install one (Debian: apt-get install -y gcc) or set CC" >&2
+  exit 2
+fi
+mkdir -p "$root/native/build"
+out="$root/native/build/dp-probe"
+"$cc_bin" -O2 -Wall -Wextra -Werror -std=gnu11 -pthread -o "$out.tmp" "$root"/native/probe/*.c
+mv -f "$out.tmp" "$out"
+echo "$out"

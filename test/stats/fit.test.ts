@@ -1,0 +1,49 @@
+import {describe, expect, it} from 'vitest'
+import {fitLinear, medianNs, spreadP90Ns} from '../../src/stats/fit.js'
+
+describe('fitLinear', () => {
+  it('recovers a known intercept and slope exactly from noiseless points', () => {
+    const points = [0, 1000, 2000, 4000, 10_000].map((x) => ({x, ns: 50_000 + 2.5 * x}))
+    const fit = fitLinear(points)
+    expect(fit.fixedNs).toBeCloseTo(50_000, 6)
+    expect(fit.perUnitNs).toBeCloseTo(2.5, 9)
+    expect(fit.r2).toBeCloseTo(1, 12)
+    expect(fit.residualP90Ns).toBeLessThan(1e-6)
+    expect(fit.levels).toBe(5)
+  })
+
+  it('recovers slope and intercept within 2% from repeated noisy points, and R² drops below 1', () => {
+    // Deterministic ±3% alternating noise around 20 µs + 4 ns/unit.
+    const points = []
+    for (const x of [100, 1000, 3000, 6000, 9000]) for (let r = 0; r < 6; r++) points.push({x, ns: (20_000 + 4 * x) * (r % 2 ? 1.03 : 0.97)})
+    const fit = fitLinear(points)
+    expect(fit.perUnitNs).toBeGreaterThan(3.92)
+    expect(fit.perUnitNs).toBeLessThan(4.08)
+    expect(Math.abs(fit.fixedNs - 20_000) / 20_000).toBeLessThan(0.25)
+    expect(fit.r2).toBeLessThan(1)
+    expect(fit.r2).toBeGreaterThan(0.95)
+    expect(fit.residualP90Ns).toBeGreaterThan(0)
+  })
+
+  it('clamps a negative intercept to zero and says so', () => {
+    const fit = fitLinear([{x: 10, ns: 0}, {x: 20, ns: 100}])
+    expect(fit.fixedNs).toBe(0)
+    expect(fit.clamped).toEqual(['fixed'])
+  })
+
+  it('refuses points at a single x value with a message naming the problem', () => {
+    expect(() => fitLinear([{x: 5, ns: 1}, {x: 5, ns: 2}])).toThrow(/two or more distinct x values/)
+  })
+
+  it('refuses non-finite points', () => {
+    expect(() => fitLinear([{x: 1, ns: Number.NaN}, {x: 2, ns: 1}])).toThrow(/finite/)
+  })
+})
+
+describe('medianNs and spreadP90Ns', () => {
+  it('give the median and the p90 distance from it', () => {
+    expect(medianNs([5, 1, 3])).toBe(3)
+    expect(spreadP90Ns([10, 10, 10, 10, 20])).toBeGreaterThan(0)
+    expect(spreadP90Ns([7, 7, 7])).toBe(0)
+  })
+})

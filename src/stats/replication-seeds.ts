@@ -23,3 +23,11 @@ export function fmix32(value: number): number {
   h ^= h >>> 16
   return h >>> 0
 }
+
+/**
+ * The seed of the bootstrap that computes confidence intervals for a run started with
+ * `--seed s`: fmix32(s XOR 0xB5297A4D), a stream unrelated to every replication's.
+ */
+export function bootstrapSeed(seed: number): number {
+  return fmix32((seed ^ 0xb5297a4d) >>> 0)
+}

@@ -1,0 +1,195 @@
+import {EventQueue} from './event-queue.js'
+
+/**
+ * A discrete-event engine in the shape of SimPy (core.py, events.py): an `Environment` with the
+ * four verbs schedule / peek / step / run, events with callbacks, and processes written as
+ * generator functions that `yield` events and compose sub-steps with `yield*`.
+ *
+ * Time is integer nanoseconds. There is no global state: each simulation owns its environment.
+ */
+export type Ns = number
+
+/** Priorities at equal times: URGENT (process starts) before NORMAL (everything else). */
+export const URGENT = 0
+export const NORMAL = 1
+
+const PENDING = 0
+const TRIGGERED = 1
+const PROCESSED = 2
+
+export type Callback = (event: SimEvent<unknown>) => void
+
+/** What a process yields. Resuming the generator gives back the event's value. */
+export type ProcessGenerator<R = void> = Generator<SimEvent<unknown>, R, unknown>
+
+/**
+ * Something that will happen. It is pending until `succeed` (or a timeout) triggers it, which
+ * schedules it; when the engine processes it, its callbacks run in the order they were added.
+ */
+export class SimEvent<T = unknown> {
+  value: T | undefined = undefined
+  /** @internal 0 pending, 1 triggered (scheduled), 2 processed. */
+  state = PENDING
+  private callback: Callback | null = null
+  private moreCallbacks: Callback[] | null = null
+
+  constructor(readonly env: Environment) {}
+
+  get triggered(): boolean {
+    return this.state !== PENDING
+  }
+
+  get processed(): boolean {
+    return this.state === PROCESSED
+  }
+
+  /** Runs `cb` when the event is processed (at once is not possible: it must not be processed yet). */
+  addCallback(cb: Callback): void {
+    if (this.state === PROCESSED) throw new Error('SimEvent.addCallback: event already processed')
+    if (this.callback === null) this.callback = cb
+    else (this.moreCallbacks ??= []).push(cb)
+  }
+
+  /** Triggers the event now; it is processed after the events already scheduled for this instant. */
+  succeed(value?: T, priority: number = NORMAL): this {
+    if (this.state !== PENDING) throw new Error('SimEvent.succeed: event already triggered')
+    this.value = value
+    this.state = TRIGGERED
+    this.env.schedule(this, 0, priority)
+    return this
+  }
+
+  /** Triggers the event to be processed `delayNs` from now (a wake-up after a latency, say). */
+  succeedIn(delayNs: Ns, value?: T): this {
+    if (this.state !== PENDING) throw new Error('SimEvent.succeedIn: event already triggered')
+    this.value = value
+    this.state = TRIGGERED
+    this.env.schedule(this, delayNs, NORMAL)
+    return this
+  }
+
+  /** @internal Called by the engine. */
+  fire(): void {
+    this.state = PROCESSED
+    const cb = this.callback
+    if (cb === null) return
+    this.callback = null
+    cb(this as SimEvent<unknown>)
+    const more = this.moreCallbacks
+    if (more !== null) {
+      this.moreCallbacks = null
+      for (const c of more) c(this as SimEvent<unknown>)
+    }
+  }
+}
+
+/**
+ * A running generator. As an event it fires, with the generator's return value, when the
+ * generator returns, so `yield env.process(child())` waits for a child.
+ */
+export class Process<R = void> extends SimEvent<R> {
+  private readonly resumeCallback: Callback
+
+  constructor(env: Environment, private readonly generator: ProcessGenerator<R>) {
+    super(env)
+    this.resumeCallback = (event) => this.resume(event)
+    // Start through the queue (URGENT, like SimPy's Initialize) so the creator keeps running first.
+    const start = new SimEvent<unknown>(env)
+    start.state = TRIGGERED
+    start.addCallback(this.resumeCallback)
+    env.schedule(start, 0, URGENT)
+  }
+
+  private resume(event: SimEvent<unknown>): void {
+    let value = event.value
+    for (;;) {
+      const step = this.generator.next(value)
+      if (step.done === true) {
+        this.succeed(step.value)
+        return
+      }
+      const next = step.value
+      // An event that already happened resumes the process at once, as in SimPy.
+      if (next.state === PROCESSED) {
+        value = next.value
+        continue
+      }
+      next.addCallback(this.resumeCallback)
+      return
+    }
+  }
+}
+
+export class Environment {
+  private readonly queue = new EventQueue<SimEvent<unknown>>()
+  private nowNs: Ns = 0
+  private processedCount = 0
+
+  constructor(initialNs: Ns = 0) {
+    this.nowNs = initialNs
+  }
+
+  get now(): Ns {
+    return this.nowNs
+  }
+
+  /** Events processed so far (the engine's unit of work, for events/s figures). */
+  get eventsProcessed(): number {
+    return this.processedCount
+  }
+
+  /** Puts a triggered event on the queue `delayNs` from now. */
+  schedule(event: SimEvent<unknown>, delayNs: Ns = 0, priority: number = NORMAL): void {
+    if (!(delayNs >= 0)) throw new RangeError(`Environment.schedule: delay must be >= 0 ns, got ${delayNs}`)
+    this.queue.push(this.nowNs + delayNs, priority, event)
+  }
+
+  /** Time of the next event, or Infinity when nothing is scheduled. */
+  peek(): Ns {
+    return this.queue.peekTime()
+  }
+
+  /** Processes the next event. Throws when there is none. */
+  step(): void {
+    const time = this.queue.peekTime()
+    const event = this.queue.pop()
+    if (event === undefined) throw new Error('Environment.step: no scheduled events')
+    this.nowNs = time
+    this.processedCount++
+    event.fire()
+  }
+
+  /**
+   * Processes events until none are left, or until the clock would reach `untilNs` (events at
+   * exactly `untilNs` are left for later, as in SimPy); then the clock reads `untilNs`.
+   */
+  run(untilNs?: Ns): void {
+    if (untilNs === undefined) {
+      while (this.queue.size > 0) this.step()
+      return
+    }
+    if (untilNs < this.nowNs) throw new RangeError(`Environment.run: until (${untilNs}) is in the past (${this.nowNs})`)
+    while (this.queue.peekTime() < untilNs) this.step()
+    this.nowNs = untilNs
+  }
+
+  /** An event that fires `delayNs` from now (integer ns) with `value`. */
+  timeout<T = undefined>(delayNs: Ns, value?: T): SimEvent<T> {
+    if (!Number.isInteger(delayNs) || delayNs < 0) throw new RangeError(`Environment.timeout: delay must be a non-negative integer ns, got ${delayNs}`)
+    const event = new SimEvent<T>(this)
+    event.value = value
+    event.state = TRIGGERED
+    this.queue.push(this.nowNs + delayNs, NORMAL, event as SimEvent<unknown>)
+    return event
+  }
+
+  /** A pending event that something else will `succeed`. */
+  event<T = unknown>(): SimEvent<T> {
+    return new SimEvent<T>(this)
+  }
+
+  /** Starts a generator as a process; the returned event fires when it returns. */
+  process<R>(generator: ProcessGenerator<R>): Process<R> {
+    return new Process<R>(this, generator)
+  }
+}

@@ -1,0 +1,82 @@
+import type {Environment, Ns} from './engine.js'
+import type {Cpus} from './cpus.js'
+import type {RwSemaphore, LockUser} from './rwsem.js'
+import type {RcuGracePeriods} from './rcu.js'
+import type {FifoResource} from './resource.js'
+import type {KernelCosts, LinearCost} from '../model/schema.js'
+import type {Sampler} from '../lib/distributions.js'
+import type {Prng} from '../lib/prng.js'
+import type {PodShape} from './scenario.js'
+
+/**
+ * Everything the process scripts share on one simulated node: the engine, the cores, the global
+ * locks and the mutable kernel state they read (mount table size, in-flight slave copies,
+ * threads). One per simulation run; nothing global.
+ */
+export interface SimNode {
+  readonly env: Environment
+  readonly cpus: Cpus
+  readonly sem: RwSemaphore
+  readonly rcu: RcuGracePeriods
+  /** The nullfs root inode lock OPEN_TREE_NAMESPACE takes before namespace_sem (ns.c). */
+  readonly nullfsRootLock: FifoResource
+  readonly costs: KernelCosts
+  readonly pod: PodShape
+  readonly forkExecOverhead: Sampler
+  readonly rng: Prng
+  readonly state: NodeState
+  readonly record: Recorder
+  /** Which start path the next container takes (OTN scenarios may fall back to legacy). */
+  readonly choosePath: () => StartPath
+}
+
+export type StartPath = 'legacy' | 'otn'
+
+export interface NodeState {
+  /** M: mounts in the host (init) mount namespace right now. */
+  hostMounts: number
+  hostMountsMax: number
+  /** Net host mounts added since t=0: a slave copy made earlier has grown by the change since. */
+  hostMountsNetAdded: number
+  /** Legacy starts between copy_mnt_ns and the old-root umount: each receives every host mount change. */
+  inFlightCopies: number
+  /** T base: threads on the system before the workload. */
+  systemThreads: number
+  /** Started, not yet exited containers (one thread each, walked by pivot_root). */
+  liveContainers: number
+}
+
+/** What one run records per container start and per pod. */
+export interface Recorder {
+  containerStartNs: number[]
+  lockWaitNs: number[]
+  lockHoldNs: number[]
+  podStartNs: number[]
+  containerStarts: {legacy: number; otn: number}
+}
+
+/** A container start, as the rwsem sees it: accumulates its own wait and hold. */
+export interface ContainerTask extends LockUser {
+  readonly startedNs: Ns
+}
+
+export function newTask(name: string, startedNs: Ns): ContainerTask {
+  return {name, startedNs, waitNs: 0, holdNs: 0}
+}
+
+/** fixedNs + perUnitNs·x, rounded to whole ns. */
+export function linear(cost: LinearCost, x: number): Ns {
+  return Math.round(cost.fixedNs + cost.perUnitNs * x)
+}
+
+/** T for pivot_root: threads on the system right now. */
+export function threadsNow(state: NodeState): number {
+  return state.systemThreads + state.liveContainers
+}
+
+/** Applies a host mount (+1) or unmount (-1) to the table size. */
+export function changeHostMounts(state: NodeState, delta: number): void {
+  state.hostMounts += delta
+  state.hostMountsNetAdded += delta
+  if (state.hostMounts > state.hostMountsMax) state.hostMountsMax = state.hostMounts
+}

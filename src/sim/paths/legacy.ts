@@ -1,0 +1,42 @@
+import type {ProcessGenerator} from '../engine.js'
+import {linear, threadsNow, type ContainerTask, type SimNode} from '../node.js'
+
+/**
+ * A legacy container start (runc; crun < 1.29; any runtime before Linux 7.0): the runtime's
+ * non-mount work, then five kinds of namespace_sem write sections, then the RCU grace period the
+ * old-root umount waits for after the unlock. Steps and costs: design/kernel-model.md.
+ */
+export function* legacyStart(node: SimNode, task: ContainerTask): ProcessGenerator {
+  const {costs, sem, state} = node
+  yield* node.cpus.run(node.forkExecOverhead())
+
+  // 1. unshare(CLONE_NEWNS) → copy_mnt_ns copies the whole host table. From here to the umount
+  //    the container holds a slave copy that every host mount change propagates into.
+  let copiedMounts = 0
+  let netAddedAtCopy = 0
+  yield* sem.write(task, () => {
+    copiedMounts = state.hostMounts
+    netAddedAtCopy = state.hostMountsNetAdded
+    state.inFlightCopies++
+    return linear(costs.copy, copiedMounts)
+  })
+  const copySize = (): number => Math.max(0, copiedMounts + state.hostMountsNetAdded - netAddedAtCopy)
+
+  // 2. mount("/", MS_SLAVE|MS_REC): change_mnt_propagation over the copy.
+  yield* sem.write(task, () => linear(costs.chtype, copySize()))
+
+  // 3. rootfs bind + N_rt runtime mounts: a short write section each (superblocks are made before the lock).
+  for (let i = 0; i <= node.pod.runtimeMounts; i++) yield* sem.write(task, costs.attach.ns)
+
+  // 4. pivot_root: chroot_fs_refs walks every thread on the system.
+  yield* sem.write(task, () => linear(costs.pivot, threadsNow(state)))
+
+  // 5. umount2(old root, MNT_DETACH): umount_tree of the copy (plus what propagated into it).
+  yield* sem.write(task, () => {
+    const size = copySize()
+    state.inFlightCopies--
+    return linear(costs.umount, size)
+  })
+  // After namespace_unlock: synchronize_rcu_expedited, shared with concurrent callers.
+  yield node.rcu.synchronize()
+}

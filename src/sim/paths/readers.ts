@@ -1,0 +1,26 @@
+import type {ProcessGenerator} from '../engine.js'
+import {exponential} from '../../lib/distributions.js'
+import type {Prng} from '../../lib/prng.js'
+import type {LockUser} from '../rwsem.js'
+import type {SimNode} from '../node.js'
+import {MOUNTINFO_LINES_PER_CHUNK} from '../scenario.js'
+
+/**
+ * A background reader of /proc/1/mountinfo (systemd, kubelet/cadvisor, node agents): every
+ * ~intervalNs (exponential, so readers do not march in step) it reads the whole host table,
+ * one namespace_sem read acquisition per ~4 KiB chunk (m_start/m_stop), until `stopped()`.
+ */
+export function* mountinfoReader(node: SimNode, user: LockUser, intervalNs: number, rng: Prng, stopped: () => boolean): ProcessGenerator {
+  const gap = exponential(intervalNs, rng)
+  const chunk = node.costs.mountinfoChunk
+  for (;;) {
+    yield node.env.timeout(gap())
+    if (stopped()) return
+    let lines = node.state.hostMounts
+    while (lines > 0 && !stopped()) {
+      const n = Math.min(lines, MOUNTINFO_LINES_PER_CHUNK)
+      lines -= n
+      yield* node.sem.read(user, Math.round(chunk.fixedNs + chunk.perUnitNs * n))
+    }
+  }
+}

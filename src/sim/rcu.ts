@@ -1,0 +1,50 @@
+import type {Environment, SimEvent} from './engine.js'
+import type {Sampler} from '../lib/distributions.js'
+
+/**
+ * Expedited RCU grace periods (synchronize_rcu_expedited after namespace_unlock when mounts were
+ * detached). A caller needs a whole grace period that starts after its call: one arriving while
+ * a grace period runs waits for the next, and every caller arriving during that time shares the
+ * next one (rcu_exp_gp_seq_snap: concurrent callers are batched onto one grace period).
+ */
+export class RcuGracePeriods {
+  private running = false
+  private nextDone: SimEvent<unknown> | null = null
+  private count = 0
+
+  constructor(
+    private readonly env: Environment,
+    private readonly duration: Sampler,
+  ) {}
+
+  /** Grace periods run so far. */
+  get gracePeriods(): number {
+    return this.count
+  }
+
+  /** An event that fires when a full grace period started at or after now has ended. */
+  synchronize(): SimEvent<unknown> {
+    if (!this.running) {
+      const done = this.env.event<unknown>()
+      this.start(done)
+      return done
+    }
+    this.nextDone ??= this.env.event<unknown>()
+    return this.nextDone
+  }
+
+  private start(done: SimEvent<unknown>): void {
+    this.running = true
+    this.count++
+    const end = this.env.timeout(this.duration())
+    end.addCallback(() => {
+      this.running = false
+      done.succeed()
+      const next = this.nextDone
+      if (next !== null) {
+        this.nextDone = null
+        this.start(next)
+      }
+    })
+  }
+}

@@ -1,0 +1,353 @@
+import type {Environment, Ns, ProcessGenerator, SimEvent} from './engine.js'
+import type {Cpus} from './cpus.js'
+import {Fifo} from './fifo.js'
+import type {Sampler} from '../lib/distributions.js'
+
+/**
+ * namespace_sem (fs/namespace.c): the global rw-semaphore every mount-topology change takes for
+ * write and every mountinfo chunk takes for read. The rules are those of kernel/locking/rwsem.c
+ * as summarised in design/kernel-model.md "rw-semaphore rules":
+ *
+ * 1. Reader fast path only when no writer holds it and nobody is queued; a reader arriving while
+ *    other readers hold it and waiters exist queues. A reader may steal a free lock while the
+ *    woken waiter has not run yet (rwsem_down_read_slowpath "reader optimistic lock stealing").
+ * 2. A writer that cannot take it spins on its CPU while the owner is a running writer
+ *    (rwsem_optimistic_spin / rwsem_spin_on_owner) and may take it ahead of sleeping waiters
+ *    (rwsem_try_write_lock_unqueued); otherwise it queues FIFO and sleeps, holding no CPU.
+ * 3. On release: a writer at the head is woken alone and pays the wake-up latency before it can
+ *    take the lock; a reader at the head makes ALL queued readers owners at once, including
+ *    those behind writers (rwsem_mark_wake).
+ * 4. Once the head waiter has waited `handoffNs` (RWSEM_WAIT_TIMEOUT), nobody may jump it
+ *    (RWSEM_FLAG_HANDOFF): no stealing, no spinning takeover.
+ * 5. Wake-up latency is sampled from the model.
+ *
+ * A task holds a CPU from its lock attempt to its release (the syscall runs on it), so a writer
+ * owner is "running" unless it explicitly sleeps while holding (`sleepHolding`).
+ */
+export interface LockUser {
+  readonly name: string
+  /** Accumulated time spent waiting for (spinning on or sleeping for) this lock. */
+  waitNs: number
+  /** Accumulated time holding this lock. */
+  holdNs: number
+}
+
+export type TraceAction = 'acquire' | 'release' | 'spin' | 'queue' | 'wake' | 'sleep'
+export type TraceEntry = [name: string, action: TraceAction, atNs: Ns]
+
+export interface RwsemOptions {
+  /** Handoff timeout: rwsemHandoffNs(model.kernel.hz). */
+  handoffNs: Ns
+  /** Time from up_write/up_read to a woken sleeper running. */
+  wakeLatency: Sampler
+  /** Writer optimistic spinning (CONFIG_RWSEM_SPIN_ON_OWNER); on by default. */
+  spinning?: boolean
+  /** Receives every state change, for trace tests and debugging. */
+  trace?: (entry: TraceEntry) => void
+}
+
+export interface RwsemStats {
+  /** Time the lock was held for write. */
+  writeHoldNs: number
+  /** Time the lock was held by at least one reader. */
+  readHoldNs: number
+  /** Sum over acquisitions of arrival → ownership. */
+  waitNs: number
+  /** Sum over writers of time spent spinning (a CPU burnt each). */
+  spinNs: number
+  /** (writeHoldNs + readHoldNs) / elapsed. */
+  utilization: number
+  acquisitions: number
+  writeAcquisitions: number
+  readAcquisitions: number
+}
+
+type Kind = 'read' | 'write'
+const GRANTED = 1
+const STOP_SPINNING = 2
+
+interface Waiter {
+  readonly user: LockUser
+  readonly kind: Kind
+  readonly arrivedNs: Ns
+  readonly queuedNs: Ns
+  /** Fires when this sleeper runs again (writers) or has been made an owner (readers). */
+  event: SimEvent<unknown>
+  woken: boolean
+}
+
+interface Spinner {
+  readonly user: LockUser
+  readonly arrivedNs: Ns
+  readonly sinceNs: Ns
+  readonly event: SimEvent<unknown>
+}
+
+export class RwSemaphore {
+  private writer: LockUser | null = null
+  private ownerRunning = false
+  private readers = 0
+  private readonly queue = new Fifo<Waiter>()
+  private readonly spinners = new Fifo<Spinner>()
+  private readonly heldSince = new Map<LockUser, Ns>()
+  private readonly handoffNs: Ns
+  private readonly wakeLatency: Sampler
+  private readonly spinning: boolean
+  private readonly trace: ((entry: TraceEntry) => void) | undefined
+  private readonly startNs: Ns
+  private writeSinceNs = 0
+  private readSinceNs = 0
+  private writeHoldNs = 0
+  private readHoldNs = 0
+  private waitNs = 0
+  private spinNs = 0
+  private writeAcquisitions = 0
+  private readAcquisitions = 0
+
+  constructor(
+    private readonly env: Environment,
+    private readonly cpus: Cpus,
+    options: RwsemOptions,
+  ) {
+    this.handoffNs = options.handoffNs
+    this.wakeLatency = options.wakeLatency
+    this.spinning = options.spinning ?? true
+    this.trace = options.trace
+    this.startNs = env.now
+  }
+
+  /** One write section: take the lock for write, hold it `cost` ns (a function is evaluated once the lock is held), release. */
+  *write(user: LockUser, cost: Ns | (() => Ns)): ProcessGenerator {
+    yield* this.acquireWrite(user)
+    const ns = typeof cost === 'number' ? cost : cost()
+    if (ns > 0) yield this.env.timeout(ns)
+    this.releaseWrite(user)
+  }
+
+  /** One read section (one mountinfo chunk, say). */
+  *read(user: LockUser, cost: Ns | (() => Ns)): ProcessGenerator {
+    yield* this.acquireRead(user)
+    const ns = typeof cost === 'number' ? cost : cost()
+    if (ns > 0) yield this.env.timeout(ns)
+    this.releaseRead(user)
+  }
+
+  /** down_write: returns holding the lock and a CPU. */
+  *acquireWrite(user: LockUser): ProcessGenerator {
+    const arrivedNs = this.env.now
+    const cpu = this.cpus.acquire()
+    if (cpu !== null) yield cpu
+    if (this.isFree() && !this.handoffBlocks()) {
+      this.grantWrite(user, arrivedNs)
+      return
+    }
+    if (this.spinning && this.writer !== null && this.ownerRunning && !this.handoffBlocks()) {
+      const spinner: Spinner = {user, arrivedNs, sinceNs: this.env.now, event: this.env.event<unknown>()}
+      this.spinners.push(spinner)
+      this.log(user, 'spin')
+      const outcome = yield spinner.event
+      this.spinNs += this.env.now - spinner.sinceNs
+      if (outcome === GRANTED) return // ownership was handed over on release (see onFree)
+    }
+    this.cpus.release()
+    const waiter: Waiter = {user, kind: 'write', arrivedNs, queuedNs: this.env.now, event: this.env.event<unknown>(), woken: false}
+    this.enqueue(waiter)
+    for (;;) {
+      yield waiter.event
+      const again = this.cpus.acquire()
+      if (again !== null) yield again
+      this.log(user, 'wake')
+      if (this.isFree()) {
+        this.queue.removeWhere((w) => w === waiter)
+        this.grantWrite(user, arrivedNs)
+        return
+      }
+      // Someone stole it while we were waking up: back to sleep, still first in line.
+      this.cpus.release()
+      waiter.woken = false
+      waiter.event = this.env.event<unknown>()
+      this.log(user, 'sleep')
+    }
+  }
+
+  /** up_write: releases the lock and the CPU. */
+  releaseWrite(user: LockUser): void {
+    if (this.writer !== user) throw new Error(`RwSemaphore.releaseWrite: ${user.name} does not hold the lock for write`)
+    this.writer = null
+    this.writeHoldNs += this.env.now - this.writeSinceNs
+    this.endHold(user)
+    this.cpus.release()
+    this.onFree()
+  }
+
+  /** down_read: returns holding the lock for read and a CPU. */
+  *acquireRead(user: LockUser): ProcessGenerator {
+    const arrivedNs = this.env.now
+    const cpu = this.cpus.acquire()
+    if (cpu !== null) yield cpu
+    if (this.writer === null) {
+      if (this.queue.length === 0) {
+        this.grantRead(user, arrivedNs)
+        return
+      }
+      if (this.readers === 0 && !this.handoffBlocks()) {
+        // Free but a woken waiter has not run yet: the reader steals it, and as the first reader
+        // wakes the readers queued at the head (rwsem_mark_wake with RWSEM_WAKE_READ_OWNED).
+        this.grantRead(user, arrivedNs)
+        if (this.queue.peek()?.kind === 'read') this.grantQueuedReaders()
+        return
+      }
+    }
+    this.cpus.release()
+    const waiter: Waiter = {user, kind: 'read', arrivedNs, queuedNs: this.env.now, event: this.env.event<unknown>(), woken: false}
+    this.enqueue(waiter)
+    yield waiter.event // we are an owner once this fires (granted, then woken)
+    const again = this.cpus.acquire()
+    if (again !== null) yield again
+  }
+
+  /** up_read: releases a read hold and the CPU. */
+  releaseRead(user: LockUser): void {
+    if (this.readers === 0 || !this.heldSince.has(user)) throw new Error(`RwSemaphore.releaseRead: ${user.name} does not hold the lock for read`)
+    this.readers--
+    this.endHold(user)
+    this.cpus.release()
+    if (this.readers === 0) {
+      this.readHoldNs += this.env.now - this.readSinceNs
+      this.onFree()
+    }
+  }
+
+  /**
+   * The write owner sleeps `ns` while holding the lock (gives up its CPU): spinners see an owner
+   * that is not running and go to sleep (rwsem_spin_on_owner → OWNER_NONSPINNABLE).
+   */
+  *sleepHolding(user: LockUser, ns: Ns): ProcessGenerator {
+    if (this.writer !== user) throw new Error(`RwSemaphore.sleepHolding: ${user.name} does not hold the lock for write`)
+    this.ownerRunning = false
+    this.cpus.release()
+    this.stopSpinners()
+    yield this.env.timeout(ns)
+    const cpu = this.cpus.acquire()
+    if (cpu !== null) yield cpu
+    this.ownerRunning = true
+  }
+
+  stats(): RwsemStats {
+    const now = this.env.now
+    const writeHoldNs = this.writeHoldNs + (this.writer !== null ? now - this.writeSinceNs : 0)
+    const readHoldNs = this.readHoldNs + (this.readers > 0 ? now - this.readSinceNs : 0)
+    const elapsed = now - this.startNs
+    return {
+      writeHoldNs,
+      readHoldNs,
+      waitNs: this.waitNs,
+      spinNs: this.spinNs,
+      utilization: elapsed > 0 ? (writeHoldNs + readHoldNs) / elapsed : 0,
+      acquisitions: this.writeAcquisitions + this.readAcquisitions,
+      writeAcquisitions: this.writeAcquisitions,
+      readAcquisitions: this.readAcquisitions,
+    }
+  }
+
+  /** Names of queued sleepers, head first (for tests). */
+  queuedNames(): string[] {
+    return this.queue.toArray().map((w) => w.user.name)
+  }
+
+  private isFree(): boolean {
+    return this.writer === null && this.readers === 0
+  }
+
+  /** Rule 4: the head waiter has waited long enough to forbid lock stealing. */
+  private handoffBlocks(): boolean {
+    const head = this.queue.peek()
+    return head !== undefined && this.env.now - head.queuedNs >= this.handoffNs
+  }
+
+  private enqueue(waiter: Waiter): void {
+    this.queue.push(waiter)
+    this.log(waiter.user, 'queue')
+    // rwsem_cond_wake_waiter: queueing behind a lock that is free or only read-held may wake the head.
+    if (this.writer !== null) return
+    if (this.readers > 0) {
+      if (this.queue.peek()?.kind === 'read') this.grantQueuedReaders()
+    } else {
+      this.wakeHead()
+    }
+  }
+
+  /** The lock just became free (rwsem_wake): spinners first, else the head of the queue. */
+  private onFree(): void {
+    if (this.spinners.length > 0 && !this.handoffBlocks()) {
+      const spinner = this.spinners.shift()!
+      this.grantWrite(spinner.user, spinner.arrivedNs)
+      spinner.event.succeed(GRANTED)
+      return
+    }
+    this.stopSpinners()
+    this.wakeHead()
+  }
+
+  private wakeHead(): void {
+    const head = this.queue.peek()
+    if (head === undefined) return
+    if (head.kind === 'read') {
+      this.grantQueuedReaders()
+      this.stopSpinners()
+    } else if (!head.woken) {
+      head.woken = true
+      head.event.succeedIn(this.wakeLatency())
+    }
+  }
+
+  /** rwsem_mark_wake for a reader at the head: every queued reader becomes an owner now. */
+  private grantQueuedReaders(): void {
+    const readers = this.queue.removeWhere((w) => w.kind === 'read')
+    for (const r of readers) {
+      this.grantRead(r.user, r.arrivedNs)
+      r.woken = true
+      r.event.succeedIn(this.wakeLatency())
+    }
+  }
+
+  private grantWrite(user: LockUser, arrivedNs: Ns): void {
+    this.writer = user
+    this.ownerRunning = true
+    this.writeSinceNs = this.env.now
+    this.writeAcquisitions++
+    this.beginHold(user, arrivedNs)
+  }
+
+  private grantRead(user: LockUser, arrivedNs: Ns): void {
+    if (this.readers === 0) this.readSinceNs = this.env.now
+    this.readers++
+    this.readAcquisitions++
+    this.beginHold(user, arrivedNs)
+  }
+
+  private beginHold(user: LockUser, arrivedNs: Ns): void {
+    const now = this.env.now
+    const waited = now - arrivedNs
+    this.waitNs += waited
+    user.waitNs += waited
+    this.heldSince.set(user, now)
+    this.log(user, 'acquire')
+  }
+
+  private endHold(user: LockUser): void {
+    const since = this.heldSince.get(user)!
+    this.heldSince.delete(user)
+    user.holdNs += this.env.now - since
+    this.log(user, 'release')
+  }
+
+  /** Spinners give up (owner is a reader, not running, or a handoff is pending) and will queue. */
+  private stopSpinners(): void {
+    while (this.spinners.length > 0) this.spinners.shift()!.event.succeed(STOP_SPINNING)
+  }
+
+  private log(user: LockUser, action: TraceAction): void {
+    if (this.trace !== undefined) this.trace([user.name, action, this.env.now])
+  }
+}

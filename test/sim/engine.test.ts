@@ -1,0 +1,149 @@
+import {describe, expect, it} from 'vitest'
+import {Environment, URGENT, type ProcessGenerator} from '../../src/sim/engine.js'
+
+describe('Environment', () => {
+  it('runs two processes and interleaves them by time, like SimPy', () => {
+    const env = new Environment()
+    const trace: [string, number, number][] = []
+    function* worker(name: string, delays: number[]): ProcessGenerator {
+      for (const d of delays) {
+        const start = env.now
+        yield env.timeout(d)
+        trace.push([name, start, env.now])
+      }
+    }
+    env.process(worker('a', [5, 5]))
+    env.process(worker('b', [3, 9]))
+    env.run()
+    expect(trace).toEqual([
+      ['b', 0, 3],
+      ['a', 0, 5],
+      ['a', 5, 10],
+      ['b', 3, 12],
+    ])
+    expect(env.now).toBe(12)
+  })
+
+  it('processes simultaneous events in scheduling order, URGENT before NORMAL', () => {
+    const env = new Environment()
+    const order: string[] = []
+    for (const name of ['first', 'second', 'third']) env.timeout(10).addCallback(() => order.push(name))
+    const urgent = env.event()
+    urgent.state = 1
+    urgent.addCallback(() => order.push('urgent'))
+    env.timeout(0).addCallback(() => env.schedule(urgent, 10, URGENT))
+    env.run()
+    expect(order).toEqual(['urgent', 'first', 'second', 'third'])
+  })
+
+  it('starts processes in creation order at the same instant', () => {
+    const env = new Environment()
+    const started: number[] = []
+    for (let i = 0; i < 5; i++) {
+      env.process(
+        (function* (): ProcessGenerator {
+          started.push(i)
+          yield env.timeout(1)
+        })(),
+      )
+    }
+    env.run()
+    expect(started).toEqual([0, 1, 2, 3, 4])
+  })
+
+  it('lets a process wait for a child process and receive its return value', () => {
+    const env = new Environment()
+    function* child(): ProcessGenerator<string> {
+      yield env.timeout(7)
+      return 'done'
+    }
+    let got: unknown
+    let at = -1
+    env.process(
+      (function* (): ProcessGenerator {
+        got = yield env.process(child())
+        at = env.now
+      })(),
+    )
+    env.run()
+    expect([got, at]).toEqual(['done', 7])
+  })
+
+  it('composes sub-steps with yield* and passes event values back', () => {
+    const env = new Environment()
+    function* step(ns: number): ProcessGenerator<number> {
+      const v = (yield env.timeout(ns, ns * 2)) as number
+      return v
+    }
+    let total = 0
+    env.process(
+      (function* (): ProcessGenerator {
+        total += yield* step(2)
+        total += yield* step(3)
+      })(),
+    )
+    env.run()
+    expect([total, env.now]).toEqual([10, 5])
+  })
+
+  it('resumes at once when a process yields an event that was already processed', () => {
+    const env = new Environment()
+    const early = env.timeout(1, 'early')
+    const trace: [unknown, number][] = []
+    env.process(
+      (function* (): ProcessGenerator {
+        yield env.timeout(5)
+        trace.push([yield early, env.now])
+      })(),
+    )
+    env.run()
+    expect(trace).toEqual([['early', 5]])
+  })
+
+  it('wakes a waiter when another process succeeds a shared event', () => {
+    const env = new Environment()
+    const signal = env.event<string>()
+    const trace: [unknown, number][] = []
+    env.process(
+      (function* (): ProcessGenerator {
+        trace.push([yield signal, env.now])
+      })(),
+    )
+    env.process(
+      (function* (): ProcessGenerator {
+        yield env.timeout(4)
+        signal.succeed('go')
+      })(),
+    )
+    env.run()
+    expect(trace).toEqual([['go', 4]])
+  })
+
+  it('stops before events at the until time and leaves the clock there', () => {
+    const env = new Environment()
+    const fired: number[] = []
+    for (const t of [1, 5, 10, 11]) env.timeout(t).addCallback(() => fired.push(t))
+    env.run(10)
+    expect([fired, env.now, env.peek()]).toEqual([[1, 5], 10, 10])
+    env.run()
+    expect(fired).toEqual([1, 5, 10, 11])
+  })
+
+  it('counts processed events and reports Infinity when idle', () => {
+    const env = new Environment()
+    env.timeout(3)
+    env.timeout(4)
+    expect(env.peek()).toBe(3)
+    env.run()
+    expect([env.eventsProcessed, env.peek()]).toEqual([2, Infinity])
+    expect(() => env.step()).toThrow(/no scheduled events/)
+  })
+
+  it('rejects fractional or negative timeouts and double triggering', () => {
+    const env = new Environment()
+    expect(() => env.timeout(1.5)).toThrow(/integer/)
+    expect(() => env.timeout(-1)).toThrow(/non-negative/)
+    const e = env.event().succeed()
+    expect(() => e.succeed()).toThrow(/already triggered/)
+  })
+})

@@ -1,0 +1,24 @@
+import {describe, expect, it} from 'vitest'
+import {buildCharts} from '../../src/report/charts/index.js'
+import {makeResult} from './fixtures/result.js'
+import {compileCapturingLog} from './vega-compile.js'
+
+describe('report charts', () => {
+  const charts = buildCharts(makeResult())
+
+  it('builds the six charts the report promises, with unique ids', () => {
+    expect(charts.map((c) => c.id)).toEqual(['chart-max-pods', 'chart-latency-density', 'chart-cdf', 'chart-breakdown', 'chart-mounts', 'chart-burst'])
+  })
+
+  for (const chart of charts) {
+    it(`${chart.id} compiles with vega-lite without a warning`, () => {
+      const {vega, messages} = compileCapturingLog(chart.spec)
+      expect(messages).toEqual([])
+      expect(JSON.stringify(vega).length).toBeGreaterThan(500)
+    })
+
+    it(`${chart.id} matches its golden spec`, async () => {
+      await expect(`${JSON.stringify(chart.spec, null, 2)}\n`).toMatchFileSnapshot(`__golden__/${chart.id}.vl.json`)
+    })
+  }
+})

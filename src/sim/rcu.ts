@@ -5,10 +5,13 @@ import type {Sampler} from '../lib/distributions.js'
  * Expedited RCU grace periods (synchronize_rcu_expedited after namespace_unlock when mounts were
  * detached). A caller needs a whole grace period that starts after its call: one arriving while
  * a grace period runs waits for the next, and every caller arriving during that time shares the
- * next one (rcu_exp_gp_seq_snap: concurrent callers are batched onto one grace period).
+ * next one (rcu_exp_gp_seq_snap: concurrent callers are batched onto one grace period);
+ * callers at the instant one starts share it.
  */
 export class RcuGracePeriods {
   private running = false
+  private currentDone: SimEvent<unknown> | null = null
+  private startedNs = -1
   private nextDone: SimEvent<unknown> | null = null
   private count = 0
 
@@ -29,12 +32,16 @@ export class RcuGracePeriods {
       this.start(done)
       return done
     }
+    // Callers at the very instant a grace period starts took their snapshot before it began.
+    if (this.env.now === this.startedNs) return this.currentDone!
     this.nextDone ??= this.env.event<unknown>()
     return this.nextDone
   }
 
   private start(done: SimEvent<unknown>): void {
     this.running = true
+    this.currentDone = done
+    this.startedNs = this.env.now
     this.count++
     const end = this.env.timeout(this.duration())
     end.addCallback(() => {

@@ -33,7 +33,7 @@ export interface RunOutput {
 }
 
 /** Independent random streams, so e.g. adding readers does not change the wake-up latencies drawn. */
-const STREAM = {forkExec: 1, wake: 2, rcu: 3, podOverhead: 4, arrivals: 5, readers: 6, fallback: 7, lifetime: 8} as const
+export const STREAM = {forkExec: 1, wake: 2, rcu: 3, podOverhead: 4, arrivals: 5, readers: 6, fallback: 7, lifetime: 8} as const
 
 /**
  * Simulates one scenario on one node with one seed. Pure and deterministic: the same model,
@@ -42,6 +42,43 @@ const STREAM = {forkExec: 1, wake: 2, rcu: 3, podOverhead: 4, arrivals: 5, reade
 export function runScenario(model: KernelModel, scenario: Scenario, seed: number): RunOutput {
   validateScenario(scenario)
   const rng = createPrng(seed)
+  const node = buildNode(model, scenario, rng)
+  const {env, sem, cpus, state, record} = node
+
+  let stopped = false
+  for (let i = 0; i < scenario.readers.count; i++) {
+    const user: LockUser = {name: `reader${i}`, waitNs: 0, holdNs: 0}
+    env.process(mountinfoReader(node, user, scenario.readers.intervalNs, rng.fork(STREAM.readers).fork(i), () => stopped))
+  }
+  const done = env.process(workload(node, scenario, rng))
+  // Readers run forever; the run ends when the workload does.
+  while (!done.processed && env.peek() !== Infinity) env.step()
+  stopped = true
+  if (!done.processed) throw new Error('runScenario: the workload deadlocked (no events left before it finished)')
+
+  const simulatedNs = env.now
+  const s = sem.stats()
+  return {
+    containerStartNs: Float64Array.from(record.containerStartNs),
+    podStartNs: Float64Array.from(record.podStartNs),
+    lockWaitNs: Float64Array.from(record.lockWaitNs),
+    lockHoldNs: Float64Array.from(record.lockHoldNs),
+    sem: {writeHoldNs: s.writeHoldNs, readHoldNs: s.readHoldNs, waitNs: s.waitNs, utilization: s.utilization, acquisitions: s.acquisitions, spinNs: s.spinNs},
+    hostMountsMax: state.hostMountsMax,
+    events: env.eventsProcessed,
+    simulatedNs,
+    containerStarts: {...record.containerStarts},
+    cpuUtilization: simulatedNs > 0 ? cpus.busyNs() / (scenario.cores * simulatedNs) : 0,
+    rcuGracePeriods: node.rcu.gracePeriods,
+  }
+}
+
+/**
+ * Builds the simulated node for a scenario: engine, cores, namespace_sem, RCU, the nullfs root
+ * lock and the kernel state, with one independent random stream per source of randomness.
+ * Exported so tests can drive the process scripts on a real node.
+ */
+export function buildNode(model: KernelModel, scenario: Scenario, rng: Prng): SimNode {
   const env = new Environment()
   const cpus = new Cpus(env, scenario.cores)
   const sem = new RwSemaphore(env, cpus, {
@@ -72,32 +109,7 @@ export function runScenario(model: KernelModel, scenario: Scenario, seed: number
     choosePath: pathChooser(scenario, rng.fork(STREAM.fallback)),
   }
 
-  let stopped = false
-  for (let i = 0; i < scenario.readers.count; i++) {
-    const user: LockUser = {name: `reader${i}`, waitNs: 0, holdNs: 0}
-    env.process(mountinfoReader(node, user, scenario.readers.intervalNs, rng.fork(STREAM.readers).fork(i), () => stopped))
-  }
-  const done = env.process(workload(node, scenario, rng))
-  // Readers run forever; the run ends when the workload does.
-  while (!done.processed && env.peek() !== Infinity) env.step()
-  stopped = true
-  if (!done.processed) throw new Error('runScenario: the workload deadlocked (no events left before it finished)')
-
-  const simulatedNs = env.now
-  const s = sem.stats()
-  return {
-    containerStartNs: Float64Array.from(record.containerStartNs),
-    podStartNs: Float64Array.from(record.podStartNs),
-    lockWaitNs: Float64Array.from(record.lockWaitNs),
-    lockHoldNs: Float64Array.from(record.lockHoldNs),
-    sem: {writeHoldNs: s.writeHoldNs, readHoldNs: s.readHoldNs, waitNs: s.waitNs, utilization: s.utilization, acquisitions: s.acquisitions, spinNs: s.spinNs},
-    hostMountsMax: state.hostMountsMax,
-    events: env.eventsProcessed,
-    simulatedNs,
-    containerStarts: {...record.containerStarts},
-    cpuUtilization: simulatedNs > 0 ? cpus.busyNs() / (scenario.cores * simulatedNs) : 0,
-    rcuGracePeriods: node.rcu.gracePeriods,
-  }
+  return node
 }
 
 function pathChooser(scenario: Scenario, rng: Prng): () => StartPath {

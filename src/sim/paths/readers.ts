@@ -8,7 +8,8 @@ import {MOUNTINFO_LINES_PER_CHUNK} from '../scenario.js'
 /**
  * A background reader of /proc/1/mountinfo (systemd, kubelet/cadvisor, node agents): every
  * ~intervalNs (exponential, so readers do not march in step) it reads the whole host table,
- * one namespace_sem read acquisition per ~4 KiB chunk (m_start/m_stop), until `stopped()`.
+ * one namespace_sem read acquisition per ~4 KiB chunk (m_start/m_stop). `stopped()` is asked
+ * before each whole read.
  */
 export function* mountinfoReader(node: SimNode, user: LockUser, intervalNs: number, rng: Prng, stopped: () => boolean): ProcessGenerator {
   const gap = exponential(intervalNs, rng)
@@ -17,7 +18,7 @@ export function* mountinfoReader(node: SimNode, user: LockUser, intervalNs: numb
     yield node.env.timeout(gap())
     if (stopped()) return
     let lines = node.state.hostMounts
-    while (lines > 0 && !stopped()) {
+    while (lines > 0) {
       const n = Math.min(lines, MOUNTINFO_LINES_PER_CHUNK)
       lines -= n
       yield* node.sem.read(user, Math.round(chunk.fixedNs + chunk.perUnitNs * n))

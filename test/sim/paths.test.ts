@@ -1,0 +1,128 @@
+import {describe, expect, it} from 'vitest'
+import {buildNode, runScenario} from '../../src/sim/run-scenario.js'
+import {newTask} from '../../src/sim/node.js'
+import {legacyStart} from '../../src/sim/paths/legacy.js'
+import {hostMount} from '../../src/sim/paths/host-mounts.js'
+import type {ProcessGenerator} from '../../src/sim/engine.js'
+import {createPrng} from '../../src/lib/prng.js'
+import type {KernelModel, LinearCost} from '../../src/model/schema.js'
+import {fixtureModel} from './fixtures/model.js'
+import {baseScenario} from './fixtures/scenario.js'
+
+// Uncontended starts must cost exactly the sum of their modelled steps; expected values are
+// computed here from the model's costs, not copied from a run.
+const model = fixtureModel()
+const c = model.costs
+const lin = (cost: LinearCost, x: number): number => cost.fixedNs + cost.perUnitNs * x
+const fixedNs = (d: KernelModel['costs']['rcuGp']): number => (d.kind === 'fixed' ? d.ns : Number.NaN)
+const overheadNs = fixedNs(c.forkExecOverhead)
+const rcuNs = fixedNs(c.rcuGp)
+
+/** Lock-held part of a legacy start on a host table of M mounts with T threads. */
+function legacyHoldNs(m: number, t: number, runtimeMounts: number): number {
+  return lin(c.copy, m) + lin(c.chtype, m) + (runtimeMounts + 1) * c.attach.ns + lin(c.pivot, t) + lin(c.umount, m)
+}
+function otnHoldNs(runtimeMounts: number, binds: number, rootfsMounts: number): number {
+  return binds * lin(c.dclone, 1) + lin(c.otn, rootfsMounts) + runtimeMounts * c.moveAttach.ns
+}
+
+describe('a single container start with no contention', () => {
+  it('legacy: equals fork/exec + copy + chtype + attaches + pivot + umount + one RCU grace period', () => {
+    const s = baseScenario({path: 'legacy', hostMounts: 3_000, systemThreads: 800})
+    const out = runScenario(model, s, 1)
+    const hold = legacyHoldNs(3_000, 800, s.pod.runtimeMounts)
+    expect(Array.from(out.containerStartNs)).toEqual([overheadNs + hold + rcuNs])
+    expect(Array.from(out.lockHoldNs)).toEqual([hold])
+    expect(Array.from(out.lockWaitNs)).toEqual([0])
+    expect(out.sem.writeHoldNs).toBe(hold)
+  })
+
+  it('OTN: equals fork/exec + detached clones + one rootfs-subtree copy + move_mounts, with no M, T or RCU term', () => {
+    const s = baseScenario({path: 'otn', hostMounts: 3_000, systemThreads: 800})
+    const out = runScenario(model, s, 1)
+    const hold = otnHoldNs(s.pod.runtimeMounts, s.pod.runtimeMounts, s.pod.rootfsMounts)
+    expect(Array.from(out.containerStartNs)).toEqual([overheadNs + hold])
+    expect(Array.from(out.lockHoldNs)).toEqual([hold])
+  })
+
+  it('OTN: only bind mounts are pre-opened under the lock; fsmount-made filesystems are not', () => {
+    const s = baseScenario({path: 'otn'})
+    const out = runScenario(model, {...s, pod: {...s.pod, runtimeBindMounts: 4}}, 1)
+    expect(Array.from(out.containerStartNs)).toEqual([overheadNs + otnHoldNs(s.pod.runtimeMounts, 4, s.pod.rootfsMounts)])
+  })
+
+  it('`crun run /bin/true` (closed loop with teardown) adds the namespace teardown and its RCU grace period', () => {
+    for (const path of ['legacy', 'otn'] as const) {
+      const s = baseScenario({path, teardown: true})
+      const start = path === 'legacy' ? legacyHoldNs(s.hostMounts, s.systemThreads, s.pod.runtimeMounts) + rcuNs : otnHoldNs(s.pod.runtimeMounts, s.pod.runtimeMounts, s.pod.rootfsMounts)
+      const out = runScenario(model, s, 1)
+      expect(Array.from(out.containerStartNs)).toEqual([overheadNs + start + lin(c.teardown, s.pod.containerMounts) + rcuNs])
+    }
+  })
+
+  it('a runtime overhead given in the scenario replaces the model fork/exec overhead', () => {
+    const s = baseScenario({path: 'otn', runtimeOverhead: {kind: 'fixed', ns: 123_000, source: {command: 'test', samples: 1}}})
+    const out = runScenario(model, s, 1)
+    expect(out.containerStartNs[0]).toBe(123_000 + otnHoldNs(s.pod.runtimeMounts, s.pod.runtimeMounts, s.pod.rootfsMounts))
+  })
+})
+
+describe('a single pod with no contention', () => {
+  it('legacy: overhead, sandbox mounts and start, init container start and exit, app rootfs mount and start, in sequence', () => {
+    const base = baseScenario()
+    const s = baseScenario({
+      workload: {kind: 'burst', pods: 1},
+      pod: {...base.pod, runtimeOnly: false, containers: 1, initContainers: 1, hostMountsPerPod: 5, podOverhead: {kind: 'fixed', ns: 2_000_000, source: {command: 'test', samples: 1}}},
+    })
+    const m = s.hostMounts
+    const t = s.systemThreads
+    const n = s.pod.runtimeMounts
+    const start = (mounts: number, threads: number): number => overheadNs + legacyHoldNs(mounts, threads, n) + rcuNs
+    // 5 host mounts: 2 for the sandbox (rootfs, shm/netns...), one rootfs overlay per init and app container.
+    const sandbox = start(m + 3, t) // the sandbox copies the table after its 3 host mounts
+    const expected =
+      2_000_000 + // pod overhead
+      3 * c.attach.ns + // 3 sandbox host mounts (5 - 2 container rootfs overlays)
+      sandbox +
+      c.attach.ns + // init rootfs overlay
+      start(m + 4, t + 1) + // init start: the sandbox is live (one more thread)
+      lin(c.teardown, s.pod.containerMounts) +
+      rcuNs + // init exits
+      c.attach.ns + // app rootfs overlay
+      start(m + 5, t + 1) // app start
+    const out = runScenario(model, s, 1)
+    expect(Array.from(out.podStartNs)).toEqual([expected])
+    expect(out.containerStartNs.length).toBe(3)
+    expect(out.hostMountsMax).toBe(m + 5)
+  })
+
+  it('a host mount made while a legacy copy is in flight pays one propagation and grows the copy the start later unmounts', () => {
+    const s = baseScenario({path: 'legacy'})
+    const node = buildNode(model, s, createPrng(1))
+    const start = newTask('c0', 0)
+    const host = newTask('kubelet', 0)
+    node.env.process(legacyStart(node, start))
+    node.env.process(
+      (function* (): ProcessGenerator {
+        yield node.env.timeout(overheadNs + 100_000) // during c0's copy_mnt_ns: spins, then runs before c0's chtype
+        yield* hostMount(node, host)
+      })(),
+    )
+    node.env.run()
+    const m = s.hostMounts
+    const hostHold = c.attach.ns + c.propPerPeer.ns * 1
+    // The copy grew by one mount: chtype and umount each walk one more.
+    const startHold = legacyHoldNs(m, s.systemThreads, s.pod.runtimeMounts) + c.chtype.perUnitNs + c.umount.perUnitNs
+    expect([host.holdNs, start.holdNs, start.waitNs]).toEqual([hostHold, startHold, hostHold])
+    expect(node.env.now).toBe(overheadNs + startHold + hostHold + rcuNs)
+    expect([node.state.hostMounts, node.state.inFlightCopies]).toEqual([m + 1, 0])
+  })
+
+  it('a host mount with no legacy copy in flight pays no propagation', () => {
+    const node = buildNode(model, baseScenario(), createPrng(1))
+    const host = newTask('kubelet', 0)
+    node.env.process(hostMount(node, host))
+    node.env.run()
+    expect(host.holdNs).toBe(c.attach.ns)
+  })
+})

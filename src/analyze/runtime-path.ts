@@ -25,6 +25,9 @@ export function kernelHasOtn(kernelRelease: string): boolean {
   return atLeast(parseVersion(kernelRelease), 7, 0)
 }
 
+/** How a runtime that uses OPEN_TREE_NAMESPACE is named in results. */
+export const OTN_RUNTIME_NAME = 'crun ≥ 1.29'
+
 export interface OciRuntimeGuess {
   /** e.g. `runc`, `crun ≥ 1.29`. */
   name: string
@@ -41,14 +44,14 @@ export interface OciRuntimeGuess {
 export function guessOciRuntime(containerRuntimeVersion: string, override?: string): OciRuntimeGuess {
   if (override) {
     const usesOtn = override === 'crun'
-    return {name: usesOtn ? 'crun ≥ 1.29' : override === 'crun-legacy' ? 'crun < 1.29' : override, usesOtn, basis: 'set with --oci-runtime'}
+    return {name: usesOtn ? OTN_RUNTIME_NAME : override === 'crun-legacy' ? 'crun < 1.29' : override, usesOtn, basis: 'set with --oci-runtime'}
   }
   const [cri = '', version = ''] = containerRuntimeVersion.split('://')
   if (cri === 'cri-o' && atLeast(parseVersion(version), 1, 31)) {
     // CRI-O 1.31+ defaults to crun; crun 1.29 shipped alongside CRI-O 1.34-era distributions,
     // so a CRI-O ≥ 1.34 node is assumed to carry crun ≥ 1.29 (listed as an assumption).
     const recent = atLeast(parseVersion(version), 1, 34)
-    return {name: recent ? 'crun ≥ 1.29' : 'crun < 1.29', usesOtn: recent, basis: `CRI-O ${version} default runtime (inferred)`}
+    return {name: recent ? OTN_RUNTIME_NAME : 'crun < 1.29', usesOtn: recent, basis: `CRI-O ${version} default runtime (inferred)`}
   }
   if (cri === 'cri-o') return {name: 'runc', usesOtn: false, basis: `CRI-O ${version} default runtime (inferred)`}
   if (cri === 'containerd') return {name: 'runc', usesOtn: false, basis: 'containerd default runtime (inferred)'}

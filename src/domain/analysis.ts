@@ -251,8 +251,8 @@ export const ThresholdRuleSchema = z.strictObject({
   metric: z.enum(['p50', 'p90', 'p99', 'maxpods', 'gain']),
   op: z.enum(['>', '>=', '<', '<=']),
   value: z.number().finite(),
-  /** Which path the metric is read from: `legacy` = today's kernel, `otn` = after the upgrade. */
-  path: KernelPathSchema,
+  /** Which path the metric is read from: `legacy`, `otn` (after the upgrade), or `today` (each class's current path). */
+  path: z.enum(['legacy', 'otn', 'today']),
 })
 
 export const ViolationSchema = z.strictObject({

@@ -1,0 +1,92 @@
+import type {AnalysisResult, Assumption, ModelProvenance, NodeClassResult, PoolResult} from '../domain/analysis.js'
+import type {AnalysisSettings} from './plan.js'
+import {NULLFS_NOTE, otnEligiblePodFraction, poolBlockers} from './readiness.js'
+import {poolSlo, recommendOverall, recommendPool} from './recommend.js'
+import {kernelHasOtn} from './runtime-path.js'
+import {evaluateRules, type ParsedRule} from './thresholds.js'
+
+export interface AssembleInput {
+  toolVersion: string
+  cluster: AnalysisResult['cluster']
+  generatedAt: string
+  settings: AnalysisSettings
+  models: {legacy: ModelProvenance; otn: ModelProvenance}
+  assumptions: Assumption[]
+  classes: NodeClassResult[]
+  rules: ParsedRule[]
+  shard?: {index: number; count: number}
+}
+
+/**
+ * Builds the full result from per-class results. Everything above the classes (pools,
+ * readiness, verdicts, violations) is derived here from `classes` alone, which is what lets
+ * shard results merge without re-simulating (merge.ts calls this again on the union).
+ */
+export function assembleResult(input: AssembleInput): AnalysisResult {
+  const classes = [...input.classes].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+  const otnImages = [...new Set(classes.filter((c) => kernelHasOtn(c.kernel)).map((c) => `${c.osImage} (${c.kernel})`))].sort()
+  const poolNames = [...new Set(classes.map((c) => c.pool))].sort()
+  const pools = poolNames.map((name) => buildPool(name, classes.filter((c) => c.pool === name), otnImages, input.settings.sloMs))
+  const s = input.settings
+  return {
+    apiVersion: 'densityplan.dev/v1alpha1',
+    kind: 'AnalysisResult',
+    tool: {name: 'densityplan', version: input.toolVersion},
+    cluster: input.cluster,
+    generatedAt: input.generatedAt,
+    seed: s.seed,
+    replications: s.replications,
+    ...(input.shard ? {shard: input.shard} : {}),
+    settings: {
+      sloMs: s.sloMs,
+      sloQuantile: 'p99',
+      sweepPoints: s.sweepPoints,
+      burstSizes: s.burstSizes,
+      quantileMethod: 'Hyndman-Fan type 7 (linear interpolation; numpy default)',
+      ciMethod: `percentile bootstrap over replications, ${s.bootstrapResamples} resamples, 95%`,
+    },
+    models: input.models,
+    assumptions: input.assumptions,
+    pools,
+    classes,
+    overall: recommendOverall(pools),
+    nullfsNote: NULLFS_NOTE,
+    thresholds: {rules: input.rules, violations: evaluateRules(input.rules, pools, classes)},
+  }
+}
+
+function buildPool(name: string, classes: NodeClassResult[], otnImages: string[], sloMs: number): PoolResult {
+  const nodeCount = classes.reduce((s, c) => s + c.nodeCount, 0)
+  const weighted = (get: (c: NodeClassResult) => number): number => Math.round(classes.reduce((s, c) => s + get(c) * c.nodeCount, 0) / Math.max(1, nodeCount))
+  const blockers = poolBlockers(classes, otnImages)
+  const eligible = otnEligiblePodFraction(classes)
+  return {
+    name,
+    nodeCount,
+    podCount: classes.reduce((s, c) => s + c.podsPerNodeToday * c.nodeCount, 0),
+    classIds: classes.map((c) => c.id),
+    kernels: tally(classes, (c) => c.kernel).map(([release, nodes]) => ({release, nodes})),
+    containerRuntimes: tally(classes, (c) => c.containerRuntime).map(([n, nodes]) => ({name: n, nodes})),
+    osImages: tally(classes, (c) => `${c.osImage}\u0000${c.kernel}`).map(([key, nodes]) => {
+      const [image = '', kernel = ''] = key.split('\u0000')
+      return {image, kernel, nodes, kernelOtnCapable: kernelHasOtn(kernel)}
+    }),
+    podsPerNodeToday: weighted((c) => c.podsPerNodeToday),
+    maxPods: Math.max(1, ...classes.map((c) => c.maxPods)),
+    hostMountsToday: weighted((c) => c.hostMountsToday),
+    readiness: {
+      otnCapableNodes: classes.filter((c) => c.otnCapableToday).reduce((s, c) => s + c.nodeCount, 0),
+      otnEligiblePodFraction: eligible,
+      blockers,
+    },
+    slo: {legacy: poolSlo(classes, 'legacy'), otn: poolSlo(classes, 'otn')},
+    recommendation: recommendPool({classes, blockers, otnEligiblePodFraction: eligible, sloMs}),
+  }
+}
+
+/** Node counts per distinct key, sorted by key. */
+function tally(classes: NodeClassResult[], key: (c: NodeClassResult) => string): Array<[string, number]> {
+  const m = new Map<string, number>()
+  for (const c of classes) m.set(key(c), (m.get(key(c)) ?? 0) + c.nodeCount)
+  return [...m.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))
+}

@@ -1,0 +1,104 @@
+import type {NodeClassResult} from '../domain/analysis.js'
+import type {NodeClass} from '../profile/node-classes.js'
+import {quantileType7} from '../stats/quantile.js'
+import {roundTo} from '../stats/round.js'
+
+/** The flags that shape every class's simulation. */
+export interface AnalysisSettings {
+  seed: number
+  replications: number
+  /** Evenly spaced densities in the sweep (today and maxPods are added). */
+  sweepPoints: number
+  /** The sweep runs to this multiple of the node's maxPods. */
+  sweepBeyondMaxPods: number
+  /** Burst sizes of the burst × density grid. */
+  burstSizes: number[]
+  /** Densities of the grid (picked evenly from the sweep). */
+  gridDensities: number
+  gridReplications: number
+  bootstrapResamples: number
+  cdfPoints: number
+  sloMs: number
+  /** --burst: simulate this many pods at once at today's density instead of the snapshot-derived burst. */
+  burstOverride?: number
+}
+
+export const DEFAULT_SETTINGS: Omit<AnalysisSettings, 'seed'> = {
+  replications: 4,
+  sweepPoints: 6,
+  sweepBeyondMaxPods: 1.25,
+  burstSizes: [1, 10, 25, 50, 100],
+  gridDensities: 3,
+  gridReplications: 1,
+  bootstrapResamples: 200,
+  cdfPoints: 200,
+  sloMs: 5000,
+}
+
+/**
+ * The documented default for the non-mount part of a pod start (kubelet sync, CNI, shim start,
+ * image checks without a pull) when the snapshot has too few observed starts: a lognormal with
+ * median 1.0 s and p90 1.8 s. It is an assumption, not a measurement, and the report says so.
+ */
+export const DEFAULT_OVERHEAD = {p50Ms: 1000, p90Ms: 1800}
+/** Fewer observed starts than this and a class borrows its pool's, then the default. */
+export const MIN_OBSERVED_STARTS = 20
+
+export interface ClassPlan extends AnalysisSettings {
+  overhead: NodeClassResult['overhead']
+  burstToday: number
+  burstSource: 'snapshot' | 'override'
+  sweepDensities: number[]
+  gridBursts: number[]
+  /** The grid's densities, picked evenly from the sweep. */
+  gridDensityList: number[]
+}
+
+export function planClass(cls: NodeClass, settings: AnalysisSettings, poolObservedMs: readonly number[]): ClassPlan {
+  const sweepDensities = densities(cls, settings)
+  const burstToday = settings.burstOverride ?? Math.max(cls.bursts.rollingUpdate, cls.bursts.drainRefill, cls.bursts.jobWave)
+  const gridDensityList = pickEvenly(sweepDensities, settings.gridDensities)
+  return {
+    ...settings,
+    overhead: overheadFor(cls.observedStartMs, poolObservedMs),
+    burstToday,
+    burstSource: settings.burstOverride === undefined ? 'snapshot' : 'override',
+    sweepDensities,
+    gridBursts: settings.burstSizes,
+    gridDensityList,
+  }
+}
+
+/** Sweep densities: `sweepPoints` evenly from 10% of maxPods to sweepBeyondMaxPods × maxPods, plus today and maxPods. */
+export function densities(cls: Pick<NodeClass, 'maxPods' | 'podsPerNodeToday'>, s: Pick<AnalysisSettings, 'sweepPoints' | 'sweepBeyondMaxPods'>): number[] {
+  const lo = Math.max(2, Math.round(cls.maxPods * 0.1))
+  const hi = Math.max(lo + 1, Math.round(cls.maxPods * s.sweepBeyondMaxPods))
+  const n = Math.max(2, s.sweepPoints)
+  const xs = Array.from({length: n}, (_, i) => Math.round(lo + ((hi - lo) * i) / (n - 1)))
+  if (cls.podsPerNodeToday > 0) xs.push(cls.podsPerNodeToday)
+  xs.push(cls.maxPods)
+  return [...new Set(xs)].sort((a, b) => a - b)
+}
+
+export function overheadFor(classMs: readonly number[], poolMs: readonly number[]): NodeClassResult['overhead'] {
+  const pick = classMs.length >= MIN_OBSERVED_STARTS ? {ms: classMs, scope: 'this class'} : poolMs.length >= MIN_OBSERVED_STARTS ? {ms: poolMs, scope: 'its pool'} : null
+  if (!pick) {
+    return {
+      source: 'default', ...DEFAULT_OVERHEAD, samples: 0,
+      note: `fewer than ${MIN_OBSERVED_STARTS} observed pod starts; documented default lognormal (median ${DEFAULT_OVERHEAD.p50Ms} ms, p90 ${DEFAULT_OVERHEAD.p90Ms} ms)`,
+    }
+  }
+  const sorted = Float64Array.from(pick.ms).sort()
+  const p50 = quantileType7(sorted, 0.5)
+  // A lognormal needs p90 > median; a degenerate sample gets a 10% spread.
+  const p90 = Math.max(quantileType7(sorted, 0.9), p50 * 1.1)
+  return {
+    source: 'observed', p50Ms: roundTo(p50, 1), p90Ms: roundTo(p90, 1), samples: sorted.length,
+    note: `fitted to ${sorted.length} observed pod starts on ${pick.scope} (creation → all containers running; includes image pulls and today's kernel time, so it is pessimistic)`,
+  }
+}
+
+function pickEvenly(xs: number[], n: number): number[] {
+  if (xs.length <= n) return [...xs]
+  return [...new Set(Array.from({length: n}, (_, i) => xs[Math.round(((xs.length - 1) * i) / (n - 1))]!))]
+}

@@ -23,6 +23,9 @@
 #endif
 
 int64_t now_ns(void);
+/* CPU time of the calling thread: excludes time preempted by other tasks and time asleep
+ * (e.g. in synchronize_rcu_expedited), so it is the work the syscall itself did. */
+int64_t cpu_ns(void);
 void die(const char *what);
 void die_msg(const char *fmt, const char *arg);
 

@@ -31,35 +31,39 @@ static int sys_pivot_root(const char *new_root, const char *put_old) {
   return (int)syscall(SYS_pivot_root, new_root, put_old);
 }
 
+/* Times one statement: CPU time of this thread into cpu_out, wall time into wall_out. */
+#define TIMED(cpu_out, wall_out, stmt)     \
+  do {                                     \
+    int64_t c0_ = cpu_ns(), w0_ = now_ns(); \
+    stmt;                                  \
+    (wall_out) = now_ns() - w0_;           \
+    (cpu_out) = cpu_ns() - c0_;            \
+  } while (0)
+
 /*
  * The legacy container start of one runtime, step by step (kernel-model.md §Legacy):
  * copy_mnt_ns, MS_SLAVE|MS_REC, pivot_root into a fresh tmpfs root, detach of the old root.
- * out = {copy, chtype, pivot, umount}. The umount figure includes what umount2 does after
- * namespace_unlock (synchronize_rcu_expedited and the final mntput of each mount): user space
- * cannot split them, so calibrate subtracts the separately measured grace period.
+ * out = CPU time of {copy, chtype, pivot, umount}, then wall time of the same four. CPU time is
+ * the work each call did, free of preemption by other tenants of a shared machine; the wall
+ * time of the detach also contains the RCU grace period it sleeps in (namespace_unlock).
  */
 static int legacy_child(void *arg, int64_t *out, int n) {
   const struct scratch *s = arg;
   (void)n;
   char root[512];
   snprintf(root, sizeof root, "%s/root", s->root);
-  int64_t t0 = now_ns();
-  if (unshare(CLONE_NEWNS) != 0) return FAIL(out);
-  int64_t t1 = now_ns();
-  if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) != 0) return FAIL(out);
-  int64_t t2 = now_ns();
+  int rc = 0;
+  TIMED(out[0], out[4], rc = unshare(CLONE_NEWNS));
+  if (rc != 0) return FAIL(out);
+  TIMED(out[1], out[5], rc = mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL));
+  if (rc != 0) return FAIL(out);
   if (mount("dp-root", root, "tmpfs", 0, "mode=755") != 0) return FAIL(out);
   if (chdir(root) != 0) return FAIL(out);
-  int64_t t3 = now_ns();
-  if (sys_pivot_root(".", ".") != 0) return FAIL(out);
-  int64_t t4 = now_ns();
-  if (umount2(".", MNT_DETACH) != 0) return FAIL(out);
-  int64_t t5 = now_ns();
-  out[0] = t1 - t0;
-  out[1] = t2 - t1;
-  out[2] = t4 - t3;
-  out[3] = t5 - t4;
-  return 4;
+  TIMED(out[2], out[6], rc = sys_pivot_root(".", "."));
+  if (rc != 0) return FAIL(out);
+  TIMED(out[3], out[7], rc = umount2(".", MNT_DETACH));
+  if (rc != 0) return FAIL(out);
+  return 8;
 }
 
 static void check(int got, const int64_t *vals, int want, const char *what) {
@@ -80,12 +84,14 @@ void exp_legacy(struct scratch *s, const long *xs, int nx, int reps) {
     scratch_grow(s, xs[i]);
     double m = (double)count_mounts();
     for (int r = 0; r < reps; r++) {
-      int64_t v[4];
-      check(in_child(legacy_child, s, v, 4), v, 4, "legacy start step");
+      int64_t v[8];
+      check(in_child(legacy_child, s, v, 8), v, 8, "legacy start step");
       json_point(m, v[0], "copy");
       json_point(m, v[1], "chtype");
       json_point(m, v[2], "pivot");
       json_point(m, v[3], "umount");
+      json_point(m, v[4], "copyWall");
+      json_point(m, v[7], "umountWall");
     }
   }
   json_end();
@@ -101,8 +107,8 @@ void exp_pivot(struct scratch *s, const long *xs, int nx, int reps) {
     int holder = xs[i] > 0 ? spawn_thread_holder(xs[i]) : 0;
     double t = (double)count_threads();
     for (int r = 0; r < reps; r++) {
-      int64_t v[4];
-      check(in_child(legacy_child, s, v, 4), v, 4, "pivot_root");
+      int64_t v[8];
+      check(in_child(legacy_child, s, v, 8), v, 8, "pivot_root");
       json_point(t, v[2], "pivot");
     }
     stop_holder(holder);
@@ -117,29 +123,22 @@ static int attach_child(void *arg, int64_t *out, int n) {
   char src[512], dst[512];
   snprintf(src, sizeof src, "%s/src", s->root);
   snprintf(dst, sizeof dst, "%s/att", s->root);
+  int rc = 0;
+  int64_t wall_unused;
   if (unshare(CLONE_NEWNS) != 0) return FAIL(out);
   if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) != 0) return FAIL(out);
-  int64_t t0 = now_ns();
-  if (mount(src, dst, NULL, MS_BIND, NULL) != 0) return FAIL(out);
-  int64_t t1 = now_ns();
-  /* Lazy and synchronous detach of a single mount: both end in namespace_unlock, whose
-   * synchronize_rcu_expedited dominates; the write section itself is microseconds. */
-  if (umount2(dst, MNT_DETACH) != 0) return FAIL(out);
-  int64_t t2 = now_ns();
-  if (mount(src, dst, NULL, MS_BIND, NULL) != 0) return FAIL(out);
-  int64_t t3 = now_ns();
-  if (umount2(dst, 0) != 0) return FAIL(out);
-  int64_t t4 = now_ns();
+  TIMED(out[0], wall_unused, rc = mount(src, dst, NULL, MS_BIND, NULL));
+  if (rc != 0) return FAIL(out);
+  /* Lazy detach of a single mount: namespace_unlock then sleeps in
+   * synchronize_rcu_expedited; wall minus CPU time is that wait. */
+  TIMED(out[1], out[2], rc = umount2(dst, MNT_DETACH));
+  if (rc != 0) return FAIL(out);
   /* A pre-opened detached clone moved into place: the OTN path's move_mount. */
   int fd = sys_open_tree(AT_FDCWD, src, OPEN_TREE_CLONE | O_CLOEXEC);
   if (fd < 0) return FAIL(out);
-  int64_t t5 = now_ns();
-  if (sys_move_mount(fd, "", AT_FDCWD, dst, MOVE_MOUNT_F_EMPTY_PATH) != 0) return FAIL(out);
-  int64_t t6 = now_ns();
-  out[0] = t1 - t0;
-  out[1] = t2 - t1;
-  out[2] = t4 - t3;
-  out[3] = t6 - t5;
+  TIMED(out[3], wall_unused, rc = sys_move_mount(fd, "", AT_FDCWD, dst, MOVE_MOUNT_F_EMPTY_PATH));
+  if (rc != 0) return FAIL(out);
+  (void)wall_unused;
   return 4;
 }
 
@@ -152,8 +151,8 @@ void exp_attach(struct scratch *s, int reps) {
     int64_t v[4];
     check(in_child(attach_child, s, v, 4), v, 4, "attach/detach of one bind mount");
     json_point(1, v[0], "attach");
-    json_point(1, v[1], "detachLazy");
-    json_point(1, v[2], "detachSync");
+    json_point(1, v[1], "detachLazyCpu");
+    json_point(1, v[2], "detachLazyWall");
     json_point(1, v[3], "moveAttach");
   }
   json_end();
@@ -200,11 +199,8 @@ static int teardown_child(void *arg, int64_t *out, int n) {
   if (sys_pivot_root(".", ".") != 0) return FAIL(out);
   if (umount2(".", MNT_DETACH) != 0) return FAIL(out);
   if (setns(back, CLONE_NEWNS) != 0) return FAIL(out);
-  int64_t t0 = now_ns();
-  close(self);
-  int64_t t1 = now_ns();
-  out[0] = t1 - t0;
-  return 1;
+  TIMED(out[0], out[1], close(self));
+  return 2;
 }
 
 /*
@@ -216,27 +212,27 @@ static int teardown_child(void *arg, int64_t *out, int n) {
 static int otree_child(void *arg, int64_t *out, int n) {
   const struct tree_arg *a = arg;
   (void)n;
-  int64_t t0 = now_ns();
-  int fd = sys_open_tree(AT_FDCWD, a->tree, OPEN_TREE_CLONE | AT_RECURSIVE | O_CLOEXEC);
+  int64_t wall_unused, c1, c2;
+  int fd, rc = 0;
+  TIMED(out[0], wall_unused, fd = sys_open_tree(AT_FDCWD, a->tree, OPEN_TREE_CLONE | AT_RECURSIVE | O_CLOEXEC));
   if (fd < 0) return FAIL(out);
-  int64_t t1 = now_ns();
   close(fd);
-  int64_t t2 = now_ns();
-  fd = sys_open_tree(AT_FDCWD, a->tree, OPEN_TREE_CLONE | AT_RECURSIVE | O_CLOEXEC);
+  TIMED(c1, wall_unused, fd = sys_open_tree(AT_FDCWD, a->tree, OPEN_TREE_CLONE | AT_RECURSIVE | O_CLOEXEC));
   if (fd < 0) return FAIL(out);
-  if (unshare(CLONE_NEWNS) != 0) return FAIL(out);
-  int64_t t3 = now_ns();
-  out[0] = t1 - t0;
-  out[1] = t3 - t2;
-  if (setns(open(a->parent_ns, O_RDONLY | O_CLOEXEC), CLONE_NEWNS) != 0) return FAIL(out);
-  int64_t t4 = now_ns();
-  int ns = sys_open_tree(AT_FDCWD, a->tree, DP_OPEN_TREE_NAMESPACE | AT_RECURSIVE | O_CLOEXEC);
-  if (ns < 0) {
+  TIMED(c2, wall_unused, rc = unshare(CLONE_NEWNS));
+  if (rc != 0) return FAIL(out);
+  out[1] = c1 + c2;
+  int back = open(a->parent_ns, O_RDONLY | O_CLOEXEC);
+  if (back < 0 || setns(back, CLONE_NEWNS) != 0) return FAIL(out);
+  TIMED(c1, wall_unused, fd = sys_open_tree(AT_FDCWD, a->tree, DP_OPEN_TREE_NAMESPACE | AT_RECURSIVE | O_CLOEXEC));
+  if (fd < 0) {
     out[2] = -errno;
     return 3;
   }
-  if (setns(ns, CLONE_NEWNS) != 0) return FAIL(out);
-  out[2] = now_ns() - t4;
+  TIMED(c2, wall_unused, rc = setns(fd, CLONE_NEWNS));
+  if (rc != 0) return FAIL(out);
+  (void)wall_unused;
+  out[2] = c1 + c2;
   return 3;
 }
 
@@ -249,8 +245,9 @@ void exp_tree(struct scratch *s, const long *xs, int nx, int reps) {
     build_tree(s, a.tree, sizeof a.tree, a.k);
     for (int r = 0; r < reps; r++) {
       int64_t v[3];
-      check(in_child(teardown_child, &a, v, 1), v, 1, "namespace teardown");
+      check(in_child(teardown_child, &a, v, 2), v, 2, "namespace teardown");
       json_point((double)a.k, v[0], "teardown");
+      json_point((double)a.k, v[1], "teardownWall");
       int got = in_child(otree_child, &a, v, 3);
       check(got, v, 2, "open_tree(OPEN_TREE_CLONE|AT_RECURSIVE)");
       json_point((double)a.k, v[0], "dclone");

@@ -43,6 +43,24 @@ export function fitLinear(points: readonly FitPoint[]): LinearFit {
   return {fixedNs, perUnitNs, r2: Number.isFinite(r2) ? r2 : 0, residualP90Ns: quantileSorted(residuals, 0.9), samples: points.length, levels, clamped}
 }
 
+/**
+ * Robust variant for a shared, noisy machine: the line is fitted through the median duration
+ * at each x (one stray preemption cannot tilt it), while R² and the residual spread are still
+ * computed over every raw point, so they show the real scatter.
+ */
+export function fitLinearOnMedians(points: readonly FitPoint[]): LinearFit {
+  checkPoints('fitLinearOnMedians', points)
+  const byX = new Map<number, number[]>()
+  for (const p of points) byX.set(p.x, [...(byX.get(p.x) ?? []), p.ns])
+  const medians = [...byX].map(([x, ns]) => ({x, ns: median(ns)}))
+  const line = fitLinear(medians)
+  const pairs = points.map((p) => [p.x, p.ns])
+  const f = linearRegressionLine({m: line.perUnitNs, b: line.fixedNs})
+  const r2 = rSquared(pairs, f)
+  const residuals = points.map((p) => Math.abs(p.ns - f(p.x))).sort((a, c) => a - c)
+  return {...line, r2: Number.isFinite(r2) ? Math.min(1, Math.max(0, r2)) : 0, residualP90Ns: quantileSorted(residuals, 0.9), samples: points.length}
+}
+
 /** Median of the durations, ns. */
 export function medianNs(values: readonly number[]): number {
   if (values.length === 0) throw new RangeError('medianNs: no values')

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {fitLinear, medianNs, spreadP90Ns} from '../../src/stats/fit.js'
+import {fitLinear, fitLinearOnMedians, medianNs, spreadP90Ns} from '../../src/stats/fit.js'
 
 describe('fitLinear', () => {
   it('recovers a known intercept and slope exactly from noiseless points', () => {
@@ -45,5 +45,21 @@ describe('medianNs and spreadP90Ns', () => {
     expect(medianNs([5, 1, 3])).toBe(3)
     expect(spreadP90Ns([10, 10, 10, 10, 20])).toBeGreaterThan(0)
     expect(spreadP90Ns([7, 7, 7])).toBe(0)
+  })
+})
+
+describe('fitLinearOnMedians', () => {
+  it('ignores one huge outlier per level that would tilt a plain least-squares line', () => {
+    const points = []
+    for (const x of [0, 1000, 2000, 4000]) {
+      for (let r = 0; r < 4; r++) points.push({x, ns: 80_000 + 2.5 * x + r})
+      if (x === 4000) points.push({x, ns: 5_000_000})
+    }
+    const robust = fitLinearOnMedians(points)
+    expect(robust.perUnitNs).toBeGreaterThan(2.4)
+    expect(robust.perUnitNs).toBeLessThan(2.6)
+    expect(fitLinear(points).perUnitNs).toBeGreaterThan(3)
+    expect(robust.samples).toBe(points.length)
+    expect(robust.r2).toBeLessThan(0.9)
   })
 })

@@ -1,0 +1,143 @@
+import type {DurationDistribution, FixedCost, KernelModel, LinearCost} from '../model/schema.js'
+import {fitLinearOnMedians, medianNs, spreadP90Ns, type FitPoint, type LinearFit} from '../stats/fit.js'
+
+/** Raw measurements of one calibrate run, series by series (ns). */
+export interface Measurements {
+  /** The exact probe command line of each experiment, for the model's `source.command`. */
+  commands: Record<string, string>
+  copy: FitPoint[]
+  chtype: FitPoint[]
+  pivot: FitPoint[]
+  umount: FitPoint[]
+  attach: number[]
+  /** umount2(one bind, MNT_DETACH): CPU time of the caller, and wall time (includes the RCU wait). */
+  detachLazyCpu: number[]
+  detachLazyWall: number[]
+  moveAttach: number[]
+  teardown: FitPoint[]
+  dclone: FitPoint[]
+  otc: FitPoint[]
+  /** Real open_tree(OPEN_TREE_NAMESPACE)+setns, only on kernels that have it. */
+  otn: FitPoint[]
+  mountinfo: FitPoint[]
+  prop: FitPoint[]
+  wake: number[]
+  forkExec: number[]
+  /** crun run /bin/true at M≈0, C=1, with the namespace's mounts and threads, when crun exists. */
+  crun?: {version: string; startNs: number[]; mounts: number; threads: number; containerMounts: number}
+}
+
+export interface Environment {
+  release: string
+  otnSupported: boolean
+  hz: number
+  cpu: string
+  cores: number
+  date: string
+  tool: string
+  loadNotes: string[]
+}
+
+export interface OtnScaling {
+  ratio: number
+  ratioP25: number
+  ratioP75: number
+  cells: number
+  file: string
+  kernel: string
+}
+
+function linear(fit: LinearFit, unit: LinearCost['unit'], command: string, note?: string): LinearCost {
+  const clampNote = fit.clamped.length ? `negative ${fit.clamped.join(' and ')} coefficient clamped to 0` : undefined
+  const text = [note, clampNote].filter(Boolean).join('; ')
+  return {
+    fixedNs: Math.round(fit.fixedNs),
+    perUnitNs: round3(fit.perUnitNs),
+    unit,
+    source: {command, samples: fit.samples, r2: round3(fit.r2), residualP90Ns: Math.round(fit.residualP90Ns), ...(text ? {note: text} : {})},
+  }
+}
+
+function fixed(values: number[], command: string, note?: string): FixedCost {
+  return {ns: Math.round(medianNs(values)), source: {command, samples: values.length, residualP90Ns: Math.round(spreadP90Ns(values)), ...(note ? {note} : {})}}
+}
+
+function empirical(values: number[], command: string, note: string): DurationDistribution {
+  return {kind: 'empirical', samplesNs: [...values].sort((a, b) => a - b).map(Math.round), source: {command, samples: values.length, note}}
+}
+
+const round3 = (v: number) => Math.round(v * 1000) / 1000
+
+/** Subtracts a constant from a linear fit's intercept (never below 0). */
+function minusFixed(fit: LinearFit, ns: number): LinearFit {
+  return {...fit, fixedNs: Math.max(0, fit.fixedNs - ns)}
+}
+
+function scaled(fit: LinearFit, ratio: number): LinearFit {
+  return {...fit, fixedNs: fit.fixedNs * ratio, perUnitNs: fit.perUnitNs * ratio}
+}
+
+/**
+ * The model's costs from one run's measurements. `otn` comes from the real call when the kernel
+ * has it, else from the OPEN_TREE_CLONE stand-in, scaled by `scaling` when given.
+ */
+export function buildCosts(m: Measurements, env: Environment, scaling?: OtnScaling): {costs: KernelModel['costs']; notes: string[]} {
+  const c = m.commands
+  const rcuMedian = medianNs(m.detachLazyWall)
+  const detachCpuMedian = medianNs(m.detachLazyCpu)
+  const attach = fixed(m.attach, c.attach ?? 'dp-probe attach', 'CPU time of mount(MS_BIND) of one directory in a slave copy (path lookup + do_loopback write section)')
+  const teardownFit = fitLinearOnMedians(m.teardown)
+  const umountFit = fitLinearOnMedians(m.umount)
+  const notes: string[] = []
+  let otn: LinearCost
+  if (m.otn.length > 0) {
+    otn = linear(fitLinearOnMedians(m.otn), 'mount', c.tree ?? 'dp-probe tree', 'real open_tree(OPEN_TREE_NAMESPACE|AT_RECURSIVE) + setns, measured on this kernel')
+  } else if (scaling) {
+    otn = linear(scaled(fitLinearOnMedians(m.otc), scaling.ratio), 'mount', c.tree ?? 'dp-probe tree', `stand-in: open_tree(OPEN_TREE_CLONE|AT_RECURSIVE) + unshare(CLONE_NEWNS) in a ~20-mount namespace, measured here, both coefficients × ${round3(scaling.ratio)} (otn/otc ratio on Linux ${scaling.kernel}, ${scaling.file})`)
+  } else {
+    otn = linear(fitLinearOnMedians(m.otc), 'mount', c.tree ?? 'dp-probe tree', 'stand-in: open_tree(OPEN_TREE_CLONE|AT_RECURSIVE) + unshare(CLONE_NEWNS), unscaled (no --otn-reference given); this kernel has no OPEN_TREE_NAMESPACE')
+  }
+  const costs: KernelModel['costs'] = {
+    copy: linear(fitLinearOnMedians(m.copy), 'mount', c.legacy ?? 'dp-probe legacy', 'CPU time (CLOCK_THREAD_CPUTIME_ID) of unshare(CLONE_NEWNS) in a forked child; x = mounts in the caller namespace (shared peer groups, like systemd\'s /)'),
+    chtype: linear(fitLinearOnMedians(m.chtype), 'mount', c.legacy ?? 'dp-probe legacy', 'CPU time of mount("/", MS_SLAVE|MS_REC) right after the copy'),
+    attach,
+    pivot: linear(fitLinearOnMedians(m.pivot), 'thread', c.pivot ?? 'dp-probe pivot', 'CPU time of pivot_root(".", ".") into a fresh tmpfs; x = threads on the system (/proc/loadavg), raised by a helper holding sleeping threads'),
+    umount: linear(minusFixed(umountFit, detachCpuMedian), 'mount', c.legacy ?? 'dp-probe legacy', `CPU time of umount2(old root, MNT_DETACH) after pivot_root, intercept minus the median CPU time of a one-mount lazy detach (${Math.round(detachCpuMedian)} ns: the caller's share of the expedited grace period, charged through rcuGp). The per-mount part includes the final mntput of each detached mount after namespace_unlock, which user space cannot separate from the locked part`),
+    rcuGp: empirical(m.detachLazyWall, c.attach ?? 'dp-probe attach', `wall time of umount2(one bind mount, MNT_DETACH) in a slave copy: namespace_unlock's synchronize_rcu_expedited dominates (includes a few µs of write section). Of it, a median ${Math.round(detachCpuMedian)} ns was CPU time of the caller (expedited grace periods on a 2-vCPU VM are partly busy)`),
+    teardown: linear(teardownFit, 'mount', c.tree ?? 'dp-probe tree', 'CPU time of close() of the last fd on a k-mount container namespace (pivoted, old root detached): put_mnt_ns → umount_tree. No grace-period-sized wait was seen in this path on this kernel, so none is subtracted'),
+    propPerPeer: propCost(m.prop, c.prop ?? 'dp-probe prop'),
+    mountinfoChunk: linear(fitLinearOnMedians(m.mountinfo), 'line', c.mountinfo ?? 'dp-probe mountinfo', 'CPU time of one read() of /proc/self/mountinfo with 256 B–4 KiB buffers (one m_start..m_stop cycle each); x = lines returned'),
+    otn,
+    dclone: linear(fitLinearOnMedians(m.dclone), 'mount', c.tree ?? 'dp-probe tree', 'CPU time of open_tree(OPEN_TREE_CLONE|AT_RECURSIVE) of a k-mount tree'),
+    moveAttach: fixed(m.moveAttach, c.attach ?? 'dp-probe attach', 'CPU time of move_mount of a pre-opened OPEN_TREE_CLONE of one directory into a slave copy'),
+    wakeLatency: empirical(m.wake, c.wake ?? 'dp-probe wake', 'FUTEX_WAKE → the woken thread running (wake_up_process, as rwsem_wake uses); waker sleeps 300 µs first so the sleeper is really asleep'),
+    forkExecOverhead: forkExec(m, env, {copy: fitLinearOnMedians(m.copy), chtype: fitLinearOnMedians(m.chtype), pivot: fitLinearOnMedians(m.pivot), umount: minusFixed(umountFit, detachCpuMedian), teardown: teardownFit}, rcuMedian, attach.ns, notes),
+  }
+  return {costs, notes}
+}
+
+function propCost(points: FitPoint[], command: string): FixedCost {
+  const fit = fitLinearOnMedians(points)
+  return {ns: round3(fit.perUnitNs), source: {command, samples: fit.samples, r2: round3(fit.r2), residualP90Ns: Math.round(fit.residualP90Ns), note: `slope of a host bind mount's CPU time vs P in-flight slave copies (fixed part ${Math.round(fit.fixedNs)} ns)`}}
+}
+
+/**
+ * The non-mount part of one runtime start: crun's wall time at M≈0, C=1 minus the modelled
+ * mount steps of that start (copy, make-slave, one attach per container mount, pivot_root,
+ * old-root detach + one grace period, teardown of the container's mounts), each from this run's
+ * own fits. Without crun, the probe's fork+exec+wait of /bin/true stands in.
+ */
+function forkExec(m: Measurements, env: Environment, fits: Record<'copy' | 'chtype' | 'pivot' | 'umount' | 'teardown', LinearFit>, rcuNs: number, attachNs: number, notes: string[]): DurationDistribution {
+  if (!m.crun) {
+    notes.push('forkExecOverhead: crun not available, so the probe\'s fork + execve(/bin/true) + waitpid stands in; it omits the runtime\'s own work (config parsing, namespaces, cgroups)')
+    return empirical(m.forkExec, m.commands.forkexec ?? 'dp-probe forkexec', 'fork + execve(/bin/true) + waitpid (crun unavailable)')
+  }
+  const {mounts: mNs, threads, containerMounts: k} = m.crun
+  const at = (f: LinearFit, x: number) => f.fixedNs + f.perUnitNs * x
+  // Wall time at C=1 contains the same steps; subtract them as the simulator charges them.
+  const mountNs = at(fits.copy, mNs) + at(fits.chtype, mNs) + k * attachNs + at(fits.pivot, threads) + at(fits.umount, mNs) + rcuNs + at(fits.teardown, k)
+  const samples = m.crun.startNs.map((ns) => Math.max(0, ns - mountNs))
+  notes.push(`forkExecOverhead: ${m.crun.version} run of /bin/true, ${m.crun.startNs.length} starts at C=1 in a namespace with M=${mNs} mounts and T=${threads} threads; median wall ${Math.round(medianNs(m.crun.startNs) / 1000)} µs minus ${Math.round(mountNs / 1000)} µs of modelled mount steps (copy, chtype, ${k} attaches, pivot, detach + 1 grace period, teardown of ${k} mounts)`)
+  void env
+  return empirical(samples, m.commands.crun ?? 'dp-probe run-load --concurrency 1 -- crun run', `crun run /bin/true wall time at M=${mNs}, C=1 minus ${Math.round(mountNs)} ns of modelled mount steps; k_c=${k} mounts counted inside a real container`)
+}

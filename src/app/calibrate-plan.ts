@@ -1,0 +1,60 @@
+/**
+ * What `densityplan calibrate` measures, and how much. `quick` keeps the whole run under a
+ * minute on a 2-vCPU VM; the default adds larger inputs and more repetitions (under 10 min).
+ * Every point is repeated at least 5 times.
+ */
+export interface CalibrationPlan {
+  /** Host mounts added to the scratch namespace (its ~20 baseline mounts come on top). */
+  legacyAddedMounts: number[]
+  legacyReps: number
+  /** Extra sleeping threads for pivot_root. */
+  pivotExtraThreads: number[]
+  pivotReps: number
+  attachReps: number
+  /** Mounts k in a container-like tree (teardown, open_tree). */
+  treeMounts: number[]
+  treeReps: number
+  mountinfoAddedMounts: number
+  mountinfoReps: number
+  /** In-flight slave copies P for propagation cost. */
+  propPeers: number[]
+  propReps: number
+  wakeSamples: number
+  forkExecSamples: number
+  /** crun /bin/true starts at M≈0, C=1 for the non-mount overhead (0 = skip crun). */
+  crunStarts: number
+}
+
+export const QUICK_PLAN: CalibrationPlan = {
+  legacyAddedMounts: [0, 1000, 2000, 4000],
+  legacyReps: 15,
+  pivotExtraThreads: [0, 500, 1500],
+  pivotReps: 11,
+  attachReps: 40,
+  treeMounts: [1, 16, 64, 128],
+  treeReps: 11,
+  mountinfoAddedMounts: 1000,
+  mountinfoReps: 5,
+  propPeers: [0, 16, 64],
+  propReps: 11,
+  wakeSamples: 300,
+  forkExecSamples: 15,
+  crunStarts: 20,
+}
+
+export const FULL_PLAN: CalibrationPlan = {
+  legacyAddedMounts: [0, 1000, 2000, 4000, 7000, 10_000],
+  legacyReps: 31,
+  pivotExtraThreads: [0, 500, 1000, 2000],
+  pivotReps: 21,
+  attachReps: 120,
+  treeMounts: [1, 8, 16, 32, 64, 128],
+  treeReps: 21,
+  mountinfoAddedMounts: 4000,
+  mountinfoReps: 10,
+  propPeers: [0, 8, 16, 32, 64, 128],
+  propReps: 21,
+  wakeSamples: 500,
+  forkExecSamples: 40,
+  crunStarts: 60,
+}

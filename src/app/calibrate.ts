@@ -1,0 +1,233 @@
+import {existsSync, readFileSync} from 'node:fs'
+import {cpus, loadavg, release as osRelease} from 'node:os'
+import {gunzipSync} from 'node:zlib'
+import {InputError} from '../errors/errors.js'
+import {writeFileAtomic} from '../io/atomic-write.js'
+import {buildCrunBundle, requireCrun} from '../io/crun-bundle.js'
+import {runCrunLoad} from '../io/crun-load.js'
+import {series, type ProbeOutput} from '../io/probe-output.js'
+import {ensureProbe, packageRoot, requireRootLinux, runProbe} from '../io/probe-runner.js'
+import {readOtnReference, type OtnReference} from '../io/probe-otn-reference.js'
+import {KernelModelSchema, type KernelModel} from '../model/schema.js'
+import {describeSchemaError} from '../lib/schema-errors.js'
+import {buildCosts, type Environment, type Measurements} from './calibrate-model.js'
+import {FULL_PLAN, QUICK_PLAN, type CalibrationPlan} from './calibrate-plan.js'
+
+export interface CalibrateOptions {
+  out?: string
+  /** Also write the OTN (Linux >= 7.0) model derived from this run. */
+  otnOut?: string
+  /** Single-op CSV from a real OTN kernel; its otn/otc ratio scales the stand-in. */
+  otnReference?: string
+  quick: boolean
+  force: boolean
+  /** Override CONFIG_HZ when the kernel config cannot be read. */
+  hz?: number
+  /** Skip the crun step (forkExecOverhead then comes from the probe's fork/exec). */
+  noCrun?: boolean
+  log: (line: string) => void
+}
+
+export interface CalibrateResult {
+  written: Array<{path: string; id: string; kind: KernelModel['path']}>
+  kernel: string
+  otnSupported: boolean
+  seconds: number
+  coefficients: Record<string, {fixedNs: number; perUnitNs: number; r2: number | undefined}>
+  otnRatio?: number
+}
+
+const TOOL_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {version: string}).version
+
+/** Measures the running kernel with the probe and writes model file(s). */
+export async function calibrate(opts: CalibrateOptions): Promise<CalibrateResult> {
+  const started = performance.now()
+  requireRootLinux('calibrate')
+  const release = osRelease()
+  const out = opts.out ?? `models/linux-${majorMinor(release)}-legacy.json`
+  for (const p of [out, opts.otnOut]) {
+    if (p && existsSync(p) && !opts.force) throw new InputError(`${p} already exists`, 'pass --force to overwrite it, or choose another path with --out')
+  }
+  const reference = opts.otnReference ? readOtnReference(opts.otnReference) : undefined
+  const hz = opts.hz ?? readHz(release)
+  const plan = opts.quick ? QUICK_PLAN : FULL_PLAN
+  const probe = ensureProbe()
+  const loadBefore = loadavg()
+  const caps = await runProbe(probe, 'caps', [])
+  const otnSupported = series(caps, 'otnSupported')[0]!.ns === 1
+  opts.log(`kernel ${release}: open_tree(OPEN_TREE_NAMESPACE) ${otnSupported ? 'supported' : `rejected (errno ${series(caps, 'otnErrno')[0]!.ns})`}`)
+  const m = await measure(probe, plan, opts)
+  const loadAfter = loadavg()
+  const env: Environment = {
+    release,
+    otnSupported,
+    hz,
+    cpu: cpuModel(),
+    cores: cpus().length,
+    date: new Date().toISOString(),
+    tool: `densityplan calibrate ${TOOL_VERSION}${opts.quick ? ' --quick' : ''}`,
+    loadNotes: [`load average (1/5/15 min) before ${loadBefore.map((v) => v.toFixed(2)).join('/')}, after ${loadAfter.map((v) => v.toFixed(2)).join('/')}: the machine is shared, so every point is repeated and fits go through per-input medians`],
+  }
+  const {costs, notes} = buildCosts(m, env, reference)
+  const legacy = assemble(m, env, costs, notes, otnSupported ? 'otn' : 'legacy', undefined)
+  const written: CalibrateResult['written'] = []
+  await write(out, legacy, opts.force)
+  written.push({path: out, id: legacy.id, kind: legacy.path})
+  if (opts.otnOut) {
+    const otnModel = otnSupported ? {...legacy, id: `linux-${majorMinor(release)}-otn`, path: 'otn' as const} : assemble(m, env, costs, notes, 'otn', reference)
+    await write(opts.otnOut, otnModel, opts.force)
+    written.push({path: opts.otnOut, id: otnModel.id, kind: otnModel.path})
+  }
+  const coefficients: CalibrateResult['coefficients'] = {}
+  for (const [name, cost] of Object.entries(costs)) {
+    if ('perUnitNs' in cost) coefficients[name] = {fixedNs: cost.fixedNs, perUnitNs: cost.perUnitNs, r2: cost.source.r2}
+  }
+  return {written, kernel: release, otnSupported, seconds: Math.round((performance.now() - started) / 100) / 10, coefficients, ...(reference ? {otnRatio: reference.ratio} : {})}
+}
+
+async function measure(probe: string, plan: CalibrationPlan, opts: CalibrateOptions): Promise<Measurements> {
+  const commands: Record<string, string> = {}
+  const run = async (exp: string, args: string[]): Promise<ProbeOutput> => {
+    commands[exp] = ['dp-probe', exp, ...args].join(' ')
+    opts.log(`measuring: ${commands[exp]}`)
+    return runProbe(probe, exp, args)
+  }
+  const legacy = await run('legacy', ['--x', plan.legacyAddedMounts.join(','), '--reps', String(plan.legacyReps)])
+  const pivot = await run('pivot', ['--x', plan.pivotExtraThreads.join(','), '--reps', String(plan.pivotReps)])
+  const attach = await run('attach', ['--reps', String(plan.attachReps)])
+  const tree = await run('tree', ['--x', plan.treeMounts.join(','), '--reps', String(plan.treeReps)])
+  const mountinfo = await run('mountinfo', ['--added', String(plan.mountinfoAddedMounts), '--reps', String(plan.mountinfoReps)])
+  const prop = await run('prop', ['--x', plan.propPeers.join(','), '--reps', String(plan.propReps)])
+  const wake = await run('wake', ['--reps', String(plan.wakeSamples)])
+  const forkexec = await run('forkexec', ['--reps', String(plan.forkExecSamples)])
+  const ns = (o: ProbeOutput, s: string) => series(o, s).map((p) => p.ns)
+  const m: Measurements = {
+    commands,
+    copy: series(legacy, 'copy'),
+    chtype: series(legacy, 'chtype'),
+    umount: series(legacy, 'umount'),
+    pivot: series(pivot, 'pivot'),
+    attach: ns(attach, 'attach'),
+    detachLazyCpu: ns(attach, 'detachLazyCpu'),
+    detachLazyWall: ns(attach, 'detachLazyWall'),
+    moveAttach: ns(attach, 'moveAttach'),
+    teardown: series(tree, 'teardown'),
+    dclone: series(tree, 'dclone'),
+    otc: series(tree, 'otc'),
+    otn: tree.points.filter((p) => p.series === 'otn').map((p) => ({x: p.x, ns: p.ns})),
+    mountinfo: series(mountinfo, 'chunk'),
+    prop: series(prop, 'prop'),
+    wake: ns(wake, 'wake'),
+    forkExec: ns(forkexec, 'forkexec'),
+  }
+  if (!opts.noCrun && plan.crunStarts > 0) m.crun = await measureCrun(probe, plan, commands, opts)
+  return m
+}
+
+async function measureCrun(probe: string, plan: CalibrationPlan, commands: Record<string, string>, opts: CalibrateOptions): Promise<Measurements['crun']> {
+  let version: string
+  try {
+    version = requireCrun()
+  } catch {
+    opts.log('crun not found: forkExecOverhead falls back to the probe\'s fork/exec baseline')
+    return undefined
+  }
+  const bundle = buildCrunBundle(packageRoot())
+  try {
+    commands.crun = `dp-probe run-load --added 0 --concurrency 1 --starts ${plan.crunStarts} -- crun --cgroup-manager=disabled run (busybox /bin/true)`
+    opts.log(`measuring: ${commands.crun}`)
+    const r = await runCrunLoad(probe, bundle, {addedMounts: 0, concurrency: 1, starts: plan.crunStarts, warmup: 3, extraThreads: 0})
+    return {version, startNs: r.startNs, mounts: r.mounts, threads: r.threads, containerMounts: bundle.containerMounts}
+  } finally {
+    bundle.remove()
+  }
+}
+
+function assemble(m: Measurements, env: Environment, costs: KernelModel['costs'], notes: string[], path: KernelModel['path'], reference: OtnReference | undefined): KernelModel {
+  const mm = majorMinor(env.release)
+  const projected = path === 'otn' && !env.otnSupported
+  const method = projected
+    ? `Measured on Linux ${env.release} (no OPEN_TREE_NAMESPACE: open_tree rejected the flag with EINVAL) with densityplan's probe (native/probe), the same way as the legacy model of that kernel. The otn cost is the OPEN_TREE_CLONE|AT_RECURSIVE + unshare stand-in measured here${reference ? `, multiplied by ${reference.ratio.toFixed(3)}: the median over ${reference.cells} cells of (otn − fork/exit)/(otc − fork/exit) p50s measured on a real Linux ${reference.kernel} (${reference.file}; emulated CPU, so only the ratio is used; interquartile range ${reference.ratioP25.toFixed(2)}–${reference.ratioP75.toFixed(2)})` : ' (unscaled)'}. All other costs are this machine's: they apply to 7.x too, where containers that cannot use OTN fall back to the legacy path. Replace this file with one measured on a real 7.x kernel when available.`
+    : `Each primitive timed around the single syscall with CLOCK_THREAD_CPUTIME_ID (the work it did, free of preemption by other tenants; lock hold times in the simulator are CPU work) and CLOCK_MONOTONIC where the wait itself is the cost (rcuGp, wakeLatency, forkExecOverhead), in forked children inside a private scratch mount namespace (everything made private, then re-shared so peer groups are local), varying one input (mounts M, threads T, tree size k, lines, peers P), ≥5 repetitions per point. Linear costs are least-squares lines through the per-input medians; r2 and residualP90Ns are over all raw points. Distributions (rcuGp, wakeLatency, forkExecOverhead) keep the sorted raw samples.`
+  const model: KernelModel = {
+    apiVersion: 'densityplan.dev/v1alpha1',
+    kind: 'KernelModel',
+    id: projected ? 'linux-7.0-otn' : `linux-${mm}-${path}`,
+    path,
+    kernel: {release: projected ? '7.0' : env.release, openTreeNamespace: projected ? true : env.otnSupported, hz: env.hz},
+    provenance: {
+      kernel: env.release,
+      cpu: env.cpu,
+      cores: env.cores,
+      date: env.date,
+      tool: env.tool,
+      method,
+      notes: [...env.loadNotes, ...notes, ...(projected ? ['kernel.release 7.0 and openTreeNamespace true describe the kernel this model is for; provenance.kernel is the kernel actually measured'] : [])],
+      rawPoints: rawPoints(m),
+    },
+    costs,
+  }
+  const parsed = KernelModelSchema.safeParse(model)
+  if (!parsed.success) throw new Error(describeSchemaError('calibrated model', parsed.error))
+  return parsed.data
+}
+
+function rawPoints(m: Measurements): NonNullable<KernelModel['provenance']['rawPoints']> {
+  const out: NonNullable<KernelModel['provenance']['rawPoints']> = []
+  const add = (param: string, pts: Array<{x: number; ns: number}>) => pts.forEach((p) => out.push({param, x: p.x, ns: p.ns}))
+  const fixed = (param: string, v: number[]) => add(param, v.map((ns) => ({x: 1, ns})))
+  add('copy', m.copy)
+  add('chtype', m.chtype)
+  add('pivot', m.pivot)
+  add('umount', m.umount)
+  fixed('attach', m.attach)
+  fixed('detachLazyCpu', m.detachLazyCpu)
+  fixed('moveAttach', m.moveAttach)
+  add('teardown', m.teardown)
+  add('dclone', m.dclone)
+  add('otcStandIn', m.otc)
+  add('otn', m.otn)
+  add('mountinfoChunk', m.mountinfo)
+  add('propPeer', m.prop)
+  if (m.crun) add('crunStartC1', m.crun.startNs.map((ns) => ({x: m.crun!.mounts, ns})))
+  return out
+}
+
+async function write(path: string, model: KernelModel, force: boolean): Promise<void> {
+  await writeFileAtomic(path, `${JSON.stringify(model, null, 2)}\n`, {force})
+}
+
+export function majorMinor(release: string): string {
+  const m = /^(\d+)\.(\d+)/.exec(release)
+  return m ? `${m[1]}.${m[2]}` : release.toLowerCase().replace(/[^a-z0-9.-]/g, '-')
+}
+
+/** CONFIG_HZ from /boot/config-<release> or /proc/config.gz. */
+function readHz(release: string): number {
+  const texts: string[] = []
+  try {
+    texts.push(readFileSync(`/boot/config-${release}`, 'utf8'))
+  } catch {
+    /* try the next source */
+  }
+  try {
+    texts.push(gunzipSync(readFileSync('/proc/config.gz')).toString('utf8'))
+  } catch {
+    /* not built in */
+  }
+  for (const t of texts) {
+    const m = /^CONFIG_HZ=(\d+)$/m.exec(t)
+    if (m) return Number(m[1])
+  }
+  throw new InputError('cannot read CONFIG_HZ (no /boot/config-<release>, no /proc/config.gz)', 'pass --hz N (the kernel\'s CONFIG_HZ, e.g. 250 or 1000)')
+}
+
+function cpuModel(): string {
+  try {
+    const m = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))
+    if (m?.[1]) return m[1].trim()
+  } catch {
+    /* fall through */
+  }
+  return cpus()[0]?.model ?? 'unknown'
+}

@@ -24,6 +24,7 @@ export interface SimulateFlags {
   'runtime-overhead': string
   'pod-overhead'?: string
   pod: boolean
+  'legacy-fallback': string
   cores: string
   'system-threads': string
   'host-mounts': string
@@ -54,6 +55,8 @@ export interface SimulateRequest {
   /** 'model' = the model's forkExecOverhead distribution; otherwise a fixed cost in ns. */
   runtimeOverhead: 'model' | number
   podOverheadNs: number | null
+  /** Fraction of OTN-path containers that crun starts the legacy way (OCI hooks, user namespaces). */
+  legacyFallback: number
   cores: number
   systemThreads: number
   hostMounts: number
@@ -76,6 +79,7 @@ export const LIMITS = {
   'host-mounts-per-pod': {min: 0, max: 4096},
   'rootfs-mounts': {min: 1, max: 1024},
   'runtime-mounts': {min: 0, max: 1024},
+  'legacy-fallback': {min: 0, max: 1},
   cores: {min: 1, max: 1024},
   'system-threads': {min: 1, max: 4_000_000},
   'host-mounts': {min: 0, max: 500_000},
@@ -114,6 +118,10 @@ export function parseSimulateFlags(f: SimulateFlags): SimulateRequest {
     throw new InputError('--otn-model is not used with --kernel legacy', 'drop --otn-model, or use --kernel otn or --kernel both')
   }
   const replications = int('replications', f.replications)
+  const legacyFallback = num('legacy-fallback', f['legacy-fallback'], false)
+  if (kernel === 'legacy' && legacyFallback > 0) {
+    throw new InputError('--legacy-fallback applies to the otn path, not --kernel legacy', 'drop --legacy-fallback, or use --kernel otn or --kernel both')
+  }
   const req: SimulateRequest = {
     kernel,
     workload,
@@ -125,6 +133,7 @@ export function parseSimulateFlags(f: SimulateFlags): SimulateRequest {
     runtimeMounts: int('runtime-mounts', f['runtime-mounts']),
     runtimeOverhead: f['runtime-overhead'] === 'model' ? 'model' : duration('--runtime-overhead', f['runtime-overhead'], {min: 0, max: 60e9}, "a duration like 2ms, or 'model'"),
     podOverheadNs: f['pod-overhead'] === undefined ? null : duration('--pod-overhead', f['pod-overhead'], {min: 0, max: 600e9}),
+    legacyFallback,
     cores: int('cores', f.cores),
     systemThreads: int('system-threads', f['system-threads']),
     hostMounts: int('host-mounts', f['host-mounts']),

@@ -100,6 +100,7 @@ export function buildScenario(req: SimulateRequest, path: StartPath, loaded: Loa
     // A closed loop is a runtime benchmark: each container exits and its namespace is torn down
     // (put_mnt_ns → umount_tree) before the worker starts the next one.
     teardown: req.workload.kind === 'closed',
+    legacyFallbackFraction: path === 'otn' ? req.legacyFallback : 0,
   }
 }
 
@@ -188,6 +189,7 @@ function scenarioEcho(req: SimulateRequest): ScenarioEcho {
     runtimeMounts: req.runtimeMounts,
     runtimeOverhead: req.runtimeOverhead === 'model' ? 'model' : ms(req.runtimeOverhead),
     podOverheadMs: req.podOverheadNs === null ? null : ms(req.podOverheadNs),
+    legacyFallback: req.legacyFallback,
     mountinfoReaders: req.mountinfoReaders,
     mountinfoIntervalMs: ms(req.mountinfoIntervalNs),
     teardown: req.workload.kind === 'closed',

@@ -37,6 +37,7 @@ export default class Simulate extends BaseCommand {
     'runtime-overhead': Flags.string({description: "Non-mount part of a runtime start: a duration, or 'model' for the model's forkExecOverhead.", default: 'model', helpGroup: 'POD'}),
     'pod-overhead': Flags.string({description: 'Non-kernel pod start time (kubelet, CNI, shim), e.g. 800ms [default: not modelled].', helpGroup: 'POD'}),
     pod: Flags.boolean({description: 'Simulate pods (sandbox + containers + host mounts); --no-pod simulates bare runtime starts.', default: true, allowNo: true, helpGroup: 'POD'}),
+    'legacy-fallback': Flags.string({description: 'Fraction (0-1) of containers on the otn path that crun starts the legacy way (OCI hooks such as the GPU toolkit, hostUsers: false).', default: '0', helpGroup: 'POD'}),
     cores: Flags.string({description: 'CPUs of the node.', default: '2', helpGroup: 'NODE'}),
     'system-threads': Flags.string({description: 'Threads on the node (pivot_root walks them all).', default: '1000', helpGroup: 'NODE'}),
     'host-mounts': Flags.string({description: 'Mounts in the host mount namespace before the workload (M).', default: '1000', helpGroup: 'NODE'}),

@@ -55,6 +55,8 @@ export interface ScenarioEcho {
   runtimeOverhead: 'model' | number
   /** Fixed non-kernel pod-start time in ms (kubelet, CNI, shim), or null when not modelled. */
   podOverheadMs: number | null
+  /** Fraction of OTN-path containers started the legacy way (crun falls back for OCI hooks, user namespaces). */
+  legacyFallback: number
   mountinfoReaders: number
   mountinfoIntervalMs: number
   /** Containers exit and their namespaces are torn down (put_mnt_ns) after starting. */

@@ -5,7 +5,7 @@ import {InputError} from '../../src/errors/errors.js'
 // The defaults the command declares; each test overrides what it is about.
 const defaults: SimulateFlags = {
   kernel: 'both', workload: 'closed', 'containers-per-pod': '1', 'init-containers': '0', 'volumes-per-pod': '1', 'rootfs-mounts': '1',
-  'runtime-mounts': '10', 'runtime-overhead': 'model', pod: true, cores: '2', 'system-threads': '1000', 'host-mounts': '1000',
+  'runtime-mounts': '10', 'runtime-overhead': 'model', pod: true, 'legacy-fallback': '0', cores: '2', 'system-threads': '1000', 'host-mounts': '1000',
   'mountinfo-readers': '2', 'mountinfo-interval': '1s', replications: '5', seed: '1',
 }
 
@@ -63,6 +63,12 @@ describe('parseSimulateFlags', () => {
   it('refuses a model flag the chosen kernel path would ignore', () => {
     expect(failure({kernel: 'otn', model: 'm.json'}).fix).toMatch(/--otn-model FILE/)
     expect(failure({kernel: 'legacy', 'otn-model': 'm.json'}).message).toMatch(/--otn-model is not used with --kernel legacy/)
+  })
+
+  it('accepts a legacy fallback fraction for the otn path only', () => {
+    expect(parseSimulateFlags({...defaults, 'legacy-fallback': '0.25'}).legacyFallback).toBe(0.25)
+    expect(failure({'legacy-fallback': '1.5'}).message).toBe('--legacy-fallback 1.5 is out of range: expected a number from 0 to 1')
+    expect(failure({kernel: 'legacy', 'legacy-fallback': '0.1'}).message).toMatch(/applies to the otn path/)
   })
 
   it('refuses a run too large to finish, naming the flags to lower', () => {

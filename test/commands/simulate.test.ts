@@ -103,6 +103,15 @@ describe('densityplan simulate --json', () => {
   })
 })
 
+describe('densityplan simulate --legacy-fallback', () => {
+  it('moves OTN towards legacy as more containers fall back to the legacy path', async () => {
+    const at = async (f: string) => json(argv({kernel: 'otn', model: null, 'host-mounts': '3000', 'legacy-fallback': f}))
+    const [none, all] = [await at('0'), await at('1')]
+    expect(all.scenario.legacyFallback).toBe(1)
+    expect(all.containerStartMs.p50).toBeGreaterThan(2 * none.containerStartMs.p50)
+  })
+})
+
 describe('densityplan simulate, human output', () => {
   it('prints a table per kernel path and the speedup, and the real elapsed time on stderr', async () => {
     const {stdout, stderr, exit} = await run([...small, '--kernel', 'both'])

@@ -1,0 +1,200 @@
+import {SNAPSHOT_API_VERSION, SNAPSHOT_KIND, type ClusterSnapshot, type KubeletMetrics, type MountinfoSummary, type SnapshotNode, type SnapshotPod} from '../domain/snapshot.js'
+import {identity, makeAnonymizer} from '../cluster/anonymizer.js'
+import {connectCluster, type ClusterReader} from '../cluster/client.js'
+import {toClusterError} from '../cluster/failure.js'
+import {collectKubeletMetrics} from '../cluster/kubelet-metrics.js'
+import {listPaged} from '../cluster/pager.js'
+import {DEFAULT_RETRY, withRetry, type RetryPolicy} from '../cluster/retry.js'
+import {translateNode} from '../cluster/translate-node.js'
+import {translatePod} from '../cluster/translate-pod.js'
+import {readMountinfoDir} from '../io/mountinfo.js'
+import {writeSnapshot} from '../io/snapshot-file.js'
+import {deriveNodes} from '../profile/node-profile.js'
+
+export interface CollectOptions {
+  kubeconfig?: string
+  context?: string
+  /** One namespace; undefined = all namespaces. */
+  namespace?: string
+  nodeSelector?: string
+  poolLabel?: string
+  pageSize: number
+  maxRetries: number
+  requestTimeoutMs: number
+  /** Churn and start latencies are observed over [now - windowMs, now]. */
+  windowMs: number
+  kubeletMetrics: boolean
+  mountinfoDir?: string
+  anonymize: boolean
+  salt?: string
+  out: string
+  force: boolean
+  /** Progress lines (stderr). */
+  log: (line: string) => void
+  /** Injected clock for tests; defaults to the wall clock. */
+  nowMs?: number
+  /** Backoff base, for tests. */
+  retryBaseDelayMs?: number
+}
+
+/** What `collect --json` prints. */
+export interface CollectSummary {
+  nodes: number
+  pods: number
+  pages: number
+  retries: number
+  restarts: number
+  complete: boolean
+  out: string
+  bytes: number
+  context: string | null
+  clusterVersion: string
+  kubeletMetricsNodes: number
+  mountinfoNodes: number
+  warnings: string[]
+  durationMs: number
+  podsPerSecond: number
+}
+
+/**
+ * The collect use case: read nodes and pods page by page, reduce each page to snapshot
+ * summaries as it arrives, add optional kubelet metrics and mountinfo captures, derive per-node
+ * figures, write the snapshot atomically. Any cluster error aborts before anything is written,
+ * so a snapshot on disk is always complete.
+ */
+export async function collect(opts: CollectOptions): Promise<CollectSummary> {
+  const startedMs = Date.now()
+  const nowMs = opts.nowMs ?? startedMs
+  const warnings: string[] = []
+  const warn = (w: string): void => {
+    warnings.push(w)
+    opts.log(`warning: ${w}`)
+  }
+  const anon = opts.anonymize ? makeAnonymizer(opts.salt) : identity
+  // Input problems first: no network traffic for a bad --mountinfo.
+  const captures = opts.mountinfoDir ? readMountinfoDir(opts.mountinfoDir) : []
+  const policy: RetryPolicy = {...DEFAULT_RETRY, maxRetries: opts.maxRetries, ...(opts.retryBaseDelayMs !== undefined ? {baseDelayMs: opts.retryBaseDelayMs} : {})}
+  const reader = await connectCluster({kubeconfig: opts.kubeconfig, context: opts.context, requestTimeoutMs: opts.requestTimeoutMs})
+  let retries = 0
+  const onRetry = (m: string): void => {
+    retries++
+    opts.log(m)
+  }
+
+  const v = await withRetry(() => reader.version(), policy, () => retries++)
+  if (!v.ok) throw toClusterError(v.failure, {verb: 'get', resource: 'version', scope: '(/version)', server: reader.server}, v.attempts)
+
+  const nodes = await listNodes(reader, opts, policy, anon, warn, onRetry)
+  const pods = await listPods(reader, opts, policy, {anon, nowMs, nodeNames: nodes.rawNames}, warn, onRetry)
+  const pages = nodes.stats.pages + pods.stats.pages
+
+  let kubelet: KubeletMetrics[] | undefined
+  if (opts.kubeletMetrics) {
+    const r = await collectKubeletMetrics(reader, nodes.rawNames, policy, anon)
+    kubelet = r.metrics
+    retries += r.retries
+    for (const w of r.warnings) warn(w)
+  }
+  const mountinfo = matchCaptures(captures, nodes.rawNames, anon, warn)
+
+  const snapshot: ClusterSnapshot = {
+    apiVersion: SNAPSHOT_API_VERSION,
+    kind: SNAPSHOT_KIND,
+    collectedAt: new Date(nowMs).toISOString(),
+    source: {
+      context: reader.contextName === null ? null : anon.name('ctx', reader.contextName),
+      server: opts.anonymize ? null : reader.server,
+      namespace: opts.namespace === undefined ? null : anon.name('ns', opts.namespace),
+      nodeSelector: opts.nodeSelector ?? null,
+      anonymized: opts.anonymize,
+    },
+    cluster: {version: v.value},
+    observedWindowMs: opts.windowMs,
+    nodes: nodes.items,
+    pods: pods.items,
+    derived: deriveNodes({nodes: nodes.items, pods: pods.items, windowEndMs: nowMs, windowMs: opts.windowMs, mountinfo}),
+    ...(mountinfo.length ? {mountinfo} : {}),
+    ...(kubelet ? {kubeletMetrics: kubelet} : {}),
+    warnings,
+    complete: true,
+  }
+  const bytes = await writeSnapshot(opts.out, snapshot, {force: opts.force})
+  const durationMs = Date.now() - startedMs
+  return {
+    nodes: nodes.items.length, pods: pods.items.length, pages, retries, restarts: nodes.stats.restarts + pods.stats.restarts, complete: true,
+    out: opts.out, bytes, context: snapshot.source.context, clusterVersion: v.value,
+    kubeletMetricsNodes: kubelet?.length ?? 0, mountinfoNodes: mountinfo.length, warnings,
+    durationMs, podsPerSecond: Math.round(pods.items.length / Math.max(durationMs / 1000, 0.001)),
+  }
+}
+
+type Warn = (w: string) => void
+
+async function listNodes(reader: ClusterReader, opts: CollectOptions, policy: RetryPolicy, anon: ReturnType<typeof makeAnonymizer>, warn: Warn, onRetry: (m: string) => void) {
+  let items: SnapshotNode[] = []
+  let rawNames: string[] = []
+  const stats = await listPaged(
+    (token) => reader.nodesPage({limit: opts.pageSize, continueToken: token, labelSelector: opts.nodeSelector}),
+    {verb: 'list', resource: 'nodes', scope: 'at the cluster scope', server: reader.server},
+    policy,
+    {
+      onPage: (page) => {
+        for (const n of page) {
+          rawNames.push(n.metadata?.name ?? '')
+          items.push(translateNode(n, anon, opts.poolLabel))
+        }
+      },
+      onRestart: (m) => {
+        items = []
+        rawNames = []
+        warn(m)
+      },
+      onRetry,
+    },
+  )
+  if (items.length === 0) warn(opts.nodeSelector ? `no node matches --node-selector ${opts.nodeSelector}` : 'the cluster has no nodes')
+  opts.log(`nodes: ${items.length} (${stats.pages} page${stats.pages === 1 ? '' : 's'})`)
+  return {items, rawNames, stats}
+}
+
+async function listPods(reader: ClusterReader, opts: CollectOptions, policy: RetryPolicy, ctx: {anon: ReturnType<typeof makeAnonymizer>; nowMs: number; nodeNames: string[]}, warn: Warn, onRetry: (m: string) => void) {
+  let items: SnapshotPod[] = []
+  const keepNode = opts.nodeSelector ? new Set(ctx.nodeNames) : null
+  const t = {anon: ctx.anon, windowStartMs: ctx.nowMs - opts.windowMs, windowEndMs: ctx.nowMs}
+  let pages = 0
+  const stats = await listPaged(
+    (token) => reader.podsPage({limit: opts.pageSize, continueToken: token, namespace: opts.namespace}),
+    {verb: 'list', resource: 'pods', scope: opts.namespace ? `in namespace "${opts.namespace}"` : 'at the cluster scope', server: reader.server},
+    policy,
+    {
+      // Reduce each page right away; the full V1Pod objects of a page are garbage after this.
+      onPage: (page) => {
+        for (const p of page) {
+          if (keepNode && !keepNode.has(p.spec?.nodeName ?? '')) continue
+          items.push(translatePod(p, t))
+        }
+        if (++pages % 50 === 0) opts.log(`pods: ${items.length} (${pages} pages)`)
+      },
+      onRestart: (m) => {
+        items = []
+        warn(m)
+      },
+      onRetry,
+    },
+  )
+  opts.log(`pods: ${items.length} (${stats.pages} page${stats.pages === 1 ? '' : 's'})`)
+  return {items, stats}
+}
+
+function matchCaptures(captures: MountinfoSummary[], nodeNames: string[], anon: ReturnType<typeof makeAnonymizer>, warn: Warn): MountinfoSummary[] {
+  const known = new Set(nodeNames)
+  const out: MountinfoSummary[] = []
+  for (const c of captures) {
+    if (!known.has(c.node)) {
+      warn(`mountinfo capture for "${c.node}" matches no collected node; ignored`)
+      continue
+    }
+    out.push({...c, node: anon.name('node', c.node)})
+  }
+  return out
+}

@@ -1,0 +1,59 @@
+import {randomBytes} from 'node:crypto'
+import {existsSync, readFileSync} from 'node:fs'
+import {mkdir, open, rename, rm} from 'node:fs/promises'
+import {basename, dirname, join} from 'node:path'
+import {ClusterSnapshotSchema, type ClusterSnapshot} from '../domain/snapshot.js'
+import {InputError} from '../errors/errors.js'
+import {describeSchemaError} from '../lib/schema-errors.js'
+
+const PODS_PLACEHOLDER = '\u0000pods\u0000'
+
+/**
+ * Writes a snapshot atomically (temp file, fsync, rename; refuses to overwrite without force,
+ * like io/atomic-write.ts) but streams the pod array one pod per line, so 150,000 pods never
+ * become one giant string. Same snapshot in → same bytes out.
+ */
+export async function writeSnapshot(path: string, snap: ClusterSnapshot, opts: {force?: boolean} = {}): Promise<number> {
+  if (!opts.force && existsSync(path)) throw new InputError(`${path} already exists`, 'pass --force to overwrite it, or choose another path with --out')
+  const [head, tail] = JSON.stringify({...snap, pods: PODS_PLACEHOLDER}).split(JSON.stringify(PODS_PLACEHOLDER)) as [string, string]
+  await mkdir(dirname(path), {recursive: true})
+  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`)
+  let bytes = 0
+  try {
+    const fh = await open(tmp, 'wx', 0o644)
+    try {
+      const write = async (s: string): Promise<void> => {
+        bytes += Buffer.byteLength(s)
+        await fh.write(s)
+      }
+      await write(`${head}[`)
+      for (let i = 0; i < snap.pods.length; i += 1000) {
+        const chunk = snap.pods.slice(i, i + 1000).map((p) => JSON.stringify(p))
+        await write(`${i ? ',' : ''}\n${chunk.join(',\n')}`)
+      }
+      await write(`${snap.pods.length ? '\n' : ''}]${tail}\n`)
+      await fh.sync()
+    } finally {
+      await fh.close()
+    }
+    await rename(tmp, path)
+  } catch (err) {
+    await rm(tmp, {force: true})
+    throw err
+  }
+  return bytes
+}
+
+/** Reads and validates a snapshot; any problem is one line naming the file and the field. */
+export function readSnapshot(path: string): ClusterSnapshot {
+  let raw: unknown
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'))
+  } catch (err) {
+    const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `is not JSON (${(err as Error).message})`
+    throw new InputError(`snapshot ${path} ${why}`, 'pass a file written by `densityplan collect --out FILE`')
+  }
+  const parsed = ClusterSnapshotSchema.safeParse(raw)
+  if (!parsed.success) throw new InputError(describeSchemaError(path, parsed.error), 'collect a new snapshot with this densityplan version (densityplan collect --out FILE)')
+  return parsed.data
+}

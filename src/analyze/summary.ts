@@ -1,0 +1,34 @@
+import type {AnalysisResult} from '../domain/analysis.js'
+
+/** The one-screen summary `analyze` prints after writing its outputs (plain text, no colour). */
+export function renderSummary(o: {result: AnalysisResult; files: ReadonlyArray<{path: string}>; classes: number}): string {
+  const r = o.result
+  const s = (ms: number): string => `${(ms / 1000).toFixed(2)}s`
+  const lines: string[] = []
+  lines.push(`densityplan ${r.tool.version} · cluster ${r.cluster.name} (${r.cluster.source}) · ${r.cluster.nodeCount} nodes, ${r.cluster.podCount} pods → ${o.classes} node classes${r.shard ? ` (shard ${r.shard.index}/${r.shard.count})` : ''}`)
+  lines.push(`SLO p99 pod start ≤ ${s(r.settings.sloMs)} · seed ${r.seed} · ${r.replications} replications · models ${r.models.legacy.id} / ${r.models.otn.id}`)
+  lines.push('')
+  const rows = [['pool', 'nodes', 'p99 today legacy → OTN', 'max pods/node legacy → OTN', 'OTN pods', 'verdict']]
+  for (const p of r.pools) {
+    const n = p.recommendation.numbers
+    rows.push([p.name, String(p.nodeCount), `${s(n.p99TodayLegacyMs)} → ${s(n.p99TodayOtnMs)}`, `${n.maxPodsPerNodeLegacy} → ${n.maxPodsPerNodeOtn} (${n.podsPerNodeGain >= 0 ? '+' : ''}${n.podsPerNodeGain})`, `${Math.round(n.otnPodFraction * 100)}%`, p.recommendation.verdict])
+  }
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)))
+  for (const row of rows) lines.push(row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd())
+  lines.push('')
+  lines.push(`Overall: ${r.overall.verdict.toUpperCase()} — ${r.overall.headline}`)
+  for (const p of r.pools) {
+    const blockers = p.readiness.blockers.map((b) => b.kind)
+    if (blockers.length) lines.push(`  ${p.name}: blocked today by ${blockers.join(', ')}`)
+  }
+  const defaults = r.assumptions.filter((a) => a.id.startsWith('overhead/') && a.source === 'default').length
+  if (defaults) lines.push(`  note: ${defaults} class(es) use the documented default non-mount overhead (no observed pod starts)`)
+  if (r.thresholds.violations.length) {
+    lines.push('')
+    lines.push(`Threshold violations (${r.thresholds.violations.length}):`)
+    for (const v of r.thresholds.violations) lines.push(`  ✗ ${v.message} [--fail-on ${v.rule}]`)
+  }
+  lines.push('')
+  for (const f of o.files) lines.push(`Wrote ${f.path}`)
+  return lines.join('\n')
+}

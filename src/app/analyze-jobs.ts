@@ -1,0 +1,77 @@
+import {Worker} from 'node:worker_threads'
+import type {NodeClassResult} from '../domain/analysis.js'
+import type {AnalysisSettings} from '../analyze/plan.js'
+import {runClassJob, type ClassJob} from '../analyze/run-classes.js'
+import {simulatorFor} from '../analyze/sim-adapter.js'
+import type {KernelModel} from '../model/schema.js'
+import type {WorkerMessage} from './analyze-worker.js'
+
+export interface RunJobsOptions {
+  jobs: number
+  settings: AnalysisSettings
+  models: {legacy: KernelModel; otn: KernelModel}
+  /** Called with the number of simulator runs just finished. */
+  onRuns: (runs: number) => void
+}
+
+/**
+ * Runs class jobs on `jobs` worker threads (1 = in this thread). Results come back in job
+ * order whatever the scheduling, so the output never depends on --jobs.
+ */
+export async function runJobs(jobs: ClassJob[], opts: RunJobsOptions): Promise<NodeClassResult[]> {
+  if (opts.jobs <= 1 || jobs.length <= 1) return runInline(jobs, opts)
+  const results: NodeClassResult[] = new Array(jobs.length)
+  let next = 0
+  const workers = Array.from({length: Math.min(opts.jobs, jobs.length)}, () => startWorker(opts))
+  try {
+    await Promise.all(
+      workers.map(
+        (w) =>
+          new Promise<void>((resolve, reject) => {
+            const feed = (): void => {
+              if (next >= jobs.length) return resolve()
+              const index = next++
+              w.postMessage({index, job: jobs[index]})
+            }
+            w.on('message', (m: WorkerMessage) => {
+              if (m.type === 'progress') opts.onRuns(m.runs)
+              else if (m.type === 'error') reject(Object.assign(new Error(m.message), {stack: m.stack}))
+              else {
+                results[m.index] = m.result as NodeClassResult
+                feed()
+              }
+            })
+            w.on('error', reject)
+            w.on('exit', (code) => (next < jobs.length || code !== 0 ? reject(new Error(`analysis worker exited with code ${code}`)) : undefined))
+            feed()
+          }),
+      ),
+    )
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()))
+  }
+  return results
+}
+
+async function runInline(jobs: ClassJob[], opts: RunJobsOptions): Promise<NodeClassResult[]> {
+  const base = simulatorFor(opts.models)
+  const out: NodeClassResult[] = []
+  for (const job of jobs) {
+    out.push(runClassJob(job, opts.settings, (spec, seed) => {
+      const r = base(spec, seed)
+      opts.onRuns(1)
+      return r
+    }))
+    // Let the progress bar redraw between classes.
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+  return out
+}
+
+function startWorker(opts: RunJobsOptions): Worker {
+  const here = import.meta.url
+  // From src/ (tests, bin/dev.js) the worker is TypeScript: load it through tsx.
+  const ts = here.endsWith('.ts')
+  const url = new URL(`./analyze-worker.${ts ? 'ts' : 'js'}`, here)
+  return new Worker(url, {workerData: {settings: opts.settings, models: opts.models}, execArgv: ts ? ['--import', 'tsx'] : [], stdout: false, stderr: false})
+}

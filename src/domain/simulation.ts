@@ -26,7 +26,10 @@ export interface NamespaceSemMs {
   writeHoldMs: number
   /** Total time it was held by at least one reader, summed over replications. */
   readHoldMs: number
-  /** Total time acquirers spent waiting for it (sleeping or spinning), summed over replications. */
+  /**
+   * Total time from each acquisition attempt to ownership, summed over replications. It includes
+   * waiting for a CPU to make the attempt on, so on a CPU-saturated node it exceeds pure lock waiting.
+   */
   waitMs: number
   /** Fraction of simulated time it was held (read or write), weighted by each replication's length. */
   utilization: number

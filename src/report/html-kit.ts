@@ -47,7 +47,7 @@ export interface Column {
 export function table(columns: Column[], rows: Content[][], caption?: string): Html {
   const head = el('thead', {}, el('tr', {}, ...columns.map((c) => el('th', {class: c.num ? 'num' : undefined, scope: 'col'}, c.title))))
   const body = el('tbody', {}, ...rows.map((row) => el('tr', {}, ...row.map((cell, i) => el('td', {class: columns[i]?.num ? 'num' : undefined}, cell)))))
-  return el('table', {}, ...(caption ? [el('caption', {class: 'meta'}, caption)] : []), head, body)
+  return el('div', {class: 'table-wrap'}, el('table', {}, ...(caption ? [el('caption', {}, caption)] : []), head, body))
 }
 
 export function list(items: Content[], className = 'tight'): Html {

@@ -52,7 +52,7 @@ function violations(result: AnalysisResult): Html {
   }
   return el('section', {class: 'verdict bad', 'aria-label': 'Threshold violations'},
     el('h2', {}, `${found.length} threshold violation${found.length === 1 ? '' : 's'}`),
-    list(found.map((v) => join([el('code', {}, v.rule), ' ', v.subject, ': ', v.message]))))
+    list(found.map((v) => join([el('code', {}, v.rule), ' ', v.message]))))
 }
 
 function poolVerdictTable(pools: PoolResult[]): Html {

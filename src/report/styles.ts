@@ -39,6 +39,11 @@ code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "Liber
 table { border-collapse: collapse; width: 100%; margin: 8px 0 14px; font-size: 13.5px; }
 th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { background: var(--panel); font-weight: 600; white-space: nowrap; }
+td:first-child { white-space: nowrap; }
+.table-wrap { overflow-x: auto; margin: 8px 0 14px; }
+.table-wrap table { margin: 0; }
+caption { caption-side: bottom; text-align: left; color: var(--muted); font-size: 12.5px; padding-top: 6px; }
+.nowrap { white-space: nowrap; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tbody tr:nth-child(even) td { background: #fbfcfd; }
 .badge { display: inline-block; padding: 1px 8px; border-radius: 999px; font-size: 12px; font-weight: 600;
@@ -62,6 +67,7 @@ footer { margin-top: 40px; padding-top: 10px; border-top: 1px solid var(--line);
 #vg-tooltip-element td.key { color: var(--muted); }
 @media (max-width: 720px) { main { padding: 16px; } .chart-grid { grid-template-columns: 1fr; } }
 @media print {
+  .table-wrap { overflow: visible; }
   body { font-size: 11pt; }
   main { max-width: none; padding: 0; }
   h2 { break-after: avoid; }

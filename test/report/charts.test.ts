@@ -7,7 +7,7 @@ describe('report charts', () => {
   const charts = buildCharts(makeResult())
 
   it('builds the six charts the report promises, with unique ids', () => {
-    expect(charts.map((c) => c.id)).toEqual(['chart-max-pods', 'chart-latency-density', 'chart-cdf', 'chart-breakdown', 'chart-mounts', 'chart-burst'])
+    expect(charts.map((c) => c.id)).toEqual(['chart-max-pods', 'chart-latency-density', 'chart-cdf', 'chart-mounts', 'chart-breakdown', 'chart-burst'])
   })
 
   for (const chart of charts) {

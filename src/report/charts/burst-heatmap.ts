@@ -18,14 +18,14 @@ export function burstHeatmapSpec(result: AnalysisResult): TopLevelSpec {
     ),
   )
   return {
-    ...baseSpec('Heatmap of p99 pod start latency by burst size and pods per node, per kernel path', rows),
+    ...baseSpec('Heatmap of p99 pod start latency by burst size and pods per node, per kernel path', rows, 'fixed'),
     params: select.params,
     transform: select.filter,
     facet: {column: {field: 'path', type: 'nominal', title: null, sort: PATHS.map((p) => PATH_LABEL[p])}},
     resolve: {scale: {color: 'shared'}},
     spec: {
-      width: 280,
-      height: 170,
+      width: 440,
+      height: 180,
       mark: {type: 'rect', strokeWidth: 1.5},
       encoding: {
         x: {field: 'podsPerNode', type: 'ordinal', title: 'Pods per node', axis: {labelAngle: 0}},

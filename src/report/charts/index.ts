@@ -28,10 +28,10 @@ export function buildCharts(result: AnalysisResult): ReportChart[] {
       caption: 'p50 (dashed) and p99 (solid) pod start as pods per node grow, with 95% CI bands; the red rule is the SLO.'},
     {id: 'chart-cdf', title: 'Start latency distribution today', wide: false, spec: latencyCdfSpec(result),
       caption: 'Share of pods started within a given time at today\'s density and burst. Curves further left are better.'},
-    {id: 'chart-breakdown', title: 'Where the time goes', wide: false, spec: timeBreakdownSpec(result),
-      caption: 'Mean pod start split into waiting for the global namespace_sem, holding it, and everything else.'},
     {id: 'chart-mounts', title: 'Host mount table vs density', wide: false, spec: mountTableSpec(result),
       caption: 'Mounts in the host namespace: each legacy container start copies all of them (copy_mnt_ns). Diamond: today.'},
+    {id: 'chart-breakdown', title: 'Where the time goes', wide: true, spec: timeBreakdownSpec(result),
+      caption: 'Mean pod start split into waiting for the global namespace_sem, holding it, and everything else.'},
     {id: 'chart-burst', title: 'Burst size × density (p99)', wide: true, spec: burstHeatmapSpec(result),
       caption: `p99 pod start for bursts of pods started at once; outlined cells exceed the ${slo} SLO.`},
   ]

@@ -38,7 +38,7 @@ export function latencyVsDensitySpec(result: AnalysisResult): TopLevelSpec {
               x,
               y: {field: 'ms', type: 'quantitative', title: 'Pod start latency (ms)'},
               color,
-              strokeDash: {field: 'quantile', type: 'nominal', title: 'Quantile', scale: {domain: ['p50', 'p99'], range: [[4, 3], [1, 0]]}},
+              strokeDash: {field: 'quantile', type: 'nominal', title: null, scale: {domain: ['p50', 'p99'], range: [[4, 3], [1, 0]]}},
               tooltip: [
                 {field: 'nodeClass', title: 'Node class'},
                 {field: 'path', title: 'Path'},

@@ -1,6 +1,6 @@
 import type {TopLevelSpec} from 'vega-lite'
 import type {AnalysisResult} from '../../domain/analysis.js'
-import {CHART_HEIGHT, PATH_COLOR_SCALE, PATH_LABEL, PATHS, baseSpec} from './common.js'
+import {CHART_HEIGHT, CHART_WIDTH, PATH_COLOR_SCALE, PATH_LABEL, PATHS, baseSpec} from './common.js'
 
 const STATUS_TEXT = {crossing: 'p99 crosses the SLO here', 'beyond-sweep': 'meets the SLO at the largest swept density (lower bound)', never: 'misses the SLO even at the smallest swept density'}
 
@@ -18,7 +18,7 @@ export function maxPodsSpec(result: AnalysisResult): TopLevelSpec {
       }
     }),
   )
-  const x = {field: 'pool', type: 'nominal', title: 'Node pool', axis: {labelAngle: 0, labelLimit: 160}} as const
+  const x = {field: 'pool', type: 'nominal', title: 'Node pool', sort: result.pools.map((p) => p.name), axis: {labelAngle: 0, labelLimit: 160}} as const
   const tooltip = [
     {field: 'pool', title: 'Pool'},
     {field: 'path', title: 'Path'},
@@ -31,7 +31,7 @@ export function maxPodsSpec(result: AnalysisResult): TopLevelSpec {
   ]
   return {
     ...baseSpec('Maximum pods per node whose p99 pod start meets the SLO, per pool, legacy vs OTN', rows),
-    width: Math.max(240, 120 * result.pools.length),
+    width: CHART_WIDTH,
     height: CHART_HEIGHT,
     encoding: {x},
     layer: [
@@ -49,7 +49,7 @@ export function maxPodsSpec(result: AnalysisResult): TopLevelSpec {
         encoding: {xOffset: {field: 'path', type: 'nominal', scale: {domain: PATH_COLOR_SCALE.domain}}, y: {field: 'ciLow', type: 'quantitative'}, y2: {field: 'ciHigh'}, tooltip},
       },
       {
-        mark: {type: 'tick', color: '#1d2430', thickness: 2, size: 70},
+        mark: {type: 'tick', color: '#1d2430', thickness: 2, size: 60},
         encoding: {y: {field: 'podsPerNodeToday', type: 'quantitative'}, tooltip: [{field: 'pool', title: 'Pool'}, {field: 'podsPerNodeToday', title: 'Pods/node today'}]},
       },
     ],

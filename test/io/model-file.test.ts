@@ -5,6 +5,7 @@ import {join} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
 import {InputError} from '../../src/errors/errors.js'
 import {loadModelFile, loadShippedModels} from '../../src/io/model-file.js'
+import {defaultModelFor} from '../../src/model/registry.js'
 
 const fixture = join(import.meta.dirname, '..', 'fixtures', 'models', 'test-legacy.json')
 const scratch = mkdtempSync(join(tmpdir(), 'dp-model-file-'))
@@ -68,6 +69,13 @@ describe('loadShippedModels', () => {
   it('loads every json file of a directory in name order, tagged models/<name>', async () => {
     const loaded = await loadShippedModels(join(import.meta.dirname, '..', 'fixtures', 'models'))
     expect(loaded.map((l) => l.source)).toEqual(['models/test-legacy.json', 'models/test-otn-older.json', 'models/test-otn.json'])
+  })
+
+  it('finds the models shipped in models/, all valid, with a default for both start paths', async () => {
+    const shipped = await loadShippedModels()
+    expect(shipped.length).toBeGreaterThanOrEqual(2)
+    expect(defaultModelFor(shipped, 'legacy').model.path).toBe('legacy')
+    expect(defaultModelFor(shipped, 'otn').model.kernel.openTreeNamespace || defaultModelFor(shipped, 'otn').model.path === 'otn').toBe(true)
   })
 
   it('treats a missing directory as no shipped models', async () => {

@@ -134,10 +134,12 @@ function forkExec(m: Measurements, env: Environment, fits: Record<'copy' | 'chty
   }
   const {mounts: mNs, threads, containerMounts: k} = m.crun
   const at = (f: LinearFit, x: number) => f.fixedNs + f.perUnitNs * x
-  // Wall time at C=1 contains the same steps; subtract them as the simulator charges them.
-  const mountNs = at(fits.copy, mNs) + at(fits.chtype, mNs) + k * attachNs + at(fits.pivot, threads) + at(fits.umount, mNs) + rcuNs + at(fits.teardown, k)
+  // Wall time at C=1 contains the same steps; subtract them as the simulator charges them
+  // (src/sim/paths/legacy.ts + teardown.ts: k attaches = rootfs + runtime mounts, and one grace
+  // period after the old-root detach and one after the teardown).
+  const mountNs = at(fits.copy, mNs) + at(fits.chtype, mNs) + k * attachNs + at(fits.pivot, threads) + at(fits.umount, mNs) + 2 * rcuNs + at(fits.teardown, k)
   const samples = m.crun.startNs.map((ns) => Math.max(0, ns - mountNs))
-  notes.push(`forkExecOverhead: ${m.crun.version} run of /bin/true, ${m.crun.startNs.length} starts at C=1 in a namespace with M=${mNs} mounts and T=${threads} threads; median wall ${Math.round(medianNs(m.crun.startNs) / 1000)} µs minus ${Math.round(mountNs / 1000)} µs of modelled mount steps (copy, chtype, ${k} attaches, pivot, detach + 1 grace period, teardown of ${k} mounts)`)
+  notes.push(`forkExecOverhead: ${m.crun.version} run of /bin/true, ${m.crun.startNs.length} starts at C=1 in a namespace with M=${mNs} mounts and T=${threads} threads; median wall ${Math.round(medianNs(m.crun.startNs) / 1000)} µs minus ${Math.round(mountNs / 1000)} µs of modelled mount steps (copy, chtype, ${k} attaches, pivot, detach, teardown of ${k} mounts, 2 median grace periods)`)
   void env
   return empirical(samples, m.commands.crun ?? 'dp-probe run-load --concurrency 1 -- crun run', `crun run /bin/true wall time at M=${mNs}, C=1 minus ${Math.round(mountNs)} ns of modelled mount steps; k_c=${k} mounts counted inside a real container`)
 }

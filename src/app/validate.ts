@@ -1,0 +1,157 @@
+import {cpus, loadavg} from 'node:os'
+import {InputError, ThresholdError} from '../errors/errors.js'
+import {basename, join} from 'node:path'
+import {loadModelFile, loadShippedModels, shippedModelsDir, type LoadedModel} from '../io/model-file.js'
+import {buildCrunBundle, requireCrun, type CrunBundle} from '../io/crun-bundle.js'
+import {runCrunLoad} from '../io/crun-load.js'
+import {ensureProbe, packageRoot, requireRootLinux} from '../io/probe-runner.js'
+import {defaultModelFor} from '../model/registry.js'
+import {quantileType7, sortedCopy} from '../stats/quantile.js'
+import {simulate} from './simulate.js'
+import type {SimulateRequest} from './simulate-request.js'
+
+export interface ValidateOptions {
+  /** Extra host mounts per cell (the namespace's ~20 baseline mounts come on top). */
+  mounts: number[]
+  concurrency: number[]
+  /** Extra sleeping threads per cell. */
+  threads: number[]
+  /** Measured starts per cell. */
+  starts: number
+  modelPath?: string
+  seed: number
+  replications: number
+  log: (line: string) => void
+}
+
+export interface ValidateCell {
+  addedMounts: number
+  /** Mounts in the namespace crun ran in (M given to the simulator). */
+  mounts: number
+  concurrency: number
+  extraThreads: number
+  /** Threads on the system during the run (T given to the simulator). */
+  threads: number
+  starts: number
+  measuredMs: {p50: number; p99: number}
+  predictedMs: {p50: number; p99: number}
+  /** (predicted − measured) / measured. */
+  relativeError: {p50: number; p99: number}
+  withinTarget: boolean
+}
+
+export interface ValidateResult {
+  runtime: string
+  model: {id: string; sha256: string}
+  containerMounts: number
+  cores: number
+  target: {p50: number; p99: number}
+  cells: ValidateCell[]
+  verdict: string
+  loadAverage: {before: number[]; after: number[]}
+}
+
+/** The issue's accuracy target for cells with C <= 16. */
+export const TARGET = {p50: 0.2, p99: 0.3}
+
+/**
+ * Real container starts vs the model's prediction of the same closed-loop scenario: for each
+ * (M, C, T) cell, C workers run `crun run /bin/true` back to back in a private namespace with M
+ * host mounts, and `simulate --workload closed --no-pod` runs with the same M, C, T, the
+ * machine's cores and the container's measured mount count.
+ */
+export async function validate(opts: ValidateOptions): Promise<ValidateResult> {
+  requireRootLinux('validate')
+  const runtime = requireCrun()
+  const {loaded, path: modelPath} = await resolveModel(opts.modelPath)
+  if (loaded.model.kernel.openTreeNamespace && loaded.model.path === 'otn') {
+    throw new InputError(`${loaded.source} is an OPEN_TREE_NAMESPACE model, but crun ${runtime} starts containers the legacy way`, 'pass a legacy-path model of this kernel with --model (densityplan calibrate writes one)')
+  }
+  opts = {...opts, modelPath}
+  const probe = ensureProbe()
+  const before = loadavg()
+  const bundle = buildCrunBundle(packageRoot())
+  const cells: ValidateCell[] = []
+  try {
+    for (const threads of opts.threads) for (const m of opts.mounts) for (const c of opts.concurrency) cells.push(await cell(probe, bundle, loaded, opts, m, c, threads))
+  } finally {
+    bundle.remove()
+  }
+  const misses = cells.filter((x) => !x.withinTarget)
+  const verdict = misses.length === 0
+    ? `PASS: all ${cells.length} cells within ±${TARGET.p50 * 100}% on p50 and ±${TARGET.p99 * 100}% on p99`
+    : `MISS: ${misses.length} of ${cells.length} cells outside ±${TARGET.p50 * 100}% p50 / ±${TARGET.p99 * 100}% p99 (worst: ${worst(cells)})`
+  const result: ValidateResult = {runtime, model: {id: loaded.model.id, sha256: loaded.sha256}, containerMounts: bundle.containerMounts, cores: cpus().length, target: TARGET, cells, verdict, loadAverage: {before: before.map(r2), after: loadavg().map(r2)}}
+  return result
+}
+
+/** The gross-regression guard: a ThresholdError (exit 4) listing every cell whose |error| exceeds `limit`. */
+export function checkErrorLimit(result: ValidateResult, limit: number): void {
+  const bad = result.cells.filter((x) => Math.abs(x.relativeError.p50) > limit || Math.abs(x.relativeError.p99) > limit)
+  if (bad.length) throw new ThresholdError(bad.map((x) => `M=${x.mounts} C=${x.concurrency} T=${x.threads}: p50 ${pct(x.relativeError.p50)}, p99 ${pct(x.relativeError.p99)} (limit ±${pct(limit)})`))
+}
+
+async function cell(probe: string, bundle: CrunBundle, loaded: LoadedModel, opts: ValidateOptions, addedMounts: number, concurrency: number, extraThreads: number): Promise<ValidateCell> {
+  opts.log(`cell M+${addedMounts} C=${concurrency} T+${extraThreads}: ${opts.starts} crun starts`)
+  const run = await runCrunLoad(probe, bundle, {addedMounts, concurrency, starts: opts.starts, warmup: 2, extraThreads})
+  const sorted = sortedCopy(run.startNs)
+  const measuredMs = {p50: quantileType7(sorted, 0.5) / 1e6, p99: quantileType7(sorted, 0.99) / 1e6}
+  const sim = await simulate(simRequest(opts, loaded, run.mounts, concurrency, run.threads, bundle.containerMounts))
+  if (!('containerStartMs' in sim)) throw new Error('simulate returned a two-kernel result for a legacy request')
+  const predictedMs = {p50: sim.containerStartMs.p50, p99: sim.containerStartMs.p99}
+  const relativeError = {p50: rel(predictedMs.p50, measuredMs.p50), p99: rel(predictedMs.p99, measuredMs.p99)}
+  return {
+    addedMounts,
+    mounts: run.mounts,
+    concurrency,
+    extraThreads,
+    threads: run.threads,
+    starts: run.startNs.length,
+    measuredMs: {p50: r2(measuredMs.p50), p99: r2(measuredMs.p99)},
+    predictedMs: {p50: r2(predictedMs.p50), p99: r2(predictedMs.p99)},
+    relativeError,
+    withinTarget: Math.abs(relativeError.p50) <= TARGET.p50 && Math.abs(relativeError.p99) <= TARGET.p99,
+  }
+}
+
+/** The simulate request for one cell: bare runtime starts (no pod), k_c mounts per container. */
+export function simRequest(opts: Pick<ValidateOptions, 'modelPath' | 'seed' | 'replications' | 'starts'>, loaded: LoadedModel, mounts: number, concurrency: number, threads: number, containerMounts: number): SimulateRequest {
+  return {
+    kernel: 'legacy',
+    modelPath: opts.modelPath ?? loaded.source,
+    workload: {kind: 'closed', concurrency, starts: Math.max(opts.starts, 200)},
+    pod: false,
+    containersPerPod: 1,
+    initContainers: 0,
+    volumesPerPod: 0,
+    hostMountsPerPod: 0,
+    rootfsMounts: 1,
+    runtimeMounts: Math.max(0, containerMounts - 1),
+    runtimeOverhead: 'model',
+    podOverheadNs: null,
+    legacyFallback: 0,
+    cores: cpus().length,
+    systemThreads: threads,
+    hostMounts: mounts,
+    mountinfoReaders: 0,
+    mountinfoIntervalNs: 1e9,
+    replications: opts.replications,
+    seed: opts.seed,
+  }
+}
+
+async function resolveModel(path: string | undefined): Promise<{loaded: LoadedModel; path: string}> {
+  if (path) return {loaded: await loadModelFile(path), path}
+  const loaded = defaultModelFor(await loadShippedModels(), 'legacy')
+  return {loaded, path: join(shippedModelsDir(), basename(loaded.source))}
+}
+
+function worst(cells: ValidateCell[]): string {
+  const w = [...cells].sort((a, b) => score(b) - score(a))[0]!
+  return `M=${w.mounts} C=${w.concurrency}: p50 ${pct(w.relativeError.p50)}, p99 ${pct(w.relativeError.p99)}`
+}
+
+const score = (c: ValidateCell) => Math.max(Math.abs(c.relativeError.p50) / TARGET.p50, Math.abs(c.relativeError.p99) / TARGET.p99)
+const rel = (predicted: number, measured: number) => Math.round(((predicted - measured) / measured) * 1000) / 1000
+const r2 = (v: number) => Math.round(v * 100) / 100
+export const pct = (v: number) => `${v >= 0 ? '+' : ''}${Math.round(v * 100)}%`

@@ -1,0 +1,61 @@
+import {Flags} from '@oclif/core'
+import Table from 'cli-table3'
+import {checkErrorLimit, pct, validate, type ValidateResult} from '../app/validate.js'
+import {InputError} from '../errors/errors.js'
+import {BaseCommand} from './base-command.js'
+
+export default class Validate extends BaseCommand {
+  static override summary = 'Start real containers with crun and compare their start times with the model\'s prediction.'
+  static override description = 'For each cell of the grid (host mounts M × concurrency C × extra threads T), C workers run `crun run /bin/true` (busybox rootfs built at run time) back to back inside a private mount namespace with M extra mounts, and `simulate --workload closed --no-pod` predicts the same scenario. Prints measured vs predicted p50/p99 and their relative errors. Linux, root, crun.'
+  static override examples = [
+    'sudo densityplan validate',
+    'sudo densityplan validate --mounts 0,2000 --concurrency 1,4 --starts 30 --fail-above 0.5 --json',
+  ]
+
+  static override flags = {
+    mounts: Flags.string({description: 'Extra host mounts per cell, comma-separated.', default: '0,1000,4000,10000'}),
+    concurrency: Flags.string({description: 'Concurrent workers per cell, comma-separated.', default: '1,4,16'}),
+    threads: Flags.string({description: 'Extra sleeping system threads per cell, comma-separated.', default: '0'}),
+    starts: Flags.integer({description: 'Measured container starts per cell.', default: 60, min: 5, max: 4096}),
+    model: Flags.string({description: 'Legacy-path model file (default: newest shipped legacy model).', helpValue: 'FILE'}),
+    seed: Flags.integer({description: 'Simulation seed.', default: 1, min: 0}),
+    replications: Flags.integer({description: 'Simulation replications per cell.', default: 5, min: 1, max: 100}),
+    'fail-above': Flags.string({description: 'Exit 4 if any |relative error| (p50 or p99) exceeds this fraction, e.g. 0.5.'}),
+  }
+
+  async run(): Promise<ValidateResult> {
+    const {flags} = await this.parse(Validate)
+    const failAbove = flags['fail-above'] === undefined ? undefined : Number(flags['fail-above'])
+    if (failAbove !== undefined && !(failAbove > 0)) throw new InputError(`--fail-above must be a positive fraction, got '${flags['fail-above']}'`, 'pass e.g. --fail-above 0.5 for ±50%')
+    const result = await validate({
+      mounts: list('--mounts', flags.mounts, 0, 100_000),
+      concurrency: list('--concurrency', flags.concurrency, 1, 256),
+      threads: list('--threads', flags.threads, 0, 100_000),
+      starts: flags.starts,
+      modelPath: flags.model,
+      seed: flags.seed,
+      replications: flags.replications,
+      log: (line) => process.stderr.write(`${line}\n`),
+    })
+    if (!this.jsonEnabled()) this.log(render(result))
+    if (failAbove !== undefined) checkErrorLimit(result, failAbove)
+    return result
+  }
+}
+
+function list(flag: string, text: string, min: number, max: number): number[] {
+  const values = text.split(',').map((t) => Number(t.trim()))
+  const bad = values.find((v) => !Number.isInteger(v) || v < min || v > max)
+  if (values.length === 0 || bad !== undefined) throw new InputError(`${flag} expects comma-separated integers from ${min} to ${max}, got '${text}'`, `e.g. ${flag} ${min},${Math.min(max, min + 4)}`)
+  return values
+}
+
+export function render(r: ValidateResult): string {
+  const t = new Table({head: ['M', 'C', 'T', 'starts', 'measured p50', 'predicted p50', 'err p50', 'measured p99', 'predicted p99', 'err p99', ''], style: {head: [], border: []}})
+  for (const c of r.cells) {
+    t.push([c.mounts, c.concurrency, c.threads, c.starts, ms(c.measuredMs.p50), ms(c.predictedMs.p50), pct(c.relativeError.p50), ms(c.measuredMs.p99), ms(c.predictedMs.p99), pct(c.relativeError.p99), c.withinTarget ? 'ok' : 'MISS'])
+  }
+  return [`${r.runtime}, model ${r.model.id}, ${r.containerMounts} mounts per container, ${r.cores} cores, load ${r.loadAverage.before.join('/')} → ${r.loadAverage.after.join('/')}`, t.toString(), r.verdict].join('\n')
+}
+
+const ms = (v: number) => `${v.toFixed(1)} ms`

@@ -1,0 +1,65 @@
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {afterAll, describe, expect, it} from 'vitest'
+import {SNAPSHOT_API_VERSION, SNAPSHOT_KIND, type ClusterSnapshot} from '../../src/domain/snapshot.js'
+import {summariseMountinfo} from '../../src/io/mountinfo-parse.js'
+import {readSnapshot, writeSnapshot} from '../../src/io/snapshot-file.js'
+import {podMountProfile, emptyVolumeCounts} from '../../src/profile/pod-profile.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'dp-snapfile-'))
+afterAll(() => rmSync(dir, {recursive: true, force: true}))
+
+function snapshot(pods: number): ClusterSnapshot {
+  const pod = {
+    node: 'n1', namespace: 'ns', ownerKind: 'ReplicaSet', phase: 'Running', qos: 'Burstable' as const, hostNetwork: false, hostUsers: null,
+    containers: 1, initContainers: 0, sidecars: 0, volumes: emptyVolumeCounts(), volumeMounts: {total: 0, subPath: 0, bidirectional: 0, hostToContainer: 0},
+    pvcClaims: [], hints: {gpu: false, runtimeClassName: null}, createdAt: '2026-01-01T00:00:00.000Z', startedAt: null, startLatencyMs: null, restarts: 0,
+    profile: podMountProfile({hostNetwork: false, volumes: emptyVolumeCounts(), containers: [{volumeMounts: 0, subPathMounts: 0}], initContainers: [], sidecars: []}),
+  }
+  return {
+    apiVersion: SNAPSHOT_API_VERSION, kind: SNAPSHOT_KIND, collectedAt: '2026-01-01T01:00:00.000Z',
+    source: {context: 'c', server: null, namespace: null, nodeSelector: null, anonymized: false}, cluster: {version: 'v1.33.0'}, observedWindowMs: 3_600_000,
+    nodes: [], pods: Array.from({length: pods}, () => pod), derived: [], warnings: [], complete: true,
+  }
+}
+
+describe('snapshot files', () => {
+  it('round-trips through the streaming writer and validates on load, for 0, 1 and 2,500 pods', async () => {
+    for (const n of [0, 1, 2500]) {
+      const path = join(dir, `s${n}.json`)
+      await writeSnapshot(path, snapshot(n))
+      expect(readSnapshot(path)).toEqual(snapshot(n))
+    }
+  })
+
+  it('writes the same bytes for the same snapshot', async () => {
+    await writeSnapshot(join(dir, 'a.json'), snapshot(3))
+    await writeSnapshot(join(dir, 'b.json'), snapshot(3))
+    expect(readFileSync(join(dir, 'a.json'), 'utf8')).toBe(readFileSync(join(dir, 'b.json'), 'utf8'))
+  })
+
+  it('refuses to overwrite without force', async () => {
+    const path = join(dir, 'keep.json')
+    await writeSnapshot(path, snapshot(1))
+    await expect(writeSnapshot(path, snapshot(2))).rejects.toThrow('already exists')
+    await writeSnapshot(path, snapshot(2), {force: true})
+    expect(readSnapshot(path).pods).toHaveLength(2)
+  })
+
+  it('names the file and the field of an invalid snapshot in one line', () => {
+    const path = join(dir, 'bad.json')
+    writeFileSync(path, JSON.stringify({...snapshot(0), apiVersion: 'densityplan.dev/v0'}))
+    expect(() => readSnapshot(path)).toThrow(/bad\.json: apiVersion: /)
+  })
+})
+
+describe('mountinfo summaries', () => {
+  it('counts mounts, propagation tags and filesystem types', () => {
+    const text = '22 1 8:1 / / rw shared:1 - ext4 /dev/sda1 rw\n30 22 0:40 / /var/lib/kubelet/pods/x rw shared:5 master:1 - tmpfs tmpfs rw\n31 22 0:41 / /u rw unbindable - tmpfs tmpfs rw\n'
+    expect(summariseMountinfo('n', text)).toEqual({summary: {node: 'n', mounts: 3, propagation: {shared: 2, slave: 1, private: 0, unbindable: 1}, fsTypes: {tmpfs: 2, ext4: 1}}})
+  })
+  it('points at the first line that is not mountinfo', () => {
+    expect(summariseMountinfo('n', '22 1 8:1 / / rw - ext4 /dev/sda1 rw\nnot a mount\n')).toMatchObject({badLine: 2})
+  })
+})

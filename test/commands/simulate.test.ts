@@ -88,6 +88,12 @@ describe('densityplan simulate --json', () => {
     expect(r.speedup.p99).toBeGreaterThan(1)
   })
 
+  it('gives --kernel legacy the same numbers as the legacy half of --kernel both (same replication seeds)', async () => {
+    const alone = await json(argv({kernel: 'legacy', 'otn-model': null, seed: '11'}))
+    const both = await json<BothKernelsResult>(argv({kernel: 'both', seed: '11'}))
+    expect(both.legacy).toEqual(alone)
+  })
+
   it('makes legacy p50 grow with --host-mounts while OTN stays flat', async () => {
     const at = async (m: number) => json<BothKernelsResult>([...small, '--kernel', 'both', '--host-mounts', String(m), '--mountinfo-readers', '0'])
     const [few, many] = [await at(200), await at(4000)]

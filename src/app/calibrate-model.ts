@@ -81,9 +81,8 @@ function scaled(fit: LinearFit, ratio: number): LinearFit {
  * The model's costs from one run's measurements. `otn` comes from the real call when the kernel
  * has it, else from the OPEN_TREE_CLONE stand-in, scaled by `scaling` when given.
  */
-export function buildCosts(m: Measurements, env: Environment, scaling?: OtnScaling): {costs: KernelModel['costs']; notes: string[]} {
+export function buildCosts(m: Measurements, scaling?: OtnScaling): {costs: KernelModel['costs']; notes: string[]} {
   const c = m.commands
-  const rcuMedian = medianNs(m.detachLazyWall)
   const detachCpuMedian = medianNs(m.detachLazyCpu)
   const attach = fixed(m.attach, c.attach ?? 'dp-probe attach', 'CPU time of mount(MS_BIND) of one directory in a slave copy (path lookup + do_loopback write section)')
   const teardownFit = fitLinearOnMedians(m.teardown)
@@ -97,7 +96,7 @@ export function buildCosts(m: Measurements, env: Environment, scaling?: OtnScali
   } else {
     otn = linear(fitLinearOnMedians(m.otc), 'mount', c.tree ?? 'dp-probe tree', 'stand-in: open_tree(OPEN_TREE_CLONE|AT_RECURSIVE) + unshare(CLONE_NEWNS), unscaled (no --otn-reference given); this kernel has no OPEN_TREE_NAMESPACE')
   }
-  const costs: KernelModel['costs'] = {
+  const kernelCosts: Omit<KernelModel['costs'], 'forkExecOverhead'> = {
     copy: linear(fitLinearOnMedians(m.copy), 'mount', c.legacy ?? 'dp-probe legacy', 'CPU time (CLOCK_THREAD_CPUTIME_ID) of unshare(CLONE_NEWNS) in a forked child; x = mounts in the caller namespace (shared peer groups, like systemd\'s /)'),
     chtype: linear(fitLinearOnMedians(m.chtype), 'mount', c.legacy ?? 'dp-probe legacy', 'CPU time of mount("/", MS_SLAVE|MS_REC) right after the copy'),
     attach,
@@ -111,9 +110,33 @@ export function buildCosts(m: Measurements, env: Environment, scaling?: OtnScali
     dclone: linear(fitLinearOnMedians(m.dclone), 'mount', c.tree ?? 'dp-probe tree', 'CPU time of open_tree(OPEN_TREE_CLONE|AT_RECURSIVE) of a k-mount tree'),
     moveAttach: fixed(m.moveAttach, c.attach ?? 'dp-probe attach', 'CPU time of move_mount of a pre-opened OPEN_TREE_CLONE of one directory into a slave copy'),
     wakeLatency: empirical(m.wake, c.wake ?? 'dp-probe wake', 'FUTEX_WAKE → the woken thread running (wake_up_process, as rwsem_wake uses); waker sleeps 300 µs first so the sleeper is really asleep'),
-    forkExecOverhead: forkExec(m, env, {copy: fitLinearOnMedians(m.copy), chtype: fitLinearOnMedians(m.chtype), pivot: fitLinearOnMedians(m.pivot), umount: minusFixed(umountFit, detachCpuMedian), teardown: teardownFit}, rcuMedian, attach.ns, notes),
   }
-  return {costs, notes}
+  return {costs: {...kernelCosts, forkExecOverhead: forkExec(m, kernelCosts, notes)}, notes}
+}
+
+const at = (c: LinearCost, x: number) => c.fixedNs + c.perUnitNs * x
+
+/** Median of a duration distribution, ns. */
+export function distributionMedianNs(d: DurationDistribution): number {
+  if (d.kind === 'fixed') return d.ns
+  if (d.kind === 'lognormal') return d.medianNs
+  return medianNs(d.samplesNs)
+}
+
+/**
+ * The mount steps of one legacy `crun run /bin/true` start as the simulator charges them with no
+ * contention (src/sim/paths/legacy.ts + teardown.ts): copy and make-slave of M mounts, one attach
+ * per container mount (rootfs + runtime mounts = k), pivot_root over T threads, the old-root
+ * detach, teardown of k mounts, and the median grace period after the detach and the teardown.
+ */
+export function modelledStartStepsNs(costs: Omit<KernelModel['costs'], 'forkExecOverhead'>, mounts: number, threads: number, containerMounts: number): number {
+  const k = containerMounts
+  return at(costs.copy, mounts) + at(costs.chtype, mounts) + k * costs.attach.ns + at(costs.pivot, threads) + at(costs.umount, mounts) + at(costs.teardown, k) + 2 * distributionMedianNs(costs.rcuGp)
+}
+
+/** The non-mount part of each measured start: wall time minus the modelled mount steps (≥ 0). */
+export function nonMountSamplesNs(startNs: readonly number[], stepsNs: number): number[] {
+  return startNs.map((ns) => Math.max(0, Math.round(ns - stepsNs))).sort((a, b) => a - b)
 }
 
 function propCost(points: FitPoint[], command: string): FixedCost {
@@ -123,23 +146,16 @@ function propCost(points: FitPoint[], command: string): FixedCost {
 
 /**
  * The non-mount part of one runtime start: crun's wall time at M≈0, C=1 minus the modelled
- * mount steps of that start (copy, make-slave, one attach per container mount, pivot_root,
- * old-root detach + one grace period, teardown of the container's mounts), each from this run's
- * own fits. Without crun, the probe's fork+exec+wait of /bin/true stands in.
+ * mount steps of that start (modelledStartStepsNs, from this run's own costs). Without crun, the
+ * probe's fork+exec+wait of /bin/true stands in.
  */
-function forkExec(m: Measurements, env: Environment, fits: Record<'copy' | 'chtype' | 'pivot' | 'umount' | 'teardown', LinearFit>, rcuNs: number, attachNs: number, notes: string[]): DurationDistribution {
+function forkExec(m: Measurements, costs: Omit<KernelModel['costs'], 'forkExecOverhead'>, notes: string[]): DurationDistribution {
   if (!m.crun) {
     notes.push('forkExecOverhead: crun not available, so the probe\'s fork + execve(/bin/true) + waitpid stands in; it omits the runtime\'s own work (config parsing, namespaces, cgroups)')
     return empirical(m.forkExec, m.commands.forkexec ?? 'dp-probe forkexec', 'fork + execve(/bin/true) + waitpid (crun unavailable)')
   }
-  const {mounts: mNs, threads, containerMounts: k} = m.crun
-  const at = (f: LinearFit, x: number) => f.fixedNs + f.perUnitNs * x
-  // Wall time at C=1 contains the same steps; subtract them as the simulator charges them
-  // (src/sim/paths/legacy.ts + teardown.ts: k attaches = rootfs + runtime mounts, and one grace
-  // period after the old-root detach and one after the teardown).
-  const mountNs = at(fits.copy, mNs) + at(fits.chtype, mNs) + k * attachNs + at(fits.pivot, threads) + at(fits.umount, mNs) + 2 * rcuNs + at(fits.teardown, k)
-  const samples = m.crun.startNs.map((ns) => Math.max(0, ns - mountNs))
-  notes.push(`forkExecOverhead: ${m.crun.version} run of /bin/true, ${m.crun.startNs.length} starts at C=1 in a namespace with M=${mNs} mounts and T=${threads} threads; median wall ${Math.round(medianNs(m.crun.startNs) / 1000)} µs minus ${Math.round(mountNs / 1000)} µs of modelled mount steps (copy, chtype, ${k} attaches, pivot, detach, teardown of ${k} mounts, 2 median grace periods)`)
-  void env
-  return empirical(samples, m.commands.crun ?? 'dp-probe run-load --concurrency 1 -- crun run', `crun run /bin/true wall time at M=${mNs}, C=1 minus ${Math.round(mountNs)} ns of modelled mount steps; k_c=${k} mounts counted inside a real container`)
+  const {mounts, threads, containerMounts: k} = m.crun
+  const stepsNs = modelledStartStepsNs(costs, mounts, threads, k)
+  notes.push(`forkExecOverhead: ${m.crun.version} run of /bin/true, ${m.crun.startNs.length} starts at C=1 in a namespace with M=${mounts} mounts and T=${threads} threads; median wall ${Math.round(medianNs(m.crun.startNs) / 1000)} µs minus ${Math.round(stepsNs / 1000)} µs of modelled mount steps (copy, chtype, ${k} attaches, pivot, detach, teardown of ${k} mounts, 2 median grace periods)`)
+  return {kind: 'empirical', samplesNs: nonMountSamplesNs(m.crun.startNs, stepsNs), source: {command: m.commands.crun ?? 'dp-probe run-load --concurrency 1 -- crun run', samples: m.crun.startNs.length, note: `crun run /bin/true wall time at M=${mounts}, C=1 minus ${Math.round(stepsNs)} ns of modelled mount steps; k_c=${k} mounts counted inside a real container`}}
 }

@@ -68,7 +68,7 @@ export async function calibrate(opts: CalibrateOptions): Promise<CalibrateResult
     tool: `densityplan calibrate ${TOOL_VERSION}${opts.quick ? ' --quick' : ''}`,
     loadNotes: [`load average (1/5/15 min) before ${loadBefore.map((v) => v.toFixed(2)).join('/')}, after ${loadAfter.map((v) => v.toFixed(2)).join('/')}: the machine is shared, so every point is repeated and fits go through per-input medians`],
   }
-  const {costs, notes} = buildCosts(m, env, reference)
+  const {costs, notes} = buildCosts(m, reference)
   const legacy = assemble(m, env, costs, notes, otnSupported ? 'otn' : 'legacy', undefined)
   const written: CalibrateResult['written'] = []
   await write(out, legacy, opts.force)

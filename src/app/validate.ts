@@ -1,12 +1,15 @@
-import {cpus, loadavg} from 'node:os'
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {cpus, loadavg, tmpdir} from 'node:os'
 import {InputError, ThresholdError} from '../errors/errors.js'
 import {basename, join} from 'node:path'
 import {loadModelFile, loadShippedModels, shippedModelsDir, type LoadedModel} from '../io/model-file.js'
 import {buildCrunBundle, requireCrun, type CrunBundle} from '../io/crun-bundle.js'
-import {runCrunLoad} from '../io/crun-load.js'
+import {runCrunLoad, type CrunLoadResult} from '../io/crun-load.js'
 import {ensureProbe, packageRoot, requireRootLinux} from '../io/probe-runner.js'
 import {defaultModelFor} from '../model/registry.js'
 import {quantileType7, sortedCopy} from '../stats/quantile.js'
+import type {KernelModel} from '../model/schema.js'
+import {modelledStartStepsNs, nonMountSamplesNs} from './calibrate-model.js'
 import {simulate} from './simulate.js'
 import type {SimulateRequest} from './simulate-request.js'
 
@@ -19,6 +22,8 @@ export interface ValidateOptions {
   /** Measured starts per cell. */
   starts: number
   modelPath?: string
+  /** 'run': measure the runtime's non-mount overhead in this run at M≈0, C=1 (default); 'model': use the model's. */
+  overhead: 'run' | 'model'
   seed: number
   replications: number
   log: (line: string) => void
@@ -38,6 +43,8 @@ export interface ValidateCell {
   /** (predicted − measured) / measured. */
   relativeError: {p50: number; p99: number}
   withinTarget: boolean
+  /** This cell's starts also measured the runtime overhead (M≈0, C=1), so its p50 matches by construction. */
+  overheadCell: boolean
 }
 
 export interface ValidateResult {
@@ -45,6 +52,7 @@ export interface ValidateResult {
   model: {id: string; sha256: string}
   containerMounts: number
   cores: number
+  overhead: {source: 'run' | 'model'; medianMs: number; note: string}
   target: {p50: number; p99: number}
   cells: ValidateCell[]
   verdict: string
@@ -71,17 +79,37 @@ export async function validate(opts: ValidateOptions): Promise<ValidateResult> {
   const probe = ensureProbe()
   const before = loadavg()
   const bundle = buildCrunBundle(packageRoot())
+  const scratch = mkdtempSync(join(tmpdir(), 'densityplan-validate-'))
   const cells: ValidateCell[] = []
+  let overhead: ValidateResult['overhead']
   try {
-    for (const threads of opts.threads) for (const m of opts.mounts) for (const c of opts.concurrency) cells.push(await cell(probe, bundle, loaded, opts, m, c, threads))
+    let base: CrunLoadResult | undefined
+    let model = loaded.model
+    if (opts.overhead === 'run') {
+      opts.log(`runtime overhead: ${opts.starts} crun starts at M≈0, C=1`)
+      base = await runCrunLoad(probe, bundle, {addedMounts: 0, concurrency: 1, starts: opts.starts, warmup: 2, extraThreads: 0})
+      model = withRunOverhead(model, base, bundle.containerMounts)
+      opts.modelPath = join(scratch, 'model-with-run-overhead.json')
+      writeFileSync(opts.modelPath, JSON.stringify(model))
+    }
+    overhead = {source: opts.overhead, medianMs: r2(quantileType7(sortedCopy(samplesOf(model.costs.forkExecOverhead)), 0.5) / 1e6), note: model.costs.forkExecOverhead.source.note ?? ''}
+    for (const threads of opts.threads) {
+      for (const m of opts.mounts) {
+        for (const c of opts.concurrency) {
+          const reuse = base && m === 0 && c === 1 && threads === 0 ? base : undefined
+          cells.push(await cell(probe, bundle, loaded, opts, m, c, threads, reuse))
+        }
+      }
+    }
   } finally {
     bundle.remove()
+    rmSync(scratch, {recursive: true, force: true})
   }
   const misses = cells.filter((x) => !x.withinTarget)
   const verdict = misses.length === 0
     ? `PASS: all ${cells.length} cells within ±${TARGET.p50 * 100}% on p50 and ±${TARGET.p99 * 100}% on p99`
     : `MISS: ${misses.length} of ${cells.length} cells outside ±${TARGET.p50 * 100}% p50 / ±${TARGET.p99 * 100}% p99 (worst: ${worst(cells)})`
-  const result: ValidateResult = {runtime, model: {id: loaded.model.id, sha256: loaded.sha256}, containerMounts: bundle.containerMounts, cores: cpus().length, target: TARGET, cells, verdict, loadAverage: {before: before.map(r2), after: loadavg().map(r2)}}
+  const result: ValidateResult = {runtime, model: {id: loaded.model.id, sha256: loaded.sha256}, containerMounts: bundle.containerMounts, cores: cpus().length, overhead, target: TARGET, cells, verdict, loadAverage: {before: before.map(r2), after: loadavg().map(r2)}}
   return result
 }
 
@@ -91,9 +119,25 @@ export function checkErrorLimit(result: ValidateResult, limit: number): void {
   if (bad.length) throw new ThresholdError(bad.map((x) => `M=${x.mounts} C=${x.concurrency} T=${x.threads}: p50 ${pct(x.relativeError.p50)}, p99 ${pct(x.relativeError.p99)} (limit ±${pct(limit)})`))
 }
 
-async function cell(probe: string, bundle: CrunBundle, loaded: LoadedModel, opts: ValidateOptions, addedMounts: number, concurrency: number, extraThreads: number): Promise<ValidateCell> {
-  opts.log(`cell M+${addedMounts} C=${concurrency} T+${extraThreads}: ${opts.starts} crun starts`)
-  const run = await runCrunLoad(probe, bundle, {addedMounts, concurrency, starts: opts.starts, warmup: 2, extraThreads})
+/**
+ * The model with forkExecOverhead replaced by this run's M≈0, C=1 starts minus the model's own
+ * mount steps: one parameter for the whole grid, measured once, never tuned per cell.
+ */
+function withRunOverhead(model: KernelModel, base: CrunLoadResult, containerMounts: number): KernelModel {
+  const stepsNs = modelledStartStepsNs(model.costs, base.mounts, base.threads, containerMounts)
+  const samplesNs = nonMountSamplesNs(base.startNs, stepsNs)
+  const note = `measured by this validate run: ${base.startNs.length} crun starts at M=${base.mounts}, C=1, T=${base.threads}, wall minus ${Math.round(stepsNs / 1000)} µs of modelled mount steps`
+  return {...model, costs: {...model.costs, forkExecOverhead: {kind: 'empirical', samplesNs, source: {command: 'densityplan validate (M≈0, C=1 cell)', samples: samplesNs.length, note}}}}
+}
+
+function samplesOf(d: KernelModel['costs']['forkExecOverhead']): number[] {
+  if (d.kind === 'empirical') return d.samplesNs
+  return [d.kind === 'fixed' ? d.ns : d.medianNs]
+}
+
+async function cell(probe: string, bundle: CrunBundle, loaded: LoadedModel, opts: ValidateOptions, addedMounts: number, concurrency: number, extraThreads: number, reuse: CrunLoadResult | undefined): Promise<ValidateCell> {
+  opts.log(`cell M+${addedMounts} C=${concurrency} T+${extraThreads}: ${reuse ? 'reusing the overhead starts' : `${opts.starts} crun starts`}`)
+  const run = reuse ?? (await runCrunLoad(probe, bundle, {addedMounts, concurrency, starts: opts.starts, warmup: 2, extraThreads}))
   const sorted = sortedCopy(run.startNs)
   const measuredMs = {p50: quantileType7(sorted, 0.5) / 1e6, p99: quantileType7(sorted, 0.99) / 1e6}
   const sim = await simulate(simRequest(opts, loaded, run.mounts, concurrency, run.threads, bundle.containerMounts))
@@ -111,6 +155,7 @@ async function cell(probe: string, bundle: CrunBundle, loaded: LoadedModel, opts
     predictedMs: {p50: r2(predictedMs.p50), p99: r2(predictedMs.p99)},
     relativeError,
     withinTarget: Math.abs(relativeError.p50) <= TARGET.p50 && Math.abs(relativeError.p99) <= TARGET.p99,
+    overheadCell: reuse !== undefined,
   }
 }
 

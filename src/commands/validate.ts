@@ -18,6 +18,7 @@ export default class Validate extends BaseCommand {
     threads: Flags.string({description: 'Extra sleeping system threads per cell, comma-separated.', default: '0'}),
     starts: Flags.integer({description: 'Measured container starts per cell.', default: 60, min: 5, max: 4096}),
     model: Flags.string({description: 'Legacy-path model file (default: newest shipped legacy model).', helpValue: 'FILE'}),
+    overhead: Flags.string({description: "Runtime non-mount overhead: 'run' measures it in this run at M≈0, C=1 (one parameter for the grid); 'model' uses the model's forkExecOverhead.", options: ['run', 'model'], default: 'run'}),
     seed: Flags.integer({description: 'Simulation seed.', default: 1, min: 0}),
     replications: Flags.integer({description: 'Simulation replications per cell.', default: 5, min: 1, max: 100}),
     'fail-above': Flags.string({description: 'Exit 4 if any |relative error| (p50 or p99) exceeds this fraction, e.g. 0.5.'}),
@@ -33,6 +34,7 @@ export default class Validate extends BaseCommand {
       threads: list('--threads', flags.threads, 0, 100_000),
       starts: flags.starts,
       modelPath: flags.model,
+      overhead: flags.overhead === 'model' ? 'model' : 'run',
       seed: flags.seed,
       replications: flags.replications,
       log: (line) => process.stderr.write(`${line}\n`),
@@ -53,9 +55,11 @@ function list(flag: string, text: string, min: number, max: number): number[] {
 export function render(r: ValidateResult): string {
   const t = new Table({head: ['M', 'C', 'T', 'starts', 'measured p50', 'predicted p50', 'err p50', 'measured p99', 'predicted p99', 'err p99', ''], style: {head: [], border: []}})
   for (const c of r.cells) {
-    t.push([c.mounts, c.concurrency, c.threads, c.starts, ms(c.measuredMs.p50), ms(c.predictedMs.p50), pct(c.relativeError.p50), ms(c.measuredMs.p99), ms(c.predictedMs.p99), pct(c.relativeError.p99), c.withinTarget ? 'ok' : 'MISS'])
+    t.push([c.mounts, c.concurrency, c.threads, c.starts, ms(c.measuredMs.p50), ms(c.predictedMs.p50), pct(c.relativeError.p50), ms(c.measuredMs.p99), ms(c.predictedMs.p99), pct(c.relativeError.p99), (c.withinTarget ? 'ok' : 'MISS') + (c.overheadCell ? ' *' : '')])
   }
-  return [`${r.runtime}, model ${r.model.id}, ${r.containerMounts} mounts per container, ${r.cores} cores, load ${r.loadAverage.before.join('/')} → ${r.loadAverage.after.join('/')}`, t.toString(), r.verdict].join('\n')
+  const head = `${r.runtime}, model ${r.model.id}, ${r.containerMounts} mounts per container, ${r.cores} cores, load ${r.loadAverage.before.join('/')} → ${r.loadAverage.after.join('/')}`
+  const overhead = `runtime overhead (${r.overhead.source}): median ${r.overhead.medianMs} ms${r.cells.some((c) => c.overheadCell) ? '; * = the cell that measured it' : ''}`
+  return [head, overhead, t.toString(), r.verdict].join('\n')
 }
 
 const ms = (v: number) => `${v.toFixed(1)} ms`

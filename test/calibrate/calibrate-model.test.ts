@@ -1,0 +1,82 @@
+import {describe, expect, it} from 'vitest'
+import {buildCosts, modelledStartStepsNs, nonMountSamplesNs, type Measurements} from '../../src/app/calibrate-model.js'
+import {KernelModelSchema} from '../../src/model/schema.js'
+
+// Synthetic measurements with known coefficients: what calibrate must recover from them.
+const line = (fixedNs: number, perUnitNs: number, xs: number[], reps = 5) => xs.flatMap((x) => Array.from({length: reps}, (_, r) => ({x, ns: fixedNs + perUnitNs * x + (r - 2) * 10})))
+
+function synthetic(): Measurements {
+  return {
+    commands: {},
+    copy: line(40_000, 700, [21, 1021, 2021, 4021]),
+    chtype: line(10_000, 120, [21, 1021, 2021, 4021]),
+    pivot: line(20_000, 300, [100, 600, 1600]),
+    umount: line(150_000, 400, [21, 1021, 2021, 4021]),
+    attach: [10_000, 11_000, 12_000],
+    detachLazyCpu: [100_000, 100_000, 100_000],
+    detachLazyWall: [300_000, 340_000, 360_000],
+    moveAttach: [5_000, 6_000, 7_000],
+    teardown: line(30_000, 250, [1, 16, 64, 128]),
+    dclone: line(20_000, 800, [1, 16, 64, 128]),
+    otc: line(60_000, 1000, [1, 16, 64, 128]),
+    otn: [],
+    mountinfo: line(3_000, 400, [3, 6, 13, 25, 50]),
+    prop: line(8_000, 500, [0, 16, 64]),
+    wake: [3_000, 4_000, 50_000],
+    forkExec: [5e6, 6e6],
+    crun: {version: 'crun version 1.8.1', startNs: [30e6, 35e6, 40e6], mounts: 22, threads: 200, containerMounts: 16},
+  }
+}
+
+describe('buildCosts', () => {
+  it('recovers the synthetic slopes and intercepts of every linear cost', () => {
+    const {costs} = buildCosts(synthetic())
+    expect(costs.copy.perUnitNs).toBeCloseTo(700, 1)
+    expect(costs.copy.fixedNs).toBeCloseTo(40_000, -1)
+    expect(costs.pivot.perUnitNs).toBeCloseTo(300, 1)
+    expect(costs.teardown.perUnitNs).toBeCloseTo(250, 1)
+    expect(costs.mountinfoChunk.perUnitNs).toBeCloseTo(400, 1)
+    expect(costs.propPerPeer.ns).toBeCloseTo(500, 1)
+  })
+
+  it('charges the grace period once: umount intercept minus the one-mount detach CPU time, rcuGp from wall times', () => {
+    const {costs} = buildCosts(synthetic())
+    expect(costs.umount.fixedNs).toBeCloseTo(50_000, -1)
+    expect(costs.rcuGp.kind === 'empirical' && costs.rcuGp.samplesNs).toEqual([300_000, 340_000, 360_000])
+  })
+
+  it('scales the OPEN_TREE_CLONE stand-in by the reference ratio and says so', () => {
+    const {costs} = buildCosts(synthetic(), {ratio: 0.7, ratioP25: 0.5, ratioP75: 0.9, cells: 63, file: 'ref.csv', kernel: '7.1.5'})
+    expect(costs.otn.perUnitNs).toBeCloseTo(700, 1)
+    expect(costs.otn.fixedNs).toBeCloseTo(42_000, -1)
+    expect(costs.otn.source.note).toMatch(/× 0\.7 .*7\.1\.5/)
+  })
+
+  it('takes forkExecOverhead from crun wall time minus the modelled mount steps', () => {
+    const {costs} = buildCosts(synthetic())
+    const steps = modelledStartStepsNs(costs, 22, 200, 16)
+    expect(costs.forkExecOverhead.kind === 'empirical' && costs.forkExecOverhead.samplesNs).toEqual(nonMountSamplesNs([30e6, 35e6, 40e6], steps))
+    expect(steps).toBeGreaterThan(2 * 340_000)
+    expect(steps).toBeLessThan(2e6)
+  })
+
+  it('falls back to the fork/exec baseline without crun, and notes it', () => {
+    const m = synthetic()
+    delete m.crun
+    const {costs, notes} = buildCosts(m)
+    expect(costs.forkExecOverhead.kind === 'empirical' && costs.forkExecOverhead.samplesNs).toEqual([5e6, 6e6])
+    expect(notes.join(' ')).toMatch(/crun not available/)
+  })
+
+  it('produces costs the model schema accepts', () => {
+    const {costs} = buildCosts(synthetic())
+    const model = {apiVersion: 'densityplan.dev/v1alpha1', kind: 'KernelModel', id: 'linux-6.18-legacy', path: 'legacy', kernel: {release: '6.18.0', openTreeNamespace: false, hz: 250}, provenance: {kernel: '6.18.0', cpu: 'x', cores: 2, date: '2026-11-29', tool: 't', method: 'm', notes: []}, costs}
+    expect(KernelModelSchema.safeParse(model).success).toBe(true)
+  })
+})
+
+describe('nonMountSamplesNs', () => {
+  it('subtracts the steps from every start, never below zero, sorted', () => {
+    expect(nonMountSamplesNs([5, 30, 10], 8)).toEqual([0, 2, 22])
+  })
+})

@@ -31,10 +31,12 @@ function mix32(x: number): number {
 
 class XoroshiroPrng implements Prng {
   private readonly gen: JumpableRandomGenerator
+  private readonly key: readonly [number, number, number, number]
 
   // `key` names the stream; the generator state is a hash of it, so forks never share a state
   // with their parent (xoroshiro128+ has period 2^128 - 1; overlap of hashed states is negligible).
-  constructor(private readonly key: readonly [number, number, number, number]) {
+  constructor(key: readonly [number, number, number, number]) {
+    this.key = key
     const state = key.map((k, i) => mix32(k + Math.imul(i + 1, GOLDEN)) | 0)
     if (!state.some((s) => s !== 0)) state[0] = 1 // the all-zero state is a fixed point
     this.gen = xoroshiro128plusFromState(state)

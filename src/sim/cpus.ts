@@ -9,11 +9,12 @@ import {FifoResource} from './resource.js'
  */
 export class Cpus {
   private readonly cores: FifoResource
+  private readonly env: Environment
+  readonly count: number
 
-  constructor(
-    private readonly env: Environment,
-    readonly count: number,
-  ) {
+  constructor(env: Environment, count: number) {
+    this.env = env
+    this.count = count
     this.cores = new FifoResource(env, count)
   }
 

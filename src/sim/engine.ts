@@ -19,6 +19,9 @@ const PROCESSED = 2
 
 export type Callback = (event: SimEvent<unknown>) => void
 
+/** A process waiting on an event is resumed directly, without a callback closure (hot path). */
+type Waiter = Callback | Process<unknown>
+
 /** What a process yields. Resuming the generator gives back the event's value. */
 export type ProcessGenerator<R = void> = Generator<SimEvent<unknown>, R, unknown>
 
@@ -30,10 +33,14 @@ export class SimEvent<T = unknown> {
   value: T | undefined = undefined
   /** @internal 0 pending, 1 triggered (scheduled), 2 processed. */
   state = PENDING
-  private callback: Callback | null = null
-  private moreCallbacks: Callback[] | null = null
+  private waiter: Waiter | null = null
+  private moreWaiters: Waiter[] | null = null
 
-  constructor(readonly env: Environment) {}
+  readonly env: Environment
+
+  constructor(env: Environment) {
+    this.env = env
+  }
 
   get triggered(): boolean {
     return this.state !== PENDING
@@ -45,9 +52,14 @@ export class SimEvent<T = unknown> {
 
   /** Runs `cb` when the event is processed (at once is not possible: it must not be processed yet). */
   addCallback(cb: Callback): void {
+    this.addWaiter(cb)
+  }
+
+  /** @internal */
+  addWaiter(w: Waiter): void {
     if (this.state === PROCESSED) throw new Error('SimEvent.addCallback: event already processed')
-    if (this.callback === null) this.callback = cb
-    else (this.moreCallbacks ??= []).push(cb)
+    if (this.waiter === null) this.waiter = w
+    else (this.moreWaiters ??= []).push(w)
   }
 
   /** Triggers the event now; it is processed after the events already scheduled for this instant. */
@@ -71,16 +83,21 @@ export class SimEvent<T = unknown> {
   /** @internal Called by the engine. */
   fire(): void {
     this.state = PROCESSED
-    const cb = this.callback
-    if (cb === null) return
-    this.callback = null
-    cb(this as SimEvent<unknown>)
-    const more = this.moreCallbacks
+    const w = this.waiter
+    if (w === null) return
+    this.waiter = null
+    notify(w, this as SimEvent<unknown>)
+    const more = this.moreWaiters
     if (more !== null) {
-      this.moreCallbacks = null
-      for (const c of more) c(this as SimEvent<unknown>)
+      this.moreWaiters = null
+      for (const m of more) notify(m, this as SimEvent<unknown>)
     }
   }
+}
+
+function notify(w: Waiter, event: SimEvent<unknown>): void {
+  if (typeof w === 'function') w(event)
+  else w.resume(event)
 }
 
 /**
@@ -88,19 +105,20 @@ export class SimEvent<T = unknown> {
  * generator returns, so `yield env.process(child())` waits for a child.
  */
 export class Process<R = void> extends SimEvent<R> {
-  private readonly resumeCallback: Callback
+  private readonly generator: ProcessGenerator<R>
 
-  constructor(env: Environment, private readonly generator: ProcessGenerator<R>) {
+  constructor(env: Environment, generator: ProcessGenerator<R>) {
     super(env)
-    this.resumeCallback = (event) => this.resume(event)
+    this.generator = generator
     // Start through the queue (URGENT, like SimPy's Initialize) so the creator keeps running first.
     const start = new SimEvent<unknown>(env)
     start.state = TRIGGERED
-    start.addCallback(this.resumeCallback)
+    start.addWaiter(this as Process<unknown>)
     env.schedule(start, 0, URGENT)
   }
 
-  private resume(event: SimEvent<unknown>): void {
+  /** @internal Continues the generator with the value of the event it waited for. */
+  resume(event: SimEvent<unknown>): void {
     let value = event.value
     for (;;) {
       const step = this.generator.next(value)
@@ -114,7 +132,7 @@ export class Process<R = void> extends SimEvent<R> {
         value = next.value
         continue
       }
-      next.addCallback(this.resumeCallback)
+      next.addWaiter(this as Process<unknown>)
       return
     }
   }

@@ -61,7 +61,7 @@ export interface ContainerTask extends LockUser {
 }
 
 export function newTask(name: string, startedNs: Ns): ContainerTask {
-  return {name, startedNs, waitNs: 0, holdNs: 0}
+  return {name, startedNs, waitNs: 0, holdNs: 0, heldSinceNs: -1}
 }
 
 /** fixedNs + perUnitNs·x, rounded to whole ns. */

@@ -15,10 +15,13 @@ export class RcuGracePeriods {
   private nextDone: SimEvent<unknown> | null = null
   private count = 0
 
-  constructor(
-    private readonly env: Environment,
-    private readonly duration: Sampler,
-  ) {}
+  private readonly env: Environment
+  private readonly duration: Sampler
+
+  constructor(env: Environment, duration: Sampler) {
+    this.env = env
+    this.duration = duration
+  }
 
   /** Grace periods run so far. */
   get gracePeriods(): number {

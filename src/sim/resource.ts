@@ -11,11 +11,12 @@ export class FifoResource {
   private readonly waiters = new Fifo<SimEvent<unknown>>()
   private busyUnitNs = 0
   private lastChangeNs: Ns
+  private readonly env: Environment
+  readonly capacity: number
 
-  constructor(
-    private readonly env: Environment,
-    readonly capacity: number,
-  ) {
+  constructor(env: Environment, capacity: number) {
+    this.env = env
+    this.capacity = capacity
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`FifoResource: capacity must be a positive integer, got ${capacity}`)
     this.lastChangeNs = env.now
   }

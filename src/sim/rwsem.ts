@@ -30,6 +30,8 @@ export interface LockUser {
   waitNs: number
   /** Accumulated time holding this lock. */
   holdNs: number
+  /** @internal When the current hold began; -1 or absent when not holding. */
+  heldSinceNs?: number
 }
 
 export type TraceAction = 'acquire' | 'release' | 'spin' | 'queue' | 'wake' | 'sleep'
@@ -89,7 +91,6 @@ export class RwSemaphore {
   private readers = 0
   private readonly queue = new Fifo<Waiter>()
   private readonly spinners = new Fifo<Spinner>()
-  private readonly heldSince = new Map<LockUser, Ns>()
   private readonly handoffNs: Ns
   private readonly wakeLatency: Sampler
   private readonly spinning: boolean
@@ -104,11 +105,12 @@ export class RwSemaphore {
   private writeAcquisitions = 0
   private readAcquisitions = 0
 
-  constructor(
-    private readonly env: Environment,
-    private readonly cpus: Cpus,
-    options: RwsemOptions,
-  ) {
+  private readonly env: Environment
+  private readonly cpus: Cpus
+
+  constructor(env: Environment, cpus: Cpus, options: RwsemOptions) {
+    this.env = env
+    this.cpus = cpus
     this.handoffNs = options.handoffNs
     this.wakeLatency = options.wakeLatency
     this.spinning = options.spinning ?? true
@@ -118,7 +120,11 @@ export class RwSemaphore {
 
   /** One write section: take the lock for write, hold it `cost` ns (a function is evaluated once the lock is held), release. */
   *write(user: LockUser, cost: Ns | (() => Ns)): ProcessGenerator {
-    yield* this.acquireWrite(user)
+    // Uncontended fast path inline: no nested generator, no event (most sections at low load).
+    const arrivedNs = this.env.now
+    const cpu = this.cpus.acquire()
+    if (cpu === null && this.isFree() && this.queue.length === 0) this.grantWrite(user, arrivedNs)
+    else yield* this.acquireWriteSlow(user, arrivedNs, cpu)
     const ns = typeof cost === 'number' ? cost : cost()
     if (ns > 0) yield this.env.timeout(ns)
     this.releaseWrite(user)
@@ -126,7 +132,10 @@ export class RwSemaphore {
 
   /** One read section (one mountinfo chunk, say). */
   *read(user: LockUser, cost: Ns | (() => Ns)): ProcessGenerator {
-    yield* this.acquireRead(user)
+    const arrivedNs = this.env.now
+    const cpu = this.cpus.acquire()
+    if (cpu === null && this.writer === null && this.queue.length === 0) this.grantRead(user, arrivedNs)
+    else yield* this.acquireReadSlow(user, arrivedNs, cpu)
     const ns = typeof cost === 'number' ? cost : cost()
     if (ns > 0) yield this.env.timeout(ns)
     this.releaseRead(user)
@@ -134,8 +143,11 @@ export class RwSemaphore {
 
   /** down_write: returns holding the lock and a CPU. */
   *acquireWrite(user: LockUser): ProcessGenerator {
-    const arrivedNs = this.env.now
-    const cpu = this.cpus.acquire()
+    yield* this.acquireWriteSlow(user, this.env.now, this.cpus.acquire())
+  }
+
+  /** `cpu`: the pending CPU request made on arrival (null: a CPU is already held). */
+  private *acquireWriteSlow(user: LockUser, arrivedNs: Ns, cpu: SimEvent<unknown> | null): ProcessGenerator {
     if (cpu !== null) yield cpu
     if (this.isFree() && !this.handoffBlocks()) {
       this.grantWrite(user, arrivedNs)
@@ -182,8 +194,10 @@ export class RwSemaphore {
 
   /** down_read: returns holding the lock for read and a CPU. */
   *acquireRead(user: LockUser): ProcessGenerator {
-    const arrivedNs = this.env.now
-    const cpu = this.cpus.acquire()
+    yield* this.acquireReadSlow(user, this.env.now, this.cpus.acquire())
+  }
+
+  private *acquireReadSlow(user: LockUser, arrivedNs: Ns, cpu: SimEvent<unknown> | null): ProcessGenerator {
     if (cpu !== null) yield cpu
     if (this.writer === null) {
       if (this.queue.length === 0) {
@@ -208,7 +222,7 @@ export class RwSemaphore {
 
   /** up_read: releases a read hold and the CPU. */
   releaseRead(user: LockUser): void {
-    if (this.readers === 0 || !this.heldSince.has(user)) throw new Error(`RwSemaphore.releaseRead: ${user.name} does not hold the lock for read`)
+    if (this.readers === 0 || !((user.heldSinceNs ?? -1) >= 0)) throw new Error(`RwSemaphore.releaseRead: ${user.name} does not hold the lock for read`)
     this.readers--
     this.endHold(user)
     this.cpus.release()
@@ -331,14 +345,13 @@ export class RwSemaphore {
     const waited = now - arrivedNs
     this.waitNs += waited
     user.waitNs += waited
-    this.heldSince.set(user, now)
+    user.heldSinceNs = now
     this.log(user, 'acquire')
   }
 
   private endHold(user: LockUser): void {
-    const since = this.heldSince.get(user)!
-    this.heldSince.delete(user)
-    user.holdNs += this.env.now - since
+    user.holdNs += this.env.now - user.heldSinceNs!
+    user.heldSinceNs = -1
     this.log(user, 'release')
   }
 

@@ -34,7 +34,7 @@ function overallVerdict(rec: Recommendation, result: AnalysisResult): Html {
     el('h2', {}, badge(v.label, v.tone), ' ', rec.headline),
     rec.reasons.length ? list(rec.reasons) : raw(''),
     el('div', {class: 'kpis'},
-      kpi('p99 pod start today', el('span', {}, el('span', {class: 'legacy'}, formatMs(n.p99TodayLegacyMs)), ' → ', el('span', {class: 'otn'}, formatMs(n.p99TodayOtnMs))), 'legacy → OTN, busiest class'),
+      kpi('p99 pod start today', el('span', {}, el('span', {class: 'legacy'}, formatMs(n.p99TodayLegacyMs)), ' → ', el('span', {class: 'otn'}, formatMs(n.p99TodayOtnMs))), 'legacy → OTN'),
       kpi('Max pods/node under SLO', el('span', {}, el('span', {class: 'legacy'}, formatInt(n.maxPodsPerNodeLegacy)), ' → ', el('span', {class: 'otn'}, formatInt(n.maxPodsPerNodeOtn))), `p99 ≤ ${formatMs(result.settings.sloMs)}`),
       kpi('Density gain', formatSigned(n.podsPerNodeGain), 'pods per node with OTN'),
       kpi('Pods on the OTN path', formatPercent(n.otnPodFraction), 'after the upgrade (rest fall back)')))

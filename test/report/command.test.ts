@@ -60,7 +60,10 @@ describe('densityplan report', () => {
     writeFileSync(file, JSON.stringify(bad))
     const {stderr, exit} = await run([file, '--out', join(scratch, 'bad.html')])
     expect(exit).toBe(2)
-    expect(stderr.split('\n')[0]).toMatch(/^Error: .*bad\.json: classes\.1\.nodeCount: .*number/)
+    // oclif may print its own "Could not find source" warning first (lines starting with ' ›').
+    const ours = stderr.split('\n').filter((line) => line && !line.startsWith(' ›'))
+    expect(ours[0]).toMatch(/^Error: .*bad\.json: classes\.1\.nodeCount: .*number/)
+    expect(ours[1]).toMatch(/^Try this: /)
     expect(existsSync(join(scratch, 'bad.html'))).toBe(false)
   })
 

@@ -25,7 +25,7 @@ export function buildCharts(result: AnalysisResult): ReportChart[] {
     {id: 'chart-max-pods', title: 'Max pods per node under the SLO', wide: false, spec: maxPodsSpec(result),
       caption: `Highest density whose simulated p99 pod start stays within ${slo}, per pool (the most constrained class binds). Whiskers: 95% CI; black tick: pods/node today.`},
     {id: 'chart-latency-density', title: 'Pod start latency vs density', wide: false, spec: latencyVsDensitySpec(result),
-      caption: 'p50 (dashed) and p99 (solid) pod start as pods per node grow, with 95% CI bands; the red rule is the SLO.'},
+      caption: 'p50 (dashed) and p99 (solid) pod start as pods per node grow, with 95% CI bands, on a log axis; the red rule is the SLO.'},
     {id: 'chart-cdf', title: 'Start latency distribution today', wide: false, spec: latencyCdfSpec(result),
       caption: 'Share of pods started within a given time at today\'s density and burst. Curves further left are better.'},
     {id: 'chart-mounts', title: 'Host mount table vs density', wide: false, spec: mountTableSpec(result),

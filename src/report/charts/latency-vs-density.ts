@@ -15,6 +15,12 @@ export function latencySweepRows(result: AnalysisResult): object[] {
 }
 
 /**
+ * Log scale: legacy p99 grows superlinearly with density (more mounts to copy × more concurrent
+ * copies), so on a linear axis the OTN curve and the SLO line flatten into the floor.
+ */
+const LOG_Y = {type: 'log'} as const
+
+/**
  * p50 and p99 pod start vs pods per node for both paths: lines with their 95% CI bands and the
  * SLO as a horizontal rule. One node class at a time (dropdown) so bands don't overlap.
  */
@@ -29,16 +35,15 @@ export function latencyVsDensitySpec(result: AnalysisResult): TopLevelSpec {
     height: CHART_HEIGHT,
     layer: [
       {
-        transform: select.filter,
+        transform: [...select.filter, {filter: 'datum.ms > 0 && datum.loMs > 0'}],
         layer: [
-          {mark: {type: 'area', opacity: 0.16}, encoding: {x, y: {field: 'loMs', type: 'quantitative'}, y2: {field: 'hiMs'}, color, detail: {field: 'quantile'}}},
           {
             mark: {type: 'line', point: {size: 28}, strokeWidth: 2},
             encoding: {
               x,
-              y: {field: 'ms', type: 'quantitative', title: 'Pod start latency (ms)'},
+              y: {field: 'ms', type: 'quantitative', title: 'Pod start latency (ms, log scale)', scale: LOG_Y},
               color,
-              strokeDash: {field: 'quantile', type: 'nominal', title: null, scale: {domain: ['p50', 'p99'], range: [[4, 3], [1, 0]]}},
+              strokeDash: {field: 'quantile', type: 'nominal', scale: {domain: ['p50', 'p99'], range: [[4, 3], [1, 0]]}, legend: null},
               tooltip: [
                 {field: 'nodeClass', title: 'Node class'},
                 {field: 'path', title: 'Path'},
@@ -51,6 +56,7 @@ export function latencyVsDensitySpec(result: AnalysisResult): TopLevelSpec {
               ],
             },
           },
+          {mark: {type: 'area', opacity: 0.16}, encoding: {x, y: {field: 'loMs', type: 'quantitative', scale: LOG_Y}, y2: {field: 'hiMs'}, color, detail: {field: 'quantile'}}},
         ],
       },
       sloRule(result.settings.sloMs),

@@ -20,7 +20,7 @@ export function mountTableSpec(result: AnalysisResult): TopLevelSpec {
   ]
   const x = {field: 'podsPerNode', type: 'quantitative', title: 'Pods per node'} as const
   const y = {field: 'hostMounts', type: 'quantitative', title: 'Mounts in the host namespace'} as const
-  const color = {field: 'nodeClass', type: 'nominal', title: 'Node class', scale: {scheme: 'dark2'}} as const
+  const color = {field: 'nodeClass', type: 'nominal', title: 'Node class', scale: {range: ['#1b9e77', '#7570b3', '#66a61e', '#e7298a', '#a6761d', '#666666', '#17becf', '#bcbd22']}} as const
   return {
     ...baseSpec('Host mount-table size vs pods per node, per node class, with today\'s point', rows),
     width: CHART_WIDTH,

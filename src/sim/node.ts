@@ -1,4 +1,4 @@
-import type {Environment, Ns} from './engine.js'
+import type {Environment, Ns, ProcessGenerator} from './engine.js'
 import type {Cpus} from './cpus.js'
 import type {RwSemaphore, LockUser} from './rwsem.js'
 import type {RcuGracePeriods} from './rcu.js'
@@ -23,6 +23,8 @@ export interface SimNode {
   readonly costs: KernelCosts
   readonly pod: PodShape
   readonly forkExecOverhead: Sampler
+  /** Share of that overhead spent on a core. */
+  readonly forkExecCpuFraction: number
   readonly rng: Prng
   readonly state: NodeState
   readonly record: Recorder
@@ -62,6 +64,14 @@ export interface ContainerTask extends LockUser {
 
 export function newTask(name: string, startedNs: Ns): ContainerTask {
   return {name, startedNs, waitNs: 0, holdNs: 0, heldSinceNs: -1}
+}
+
+/** The OCI runtime's non-mount work (fork/exec, config, cgroups): on a core, then asleep. */
+export function* runtimeOverhead(node: SimNode): ProcessGenerator {
+  const ns = node.forkExecOverhead()
+  const onCpuNs = node.forkExecCpuFraction === 1 ? ns : Math.round(ns * node.forkExecCpuFraction)
+  yield* node.cpus.run(onCpuNs)
+  if (ns > onCpuNs) yield node.env.timeout(ns - onCpuNs)
 }
 
 /** fixedNs + perUnitNs·x, rounded to whole ns. */

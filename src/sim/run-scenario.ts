@@ -103,6 +103,7 @@ export function buildNode(model: KernelModel, scenario: Scenario, rng: Prng): Si
     costs: model.costs,
     pod: scenario.pod,
     forkExecOverhead: samplerFor(scenario.runtimeOverhead ?? model.costs.forkExecOverhead, rng.fork(STREAM.forkExec)),
+    forkExecCpuFraction: scenario.runtimeOverheadCpuFraction ?? 1,
     rng,
     state,
     record,

@@ -121,10 +121,9 @@ export class RwSemaphore {
   /** One write section: take the lock for write, hold it `cost` ns (a function is evaluated once the lock is held), release. */
   *write(user: LockUser, cost: Ns | (() => Ns)): ProcessGenerator {
     // Uncontended fast path inline: no nested generator, no event (most sections at low load).
-    const arrivedNs = this.env.now
     const cpu = this.cpus.acquire()
-    if (cpu === null && this.isFree() && this.queue.length === 0) this.grantWrite(user, arrivedNs)
-    else yield* this.acquireWriteSlow(user, arrivedNs, cpu)
+    if (cpu === null && this.isFree() && this.queue.length === 0) this.grantWrite(user, this.env.now)
+    else yield* this.acquireWriteSlow(user, cpu)
     const ns = typeof cost === 'number' ? cost : cost()
     if (ns > 0) yield this.env.timeout(ns)
     this.releaseWrite(user)
@@ -132,10 +131,9 @@ export class RwSemaphore {
 
   /** One read section (one mountinfo chunk, say). */
   *read(user: LockUser, cost: Ns | (() => Ns)): ProcessGenerator {
-    const arrivedNs = this.env.now
     const cpu = this.cpus.acquire()
-    if (cpu === null && this.writer === null && this.queue.length === 0) this.grantRead(user, arrivedNs)
-    else yield* this.acquireReadSlow(user, arrivedNs, cpu)
+    if (cpu === null && this.writer === null && this.queue.length === 0) this.grantRead(user, this.env.now)
+    else yield* this.acquireReadSlow(user, cpu)
     const ns = typeof cost === 'number' ? cost : cost()
     if (ns > 0) yield this.env.timeout(ns)
     this.releaseRead(user)
@@ -143,12 +141,17 @@ export class RwSemaphore {
 
   /** down_write: returns holding the lock and a CPU. */
   *acquireWrite(user: LockUser): ProcessGenerator {
-    yield* this.acquireWriteSlow(user, this.env.now, this.cpus.acquire())
+    yield* this.acquireWriteSlow(user, this.cpus.acquire())
   }
 
-  /** `cpu`: the pending CPU request made on arrival (null: a CPU is already held). */
-  private *acquireWriteSlow(user: LockUser, arrivedNs: Ns, cpu: SimEvent<unknown> | null): ProcessGenerator {
+  /**
+   * `cpu`: the pending CPU request made on arrival (null: a CPU is already held). Waiting for
+   * the lock starts once the task runs and calls down_write: a runnable task waiting for a core
+   * is CPU contention, not lock contention. A woken waiter's wait for a core does count.
+   */
+  private *acquireWriteSlow(user: LockUser, cpu: SimEvent<unknown> | null): ProcessGenerator {
     if (cpu !== null) yield cpu
+    const arrivedNs = this.env.now
     if (this.isFree() && !this.handoffBlocks()) {
       this.grantWrite(user, arrivedNs)
       return
@@ -194,11 +197,12 @@ export class RwSemaphore {
 
   /** down_read: returns holding the lock for read and a CPU. */
   *acquireRead(user: LockUser): ProcessGenerator {
-    yield* this.acquireReadSlow(user, this.env.now, this.cpus.acquire())
+    yield* this.acquireReadSlow(user, this.cpus.acquire())
   }
 
-  private *acquireReadSlow(user: LockUser, arrivedNs: Ns, cpu: SimEvent<unknown> | null): ProcessGenerator {
+  private *acquireReadSlow(user: LockUser, cpu: SimEvent<unknown> | null): ProcessGenerator {
     if (cpu !== null) yield cpu
+    const arrivedNs = this.env.now
     if (this.writer === null) {
       if (this.queue.length === 0) {
         this.grantRead(user, arrivedNs)

@@ -44,6 +44,11 @@ export interface Scenario {
   /** Overrides model.costs.forkExecOverhead when set. */
   runtimeOverhead: DurationDistribution | null
   /**
+   * Share of the runtime overhead that runs on a core (the rest is sleeping: waiting for the
+   * child, cgroup and filesystem syncs). Default 1: all of it on a core, the most CPU-bound case.
+   */
+  runtimeOverheadCpuFraction?: number
+  /**
    * Containers exit and tear down. Closed workload: right after each start, like
    * `crun run /bin/true` (the start then includes the teardown, as crun run's wall time does).
    * Burst/poisson: each pod lives `podLifetime` (default 0) after it started, then its
@@ -86,6 +91,8 @@ export function validateScenario(s: Scenario): void {
   if (s.readers.count > 0 && !(s.readers.intervalNs > 0)) {
     throw new InputError(`scenario: readers.intervalNs must be positive, got ${s.readers.intervalNs}`, 'Give the mean time between two reads of mountinfo by one reader.')
   }
+  const cpuShare = s.runtimeOverheadCpuFraction ?? 1
+  if (!(cpuShare >= 0 && cpuShare <= 1)) throw new InputError(`scenario: runtimeOverheadCpuFraction must be in [0, 1], got ${cpuShare}`, 'Use 1 when the whole runtime overhead is CPU time, 0.3 when 30% is.')
   const f = s.legacyFallbackFraction ?? 0
   if (!(f >= 0 && f <= 1)) throw new InputError(`scenario: legacyFallbackFraction must be in [0, 1], got ${f}`, 'Use e.g. 0.1 for 10% of containers.')
   const w = s.workload

@@ -126,3 +126,17 @@ describe('a single pod with no contention', () => {
     expect(host.holdNs).toBe(c.attach.ns)
   })
 })
+
+describe('runtime overhead on a core', () => {
+  it('only the CPU share of the runtime overhead competes for cores', () => {
+    // Two bare OTN starts at once on one core: with all 5 ms on the core the second waits 5 ms;
+    // with a 20% CPU share it waits only for the first's 1 ms on the core.
+    const base = baseScenario({path: 'otn', cores: 1, workload: {kind: 'burst', pods: 2}})
+    const hold = otnHoldNs(base.pod.runtimeMounts, base.pod.runtimeMounts, base.pod.rootfsMounts)
+    const allCpu = runScenario(model, base, 1)
+    const fifth = runScenario(model, {...base, runtimeOverheadCpuFraction: 0.2}, 1)
+    expect(Math.max(...allCpu.containerStartNs)).toBeGreaterThanOrEqual(2 * overheadNs + hold)
+    expect(Math.max(...fifth.containerStartNs)).toBeLessThan(overheadNs + 0.2 * overheadNs + 2 * hold + 1)
+    expect(Math.min(...fifth.containerStartNs)).toBe(overheadNs + hold)
+  })
+})

@@ -305,3 +305,22 @@ describe('namespace_sem rw-semaphore', () => {
     expect(() => s.sem.releaseRead(s.user('nobody'))).toThrow(/does not hold/)
   })
 })
+
+describe('lock wait accounting', () => {
+  it('counts time from the down_write call, not the time a runnable task waited for a core', () => {
+    const env = new Environment()
+    const cpus = new Cpus(env, 1)
+    const sem = new RwSemaphore(env, cpus, {handoffNs: rwsemHandoffNs(250), wakeLatency: () => 20_000})
+    const busy: LockUser = {name: 'busy', waitNs: 0, holdNs: 0}
+    const w: LockUser = {name: 'w', waitNs: 0, holdNs: 0}
+    env.process(cpus.run(50_000)) // some other task owns the only core for 50 µs
+    env.process(
+      (function* (): ProcessGenerator {
+        yield env.timeout(1_000)
+        yield* sem.write(w, 5_000)
+      })(),
+    )
+    env.run()
+    expect([w.waitNs, w.holdNs, env.now, busy.waitNs]).toEqual([0, 5_000, 55_000, 0])
+  })
+})

@@ -1,5 +1,5 @@
 import type {ProcessGenerator} from '../engine.js'
-import {linear, threadsNow, type ContainerTask, type SimNode} from '../node.js'
+import {linear, runtimeOverhead, threadsNow, type ContainerTask, type SimNode} from '../node.js'
 
 /**
  * A legacy container start (runc; crun < 1.29; any runtime before Linux 7.0): the runtime's
@@ -8,7 +8,7 @@ import {linear, threadsNow, type ContainerTask, type SimNode} from '../node.js'
  */
 export function* legacyStart(node: SimNode, task: ContainerTask): ProcessGenerator {
   const {costs, sem, state} = node
-  yield* node.cpus.run(node.forkExecOverhead())
+  yield* runtimeOverhead(node)
 
   // 1. unshare(CLONE_NEWNS) → copy_mnt_ns copies the whole host table. From here to the umount
   //    the container holds a slave copy that every host mount change propagates into.

@@ -1,5 +1,5 @@
 import type {ProcessGenerator} from '../engine.js'
-import {linear, type ContainerTask, type SimNode} from '../node.js'
+import {linear, runtimeOverhead, type ContainerTask, type SimNode} from '../node.js'
 
 /**
  * An OPEN_TREE_NAMESPACE container start (crun >= 1.29 on Linux >= 7.0): pre-open the bind
@@ -8,7 +8,7 @@ import {linear, type ContainerTask, type SimNode} from '../node.js'
  */
 export function* otnStart(node: SimNode, task: ContainerTask): ProcessGenerator {
   const {costs, sem, pod} = node
-  yield* node.cpus.run(node.forkExecOverhead())
+  yield* runtimeOverhead(node)
 
   // 1. open_tree(OPEN_TREE_CLONE) of each bind source; new filesystems use fsmount (no namespace_sem).
   const binds = pod.runtimeBindMounts ?? pod.runtimeMounts

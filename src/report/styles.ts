@@ -55,6 +55,8 @@ figure.chart.wide { grid-column: 1 / -1; }
 figure.chart figcaption { font-size: 13px; color: var(--muted); margin-top: 6px; }
 figure.chart figcaption strong { color: var(--fg); font-size: 14px; display: block; }
 .chart-body { min-height: 120px; overflow-x: auto; }
+.vega-bindings { margin: 4px 0 2px; font-size: 13px; color: var(--muted); }
+.vega-bindings select { font: inherit; color: var(--fg); padding: 2px 6px; border: 1px solid var(--line); border-radius: 4px; background: var(--bg); }
 .note { border-left: 3px solid var(--line); padding: 2px 12px; color: var(--muted); font-size: 13.5px; }
 ul.tight { margin: 4px 0 10px; padding-left: 20px; }
 footer { margin-top: 40px; padding-top: 10px; border-top: 1px solid var(--line); color: var(--muted); font-size: 12px; }

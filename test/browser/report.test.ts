@@ -46,6 +46,15 @@ describe('the HTML report in Chromium', () => {
     for (const id of ids) expect(counts[id], `${id} has data marks`).toBeGreaterThan(0)
     // The max-pods chart draws one bar per pool and path.
     expect(await opened.page.locator('#chart-max-pods svg g.layer_0_marks path').count()).toBe(result.pools.length * 2)
+    // Choosing a node class in one chart's dropdown switches every chart that has one.
+    const selects = opened.page.locator('.vega-bindings select')
+    expect(await selects.count()).toBe(3)
+    const target = result.classes[2]!.id
+    await selects.nth(0).selectOption(target)
+    await expect.poll(async () => Promise.all([1, 2].map((i) => selects.nth(i).inputValue()))).toEqual([target, target])
+    await opened.page.waitForTimeout(100)
+    expect(opened.errors).toEqual([])
+    await selects.nth(0).selectOption(result.classes[0]!.id)
     mkdirSync(artifacts, {recursive: true})
     await opened.page.screenshot({path: join(artifacts, 'report.png'), fullPage: true})
     await opened.page.close()

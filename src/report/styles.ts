@@ -55,6 +55,7 @@ figure.chart.wide { grid-column: 1 / -1; }
 figure.chart figcaption { font-size: 13px; color: var(--muted); margin-top: 6px; }
 figure.chart figcaption strong { color: var(--fg); font-size: 14px; display: block; }
 .chart-body { min-height: 120px; overflow-x: auto; }
+.chart-body svg { max-width: 100%; height: auto; }
 .vega-bindings { margin: 4px 0 2px; font-size: 13px; color: var(--muted); }
 .vega-bindings select { font: inherit; color: var(--fg); padding: 2px 6px; border: 1px solid var(--line); border-radius: 4px; background: var(--bg); }
 .note { border-left: 3px solid var(--line); padding: 2px 12px; color: var(--muted); font-size: 13.5px; }
@@ -70,6 +71,10 @@ footer { margin-top: 40px; padding-top: 10px; border-top: 1px solid var(--line);
 @media (max-width: 720px) { main { padding: 16px; } .chart-grid { grid-template-columns: 1fr; } }
 @media print {
   .table-wrap { overflow: visible; }
+  table { font-size: 8.5pt; }
+  th, td { padding: 3px 5px; }
+  th, td:first-child { white-space: normal; }
+  .kpis { grid-template-columns: repeat(4, 1fr); }
   body { font-size: 11pt; }
   main { max-width: none; padding: 0; }
   h2 { break-after: avoid; }

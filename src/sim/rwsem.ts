@@ -173,7 +173,9 @@ export class RwSemaphore {
       if (again !== null) yield again
       this.log(user, 'wake')
       if (this.isFree()) {
-        this.queue.removeWhere((w) => w === waiter)
+        // A woken writer is the head (only the head is woken), so this is O(1).
+        if (this.queue.peek() === waiter) this.queue.shift()
+        else this.queue.removeWhere((w) => w === waiter)
         this.grantWrite(user, arrivedNs)
         return
       }

@@ -62,6 +62,7 @@ void scratch_enter(struct scratch *s, const char *root) {
   snprintf(p, sizeof p, "%s/m", root);
   make_dir(p);
   s->added = 0;
+  s->nblocks = 0;
 }
 
 /* Adds bind mounts of src/ under m/ until `target_added` exist (host mounts M). */
@@ -74,6 +75,35 @@ void scratch_grow(struct scratch *s, long target_added) {
     bind_mount(src, dst);
   }
   if (target_added > s->added) s->added = target_added;
+}
+
+void scratch_resize(struct scratch *s, long target_added) {
+  char dir[512], src[512], dst[600];
+  while (s->nblocks > 0 && s->added - s->block_size[s->nblocks - 1] >= target_added) {
+    snprintf(dir, sizeof dir, "%s/b%d", s->root, s->nblocks - 1);
+    if (umount2(dir, MNT_DETACH) != 0) die(dir);
+    s->added -= s->block_size[--s->nblocks];
+  }
+  if (s->added > target_added) die_msg("%s", "scratch_resize: cannot shrink below the mounts made by scratch_grow");
+  if (s->added == target_added) return;
+  if (s->nblocks == 64) die_msg("%s", "scratch_resize: too many blocks");
+  snprintf(dir, sizeof dir, "%s/b%d", s->root, s->nblocks);
+  make_dir(dir);
+  if (mount("dp-block", dir, "tmpfs", 0, "mode=755") != 0) die("mount block tmpfs");
+  snprintf(src, sizeof src, "%s/src", s->root);
+  /* The block's own tmpfs counts as one of the n mounts. */
+  long n = target_added - s->added;
+  for (long i = 0; i < n - 1; i++) {
+    snprintf(dst, sizeof dst, "%s/%ld", dir, i);
+    make_dir(dst);
+    bind_mount(src, dst);
+  }
+  s->block_size[s->nblocks++] = n;
+  s->added += n;
+}
+
+int sweep_index(int rep, int i, int n) {
+  return rep % 2 == 0 ? i : n - 1 - i;
 }
 
 long count_mounts(void) {

@@ -32,11 +32,20 @@ void die_msg(const char *fmt, const char *arg);
 /* Scratch tree: a shared tmpfs at `root`, with `src/` as the bind source for host mounts. */
 struct scratch {
   char root[256];
-  long added;  /* extra bind mounts made under root/m/ */
+  long added;  /* extra bind mounts made under root/m/ and the blocks */
+  /* Mounts added by scratch_resize live in blocks (a tmpfs each, holding the binds), so
+   * shrinking is one lazy detach per block instead of one umount per mount. */
+  int nblocks;
+  long block_size[64];
 };
 
 void scratch_enter(struct scratch *s, const char *root);
 void scratch_grow(struct scratch *s, long target_added);
+/* Grows or shrinks the added mounts to exactly `target_added` (shrinking unmounts the newest). */
+void scratch_resize(struct scratch *s, long target_added);
+/* Index of the i-th visit in a sweep over n levels: ascending on even repetitions, descending on
+ * odd ones, so slow drift of a shared machine's load hits every level alike. */
+int sweep_index(int rep, int i, int n);
 long count_mounts(void);
 long count_threads(void);
 void make_dir(const char *path);

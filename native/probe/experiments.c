@@ -80,10 +80,10 @@ void exp_legacy(struct scratch *s, const long *xs, int nx, int reps) {
   snprintf(root, sizeof root, "%s/root", s->root);
   make_dir(root);
   json_begin("legacy", "mount");
-  for (int i = 0; i < nx; i++) {
-    scratch_grow(s, xs[i]);
-    double m = (double)count_mounts();
-    for (int r = 0; r < reps; r++) {
+  for (int r = 0; r < reps; r++) {
+    for (int i = 0; i < nx; i++) {
+      scratch_resize(s, xs[sweep_index(r, i, nx)]);
+      double m = (double)count_mounts();
       int64_t v[8];
       check(in_child(legacy_child, s, v, 8), v, 8, "legacy start step");
       json_point(m, v[0], "copy");
@@ -103,15 +103,16 @@ void exp_pivot(struct scratch *s, const long *xs, int nx, int reps) {
   snprintf(root, sizeof root, "%s/root", s->root);
   make_dir(root);
   json_begin("pivot", "thread");
-  for (int i = 0; i < nx; i++) {
-    int holder = xs[i] > 0 ? spawn_thread_holder(xs[i]) : 0;
-    double t = (double)count_threads();
-    for (int r = 0; r < reps; r++) {
+  for (int r = 0; r < reps; r++) {
+    for (int i = 0; i < nx; i++) {
+      long extra = xs[sweep_index(r, i, nx)];
+      int holder = extra > 0 ? spawn_thread_holder(extra) : 0;
+      double t = (double)count_threads();
       int64_t v[8];
       check(in_child(legacy_child, s, v, 8), v, 8, "pivot_root");
       json_point(t, v[2], "pivot");
+      stop_holder(holder);
     }
-    stop_holder(holder);
   }
   json_end();
 }
@@ -240,10 +241,11 @@ void exp_tree(struct scratch *s, const long *xs, int nx, int reps) {
   json_begin("tree", "mount");
   struct tree_arg a = {.s = s};
   snprintf(a.parent_ns, sizeof a.parent_ns, "/proc/%d/ns/mnt", (int)getpid());
-  for (int i = 0; i < nx; i++) {
-    a.k = xs[i] < 1 ? 1 : xs[i];
-    build_tree(s, a.tree, sizeof a.tree, a.k);
-    for (int r = 0; r < reps; r++) {
+  for (int r = 0; r < reps; r++) {
+    for (int i = 0; i < nx; i++) {
+      long k = xs[sweep_index(r, i, nx)];
+      a.k = k < 1 ? 1 : k;
+      build_tree(s, a.tree, sizeof a.tree, a.k);
       int64_t v[3];
       check(in_child(teardown_child, &a, v, 2), v, 2, "namespace teardown");
       json_point((double)a.k, v[0], "teardown");
@@ -253,8 +255,8 @@ void exp_tree(struct scratch *s, const long *xs, int nx, int reps) {
       json_point((double)a.k, v[0], "dclone");
       json_point((double)a.k, v[1], "otc");
       if (got == 3 && v[2] >= 0) json_point((double)a.k, v[2], "otn");
+      if (umount2(a.tree, MNT_DETACH) != 0) die("umount tree");
     }
-    if (umount2(a.tree, MNT_DETACH) != 0) die("umount tree");
   }
   json_end();
 }

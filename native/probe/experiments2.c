@@ -79,12 +79,15 @@ void exp_prop(struct scratch *s, const long *xs, int nx, int reps) {
   snprintf(src, sizeof src, "%s/src", s->root);
   snprintf(dst, sizeof dst, "%s/pm", s->root);
   make_dir(dst);
-  int holders[1024];
+  static int holders[1024];
   int nh = 0;
   json_begin("prop", "peer");
-  for (int i = 0; i < nx; i++) {
-    while (nh < xs[i] && nh < 1024) holders[nh++] = spawn_slave_holder();
-    for (int r = 0; r < reps; r++) {
+  for (int r = 0; r < reps; r++) {
+    for (int i = 0; i < nx; i++) {
+      long want = xs[sweep_index(r, i, nx)];
+      if (want > 1024) want = 1024;
+      while (nh < want) holders[nh++] = spawn_slave_holder();
+      while (nh > want) stop_holder(holders[--nh]);
       int64_t t0 = cpu_ns();
       if (mount(src, dst, NULL, MS_BIND, NULL) != 0) die("bind for propagation");
       int64_t t1 = cpu_ns();
@@ -93,7 +96,7 @@ void exp_prop(struct scratch *s, const long *xs, int nx, int reps) {
     }
   }
   json_end();
-  for (int i = 0; i < nh; i++) stop_holder(holders[i]);
+  while (nh > 0) stop_holder(holders[--nh]);
 }
 
 /*

@@ -58,10 +58,16 @@ function mdTable(header: string[], rows: string[][]): string[] {
   return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)]
 }
 
-/** Text → Markdown that shows exactly that text: HTML-escape, backslash Markdown punctuation, one line. */
+/**
+ * Text → Markdown that shows exactly that text, on one line: HTML-escaped (GitHub renders inline
+ * HTML), emphasis/code/link/table punctuation backslashed anywhere, and a leading `#`, `+`, `-`
+ * or `=` backslashed (they only mean something at the start of a block). Parentheses need no
+ * escape once `[` is escaped, so ordinary text stays readable in the raw file.
+ */
 export function md(text: string): string {
   return text
     .replace(/[\r\n]+/g, ' ')
     .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
-    .replace(/([\\`*_{}[\]()#+!|~])/g, '\\$1')
+    .replace(/([\\`*_[\]|~])/g, '\\$1')
+    .replace(/^([#+=-])/, '\\$1')
 }

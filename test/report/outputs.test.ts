@@ -74,7 +74,7 @@ describe('Markdown output', () => {
   it('leads with the verdict and has the pools, classes, readiness and provenance sections', () => {
     const result = makeResult()
     const text = renderMarkdown(result)
-    expect(text.split('\n')[0]).toBe('# Pod start density plan: prod\\-eu\\-1 \\(payments/api\\-7d9f\\)'.replace(/\\-/g, '-'))
+    expect(text.split('\n')[0]).toBe('# Pod start density plan: prod-eu-1 (payments/api-7d9f)')
     for (const heading of ['## Pools', '## Node classes', '## Readiness for the OTN path', '## Assumptions and provenance', '## nullfs and node images']) expect(text).toContain(`\n${heading}\n`)
     expect(text).toContain(`**Upgrade: ${result.overall.headline}**`)
     expect(text).toContain('| general | Upgrade | 40 | 62 |')
@@ -83,7 +83,9 @@ describe('Markdown output', () => {
   it('escapes names so they render as text, not as HTML, links or table cells', () => {
     expect(md('a|b')).toBe('a\\|b')
     expect(md('<img src=x>')).toBe('&lt;img src=x&gt;')
-    expect(md('[x](javascript:y)')).toBe('\\[x\\]\\(javascript:y\\)')
+    expect(md('[x](javascript:y)')).toBe('\\[x\\](javascript:y)')
+    expect(md('# not a heading (really)')).toBe('\\# not a heading (really)')
+    expect(md('*bold* `code` a_b')).toBe('\\*bold\\* \\`code\\` a\\_b')
     const text = renderMarkdown(makeHostileResult())
     expect(text).not.toContain('<img')
     expect(text).not.toContain('<script')

@@ -1,15 +1,15 @@
-import {Environment, type Process, type ProcessGenerator} from './engine.js'
-import {Cpus} from './cpus.js'
-import {RwSemaphore, type LockUser} from './rwsem.js'
-import {RcuGracePeriods} from './rcu.js'
-import {FifoResource} from './resource.js'
+import type {Process, ProcessGenerator} from './engine.js'
+import type {LockUser} from './rwsem.js'
 import {validateScenario, type Scenario} from './scenario.js'
-import type {NodeState, Recorder, SimNode, StartPath} from './node.js'
+import type {SimNode} from './node.js'
+import {buildNode, STREAM} from './build-node.js'
 import {bareContainer, podLifecycle} from './paths/pod.js'
 import {mountinfoReader} from './paths/readers.js'
-import {rwsemHandoffNs, type KernelModel} from '../model/schema.js'
+import type {KernelModel} from '../model/schema.js'
 import {createPrng, type Prng} from '../lib/prng.js'
 import {exponential, fixed, samplerFor, type Sampler} from '../lib/distributions.js'
+
+export {buildNode} from './build-node.js'
 
 export interface RunOutput {
   /** One per container start: fork → runtime exit (as `crun run /bin/true` measures). */
@@ -31,9 +31,6 @@ export interface RunOutput {
   /** RCU grace periods run (callers share them). */
   rcuGracePeriods: number
 }
-
-/** Independent random streams, so e.g. adding readers does not change the wake-up latencies drawn. */
-export const STREAM = {forkExec: 1, wake: 2, rcu: 3, podOverhead: 4, arrivals: 5, readers: 6, fallback: 7, lifetime: 8} as const
 
 /**
  * Simulates one scenario on one node with one seed. Pure and deterministic: the same model,
@@ -71,53 +68,6 @@ export function runScenario(model: KernelModel, scenario: Scenario, seed: number
     cpuUtilization: simulatedNs > 0 ? cpus.busyNs() / (scenario.cores * simulatedNs) : 0,
     rcuGracePeriods: node.rcu.gracePeriods,
   }
-}
-
-/**
- * Builds the simulated node for a scenario: engine, cores, namespace_sem, RCU, the nullfs root
- * lock and the kernel state, with one independent random stream per source of randomness.
- * Exported so tests can drive the process scripts on a real node.
- */
-export function buildNode(model: KernelModel, scenario: Scenario, rng: Prng): SimNode {
-  const env = new Environment()
-  const cpus = new Cpus(env, scenario.cores)
-  const sem = new RwSemaphore(env, cpus, {
-    handoffNs: rwsemHandoffNs(model.kernel.hz),
-    wakeLatency: samplerFor(model.costs.wakeLatency, rng.fork(STREAM.wake)),
-  })
-  const state: NodeState = {
-    hostMounts: scenario.hostMounts,
-    hostMountsMax: scenario.hostMounts,
-    hostMountsNetAdded: 0,
-    inFlightCopies: 0,
-    systemThreads: scenario.systemThreads,
-    liveContainers: 0,
-  }
-  const record: Recorder = {containerStartNs: [], lockWaitNs: [], lockHoldNs: [], podStartNs: [], containerStarts: {legacy: 0, otn: 0}}
-  const node: SimNode = {
-    env,
-    cpus,
-    sem,
-    rcu: new RcuGracePeriods(env, samplerFor(model.costs.rcuGp, rng.fork(STREAM.rcu))),
-    nullfsRootLock: new FifoResource(env, 1),
-    costs: model.costs,
-    pod: scenario.pod,
-    forkExecOverhead: samplerFor(scenario.runtimeOverhead ?? model.costs.forkExecOverhead, rng.fork(STREAM.forkExec)),
-    forkExecCpuFraction: scenario.runtimeOverheadCpuFraction ?? 1,
-    rng,
-    state,
-    record,
-    choosePath: pathChooser(scenario, rng.fork(STREAM.fallback)),
-  }
-
-  return node
-}
-
-function pathChooser(scenario: Scenario, rng: Prng): () => StartPath {
-  if (scenario.path === 'legacy') return () => 'legacy'
-  const fallback = scenario.legacyFallbackFraction ?? 0
-  if (fallback === 0) return () => 'otn'
-  return () => (rng.nextFloat() < fallback ? 'legacy' : 'otn')
 }
 
 function* workload(node: SimNode, scenario: Scenario, rng: Prng): ProcessGenerator {

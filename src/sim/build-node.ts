@@ -1,0 +1,60 @@
+import {Environment} from './engine.js'
+import {Cpus} from './cpus.js'
+import {RwSemaphore} from './rwsem.js'
+import {RcuGracePeriods} from './rcu.js'
+import {FifoResource} from './resource.js'
+import type {Scenario} from './scenario.js'
+import type {NodeState, Recorder, SimNode, StartPath} from './node.js'
+import {rwsemHandoffNs, type KernelModel} from '../model/schema.js'
+import type {Prng} from '../lib/prng.js'
+import {samplerFor} from '../lib/distributions.js'
+
+/** Independent random streams, so e.g. adding readers does not change the wake-up latencies drawn. */
+export const STREAM = {forkExec: 1, wake: 2, rcu: 3, podOverhead: 4, arrivals: 5, readers: 6, fallback: 7, lifetime: 8} as const
+
+/**
+ * Builds the simulated node for a scenario: engine, cores, namespace_sem, RCU, the nullfs root
+ * lock and the kernel state, with one independent random stream per source of randomness.
+ * Exported so tests can drive the process scripts on a real node.
+ */
+export function buildNode(model: KernelModel, scenario: Scenario, rng: Prng): SimNode {
+  const env = new Environment()
+  const cpus = new Cpus(env, scenario.cores)
+  const sem = new RwSemaphore(env, cpus, {
+    handoffNs: rwsemHandoffNs(model.kernel.hz),
+    wakeLatency: samplerFor(model.costs.wakeLatency, rng.fork(STREAM.wake)),
+  })
+  const state: NodeState = {
+    hostMounts: scenario.hostMounts,
+    hostMountsMax: scenario.hostMounts,
+    hostMountsNetAdded: 0,
+    inFlightCopies: 0,
+    systemThreads: scenario.systemThreads,
+    liveContainers: 0,
+  }
+  const record: Recorder = {containerStartNs: [], lockWaitNs: [], lockHoldNs: [], podStartNs: [], containerStarts: {legacy: 0, otn: 0}}
+  const node: SimNode = {
+    env,
+    cpus,
+    sem,
+    rcu: new RcuGracePeriods(env, samplerFor(model.costs.rcuGp, rng.fork(STREAM.rcu))),
+    nullfsRootLock: new FifoResource(env, 1),
+    costs: model.costs,
+    pod: scenario.pod,
+    forkExecOverhead: samplerFor(scenario.runtimeOverhead ?? model.costs.forkExecOverhead, rng.fork(STREAM.forkExec)),
+    forkExecCpuFraction: scenario.runtimeOverheadCpuFraction ?? 1,
+    rng,
+    state,
+    record,
+    choosePath: pathChooser(scenario, rng.fork(STREAM.fallback)),
+  }
+
+  return node
+}
+
+function pathChooser(scenario: Scenario, rng: Prng): () => StartPath {
+  if (scenario.path === 'legacy') return () => 'legacy'
+  const fallback = scenario.legacyFallbackFraction ?? 0
+  if (fallback === 0) return () => 'otn'
+  return () => (rng.nextFloat() < fallback ? 'legacy' : 'otn')
+}

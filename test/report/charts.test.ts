@@ -21,4 +21,17 @@ describe('report charts', () => {
       await expect(`${JSON.stringify(chart.spec, null, 2)}\n`).toMatchFileSnapshot(`__golden__/${chart.id}.vl.json`)
     })
   }
+
+  it('still compiles cleanly with a single node class (no dropdown) and with none at all (an empty shard)', () => {
+    const one = makeResult()
+    one.classes = one.classes.slice(0, 1)
+    one.pools = one.pools.slice(0, 1)
+    const none = makeResult()
+    none.classes = []
+    none.pools = []
+    for (const result of [one, none]) {
+      for (const chart of buildCharts(result)) expect(compileCapturingLog(chart.spec).messages, chart.id).toEqual([])
+    }
+    expect(buildCharts(one).every((c) => !JSON.stringify(c.spec).includes('"bind"'))).toBe(true)
+  })
 })

@@ -24,7 +24,7 @@ export function notesSection(result: AnalysisResult): Html {
     ? table([{title: 'Assumption'}, {title: 'Source'}], result.assumptions.map((a) => [a.text, badge(a.source, SOURCE_TONE[a.source])]))
     : el('p', {}, 'No assumptions recorded.')
   const method = list([
-    `SLO: p99 pod start ≤ ${formatMs(s.sloMs)} (image pull and init containers excluded, as in the Kubernetes SLO).`,
+    `SLO: p99 pod start ≤ ${formatMs(s.sloMs)}. (The Kubernetes SLO excludes image pulls and init containers; the assumptions above say what this run's non-mount time includes.)`,
     `Sweep: ${formatInt(s.sweepPoints)} densities; burst sizes ${s.burstSizes.map((b) => formatInt(b)).join(', ')} pods.`,
     `Quantiles: ${s.quantileMethod}. Confidence intervals: ${s.ciMethod}.`,
     `Seed ${result.seed}, ${formatInt(result.replications)} replications per point: the same inputs and seed give byte-identical results.`,

@@ -48,6 +48,9 @@ export interface NodeClass {
 interface NodeFacts {
   pods: number
   running: SnapshotPod[]
+  /** Host mounts the running pods add by the spec rules (pod mounts + one CSI staging per distinct claim). */
+  podHostMounts: number
+  claims: Set<string>
   replicaSetPods: number
   userns: number
   hooked: number
@@ -96,7 +99,7 @@ export function buildNodeClasses(snapshot: ClusterSnapshot, opts: {ociRuntime?: 
 
 function gatherNodeFacts(snapshot: ClusterSnapshot): Map<string, NodeFacts> {
   const facts = new Map<string, NodeFacts>()
-  for (const n of snapshot.nodes) facts.set(n.name, {pods: 0, running: [], replicaSetPods: 0, userns: 0, hooked: 0, jobStartsByMinute: new Map(), observedStartMs: []})
+  for (const n of snapshot.nodes) facts.set(n.name, {pods: 0, running: [], podHostMounts: 0, claims: new Set(), replicaSetPods: 0, userns: 0, hooked: 0, jobStartsByMinute: new Map(), observedStartMs: []})
   for (const pod of snapshot.pods) {
     const f = pod.node === null ? undefined : facts.get(pod.node)
     if (!f) continue
@@ -108,6 +111,8 @@ function gatherNodeFacts(snapshot: ClusterSnapshot): Map<string, NodeFacts> {
     }
     if (!holdsMounts(pod)) continue
     f.running.push(pod)
+    f.podHostMounts += pod.profile.hostMounts
+    for (const claim of pod.pvcClaims) f.claims.add(claim)
     if (pod.ownerKind === 'ReplicaSet') f.replicaSetPods++
     if (pod.hostUsers === false) f.userns++
     if (pod.hints.gpu) f.hooked++
@@ -142,8 +147,10 @@ function summarizeClass(
     cores: cores(first.allocatable.cpuMilli),
     maxPods: Math.max(1, first.allocatable.pods),
     hostMountsToday: Math.round(mounts),
-    // The slope used to extrapolate the mount table to other densities (today's mix of pods).
-    hostMountsPerPod: podsToday > 0 ? round2(Math.max(0, mounts - HOST_BASELINE_MOUNTS) / podsToday) : 5,
+    // The slope used to extrapolate the mount table to other densities: what today's mix of
+    // pods adds per pod by the spec rules. Not (table − baseline) / pods: a real mountinfo
+    // count includes leaked and system mounts that do not grow with pods.
+    hostMountsPerPod: round2(median(members.filter((m) => m.running.length > 0).map((m) => (m.podHostMounts + m.claims.size) / m.running.length)) || 5),
     podsPerNodeToday: Math.round(podsToday),
     podCount: members.reduce((s, m) => s + m.pods, 0),
     podShape: {

@@ -60,6 +60,16 @@ describe('buildNodeClasses', () => {
     expect(web.hostMountsPerPod).toBeGreaterThan(0)
   })
 
+  it('extrapolates mounts per pod from the pod specs, not from a table inflated by leaked mounts', () => {
+    const snap = generateSnapshot({...spec, pools: [{...spec.pools[1]!, nodes: 2}]})
+    const before = buildNodeClasses(snap)[0]!
+    for (const d of snap.derived) d.estimatedHostMounts += 5000
+    const after = buildNodeClasses(snap)[0]!
+    expect(after.hostMountsToday).toBe(before.hostMountsToday + 5000)
+    expect(after.hostMountsPerPod).toBe(before.hostMountsPerPod)
+    expect(after.hostMountsPerPod).toBeLessThan(10)
+  })
+
   it('gives the same classes and ids for the same snapshot', () => {
     expect(buildNodeClasses(generateSnapshot(spec))).toEqual(buildNodeClasses(generateSnapshot(spec)))
   })

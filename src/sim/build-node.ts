@@ -3,6 +3,7 @@ import {Cpus} from './cpus.js'
 import {RwSemaphore} from './rwsem.js'
 import {RcuGracePeriods} from './rcu.js'
 import {FifoResource} from './resource.js'
+import {Signal} from './signal.js'
 import type {Scenario} from './scenario.js'
 import type {NodeState, Recorder, SimNode, StartPath} from './node.js'
 import {rwsemHandoffNs, type KernelModel} from '../model/schema.js'
@@ -47,6 +48,7 @@ export function buildNode(model: KernelModel, scenario: Scenario, rng: Prng): Si
     state,
     record,
     choosePath: pathChooser(scenario, rng.fork(STREAM.fallback)),
+    hostMountChanged: new Signal(env),
   }
 
   return node

@@ -7,6 +7,7 @@ import type {KernelCosts, LinearCost} from '../model/schema.js'
 import type {Sampler} from '../lib/distributions.js'
 import type {Prng} from '../lib/prng.js'
 import type {PodShape} from './scenario.js'
+import type {Signal} from './signal.js'
 
 /**
  * Everything the process scripts share on one simulated node: the engine, the cores, the global
@@ -30,6 +31,8 @@ export interface SimNode {
   readonly record: Recorder
   /** Which start path the next container takes (OTN scenarios may fall back to legacy). */
   readonly choosePath: () => StartPath
+  /** Notified after every host mount or unmount (what systemd polls /proc/self/mountinfo for). */
+  readonly hostMountChanged: Signal
 }
 
 export type StartPath = 'legacy' | 'otn'

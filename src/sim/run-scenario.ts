@@ -5,6 +5,7 @@ import type {SimNode} from './node.js'
 import {buildNode, STREAM} from './build-node.js'
 import {bareContainer, podLifecycle} from './paths/pod.js'
 import {mountinfoReader} from './paths/readers.js'
+import {systemdReader} from './paths/systemd-reader.js'
 import type {KernelModel} from '../model/schema.js'
 import {createPrng, type Prng} from '../lib/prng.js'
 import {exponential, fixed, samplerFor, type Sampler} from '../lib/distributions.js'
@@ -46,6 +47,9 @@ export function runScenario(model: KernelModel, scenario: Scenario, seed: number
   for (let i = 0; i < scenario.readers.count; i++) {
     const user: LockUser = {name: `reader${i}`, waitNs: 0, holdNs: 0}
     env.process(mountinfoReader(node, user, scenario.readers.intervalNs, rng.fork(STREAM.readers).fork(i), () => stopped))
+  }
+  if (scenario.systemdReader) {
+    env.process(systemdReader(node, {name: 'systemd', waitNs: 0, holdNs: 0}, scenario.systemdReader, () => stopped))
   }
   const done = env.process(workload(node, scenario, rng))
   // Readers run forever; the run ends when the workload does.

@@ -41,6 +41,11 @@ export interface Scenario {
   pod: PodShape
   /** Background mountinfo readers, each re-reading the whole host table every ~intervalNs (exponential). */
   readers: {count: number; intervalNs: number}
+  /**
+   * systemd re-reading mountinfo after each host mount change, rate-limited to `burst` reads per
+   * `windowNs` (systemd >= 249: 5 per 1 s). Absent or null: no such reader.
+   */
+  systemdReader?: {burst: number; windowNs: number} | null
   /** Overrides model.costs.forkExecOverhead when set. */
   runtimeOverhead: DurationDistribution | null
   /**
@@ -90,6 +95,10 @@ export function validateScenario(s: Scenario): void {
   nonNegInt(s.readers.count, 'readers.count')
   if (s.readers.count > 0 && !(s.readers.intervalNs > 0)) {
     throw new InputError(`scenario: readers.intervalNs must be positive, got ${s.readers.intervalNs}`, 'Give the mean time between two reads of mountinfo by one reader.')
+  }
+  if (s.systemdReader) {
+    posInt(s.systemdReader.burst, 'systemdReader.burst')
+    if (!(s.systemdReader.windowNs > 0)) throw new InputError(`scenario: systemdReader.windowNs must be positive, got ${s.systemdReader.windowNs}`, 'systemd uses 1 s.')
   }
   const cpuShare = s.runtimeOverheadCpuFraction ?? 1
   if (!(cpuShare >= 0 && cpuShare <= 1)) throw new InputError(`scenario: runtimeOverheadCpuFraction must be in [0, 1], got ${cpuShare}`, 'Use 1 when the whole runtime overhead is CPU time, 0.3 when 30% is.')

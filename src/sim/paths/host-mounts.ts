@@ -13,6 +13,7 @@ export function* hostMount(node: SimNode, task: ContainerTask): ProcessGenerator
     changeHostMounts(state, +1)
     return Math.round(costs.attach.ns + costs.propPerPeer.ns * peers)
   })
+  node.hostMountChanged.notify()
 }
 
 /** A host-side unmount at pod removal: umount_tree of one mount, propagated likewise. */
@@ -23,4 +24,5 @@ export function* hostUnmount(node: SimNode, task: ContainerTask): ProcessGenerat
     changeHostMounts(state, -1)
     return Math.round(costs.umount.fixedNs + costs.umount.perUnitNs + costs.propPerPeer.ns * peers)
   })
+  node.hostMountChanged.notify()
 }

@@ -13,15 +13,20 @@ import {MOUNTINFO_LINES_PER_CHUNK} from '../scenario.js'
  */
 export function* mountinfoReader(node: SimNode, user: LockUser, intervalNs: number, rng: Prng, stopped: () => boolean): ProcessGenerator {
   const gap = exponential(intervalNs, rng)
-  const chunk = node.costs.mountinfoChunk
   for (;;) {
     yield node.env.timeout(gap())
     if (stopped()) return
-    let lines = node.state.hostMounts
-    while (lines > 0) {
-      const n = Math.min(lines, MOUNTINFO_LINES_PER_CHUNK)
-      lines -= n
-      yield* node.sem.read(user, Math.round(chunk.fixedNs + chunk.perUnitNs * n))
-    }
+    yield* readWholeMountinfo(node, user)
+  }
+}
+
+/** One read of the whole host mountinfo: a namespace_sem read section per ~75-line chunk. */
+export function* readWholeMountinfo(node: SimNode, user: LockUser): ProcessGenerator {
+  const chunk = node.costs.mountinfoChunk
+  let lines = node.state.hostMounts
+  while (lines > 0) {
+    const n = Math.min(lines, MOUNTINFO_LINES_PER_CHUNK)
+    lines -= n
+    yield* node.sem.read(user, Math.round(chunk.fixedNs + chunk.perUnitNs * n))
   }
 }

@@ -1,7 +1,8 @@
 import {SNAPSHOT_API_VERSION, SNAPSHOT_KIND, type ClusterSnapshot, type KubeletMetrics, type MountinfoSummary, type SnapshotNode, type SnapshotPod} from '../domain/snapshot.js'
-import {identity, makeAnonymizer} from '../cluster/anonymizer.js'
+import {identity, makeAnonymizer, type Anonymizer} from '../cluster/anonymizer.js'
 import {connectCluster, type ClusterReader} from '../cluster/client.js'
 import {toClusterError} from '../cluster/failure.js'
+import {Interner} from '../cluster/intern.js'
 import {collectKubeletMetrics} from '../cluster/kubelet-metrics.js'
 import {listPaged} from '../cluster/pager.js'
 import {DEFAULT_RETRY, withRetry, type RetryPolicy} from '../cluster/retry.js'
@@ -75,6 +76,24 @@ export async function collect(opts: CollectOptions): Promise<CollectSummary> {
   const captures = opts.mountinfoDir ? readMountinfoDir(opts.mountinfoDir) : []
   const policy: RetryPolicy = {...DEFAULT_RETRY, maxRetries: opts.maxRetries, ...(opts.retryBaseDelayMs !== undefined ? {baseDelayMs: opts.retryBaseDelayMs} : {})}
   const reader = await connectCluster({kubeconfig: opts.kubeconfig, context: opts.context, requestTimeoutMs: opts.requestTimeoutMs})
+  try {
+    return await collectWith(reader, opts, {anon, captures, policy, nowMs, startedMs, warnings, warn})
+  } finally {
+    await reader.close()
+  }
+}
+
+interface CollectContext {
+  anon: Anonymizer
+  captures: MountinfoSummary[]
+  policy: RetryPolicy
+  nowMs: number
+  startedMs: number
+  warnings: string[]
+  warn: Warn
+}
+
+async function collectWith(reader: ClusterReader, opts: CollectOptions, {anon, captures, policy, nowMs, startedMs, warnings, warn}: CollectContext): Promise<CollectSummary> {
   let retries = 0
   const onRetry = (m: string): void => {
     retries++
@@ -130,7 +149,7 @@ export async function collect(opts: CollectOptions): Promise<CollectSummary> {
 
 type Warn = (w: string) => void
 
-async function listNodes(reader: ClusterReader, opts: CollectOptions, policy: RetryPolicy, anon: ReturnType<typeof makeAnonymizer>, warn: Warn, onRetry: (m: string) => void) {
+async function listNodes(reader: ClusterReader, opts: CollectOptions, policy: RetryPolicy, anon: Anonymizer, warn: Warn, onRetry: (m: string) => void) {
   let items: SnapshotNode[] = []
   let rawNames: string[] = []
   const stats = await listPaged(
@@ -157,10 +176,10 @@ async function listNodes(reader: ClusterReader, opts: CollectOptions, policy: Re
   return {items, rawNames, stats}
 }
 
-async function listPods(reader: ClusterReader, opts: CollectOptions, policy: RetryPolicy, ctx: {anon: ReturnType<typeof makeAnonymizer>; nowMs: number; nodeNames: string[]}, warn: Warn, onRetry: (m: string) => void) {
+async function listPods(reader: ClusterReader, opts: CollectOptions, policy: RetryPolicy, ctx: {anon: Anonymizer; nowMs: number; nodeNames: string[]}, warn: Warn, onRetry: (m: string) => void) {
   let items: SnapshotPod[] = []
   const keepNode = opts.nodeSelector ? new Set(ctx.nodeNames) : null
-  const t = {anon: ctx.anon, windowStartMs: ctx.nowMs - opts.windowMs, windowEndMs: ctx.nowMs}
+  const t = {anon: ctx.anon, intern: new Interner(), windowStartMs: ctx.nowMs - opts.windowMs, windowEndMs: ctx.nowMs}
   let pages = 0
   const stats = await listPaged(
     (token) => reader.podsPage({limit: opts.pageSize, continueToken: token, namespace: opts.namespace}),
@@ -186,7 +205,7 @@ async function listPods(reader: ClusterReader, opts: CollectOptions, policy: Ret
   return {items, stats}
 }
 
-function matchCaptures(captures: MountinfoSummary[], nodeNames: string[], anon: ReturnType<typeof makeAnonymizer>, warn: Warn): MountinfoSummary[] {
+function matchCaptures(captures: MountinfoSummary[], nodeNames: string[], anon: Anonymizer, warn: Warn): MountinfoSummary[] {
   const known = new Set(nodeNames)
   const out: MountinfoSummary[] = []
   for (const c of captures) {

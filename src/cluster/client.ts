@@ -1,6 +1,10 @@
 import type {RequestContext, ResponseContext, V1Node, V1Pod} from '@kubernetes/client-node'
 import {loadKubeconfig, type KubeconfigChoice} from './kubeconfig.js'
 import type {Page} from './pager.js'
+import {prunePodListText} from './prune-pod.js'
+
+/** undici's Dispatcher, as client-node exposes it (undici is not our direct dependency). */
+type Dispatcher = NonNullable<ReturnType<RequestContext['getDispatcher']>>
 
 export interface ClusterReaderOptions extends KubeconfigChoice {
   /** Per request; an unanswered request is aborted and counts as a retryable timeout. */
@@ -20,6 +24,8 @@ export interface ClusterReader {
   podsPage(p: {limit: number; continueToken: string | undefined; namespace: string | undefined}): Promise<Page<V1Pod>>
   /** GET /api/v1/nodes/{name}/proxy/metrics (kubelet's /metrics through the API server). */
   nodeMetrics(name: string): Promise<string>
+  /** Closes the shared connection pool (keep-alive sockets would hold the process open). */
+  close(): Promise<void>
 }
 
 export async function connectCluster(opts: ClusterReaderOptions): Promise<ClusterReader> {
@@ -29,16 +35,38 @@ export async function connectCluster(opts: ClusterReaderOptions): Promise<Cluste
   const versionApi = kc.makeApiClient(k8s.VersionApi)
   // A fresh AbortSignal per request: client-node hands it to undici's fetch. The object-param
   // API takes observable-style middleware (client-node's own minimal Observable).
-  const withTimeout = {
-    middleware: [{
-      pre: (ctx: RequestContext) => {
-        ctx.setSignal(AbortSignal.timeout(opts.requestTimeoutMs))
-        return new k8s.Observable(Promise.resolve(ctx))
-      },
-      post: (res: ResponseContext) => new k8s.Observable(Promise.resolve(res)),
-    }],
-    middlewareMergeStrategy: 'append' as const,
+  // client-node 2.0.1 builds a new undici Agent (own TLS context, keep-alive socket) for every
+  // request; over 300 pages those pile up as native memory and open sockets. Reuse the first
+  // one: the TLS options come from the same kubeconfig user for every request.
+  let shared: Dispatcher | undefined
+  const timeout = {
+    pre: (ctx: RequestContext) => {
+      const fresh = ctx.getDispatcher()
+      if (fresh) {
+        if (shared === undefined) shared = fresh
+        else if (fresh !== shared) {
+          ctx.setDispatcher(shared)
+          void fresh.close().catch(() => undefined)
+        }
+      }
+      ctx.setSignal(AbortSignal.timeout(opts.requestTimeoutMs))
+      return new k8s.Observable(Promise.resolve(ctx))
+    },
+    post: (res: ResponseContext) => new k8s.Observable(Promise.resolve(res)),
   }
+  // Pod pages are pruned to the translated fields before client-node deserializes them.
+  const prunePods = {
+    pre: (ctx: RequestContext) => new k8s.Observable(Promise.resolve(ctx)),
+    post: (res: ResponseContext) => {
+      if (res.httpStatusCode < 200 || res.httpStatusCode > 299) return new k8s.Observable(Promise.resolve(res))
+      const original = res.body
+      const pruned = original.text().then(prunePodListText)
+      res.body = {text: () => pruned, binary: async () => Buffer.from(await pruned), stream: () => original.stream()}
+      return new k8s.Observable(Promise.resolve(res))
+    },
+  }
+  const withTimeout = {middleware: [timeout], middlewareMergeStrategy: 'append' as const}
+  const podOptions = {middleware: [timeout, prunePods], middlewareMergeStrategy: 'append' as const}
   return {
     contextName: kc.getCurrentContext() || null,
     server: kc.getCurrentCluster()?.server ?? '(unknown)',
@@ -49,10 +77,13 @@ export async function connectCluster(opts: ClusterReaderOptions): Promise<Cluste
     },
     podsPage: async ({limit, continueToken, namespace}) => {
       const list = namespace
-        ? await core.listNamespacedPod({namespace, limit, _continue: continueToken}, withTimeout)
-        : await core.listPodForAllNamespaces({limit, _continue: continueToken}, withTimeout)
+        ? await core.listNamespacedPod({namespace, limit, _continue: continueToken}, podOptions)
+        : await core.listPodForAllNamespaces({limit, _continue: continueToken}, podOptions)
       return {items: list.items, continueToken: list.metadata?._continue}
     },
     nodeMetrics: (name) => core.connectGetNodeProxyWithPath({name, path: 'metrics'}, withTimeout),
+    close: async () => {
+      await shared?.close().catch(() => undefined)
+    },
   }
 }

@@ -3,12 +3,15 @@ import type {QosClass, SnapshotPod, VolumeCounts, VolumeMountCounts} from '../do
 import {emptyVolumeCounts, podMountProfile, type ContainerMountShape} from '../profile/pod-profile.js'
 import {allRunningSinceMs, observedStartLatencyMs} from '../profile/start-latency.js'
 import type {Anonymizer} from './anonymizer.js'
+import {Interner} from './intern.js'
 
 /** Extended resources that mean a device plugin and, usually, an OCI hook (crun falls back to legacy). */
 const GPU_RESOURCE = /(^|\/)gpu$|^nvidia\.com\/|^amd\.com\/gpu|^gpu\.intel\.com\/|^habana\.ai\/|^aws\.amazon\.com\/neuron/
 
 export interface PodTranslateContext {
   anon: Anonymizer
+  /** Shares equal sub-objects and strings across pods (memory at 100k+ pods). */
+  intern?: Interner
   windowStartMs: number
   windowEndMs: number
 }
@@ -16,6 +19,7 @@ export interface PodTranslateContext {
 /**
  * A Pod reduced to counts, versions and timestamps. Reads only spec structure and status
  * times: env, args, command, annotations, labels and Secret data are never copied.
+ * Pod pages are pruned first (prune-pod.ts): a field read here must also be kept there.
  */
 export function translatePod(pod: V1Pod, ctx: PodTranslateContext): SnapshotPod {
   const spec = pod.spec
@@ -33,37 +37,41 @@ export function translatePod(pod: V1Pod, ctx: PodTranslateContext): SnapshotPod 
     volumeMounts: c.volumeMounts?.length ?? 0,
     subPathMounts: c.volumeMounts?.filter((m) => m.subPath || m.subPathExpr).length ?? 0,
   })
+  const i: Pick<Interner, 'object' | 'string'> = ctx.intern ?? NO_INTERN
   return {
-    node: spec?.nodeName ? ctx.anon.name('node', spec.nodeName) : null,
-    namespace: ctx.anon.name('ns', ns),
-    ownerKind: pod.metadata?.ownerReferences?.find((o) => o.controller)?.kind ?? 'None',
-    phase: pod.status?.phase ?? 'Unknown',
+    node: spec?.nodeName ? i.string(ctx.anon.name('node', spec.nodeName)) : null,
+    namespace: i.string(ctx.anon.name('ns', ns)),
+    ownerKind: i.string(pod.metadata?.ownerReferences?.find((o) => o.controller)?.kind ?? 'None'),
+    phase: i.string(pod.status?.phase ?? 'Unknown'),
     qos: qosClass(pod),
     hostNetwork: spec?.hostNetwork ?? false,
     hostUsers: spec?.hostUsers ?? null,
     containers: containers.length,
     initContainers: initOnly.length,
     sidecars: sidecars.length,
-    volumes,
-    volumeMounts: countMounts([...containers, ...inits]),
-    pvcClaims: claims,
-    hints: {
+    volumes: i.object(volumes),
+    volumeMounts: i.object(countMounts([...containers, ...inits])),
+    pvcClaims: i.object(claims.map((c) => i.string(c))),
+    hints: i.object({
       gpu: [...containers, ...inits].some((c) => [...Object.keys(c.resources?.limits ?? {}), ...Object.keys(c.resources?.requests ?? {})].some((r) => GPU_RESOURCE.test(r))),
       runtimeClassName: spec?.runtimeClassName ?? null,
-    },
+    }),
     createdAt: new Date(createdMs).toISOString(),
     startedAt: startedMs === null ? null : new Date(startedMs).toISOString(),
     startLatencyMs: observedStartLatencyMs({createdMs, startedMs, restarts, windowStartMs: ctx.windowStartMs, windowEndMs: ctx.windowEndMs}),
     restarts,
-    profile: podMountProfile({
+    profile: i.object(podMountProfile({
       hostNetwork: spec?.hostNetwork ?? false,
       volumes,
       containers: containers.map(shape),
       initContainers: initOnly.map(shape),
       sidecars: sidecars.map(shape),
-    }),
+    })),
   }
 }
+
+/** Without an interner every pod gets its own objects. */
+const NO_INTERN: Pick<Interner, 'object' | 'string'> = {object: (v) => v, string: (v) => v}
 
 function countVolumes(list: V1Volume[], ns: string, podName: string, anon: Anonymizer): {volumes: VolumeCounts; claims: string[]} {
   const v = emptyVolumeCounts()

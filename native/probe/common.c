@@ -50,12 +50,12 @@ void bind_mount(const char *src, const char *dst) {
  * fresh peer groups local to this namespace, as systemd's shared / on a real node has, so
  * copy_mnt_ns and MS_SLAVE do the same per-mount work they do there.
  */
-void scratch_enter(struct scratch *s, const char *root) {
+void scratch_enter(struct scratch *s, const char *root, int shared) {
   if (unshare(CLONE_NEWNS) != 0) die("unshare(CLONE_NEWNS) (needs root or CAP_SYS_ADMIN)");
   if (mount(NULL, "/", NULL, MS_PRIVATE | MS_REC, NULL) != 0) die("mount / MS_PRIVATE|MS_REC");
   snprintf(s->root, sizeof s->root, "%s", root);
   if (mount("dp-scratch", root, "tmpfs", 0, "mode=755") != 0) die("mount scratch tmpfs");
-  if (mount(NULL, "/", NULL, MS_SHARED | MS_REC, NULL) != 0) die("mount / MS_SHARED|MS_REC");
+  if (shared && mount(NULL, "/", NULL, MS_SHARED | MS_REC, NULL) != 0) die("mount / MS_SHARED|MS_REC");
   char p[512];
   snprintf(p, sizeof p, "%s/src", root);
   make_dir(p);

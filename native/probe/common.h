@@ -39,7 +39,7 @@ struct scratch {
   long block_size[64];
 };
 
-void scratch_enter(struct scratch *s, const char *root);
+void scratch_enter(struct scratch *s, const char *root, int shared);
 void scratch_grow(struct scratch *s, long target_added);
 /* Grows or shrinks the added mounts to exactly `target_added` (shrinking unmounts the newest). */
 void scratch_resize(struct scratch *s, long target_added);

@@ -91,6 +91,8 @@ void exp_legacy(struct scratch *s, const long *xs, int nx, int reps) {
       json_point(m, v[2], "pivot");
       json_point(m, v[3], "umount");
       json_point(m, v[4], "copyWall");
+      json_point(m, v[5], "chtypeWall");
+      json_point(m, v[6], "pivotWall");
       json_point(m, v[7], "umountWall");
     }
   }
@@ -111,6 +113,7 @@ void exp_pivot(struct scratch *s, const long *xs, int nx, int reps) {
       int64_t v[8];
       check(in_child(legacy_child, s, v, 8), v, 8, "pivot_root");
       json_point(t, v[2], "pivot");
+      json_point(t, v[6], "pivotWall");
       stop_holder(holder);
     }
   }
@@ -125,10 +128,9 @@ static int attach_child(void *arg, int64_t *out, int n) {
   snprintf(src, sizeof src, "%s/src", s->root);
   snprintf(dst, sizeof dst, "%s/att", s->root);
   int rc = 0;
-  int64_t wall_unused;
   if (unshare(CLONE_NEWNS) != 0) return FAIL(out);
   if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) != 0) return FAIL(out);
-  TIMED(out[0], wall_unused, rc = mount(src, dst, NULL, MS_BIND, NULL));
+  TIMED(out[0], out[4], rc = mount(src, dst, NULL, MS_BIND, NULL));
   if (rc != 0) return FAIL(out);
   /* Lazy detach of a single mount: namespace_unlock then sleeps in
    * synchronize_rcu_expedited; wall minus CPU time is that wait. */
@@ -137,10 +139,9 @@ static int attach_child(void *arg, int64_t *out, int n) {
   /* A pre-opened detached clone moved into place: the OTN path's move_mount. */
   int fd = sys_open_tree(AT_FDCWD, src, OPEN_TREE_CLONE | O_CLOEXEC);
   if (fd < 0) return FAIL(out);
-  TIMED(out[3], wall_unused, rc = sys_move_mount(fd, "", AT_FDCWD, dst, MOVE_MOUNT_F_EMPTY_PATH));
+  TIMED(out[3], out[5], rc = sys_move_mount(fd, "", AT_FDCWD, dst, MOVE_MOUNT_F_EMPTY_PATH));
   if (rc != 0) return FAIL(out);
-  (void)wall_unused;
-  return 4;
+  return 6;
 }
 
 void exp_attach(struct scratch *s, int reps) {
@@ -149,9 +150,11 @@ void exp_attach(struct scratch *s, int reps) {
   make_dir(dst);
   json_begin("attach", "mount");
   for (int r = 0; r < reps; r++) {
-    int64_t v[4];
-    check(in_child(attach_child, s, v, 4), v, 4, "attach/detach of one bind mount");
+    int64_t v[6];
+    check(in_child(attach_child, s, v, 6), v, 6, "attach/detach of one bind mount");
     json_point(1, v[0], "attach");
+    json_point(1, v[4], "attachWall");
+    json_point(1, v[5], "moveAttachWall");
     json_point(1, v[1], "detachLazyCpu");
     json_point(1, v[2], "detachLazyWall");
     json_point(1, v[3], "moveAttach");
@@ -213,28 +216,29 @@ static int teardown_child(void *arg, int64_t *out, int n) {
 static int otree_child(void *arg, int64_t *out, int n) {
   const struct tree_arg *a = arg;
   (void)n;
-  int64_t wall_unused, c1, c2;
+  int64_t wall_unused, c1, c2, w1, w2;
   int fd, rc = 0;
-  TIMED(out[0], wall_unused, fd = sys_open_tree(AT_FDCWD, a->tree, OPEN_TREE_CLONE | AT_RECURSIVE | O_CLOEXEC));
+  TIMED(out[0], out[3], fd = sys_open_tree(AT_FDCWD, a->tree, OPEN_TREE_CLONE | AT_RECURSIVE | O_CLOEXEC));
   if (fd < 0) return FAIL(out);
   close(fd);
-  TIMED(c1, wall_unused, fd = sys_open_tree(AT_FDCWD, a->tree, OPEN_TREE_CLONE | AT_RECURSIVE | O_CLOEXEC));
+  TIMED(c1, w1, fd = sys_open_tree(AT_FDCWD, a->tree, OPEN_TREE_CLONE | AT_RECURSIVE | O_CLOEXEC));
   if (fd < 0) return FAIL(out);
-  TIMED(c2, wall_unused, rc = unshare(CLONE_NEWNS));
+  TIMED(c2, w2, rc = unshare(CLONE_NEWNS));
   if (rc != 0) return FAIL(out);
   out[1] = c1 + c2;
+  out[4] = w1 + w2;
   int back = open(a->parent_ns, O_RDONLY | O_CLOEXEC);
   if (back < 0 || setns(back, CLONE_NEWNS) != 0) return FAIL(out);
   TIMED(c1, wall_unused, fd = sys_open_tree(AT_FDCWD, a->tree, DP_OPEN_TREE_NAMESPACE | AT_RECURSIVE | O_CLOEXEC));
   if (fd < 0) {
     out[2] = -errno;
-    return 3;
+    return 5;
   }
   TIMED(c2, wall_unused, rc = setns(fd, CLONE_NEWNS));
   if (rc != 0) return FAIL(out);
   (void)wall_unused;
   out[2] = c1 + c2;
-  return 3;
+  return 5;
 }
 
 void exp_tree(struct scratch *s, const long *xs, int nx, int reps) {
@@ -246,15 +250,19 @@ void exp_tree(struct scratch *s, const long *xs, int nx, int reps) {
       long k = xs[sweep_index(r, i, nx)];
       a.k = k < 1 ? 1 : k;
       build_tree(s, a.tree, sizeof a.tree, a.k);
-      int64_t v[3];
+      int64_t v[5];
       check(in_child(teardown_child, &a, v, 2), v, 2, "namespace teardown");
       json_point((double)a.k, v[0], "teardown");
       json_point((double)a.k, v[1], "teardownWall");
-      int got = in_child(otree_child, &a, v, 3);
+      int got = in_child(otree_child, &a, v, 5);
       check(got, v, 2, "open_tree(OPEN_TREE_CLONE|AT_RECURSIVE)");
       json_point((double)a.k, v[0], "dclone");
       json_point((double)a.k, v[1], "otc");
-      if (got == 3 && v[2] >= 0) json_point((double)a.k, v[2], "otn");
+      if (got == 5) {
+        json_point((double)a.k, v[3], "dcloneWall");
+        json_point((double)a.k, v[4], "otcWall");
+        if (v[2] >= 0) json_point((double)a.k, v[2], "otn");
+      }
       if (umount2(a.tree, MNT_DETACH) != 0) die("umount tree");
     }
   }
@@ -266,11 +274,11 @@ void exp_caps(struct scratch *s) {
   struct tree_arg a = {.s = s, .k = 1};
   snprintf(a.parent_ns, sizeof a.parent_ns, "/proc/%d/ns/mnt", (int)getpid());
   build_tree(s, a.tree, sizeof a.tree, 1);
-  int64_t v[3] = {0, 0, 0};
-  int got = in_child(otree_child, &a, v, 3);
+  int64_t v[5] = {0, 0, 0, 0, 0};
+  int got = in_child(otree_child, &a, v, 5);
   json_begin("caps", "flag");
-  json_point(0, got == 3 && v[2] >= 0 ? 1 : 0, "otnSupported");
-  json_point(0, got == 3 && v[2] < 0 ? -v[2] : 0, "otnErrno");
+  json_point(0, got == 5 && v[2] >= 0 ? 1 : 0, "otnSupported");
+  json_point(0, got == 5 && v[2] < 0 ? -v[2] : 0, "otnErrno");
   json_point(0, count_threads(), "threads");
   json_point(0, count_mounts(), "mounts");
   json_end();

@@ -35,13 +35,14 @@ void exp_mountinfo(struct scratch *s, long added, int reps) {
       /* Skip the first chunk (cold caches), then time the next eight reads. */
       if (read(fd, buf, (size_t)sizes[z]) < 0) die("read mountinfo");
       for (int c = 0; c < 8; c++) {
-        int64_t t0 = cpu_ns();
+        int64_t t0 = cpu_ns(), w0 = now_ns();
         ssize_t got = read(fd, buf, (size_t)sizes[z]);
-        int64_t t1 = cpu_ns();
+        int64_t w1 = now_ns(), t1 = cpu_ns();
         if (got <= 0) break;
         long lines = 0;
         for (ssize_t i = 0; i < got; i++) lines += buf[i] == '\n';
         json_point((double)lines, t1 - t0, "chunk");
+        json_point((double)lines, w1 - w0, "chunkWall");
       }
       close(fd);
     }
@@ -88,11 +89,12 @@ void exp_prop(struct scratch *s, const long *xs, int nx, int reps) {
       if (want > 1024) want = 1024;
       while (nh < want) holders[nh++] = spawn_slave_holder();
       while (nh > want) stop_holder(holders[--nh]);
-      int64_t t0 = cpu_ns();
+      int64_t t0 = cpu_ns(), w0 = now_ns();
       if (mount(src, dst, NULL, MS_BIND, NULL) != 0) die("bind for propagation");
-      int64_t t1 = cpu_ns();
+      int64_t w1 = now_ns(), t1 = cpu_ns();
       if (umount2(dst, 0) != 0) die("umount propagated bind");
       json_point((double)nh, t1 - t0, "prop");
+      json_point((double)nh, w1 - w0, "propWall");
     }
   }
   json_end();

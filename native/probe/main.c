@@ -3,6 +3,7 @@
  * JSON document per run on stdout (see src/io/probe-output.ts for the format).
  *
  *   dp-probe <experiment> [--x 0,1000,4000] [--reps N] [--scratch DIR] [--added M] [--threads T]
+ *            [--propagation shared|private]   (default shared: / re-marked shared, as systemd does)
  *   dp-probe run-load --added M --concurrency C --starts N [--warmup W] [--threads T] -- CMD...
  *
  * Before anything else it enters a private mount namespace; every mount it makes dies with it.
@@ -42,6 +43,7 @@ int main(int argc, char **argv) {
   int nx = 1, reps = 5, concurrency = 1, starts = 10, warmup = 2;
   long added = 0, threads = 0;
   const char *scratch_dir = "/tmp";
+  int shared = 1;
   char **cmd = NULL;
   for (int i = 2; i < argc; i++) {
     const char *f = argv[i];
@@ -59,12 +61,16 @@ int main(int argc, char **argv) {
     else if (strcmp(f, "--concurrency") == 0) concurrency = (int)parse_long(f, v);
     else if (strcmp(f, "--starts") == 0) starts = (int)parse_long(f, v);
     else if (strcmp(f, "--warmup") == 0) warmup = (int)parse_long(f, v);
+    else if (strcmp(f, "--propagation") == 0) {
+      if (strcmp(v, "shared") != 0 && strcmp(v, "private") != 0) die_msg("--propagation is shared or private, got '%s'", v);
+      shared = strcmp(v, "shared") == 0;
+    }
     else die_msg("unknown flag %s", f);
   }
   if (nx == 0 || reps < 1) die_msg("%s", "--x needs at least one value and --reps at least 1");
   /* Measurements needing no mounts still run in the scratch namespace: one code path. */
   struct scratch s;
-  scratch_enter(&s, scratch_dir);
+  scratch_enter(&s, scratch_dir, shared);
   if (strcmp(exp, "caps") == 0) exp_caps(&s);
   else if (strcmp(exp, "legacy") == 0) exp_legacy(&s, xs, nx, reps);
   else if (strcmp(exp, "pivot") == 0) exp_pivot(&s, xs, nx, reps);

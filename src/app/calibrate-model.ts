@@ -3,6 +3,8 @@ import {fitLinearOnMedians, medianNs, spreadP90Ns, type FitPoint, type LinearFit
 
 /** Raw measurements of one calibrate run, series by series (ns). */
 export interface Measurements {
+  /** Which clock the syscall costs come from: the calling thread's CPU time (default) or wall time. */
+  clock?: 'cpu' | 'wall'
   /** The exact probe command line of each experiment, for the model's `source.command`. */
   commands: Record<string, string>
   copy: FitPoint[]
@@ -29,6 +31,7 @@ export interface Measurements {
 
 export interface Environment {
   release: string
+  clock: 'cpu' | 'wall'
   otnSupported: boolean
   hz: number
   cpu: string
@@ -83,8 +86,9 @@ function scaled(fit: LinearFit, ratio: number): LinearFit {
  */
 export function buildCosts(m: Measurements, scaling?: OtnScaling): {costs: KernelModel['costs']; notes: string[]} {
   const c = m.commands
-  const detachCpuMedian = medianNs(m.detachLazyCpu)
-  const attach = fixed(m.attach, c.attach ?? 'dp-probe attach', 'CPU time of mount(MS_BIND) of one directory in a slave copy (path lookup + do_loopback write section)')
+  const detachCpuMedian = medianNs(m.clock === 'wall' ? m.detachLazyWall : m.detachLazyCpu)
+  const T = m.clock === 'wall' ? 'Wall time (CLOCK_MONOTONIC, includes preemption by other load)' : 'CPU time'
+  const attach = fixed(m.attach, c.attach ?? 'dp-probe attach', `${T} of mount(MS_BIND) of one directory in a slave copy (path lookup + do_loopback write section)`)
   const teardownFit = fitLinearOnMedians(m.teardown)
   const umountFit = fitLinearOnMedians(m.umount)
   const notes: string[] = []
@@ -97,18 +101,18 @@ export function buildCosts(m: Measurements, scaling?: OtnScaling): {costs: Kerne
     otn = linear(fitLinearOnMedians(m.otc), 'mount', c.tree ?? 'dp-probe tree', 'stand-in: open_tree(OPEN_TREE_CLONE|AT_RECURSIVE) + unshare(CLONE_NEWNS), unscaled (no --otn-reference given); this kernel has no OPEN_TREE_NAMESPACE')
   }
   const kernelCosts: Omit<KernelModel['costs'], 'forkExecOverhead'> = {
-    copy: linear(fitLinearOnMedians(m.copy), 'mount', c.legacy ?? 'dp-probe legacy', 'CPU time (CLOCK_THREAD_CPUTIME_ID) of unshare(CLONE_NEWNS) in a forked child; x = mounts in the caller namespace (shared peer groups, like systemd\'s /)'),
-    chtype: linear(fitLinearOnMedians(m.chtype), 'mount', c.legacy ?? 'dp-probe legacy', 'CPU time of mount("/", MS_SLAVE|MS_REC) right after the copy'),
+    copy: linear(fitLinearOnMedians(m.copy), 'mount', c.legacy ?? 'dp-probe legacy', `${T} of unshare(CLONE_NEWNS) in a forked child; x = mounts in the caller namespace (shared peer groups, like systemd's /)`),
+    chtype: linear(fitLinearOnMedians(m.chtype), 'mount', c.legacy ?? 'dp-probe legacy', `${T} of mount("/", MS_SLAVE|MS_REC) right after the copy`),
     attach,
-    pivot: linear(fitLinearOnMedians(m.pivot), 'thread', c.pivot ?? 'dp-probe pivot', 'CPU time of pivot_root(".", ".") into a fresh tmpfs; x = threads on the system (/proc/loadavg), raised by a helper holding sleeping threads'),
-    umount: linear(minusFixed(umountFit, detachCpuMedian), 'mount', c.legacy ?? 'dp-probe legacy', `CPU time of umount2(old root, MNT_DETACH) after pivot_root, intercept minus the median CPU time of a one-mount lazy detach (${Math.round(detachCpuMedian)} ns: the caller's share of the expedited grace period, charged through rcuGp). The per-mount part includes the final mntput of each detached mount after namespace_unlock, which user space cannot separate from the locked part`),
+    pivot: linear(fitLinearOnMedians(m.pivot), 'thread', c.pivot ?? 'dp-probe pivot', `${T} of pivot_root(".", ".") into a fresh tmpfs; x = threads on the system (/proc/loadavg), raised by a helper holding sleeping threads`),
+    umount: linear(minusFixed(umountFit, detachCpuMedian), 'mount', c.legacy ?? 'dp-probe legacy', `${T} of umount2(old root, MNT_DETACH) after pivot_root, intercept minus the median ${m.clock === 'wall' ? 'wall' : 'CPU'} time of a one-mount lazy detach (${Math.round(detachCpuMedian)} ns: ${m.clock === 'wall' ? 'the expedited grace period' : 'the caller\'s share of the expedited grace period'}, charged through rcuGp). The per-mount part includes the final mntput of each detached mount after namespace_unlock, which user space cannot separate from the locked part`),
     rcuGp: empirical(m.detachLazyWall, c.attach ?? 'dp-probe attach', `wall time of umount2(one bind mount, MNT_DETACH) in a slave copy: namespace_unlock's synchronize_rcu_expedited dominates (includes a few µs of write section). Of it, a median ${Math.round(detachCpuMedian)} ns was CPU time of the caller (expedited grace periods on a 2-vCPU VM are partly busy)`),
-    teardown: linear(teardownFit, 'mount', c.tree ?? 'dp-probe tree', 'CPU time of close() of the last fd on a k-mount container namespace (pivoted, old root detached): put_mnt_ns → umount_tree. No grace-period-sized wait was seen in this path on this kernel, so none is subtracted'),
-    propPerPeer: propCost(m.prop, c.prop ?? 'dp-probe prop'),
-    mountinfoChunk: linear(fitLinearOnMedians(m.mountinfo), 'line', c.mountinfo ?? 'dp-probe mountinfo', 'CPU time of one read() of /proc/self/mountinfo with 256 B–4 KiB buffers (one m_start..m_stop cycle each); x = lines returned'),
+    teardown: linear(teardownFit, 'mount', c.tree ?? 'dp-probe tree', `${T} of close() of the last fd on a k-mount container namespace (pivoted, old root detached): put_mnt_ns → umount_tree. No grace-period-sized wait was seen in this path on this kernel, so none is subtracted`),
+    propPerPeer: propCost(m, c.prop ?? 'dp-probe prop'),
+    mountinfoChunk: linear(fitLinearOnMedians(m.mountinfo), 'line', c.mountinfo ?? 'dp-probe mountinfo', `${T} of one read() of /proc/self/mountinfo with 256 B–4 KiB buffers (one m_start..m_stop cycle each); x = lines returned`),
     otn,
-    dclone: linear(fitLinearOnMedians(m.dclone), 'mount', c.tree ?? 'dp-probe tree', 'CPU time of open_tree(OPEN_TREE_CLONE|AT_RECURSIVE) of a k-mount tree'),
-    moveAttach: fixed(m.moveAttach, c.attach ?? 'dp-probe attach', 'CPU time of move_mount of a pre-opened OPEN_TREE_CLONE of one directory into a slave copy'),
+    dclone: linear(fitLinearOnMedians(m.dclone), 'mount', c.tree ?? 'dp-probe tree', `${T} of open_tree(OPEN_TREE_CLONE|AT_RECURSIVE) of a k-mount tree`),
+    moveAttach: fixed(m.moveAttach, c.attach ?? 'dp-probe attach', `${T} of move_mount of a pre-opened OPEN_TREE_CLONE of one directory into a slave copy`),
     wakeLatency: empirical(m.wake, c.wake ?? 'dp-probe wake', 'FUTEX_WAKE → the woken thread running (wake_up_process, as rwsem_wake uses); waker sleeps 300 µs first so the sleeper is really asleep'),
   }
   return {costs: {...kernelCosts, forkExecOverhead: forkExec(m, kernelCosts, notes)}, notes}
@@ -139,9 +143,9 @@ export function nonMountSamplesNs(startNs: readonly number[], stepsNs: number): 
   return startNs.map((ns) => Math.max(0, Math.round(ns - stepsNs))).sort((a, b) => a - b)
 }
 
-function propCost(points: FitPoint[], command: string): FixedCost {
-  const fit = fitLinearOnMedians(points)
-  return {ns: round3(fit.perUnitNs), source: {command, samples: fit.samples, r2: round3(fit.r2), residualP90Ns: Math.round(fit.residualP90Ns), note: `slope of a host bind mount's CPU time vs P in-flight slave copies (fixed part ${Math.round(fit.fixedNs)} ns)`}}
+function propCost(m: Measurements, command: string): FixedCost {
+  const fit = fitLinearOnMedians(m.prop)
+  return {ns: round3(fit.perUnitNs), source: {command, samples: fit.samples, r2: round3(fit.r2), residualP90Ns: Math.round(fit.residualP90Ns), note: `slope of a host bind mount's ${m.clock === 'wall' ? 'wall' : 'CPU'} time vs P in-flight slave copies (fixed part ${Math.round(fit.fixedNs)} ns)`}}
 }
 
 /**

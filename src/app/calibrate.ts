@@ -23,6 +23,8 @@ export interface CalibrateOptions {
   force: boolean
   /** Override CONFIG_HZ when the kernel config cannot be read. */
   hz?: number
+  /** Clock for the syscall costs: 'cpu' (default, the work itself) or 'wall' (includes preemption by the machine's other load). */
+  clock?: 'cpu' | 'wall'
   /** Skip the crun step (forkExecOverhead then comes from the probe's fork/exec). */
   noCrun?: boolean
   log: (line: string) => void
@@ -60,12 +62,13 @@ export async function calibrate(opts: CalibrateOptions): Promise<CalibrateResult
   const loadAfter = loadavg()
   const env: Environment = {
     release,
+    clock: opts.clock ?? 'cpu',
     otnSupported,
     hz,
     cpu: cpuModel(),
     cores: cpus().length,
     date: new Date().toISOString(),
-    tool: `densityplan calibrate ${TOOL_VERSION}${opts.quick ? ' --quick' : ''}`,
+    tool: `densityplan calibrate ${TOOL_VERSION}${opts.quick ? ' --quick' : ''}${opts.clock === 'wall' ? ' --clock wall' : ''}`,
     loadNotes: [`load average (1/5/15 min) before ${loadBefore.map((v) => v.toFixed(2)).join('/')}, after ${loadAfter.map((v) => v.toFixed(2)).join('/')}: the machine is shared, so every point is repeated and fits go through per-input medians`],
   }
   const {costs, notes} = buildCosts(m, reference)
@@ -101,22 +104,25 @@ async function measure(probe: string, plan: CalibrationPlan, opts: CalibrateOpti
   const wake = await run('wake', ['--reps', String(plan.wakeSamples)])
   const forkexec = await run('forkexec', ['--reps', String(plan.forkExecSamples)])
   const ns = (o: ProbeOutput, s: string) => series(o, s).map((p) => p.ns)
+  // Wall-clock variants of the same calls carry a `Wall` suffix in the probe output.
+  const w = opts.clock === 'wall' ? 'Wall' : ''
   const m: Measurements = {
+    clock: opts.clock ?? 'cpu',
     commands,
-    copy: series(legacy, 'copy'),
-    chtype: series(legacy, 'chtype'),
-    umount: series(legacy, 'umount'),
-    pivot: series(pivot, 'pivot'),
-    attach: ns(attach, 'attach'),
+    copy: series(legacy, `copy${w}`),
+    chtype: series(legacy, `chtype${w}`),
+    umount: series(legacy, `umount${w}`),
+    pivot: series(pivot, `pivot${w}`),
+    attach: ns(attach, `attach${w}`),
     detachLazyCpu: ns(attach, 'detachLazyCpu'),
     detachLazyWall: ns(attach, 'detachLazyWall'),
-    moveAttach: ns(attach, 'moveAttach'),
-    teardown: series(tree, 'teardown'),
-    dclone: series(tree, 'dclone'),
-    otc: series(tree, 'otc'),
+    moveAttach: ns(attach, `moveAttach${w}`),
+    teardown: series(tree, `teardown${w}`),
+    dclone: series(tree, `dclone${w}`),
+    otc: series(tree, `otc${w}`),
     otn: tree.points.filter((p) => p.series === 'otn').map((p) => ({x: p.x, ns: p.ns})),
-    mountinfo: series(mountinfo, 'chunk'),
-    prop: series(prop, 'prop'),
+    mountinfo: series(mountinfo, `chunk${w}`),
+    prop: series(prop, `prop${w}`),
     wake: ns(wake, 'wake'),
     forkExec: ns(forkexec, 'forkexec'),
   }
@@ -148,7 +154,7 @@ function assemble(m: Measurements, env: Environment, costs: KernelModel['costs']
   const projected = path === 'otn' && !env.otnSupported
   const method = projected
     ? `Measured on Linux ${env.release} (no OPEN_TREE_NAMESPACE: open_tree rejected the flag with EINVAL) with densityplan's probe (native/probe), the same way as the legacy model of that kernel. The otn cost is the OPEN_TREE_CLONE|AT_RECURSIVE + unshare stand-in measured here${reference ? `, multiplied by ${reference.ratio.toFixed(3)}: the median over ${reference.cells} cells of (otn − fork/exit)/(otc − fork/exit) p50s measured on a real Linux ${reference.kernel} (${reference.file}; emulated CPU, so only the ratio is used; interquartile range ${reference.ratioP25.toFixed(2)}–${reference.ratioP75.toFixed(2)})` : ' (unscaled)'}. All other costs are this machine's: they apply to 7.x too, where containers that cannot use OTN fall back to the legacy path. Replace this file with one measured on a real 7.x kernel when available.`
-    : `Each primitive timed around the single syscall with CLOCK_THREAD_CPUTIME_ID (the work it did, free of preemption by other tenants; lock hold times in the simulator are CPU work) and CLOCK_MONOTONIC where the wait itself is the cost (rcuGp, wakeLatency, forkExecOverhead), in forked children inside a private scratch mount namespace (everything made private, then re-shared so peer groups are local), varying one input (mounts M, threads T, tree size k, lines, peers P), ≥5 repetitions per point. Linear costs are least-squares lines through the per-input medians; r2 and residualP90Ns are over all raw points. Distributions (rcuGp, wakeLatency, forkExecOverhead) keep the sorted raw samples.`
+    : `Each primitive timed around the single syscall with ${env.clock === 'wall' ? 'CLOCK_MONOTONIC (--clock wall: wall time, so preemption of the caller by the machine\'s other load while it holds namespace_sem is part of each cost)' : 'CLOCK_THREAD_CPUTIME_ID (the work it did, free of preemption by other tenants; lock hold times in the simulator are CPU work)'} and CLOCK_MONOTONIC where the wait itself is the cost (rcuGp, wakeLatency, forkExecOverhead), in forked children inside a private scratch mount namespace (everything made private, then re-shared so peer groups are local), varying one input (mounts M, threads T, tree size k, lines, peers P), ≥5 repetitions per point. Linear costs are least-squares lines through the per-input medians; r2 and residualP90Ns are over all raw points. Distributions (rcuGp, wakeLatency, forkExecOverhead) keep the sorted raw samples.`
   const model: KernelModel = {
     apiVersion: 'densityplan.dev/v1alpha1',
     kind: 'KernelModel',

@@ -17,6 +17,7 @@ export default class Calibrate extends BaseCommand {
     quick: Flags.boolean({description: 'Fewer points and repetitions: finishes in under a minute.'}),
     force: Flags.boolean({description: 'Overwrite existing model files.'}),
     hz: Flags.integer({description: 'CONFIG_HZ, when the kernel config cannot be read.', min: 1}),
+    clock: Flags.string({description: "Clock for syscall costs: cpu (the call's own work; default) or wall (includes preemption by the machine's other load).", options: ['cpu', 'wall'], default: 'cpu'}),
     'no-crun': Flags.boolean({description: 'Do not start crun; take the non-mount overhead from fork/exec of /bin/true.'}),
   }
 
@@ -30,6 +31,7 @@ export default class Calibrate extends BaseCommand {
       force: flags.force,
       hz: flags.hz,
       noCrun: flags['no-crun'],
+      clock: flags.clock === 'wall' ? 'wall' : 'cpu',
       log: (line) => process.stderr.write(`${line}\n`),
     })
     if (!this.jsonEnabled()) {

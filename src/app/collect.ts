@@ -1,3 +1,4 @@
+import {existsSync} from 'node:fs'
 import {SNAPSHOT_API_VERSION, SNAPSHOT_KIND, type ClusterSnapshot, type KubeletMetrics, type MountinfoSummary, type SnapshotNode, type SnapshotPod} from '../domain/snapshot.js'
 import {identity, makeAnonymizer, type Anonymizer} from '../cluster/anonymizer.js'
 import {connectCluster, type ClusterReader} from '../cluster/client.js'
@@ -8,6 +9,7 @@ import {listPaged} from '../cluster/pager.js'
 import {DEFAULT_RETRY, withRetry, type RetryPolicy} from '../cluster/retry.js'
 import {translateNode} from '../cluster/translate-node.js'
 import {translatePod} from '../cluster/translate-pod.js'
+import {InputError} from '../errors/errors.js'
 import {readMountinfoDir} from '../io/mountinfo.js'
 import {writeSnapshot} from '../io/snapshot-file.js'
 import {deriveNodes} from '../profile/node-profile.js'
@@ -72,7 +74,8 @@ export async function collect(opts: CollectOptions): Promise<CollectSummary> {
     opts.log(`warning: ${w}`)
   }
   const anon = opts.anonymize ? makeAnonymizer(opts.salt) : identity
-  // Input problems first: no network traffic for a bad --mountinfo.
+  // Input problems first: no network traffic for a bad --mountinfo or an existing --out.
+  if (!opts.force && existsSync(opts.out)) throw new InputError(`${opts.out} already exists`, 'pass --force to overwrite it, or choose another path with --out')
   const captures = opts.mountinfoDir ? readMountinfoDir(opts.mountinfoDir) : []
   const policy: RetryPolicy = {...DEFAULT_RETRY, maxRetries: opts.maxRetries, ...(opts.retryBaseDelayMs !== undefined ? {baseDelayMs: opts.retryBaseDelayMs} : {})}
   const reader = await connectCluster({kubeconfig: opts.kubeconfig, context: opts.context, requestTimeoutMs: opts.requestTimeoutMs})

@@ -67,6 +67,8 @@ export default class Collect extends BaseCommand {
     })
     if (!quiet) {
       this.log(`Collected ${summary.nodes} nodes and ${summary.pods} pods in ${summary.pages} pages (${summary.retries} retries) from ${summary.context ?? 'the cluster'} (${summary.clusterVersion}).`)
+      if (flags['kubelet-metrics']) this.log(`Kubelet metrics from ${summary.kubeletMetricsNodes} of ${summary.nodes} nodes.`)
+      if (flags.mountinfo) this.log(`Real mount tables (mountinfo) for ${summary.mountinfoNodes} of ${summary.nodes} nodes.`)
       this.log(`Wrote ${summary.out} (${(summary.bytes / 1e6).toFixed(1)} MB) in ${(summary.durationMs / 1000).toFixed(1)} s, ${summary.podsPerSecond} pods/s${summary.warnings.length ? `; ${summary.warnings.length} warning(s) above` : ''}.`)
     }
     return summary

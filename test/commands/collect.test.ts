@@ -113,9 +113,11 @@ describe('collect against a healthy cluster', () => {
   })
 
   it('refuses to overwrite the snapshot without --force, and overwrites with it', async () => {
+    const requests = api.stats.apiRequests
     const again = await collect(['--kubeconfig', api.kubeconfigPath, '--out', out])
     expect(again.exit).toBe(2)
     expect(errorOf(again).message).toContain('already exists')
+    expect(api.stats.apiRequests).toBe(requests) // refused before listing anything
     const forced = await collect(['--kubeconfig', api.kubeconfigPath, '--out', out, '--force'])
     expect(forced.exit).toBe(0)
   })

@@ -1,4 +1,4 @@
-import type {AnalysisResult, Assumption, ModelProvenance, NodeClassResult, PoolResult} from '../domain/analysis.js'
+import {AnalysisResultSchema, type AnalysisResult, type Assumption, type ModelProvenance, type NodeClassResult, type PoolResult} from '../domain/analysis.js'
 import type {AnalysisSettings} from './plan.js'
 import {NULLFS_NOTE, otnEligiblePodFraction, poolBlockers} from './readiness.js'
 import {poolSlo, recommendOverall, recommendPool} from './recommend.js'
@@ -23,12 +23,9 @@ export interface AssembleInput {
  * shard results merge without re-simulating (merge.ts calls this again on the union).
  */
 export function assembleResult(input: AssembleInput): AnalysisResult {
-  const classes = [...input.classes].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-  const otnImages = [...new Set(classes.filter((c) => kernelHasOtn(c.kernel)).map((c) => `${c.osImage} (${c.kernel})`))].sort()
-  const poolNames = [...new Set(classes.map((c) => c.pool))].sort()
-  const pools = poolNames.map((name) => buildPool(name, classes.filter((c) => c.pool === name), otnImages, input.settings.sloMs))
+  const {classes, pools, overall, violations} = deriveSummaries(input.classes, input.settings.sloMs, input.rules)
   const s = input.settings
-  return {
+  return canonical({
     apiVersion: 'densityplan.dev/v1alpha1',
     kind: 'AnalysisResult',
     tool: {name: 'densityplan', version: input.toolVersion},
@@ -49,10 +46,27 @@ export function assembleResult(input: AssembleInput): AnalysisResult {
     assumptions: input.assumptions,
     pools,
     classes,
-    overall: recommendOverall(pools),
+    overall,
     nullfsNote: NULLFS_NOTE,
-    thresholds: {rules: input.rules, violations: evaluateRules(input.rules, pools, classes)},
-  }
+    thresholds: {rules: input.rules, violations},
+  })
+}
+
+/**
+ * Validates a result against its schema and returns it with keys in schema order, so a result
+ * built here and one read back from a file serialise to the same bytes.
+ */
+export function canonical(result: AnalysisResult): AnalysisResult {
+  return AnalysisResultSchema.parse(result)
+}
+
+/** Everything derived from the class results: sorted classes, pools, the overall verdict, violations. */
+export function deriveSummaries(input: readonly NodeClassResult[], sloMs: number, rules: readonly ParsedRule[]): Pick<AnalysisResult, 'classes' | 'pools' | 'overall'> & {violations: AnalysisResult['thresholds']['violations']} {
+  const classes = [...input].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+  const otnImages = [...new Set(classes.filter((c) => kernelHasOtn(c.kernel)).map((c) => `${c.osImage} (${c.kernel})`))].sort()
+  const poolNames = [...new Set(classes.map((c) => c.pool))].sort()
+  const pools = poolNames.map((name) => buildPool(name, classes.filter((c) => c.pool === name), otnImages, sloMs))
+  return {classes, pools, overall: recommendOverall(pools), violations: evaluateRules(rules, pools, classes)}
 }
 
 function buildPool(name: string, classes: NodeClassResult[], otnImages: string[], sloMs: number): PoolResult {

@@ -7,6 +7,7 @@ import type {AnalysisSettings} from '../analyze/plan.js'
 import {plannedRuns, type ClassJob} from '../analyze/run-classes.js'
 import {NODE_ASSUMPTIONS} from '../analyze/sim-adapter.js'
 import {SWEEP_STOP_FACTOR, SAMPLES_PER_POINT} from '../analyze/analyze-class.js'
+import {mergeShards} from '../analyze/merge.js'
 import {parseRule, type ParsedRule} from '../analyze/thresholds.js'
 import type {AnalysisResult, Assumption, ModelProvenance} from '../domain/analysis.js'
 import type {ClusterSnapshot} from '../domain/snapshot.js'
@@ -14,7 +15,7 @@ import {InputError} from '../errors/errors.js'
 import {loadDemoSnapshot} from '../io/demo.js'
 import {loadModelFile, loadShippedModels, type LoadedModel} from '../io/model-file.js'
 import {loadReportAssets} from '../io/report-assets.js'
-import {writeReportFiles, type WrittenFile} from '../io/report-writer.js'
+import {readResultFile, writeReportFiles, type WrittenFile} from '../io/report-writer.js'
 import {readSnapshot} from '../io/snapshot-file.js'
 import {defaultModelFor} from '../model/registry.js'
 import {buildNodeClasses, type NodeClass} from '../profile/node-classes.js'
@@ -36,6 +37,8 @@ export interface AnalyzeRequest {
   ociRuntime?: string
   jobs: number
   shard?: {index: number; count: number}
+  /** --merge: result files of `--shard i/n` runs to merge instead of analyzing a source. */
+  merge?: string[]
   /** Output path; default reports/<cluster>-<timestamp>.html. */
   out?: string
   formats: ReportFormat[]
@@ -61,6 +64,7 @@ export interface AnalyzeOutcome {
  * violations are part of the result; the command turns them into exit 4 after the files exist.
  */
 export async function analyze(req: AnalyzeRequest): Promise<AnalyzeOutcome> {
+  if (req.merge?.length) return merge(req, req.merge)
   // Flag problems first, before any cluster traffic or simulation.
   const rules = parseRules(req.failOn)
   const models = await resolveModels(req)
@@ -94,10 +98,25 @@ export async function analyze(req: AnalyzeRequest): Promise<AnalyzeOutcome> {
     ...(req.shard ? {shard: req.shard} : {}),
   })
 
-  const out = req.out ?? defaultOutPath(clusterName, req.nowMs, req.formats)
-  const assets = req.formats.includes('html') ? await loadReportAssets() : undefined
-  const files = await writeReportFiles(renderOutputs(result, req.formats, assets), out, req.formats, {force: req.force})
+  const files = await writeOutputs(result, req)
   return {result, files, classes: classes.length, simulatorRuns: done}
+}
+
+async function writeOutputs(result: AnalysisResult, req: AnalyzeRequest): Promise<WrittenFile[]> {
+  const out = req.out ?? defaultOutPath(result.cluster.name, req.nowMs, req.formats)
+  const assets = req.formats.includes('html') ? await loadReportAssets() : undefined
+  return writeReportFiles(renderOutputs(result, req.formats, assets), out, req.formats, {force: req.force})
+}
+
+/** `--merge`: the union of `--shard` results, summaries derived again, outputs written; no simulation. */
+async function merge(req: AnalyzeRequest, paths: string[]): Promise<AnalyzeOutcome> {
+  if (req.failOn.length) throw new InputError('--fail-on cannot be combined with --merge: the rules are part of each shard run', 'pass --fail-on to the shard runs (the same rules to every shard)')
+  const parts = []
+  for (const path of paths) parts.push({source: path, result: await readResultFile(path)})
+  const merged = mergeShards(parts)
+  if (typeof merged === 'string') throw new InputError(`cannot merge: ${merged}`, 'pass every shard written by one analyze run split with --shard i/n (the same flags and --seed), each once')
+  const files = await writeOutputs(merged, req)
+  return {result: merged, files, classes: merged.classes.length, simulatorRuns: 0}
 }
 
 function parseRules(exprs: string[]): ParsedRule[] {

@@ -17,6 +17,8 @@ export default class Analyze extends BaseCommand {
     '<%= config.bin %> analyze --snapshot snapshot.json --format html,json --out plan.html',
     '<%= config.bin %> analyze --context prod --slo 5s --fail-on p99>5s --json',
     '<%= config.bin %> analyze --demo --jobs 2 --seed 7 --replications 8',
+    '<%= config.bin %> analyze --snapshot s.json --shard 0/2 --format json --out shard-0.json  # one per shard, then:',
+    '<%= config.bin %> analyze --merge shard-0.json --merge shard-1.json --format html,json --out plan.html',
   ]
 
   static override flags = {
@@ -39,6 +41,7 @@ export default class Analyze extends BaseCommand {
     burst: Flags.integer({description: "Pods started at once at today's density (default: derived from the snapshot).", min: 1, max: 10_000}),
     jobs: Flags.integer({description: 'Worker threads that simulate node classes in parallel (results do not depend on it).', min: 1, max: 64}),
     shard: Flags.string({description: 'Analyze only shard i of n of the node classes (i/n, 0-based), e.g. for an Indexed Job.'}),
+    merge: Flags.string({description: 'Merge the JSON results of all --shard runs (repeatable) into one report, without simulating.', multiple: true, exclusive: ['demo', 'snapshot', 'shard', 'kubeconfig', 'context']}),
     model: Flags.string({description: 'Kernel model file for the legacy path (default: newest shipped model).'}),
     'otn-model': Flags.string({description: 'Kernel model file for the OPEN_TREE_NAMESPACE path (default: newest shipped model).'}),
     'oci-runtime': Flags.string({description: 'OCI runtime on every node, instead of inferring it from the CRI.', options: ['runc', 'crun', 'crun-legacy']}),
@@ -72,6 +75,7 @@ export default class Analyze extends BaseCommand {
         ociRuntime: flags['oci-runtime'],
         jobs: flags.jobs ?? Math.max(1, Math.min(2, availableParallelism())),
         ...(flags.shard ? {shard: parseShard(flags.shard)} : {}),
+        ...(flags.merge ? {merge: flags.merge} : {}),
         out: flags.out,
         formats: parseFormats(flags.format),
         force: flags.force,

@@ -127,10 +127,17 @@ describe('densityplan analyze', () => {
     expect(r.stderr).toMatch(/nope.json does not exist/)
   })
 
-  it('analyzes only its shard of the node classes with --shard i/n', async () => {
+  it('analyzes only its shard of the node classes with --shard i/n, and --merge gives the unsharded result', async () => {
     const all = JSON.parse(first) as AnalysisResult
-    const r0 = JSON.parse((await run([...small, '--shard', '0/2', '--format', 'json', '--out', out(), '--json'])).stdout) as AnalysisResult
-    const r1 = JSON.parse((await run([...small, '--shard', '1/2', '--format', 'json', '--out', out(), '--json'])).stdout) as AnalysisResult
+    const [p0, p1] = [out(), out()]
+    const r0 = JSON.parse((await run([...small, '--shard', '0/2', '--format', 'json', '--out', p0, '--json'])).stdout) as AnalysisResult
+    const r1 = JSON.parse((await run([...small, '--shard', '1/2', '--format', 'json', '--out', p1, '--json'])).stdout) as AnalysisResult
+    const merged = await run(['--merge', p1, '--merge', p0, '--format', 'json', '--out', out(), '--json'])
+    expect(merged.exit, merged.stdout + merged.stderr).toBe(0)
+    expect(merged.stdout).toBe(first)
+    const incomplete = await run(['--merge', p0, '--format', 'json', '--out', out()])
+    expect(incomplete.exit).toBe(2)
+    expect(incomplete.stderr).toMatch(/cannot merge: shard 1 of 2 missing/)
     expect(r0.shard).toEqual({index: 0, count: 2})
     expect([...r0.classes, ...r1.classes].map((c) => c.id).sort()).toEqual(all.classes.map((c) => c.id))
     // Shard classes are the very same results as in the full run: merging needs no re-simulation.

@@ -147,7 +147,7 @@ describe('collect against a healthy cluster', () => {
 describe('collect: credentials and connection errors exit 3 with one line and write nothing', () => {
   let api: TestApiServer
   beforeAll(async () => {
-    api = await server({tokens: {'good-token': {}, 'no-pods': {deny: ['list pods'], user: 'system:serviceaccount:ops:reader'}}})
+    api = await server({tokens: {'good-token': {}, 'no-pods': {deny: ['list pods'], user: 'system:serviceaccount:ops:reader'}, 'no-nodes': {deny: ['list nodes']}}})
   })
 
   async function failing(args: string[], env?: Record<string, string | undefined>): Promise<{message: string; fix: string; out: string}> {
@@ -189,6 +189,18 @@ describe('collect: credentials and connection errors exit 3 with one line and wr
     const e = await failing(['--kubeconfig', api.kubeconfigPath, '--context', 'prod'])
     expect(e.message).toContain('context "prod" not found')
     expect(e.fix).toBe('use one of: test')
+  })
+
+  it('403 on list nodes names nodes', async () => {
+    const e = await failing(['--kubeconfig', api.writeKubeconfig({token: 'no-nodes'})])
+    expect(e.message).toBe('cannot list nodes at the cluster scope: forbidden for user "system:serviceaccount:ops:densityplan" (403)')
+    expect(e.fix).toBe('grant list on nodes (see docs/rbac.yaml)')
+  })
+
+  it('a bad --window is a usage error (exit 2)', async () => {
+    const r = await collect(['--kubeconfig', api.kubeconfigPath, '--out', join(api.dir, 'w.json'), '--window', 'soon'])
+    expect(r.exit).toBe(2)
+    expect(errorOf(r).message).toBe('--window soon is not a duration')
   })
 
   it('a missing kubeconfig file says so', async () => {

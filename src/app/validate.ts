@@ -38,6 +38,14 @@ export interface ValidateCell {
   /** Threads on the system during the run (T given to the simulator). */
   threads: number
   starts: number
+  /**
+   * CPU the starts got, in cores (sum of their CPU time / the cell's wall time). The model
+   * assumes an otherwise idle node of `cores` CPUs; when other load leaves the starts much less
+   * than that, concurrent cells run slower than predicted.
+   */
+  cpuCoresUsed: number
+  /** Median CPU time of one start (crun + container), ms. */
+  cpuPerStartMs: number
   measuredMs: {p50: number; p99: number}
   predictedMs: {p50: number; p99: number}
   /** (predicted − measured) / measured. */
@@ -151,6 +159,8 @@ async function cell(probe: string, bundle: CrunBundle, loaded: LoadedModel, opts
     extraThreads,
     threads: run.threads,
     starts: run.startNs.length,
+    cpuCoresUsed: r2(run.cpuNs.reduce((a, b) => a + b, 0) / run.wallNs),
+    cpuPerStartMs: r2(quantileType7(sortedCopy(run.cpuNs), 0.5) / 1e6),
     measuredMs: {p50: r2(measuredMs.p50), p99: r2(measuredMs.p99)},
     predictedMs: {p50: r2(predictedMs.p50), p99: r2(predictedMs.p99)},
     relativeError,

@@ -53,9 +53,9 @@ function list(flag: string, text: string, min: number, max: number): number[] {
 }
 
 export function render(r: ValidateResult): string {
-  const t = new Table({head: ['M', 'C', 'T', 'starts', 'measured p50', 'predicted p50', 'err p50', 'measured p99', 'predicted p99', 'err p99', ''], style: {head: [], border: []}})
+  const t = new Table({head: ['M', 'C', 'T', 'starts', 'CPU used', 'measured p50', 'predicted p50', 'err p50', 'measured p99', 'predicted p99', 'err p99', ''], style: {head: [], border: []}})
   for (const c of r.cells) {
-    t.push([c.mounts, c.concurrency, c.threads, c.starts, ms(c.measuredMs.p50), ms(c.predictedMs.p50), pct(c.relativeError.p50), ms(c.measuredMs.p99), ms(c.predictedMs.p99), pct(c.relativeError.p99), (c.withinTarget ? 'ok' : 'MISS') + (c.overheadCell ? ' *' : '')])
+    t.push([c.mounts, c.concurrency, c.threads, c.starts, `${c.cpuCoresUsed.toFixed(2)} of ${r.cores}`, ms(c.measuredMs.p50), ms(c.predictedMs.p50), pct(c.relativeError.p50), ms(c.measuredMs.p99), ms(c.predictedMs.p99), pct(c.relativeError.p99), (c.withinTarget ? 'ok' : 'MISS') + (c.overheadCell ? ' *' : '')])
   }
   const head = `${r.runtime}, model ${r.model.id}, ${r.containerMounts} mounts per container, ${r.cores} cores, load ${r.loadAverage.before.join('/')} → ${r.loadAverage.after.join('/')}`
   const overhead = `runtime overhead (${r.overhead.source}): median ${r.overhead.medianMs} ms${r.cells.some((c) => c.overheadCell) ? '; * = the cell that measured it' : ''}`

@@ -20,6 +20,8 @@ export interface CrunLoadResult {
   threads: number
   /** Wall time of each `crun run` of /bin/true, fork to waitpid, ns, in start order. */
   startNs: number[]
+  /** CPU time of each start (crun and the container, from wait4's rusage), ns. */
+  cpuNs: number[]
   wallNs: number
 }
 
@@ -41,5 +43,6 @@ export async function runCrunLoad(probe: string, bundle: CrunBundle, req: CrunLo
     threads: meta('threads')?.x ?? 0,
     wallNs: meta('wall')?.ns ?? 0,
     startNs: series(out, 'start').map((p) => p.ns),
+    cpuNs: series(out, 'cpu').map((p) => p.ns),
   }
 }

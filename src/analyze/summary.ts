@@ -30,5 +30,11 @@ export function renderSummary(o: {result: AnalysisResult; files: ReadonlyArray<{
   }
   lines.push('')
   for (const f of o.files) lines.push(`Wrote ${f.path}`)
-  return lines.join('\n')
+  // Names come from the cluster or a hand-edited snapshot: never let one carry terminal control sequences.
+  return [...lines.join('\n')].map((ch) => (isControl(ch) ? '?' : ch)).join('')
+}
+
+function isControl(ch: string): boolean {
+  const c = ch.codePointAt(0)!
+  return c !== 10 && (c < 32 || (c >= 127 && c < 160))
 }

@@ -121,6 +121,25 @@ describe('densityplan analyze', () => {
     expect(r.stderr).toMatch(/--burst-sizes 1,x is not a list of pod counts/)
   })
 
+  it('carries hostile names through to the HTML as text and keeps control characters off the terminal', async () => {
+    const evil = generateSnapshot({...spec, context: 'evil\u001b[2Jctx', pools: [{...spec.pools[1]!, name: '</script><script>alert(1)</script>', nodes: 1}]})
+    for (const n of evil.nodes) n.name = `"><img src=x onerror=alert(1)>${n.name}`
+    for (const d of evil.derived) d.node = `"><img src=x onerror=alert(1)>${d.node}`
+    for (const p of evil.pods) {
+      p.node = `"><img src=x onerror=alert(1)>${p.node}`
+      p.namespace = '"><img src=x onerror=alert(1)>'
+    }
+    const path = join(scratch, 'evil.json')
+    writeFileSync(path, JSON.stringify(evil))
+    const html = out('html')
+    const r = await run(['--snapshot', path, '--replications', '2', '--sweep-points', '2', '--burst-sizes', '1', '--jobs', '1', '--out', html])
+    expect(r.exit).toBe(0)
+    expect(r.stdout).not.toContain('\u001b')
+    const text = readFileSync(html, 'utf8')
+    expect(text).not.toContain('<script>alert(1)')
+    expect(text).not.toContain('<img src=x')
+  })
+
   it('names a missing snapshot file (exit 2)', async () => {
     const r = await run(['--snapshot', join(scratch, 'nope.json'), '--out', out()])
     expect(r.exit).toBe(2)

@@ -27,20 +27,6 @@ export class Fifo<T> {
     return item
   }
 
-  /** Removes and returns every item matching `pred`, keeping the others in order. */
-  removeWhere(pred: (item: T) => boolean): T[] {
-    const kept: T[] = []
-    const removed: T[] = []
-    for (let i = this.head; i < this.items.length; i++) {
-      const item = this.items[i]!
-      if (pred(item)) removed.push(item)
-      else kept.push(item)
-    }
-    this.items = kept
-    this.head = 0
-    return removed
-  }
-
   /** Live items, head first (a copy). */
   toArray(): T[] {
     return this.items.slice(this.head)

@@ -76,6 +76,8 @@ interface Waiter {
   /** Fires when this sleeper runs again (writers) or has been made an owner (readers). */
   event: SimEvent<unknown>
   woken: boolean
+  /** Granted out of order (a reader behind a writer): skipped when it reaches the head. */
+  removed: boolean
 }
 
 interface Spinner {
@@ -89,7 +91,12 @@ export class RwSemaphore {
   private writer: LockUser | null = null
   private ownerRunning = false
   private readers = 0
+  /** The FIFO wait list. Readers granted from the middle stay in it, marked removed. */
   private readonly queue = new Fifo<Waiter>()
+  /** Queued readers, in order: rwsem_mark_wake grants them all without walking the writers. */
+  private queuedReaders: Waiter[] = []
+  /** Live (not removed) waiters. */
+  private waiting = 0
   private readonly spinners = new Fifo<Spinner>()
   private readonly handoffNs: Ns
   private readonly wakeLatency: Sampler
@@ -122,7 +129,7 @@ export class RwSemaphore {
   *write(user: LockUser, cost: Ns | (() => Ns)): ProcessGenerator {
     // Uncontended fast path inline: no nested generator, no event (most sections at low load).
     const cpu = this.cpus.acquire()
-    if (cpu === null && this.isFree() && this.queue.length === 0) this.grantWrite(user, this.env.now)
+    if (cpu === null && this.isFree() && this.waiting === 0) this.grantWrite(user, this.env.now)
     else yield* this.acquireWriteSlow(user, cpu)
     const ns = typeof cost === 'number' ? cost : cost()
     if (ns > 0) yield this.env.timeout(ns)
@@ -132,7 +139,7 @@ export class RwSemaphore {
   /** One read section (one mountinfo chunk, say). */
   *read(user: LockUser, cost: Ns | (() => Ns)): ProcessGenerator {
     const cpu = this.cpus.acquire()
-    if (cpu === null && this.writer === null && this.queue.length === 0) this.grantRead(user, this.env.now)
+    if (cpu === null && this.writer === null && this.waiting === 0) this.grantRead(user, this.env.now)
     else yield* this.acquireReadSlow(user, cpu)
     const ns = typeof cost === 'number' ? cost : cost()
     if (ns > 0) yield this.env.timeout(ns)
@@ -165,7 +172,7 @@ export class RwSemaphore {
       if (outcome === GRANTED) return // ownership was handed over on release (see onFree)
     }
     this.cpus.release()
-    const waiter: Waiter = {user, kind: 'write', arrivedNs, queuedNs: this.env.now, event: this.env.event<unknown>(), woken: false}
+    const waiter: Waiter = {user, kind: 'write', arrivedNs, queuedNs: this.env.now, event: this.env.event<unknown>(), woken: false, removed: false}
     this.enqueue(waiter)
     for (;;) {
       yield waiter.event
@@ -173,9 +180,10 @@ export class RwSemaphore {
       if (again !== null) yield again
       this.log(user, 'wake')
       if (this.isFree()) {
-        // A woken writer is the head (only the head is woken), so this is O(1).
-        if (this.queue.peek() === waiter) this.queue.shift()
-        else this.queue.removeWhere((w) => w === waiter)
+        // Only the head is ever woken, so the woken writer leaves from the front.
+        if (this.head() !== waiter) throw new Error(`RwSemaphore: woken writer ${user.name} is not the head waiter`)
+        this.queue.shift()
+        this.waiting--
         this.grantWrite(user, arrivedNs)
         return
       }
@@ -206,7 +214,7 @@ export class RwSemaphore {
     if (cpu !== null) yield cpu
     const arrivedNs = this.env.now
     if (this.writer === null) {
-      if (this.queue.length === 0) {
+      if (this.waiting === 0) {
         this.grantRead(user, arrivedNs)
         return
       }
@@ -214,12 +222,12 @@ export class RwSemaphore {
         // Free but a woken waiter has not run yet: the reader steals it, and as the first reader
         // wakes the readers queued at the head (rwsem_mark_wake with RWSEM_WAKE_READ_OWNED).
         this.grantRead(user, arrivedNs)
-        if (this.queue.peek()?.kind === 'read') this.grantQueuedReaders()
+        if (this.head()?.kind === 'read') this.grantQueuedReaders()
         return
       }
     }
     this.cpus.release()
-    const waiter: Waiter = {user, kind: 'read', arrivedNs, queuedNs: this.env.now, event: this.env.event<unknown>(), woken: false}
+    const waiter: Waiter = {user, kind: 'read', arrivedNs, queuedNs: this.env.now, event: this.env.event<unknown>(), woken: false, removed: false}
     this.enqueue(waiter)
     yield waiter.event // we are an owner once this fires (granted, then woken)
     const again = this.cpus.acquire()
@@ -272,7 +280,10 @@ export class RwSemaphore {
 
   /** Names of queued sleepers, head first (for tests). */
   queuedNames(): string[] {
-    return this.queue.toArray().map((w) => w.user.name)
+    return this.queue
+      .toArray()
+      .filter((w) => !w.removed)
+      .map((w) => w.user.name)
   }
 
   private isFree(): boolean {
@@ -281,17 +292,29 @@ export class RwSemaphore {
 
   /** Rule 4: the head waiter has waited long enough to forbid lock stealing. */
   private handoffBlocks(): boolean {
-    const head = this.queue.peek()
+    const head = this.head()
     return head !== undefined && this.env.now - head.queuedNs >= this.handoffNs
+  }
+
+  /** The first live waiter (drops readers already granted from the middle). */
+  private head(): Waiter | undefined {
+    let h = this.queue.peek()
+    while (h !== undefined && h.removed) {
+      this.queue.shift()
+      h = this.queue.peek()
+    }
+    return h
   }
 
   private enqueue(waiter: Waiter): void {
     this.queue.push(waiter)
+    this.waiting++
+    if (waiter.kind === 'read') this.queuedReaders.push(waiter)
     this.log(waiter.user, 'queue')
     // rwsem_cond_wake_waiter: queueing behind a lock that is free or only read-held may wake the head.
     if (this.writer !== null) return
     if (this.readers > 0) {
-      if (this.queue.peek()?.kind === 'read') this.grantQueuedReaders()
+      if (this.head()?.kind === 'read') this.grantQueuedReaders()
     } else {
       this.wakeHead()
     }
@@ -310,7 +333,7 @@ export class RwSemaphore {
   }
 
   private wakeHead(): void {
-    const head = this.queue.peek()
+    const head = this.head()
     if (head === undefined) return
     if (head.kind === 'read') {
       this.grantQueuedReaders()
@@ -323,8 +346,11 @@ export class RwSemaphore {
 
   /** rwsem_mark_wake for a reader at the head: every queued reader becomes an owner now. */
   private grantQueuedReaders(): void {
-    const readers = this.queue.removeWhere((w) => w.kind === 'read')
+    const readers = this.queuedReaders
+    this.queuedReaders = []
+    this.waiting -= readers.length
     for (const r of readers) {
+      r.removed = true
       this.grantRead(r.user, r.arrivedNs)
       r.woken = true
       r.event.succeedIn(this.wakeLatency())

@@ -11,7 +11,8 @@ export interface CalibrationPlan {
   pivotExtraThreads: number[]
   pivotReps: number
   attachReps: number
-  /** Mounts k in a container-like tree (teardown, open_tree). */
+  /** Mounts k in a container-like tree (teardown, open_tree). Real containers have 10–50; the
+   * range goes to 512 so the small per-mount slope stands out of a shared machine's noise. */
   treeMounts: number[]
   treeReps: number
   mountinfoAddedMounts: number
@@ -31,7 +32,7 @@ export const QUICK_PLAN: CalibrationPlan = {
   pivotExtraThreads: [0, 500, 1500],
   pivotReps: 15,
   attachReps: 60,
-  treeMounts: [1, 16, 64, 128],
+  treeMounts: [1, 64, 256, 512],
   treeReps: 25,
   mountinfoAddedMounts: 1000,
   mountinfoReps: 5,
@@ -48,8 +49,8 @@ export const FULL_PLAN: CalibrationPlan = {
   pivotExtraThreads: [0, 500, 1000, 2000],
   pivotReps: 21,
   attachReps: 120,
-  treeMounts: [1, 8, 16, 32, 64, 128],
-  treeReps: 21,
+  treeMounts: [1, 16, 64, 128, 256, 512],
+  treeReps: 31,
   mountinfoAddedMounts: 4000,
   mountinfoReps: 10,
   propPeers: [0, 8, 16, 32, 64, 128],

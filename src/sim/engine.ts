@@ -50,7 +50,7 @@ export class SimEvent<T = unknown> {
     return this.state === PROCESSED
   }
 
-  /** Runs `cb` when the event is processed (at once is not possible: it must not be processed yet). */
+  /** Runs `cb` when the event is processed. The event must not have been processed yet. */
   addCallback(cb: Callback): void {
     this.addWaiter(cb)
   }
@@ -156,9 +156,10 @@ export class Environment {
     return this.processedCount
   }
 
-  /** Puts a triggered event on the queue `delayNs` from now. */
+  /** Puts an event on the queue `delayNs` from now (it counts as triggered from then on). */
   schedule(event: SimEvent<unknown>, delayNs: Ns = 0, priority: number = NORMAL): void {
     if (!(delayNs >= 0)) throw new RangeError(`Environment.schedule: delay must be >= 0 ns, got ${delayNs}`)
+    if (event.state === PENDING) event.state = TRIGGERED
     this.queue.push(this.nowNs + delayNs, priority, event)
   }
 

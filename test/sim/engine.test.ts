@@ -29,7 +29,6 @@ describe('Environment', () => {
     const order: string[] = []
     for (const name of ['first', 'second', 'third']) env.timeout(10).addCallback(() => order.push(name))
     const urgent = env.event()
-    urgent.state = 1
     urgent.addCallback(() => order.push('urgent'))
     env.timeout(0).addCallback(() => env.schedule(urgent, 10, URGENT))
     env.run()

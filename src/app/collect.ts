@@ -127,7 +127,8 @@ async function collectWith(reader: ClusterReader, opts: CollectOptions, {anon, c
       context: reader.contextName === null ? null : anon.name('ctx', reader.contextName),
       server: opts.anonymize ? null : reader.server,
       namespace: opts.namespace === undefined ? null : anon.name('ns', opts.namespace),
-      nodeSelector: opts.nodeSelector ?? null,
+      // A selector can name pools or nodes, so it is hashed like them.
+      nodeSelector: opts.nodeSelector === undefined ? null : anon.name('sel', opts.nodeSelector),
       anonymized: opts.anonymize,
     },
     cluster: {version: v.value},

@@ -8,7 +8,7 @@ import {createHmac, randomBytes} from 'node:crypto'
  */
 export interface Anonymizer {
   readonly enabled: boolean
-  name(kind: 'node' | 'ns' | 'pool' | 'pvc' | 'ctx' | 'rc', value: string): string
+  name(kind: 'node' | 'ns' | 'pool' | 'pvc' | 'ctx' | 'sel', value: string): string
 }
 
 export const identity: Anonymizer = {enabled: false, name: (_kind, value) => value}

@@ -133,14 +133,15 @@ describe('collect against a healthy cluster', () => {
   it('replaces names with stable salted hashes under --anonymize', async () => {
     const a = join(api.dir, 'a1.json')
     const b = join(api.dir, 'a2.json')
-    await collect(['--kubeconfig', api.kubeconfigPath, '--out', a, '--anonymize', '--salt', 's1'])
+    await collect(['--kubeconfig', api.kubeconfigPath, '--out', a, '--anonymize', '--salt', 's1', '--node-selector', 'kubernetes.io/os=linux'])
     await collect(['--kubeconfig', api.kubeconfigPath, '--out', b, '--anonymize', '--salt', 's1'])
     const text = readFileSync(a, 'utf8')
-    for (const raw of ['general-node-0000', 'fast-start', 'payments', 'kube-system', '127.0.0.1']) expect(text).not.toContain(raw)
+    for (const raw of ['general-node-0000', 'fast-start', 'payments', 'kube-system', '127.0.0.1', 'kubernetes.io/os']) expect(text).not.toContain(raw)
     const [s1, s2] = [readSnapshot(a), readSnapshot(b)]
     expect(s1.nodes.map((n) => n.name)).toEqual(s2.nodes.map((n) => n.name))
+    expect(s1.source.nodeSelector).toMatch(/^sel-[0-9a-f]{12}$/)
     expect(s1.nodes[0]!.name).toMatch(/^node-[0-9a-f]{12}$/)
-    expect(new Set(s1.pods.map((p) => p.node)).size).toBe(api.world.nodeCount + 1) // + unscheduled (null)
+    expect(new Set(s2.pods.map((p) => p.node)).size).toBe(api.world.nodeCount + 1) // + unscheduled (null)
   })
 })
 

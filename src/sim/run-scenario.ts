@@ -21,6 +21,11 @@ export interface RunOutput {
   lockWaitNs: Float64Array
   /** Per container start: time holding namespace_sem. */
   lockHoldNs: Float64Array
+  /**
+   * namespace_sem over the run: time write-held; time read-held by at least one reader; wait
+   * summed over every acquisition (containers, host mounters and readers); (write + read hold) /
+   * simulatedNs; acquisitions; time writers spent spinning (a core burnt each).
+   */
   sem: {writeHoldNs: number; readHoldNs: number; waitNs: number; utilization: number; acquisitions: number; spinNs: number}
   hostMountsMax: number
   events: number

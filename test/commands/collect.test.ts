@@ -246,12 +246,12 @@ describe('collect: listing at scale survives throttling, expiry and slow servers
   })
 
   it('waits out a 429 storm honouring Retry-After and counts the retries', async () => {
-    const api = await server({faults: {throttle: {requests: [2, 3, 4], retryAfterSeconds: 1}}})
+    const api = await server({faults: {throttle: {requests: [2, 3], retryAfterSeconds: 1}}})
     const t0 = Date.now()
     const r = await collect(['--kubeconfig', api.kubeconfigPath, '--out', join(api.dir, 's.json'), '--page-size', '40'])
-    expect(r.json).toMatchObject({pods: api.world.podCount, retries: 3, complete: true})
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(2900)
-    expect(api.stats.byStatus[429]).toBe(3)
+    expect(r.json).toMatchObject({pods: api.world.podCount, retries: 2, complete: true})
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(1900)
+    expect(api.stats.byStatus[429]).toBe(2)
   })
 
   it('gives up after --max-retries when throttling never ends: exit 3, nothing written', async () => {
@@ -265,7 +265,7 @@ describe('collect: listing at scale survives throttling, expiry and slow servers
 
   it('retries 5xx answers and requests that time out', async () => {
     const api = await server({faults: {serverErrors: {requests: [2], status: 503}, hang: [4]}})
-    const r = await collect(['--kubeconfig', api.kubeconfigPath, '--out', join(api.dir, 's.json'), '--page-size', '30', '--request-timeout', '1s'])
+    const r = await collect(['--kubeconfig', api.kubeconfigPath, '--out', join(api.dir, 's.json'), '--page-size', '30', '--request-timeout', '500ms'])
     expect(r.json).toMatchObject({pods: api.world.podCount, retries: 2, complete: true})
   })
 })

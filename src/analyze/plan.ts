@@ -1,4 +1,6 @@
 import type {NodeClassResult} from '../domain/analysis.js'
+import type {Histogram} from '../domain/snapshot.js'
+import {histogramQuantile} from './histogram.js'
 import type {NodeClass} from '../profile/node-classes.js'
 import {quantileType7} from '../stats/quantile.js'
 import {roundTo} from '../stats/round.js'
@@ -54,13 +56,13 @@ export interface ClassPlan extends AnalysisSettings {
   gridDensityList: number[]
 }
 
-export function planClass(cls: NodeClass, settings: AnalysisSettings, poolObservedMs: readonly number[]): ClassPlan {
+export function planClass(cls: NodeClass, settings: AnalysisSettings, poolObservedMs: readonly number[], poolSli: Histogram | null = null): ClassPlan {
   const sweepDensities = densities(cls, settings)
   const burstToday = settings.burstOverride ?? Math.max(cls.bursts.rollingUpdate, cls.bursts.drainRefill, cls.bursts.jobWave)
   const gridDensityList = pickEvenly(sweepDensities, settings.gridDensities)
   return {
     ...settings,
-    overhead: overheadFor(cls.observedStartMs, poolObservedMs),
+    overhead: overheadFromSli(cls.kubeletSli, 'this class') ?? overheadFromSli(poolSli, 'its pool') ?? overheadFor(cls.observedStartMs, poolObservedMs),
     burstToday,
     burstSource: settings.burstOverride === undefined ? 'snapshot' : 'override',
     sweepDensities,
@@ -95,6 +97,21 @@ export function overheadFor(classMs: readonly number[], poolMs: readonly number[
   return {
     source: 'observed', p50Ms: roundTo(p50, 1), p90Ms: roundTo(p90, 1), samples: sorted.length,
     note: `fitted to ${sorted.length} observed pod starts on ${pick.scope} (creation → all containers running; includes image pulls and today's kernel time, so it is pessimistic)`,
+  }
+}
+
+/**
+ * The overhead from kubelet's pod start SLI histogram, which is the better source: it is what
+ * Kubernetes' SLO measures (excludes image pulls). Null with fewer than MIN_OBSERVED_STARTS pods.
+ */
+export function overheadFromSli(h: Histogram | null, scope: string): NodeClassResult['overhead'] | null {
+  const total = h?.buckets.at(-1)?.count ?? 0
+  if (!h || total < MIN_OBSERVED_STARTS) return null
+  const p50 = histogramQuantile(h, 0.5)! * 1000
+  const p90 = Math.max(histogramQuantile(h, 0.9)! * 1000, p50 * 1.1)
+  return {
+    source: 'observed', p50Ms: roundTo(p50, 1), p90Ms: roundTo(p90, 1), samples: Math.round(total),
+    note: `fitted to kubelet_pod_start_sli_duration_seconds on ${scope} (${Math.round(total)} pod starts, bucket-interpolated; excludes image pulls; includes today's kernel time, so it is pessimistic)`,
   }
 }
 

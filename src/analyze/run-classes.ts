@@ -1,4 +1,5 @@
 import type {NodeClassResult} from '../domain/analysis.js'
+import type {Histogram} from '../domain/snapshot.js'
 import type {NodeClass} from '../profile/node-classes.js'
 import {analyzeClass} from './analyze-class.js'
 import type {SimulateFn} from './class-run.js'
@@ -9,15 +10,17 @@ export interface ClassJob {
   cls: NodeClass
   /** Observed start latencies of the class's pool, for classes with too few of their own. */
   poolObservedMs: number[]
+  /** kubelet pod start SLI histogram of the class's pool, when collected. */
+  poolSli: Histogram | null
 }
 
 /** Simulator calls one class will make at most (the sweep may stop early): for progress and ETA. */
 export function plannedRuns(job: ClassJob, settings: AnalysisSettings): number {
-  const plan = planClass(job.cls, settings, job.poolObservedMs)
+  const plan = planClass(job.cls, settings, job.poolObservedMs, job.poolSli)
   const grid = plan.gridDensityList.reduce((n, d) => n + plan.gridBursts.filter((b) => b <= d).length, 0) * plan.gridReplications
   return 2 * (plan.replications * (1 + plan.sweepDensities.length) + grid)
 }
 
 export function runClassJob(job: ClassJob, settings: AnalysisSettings, simulate: SimulateFn): NodeClassResult {
-  return analyzeClass(job.cls, planClass(job.cls, settings, job.poolObservedMs), simulate)
+  return analyzeClass(job.cls, planClass(job.cls, settings, job.poolObservedMs, job.poolSli), simulate)
 }

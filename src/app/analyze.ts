@@ -7,6 +7,7 @@ import type {AnalysisSettings} from '../analyze/plan.js'
 import {plannedRuns, type ClassJob} from '../analyze/run-classes.js'
 import {NODE_ASSUMPTIONS} from '../analyze/sim-adapter.js'
 import {SWEEP_STOP_FACTOR, SAMPLES_PER_POINT} from '../analyze/analyze-class.js'
+import {mergeHistograms} from '../analyze/histogram.js'
 import {mergeShards} from '../analyze/merge.js'
 import {parseRule, type ParsedRule} from '../analyze/thresholds.js'
 import type {AnalysisResult, Assumption, ModelProvenance} from '../domain/analysis.js'
@@ -158,7 +159,8 @@ async function loadSource(req: AnalyzeRequest): Promise<{snapshot: ClusterSnapsh
 function toJobs(classes: NodeClass[], all: NodeClass[]): ClassJob[] {
   const poolMs = new Map<string, number[]>()
   for (const c of all) poolMs.set(c.pool, (poolMs.get(c.pool) ?? []).concat(c.observedStartMs))
-  return classes.map((cls) => ({cls, poolObservedMs: poolMs.get(cls.pool) ?? []}))
+  const poolSli = (pool: string) => mergeHistograms(all.filter((c) => c.pool === pool && c.kubeletSli).map((c) => c.kubeletSli!))
+  return classes.map((cls) => ({cls, poolObservedMs: poolMs.get(cls.pool) ?? [], poolSli: poolSli(cls.pool)}))
 }
 
 function provenance(m: LoadedModel): ModelProvenance {

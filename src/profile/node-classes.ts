@@ -1,4 +1,5 @@
-import type {ClusterSnapshot, SnapshotPod} from '../domain/snapshot.js'
+import type {ClusterSnapshot, Histogram, SnapshotPod} from '../domain/snapshot.js'
+import {mergeHistograms} from '../analyze/histogram.js'
 import {guessOciRuntime, kernelHasOtn, type OciRuntimeGuess} from '../analyze/runtime-path.js'
 import {quantileType7} from '../stats/quantile.js'
 import {HOST_BASELINE_MOUNTS} from './mount-rules.js'
@@ -41,6 +42,8 @@ export interface NodeClass {
   }
   /** Observed pod start latencies on the class's nodes, ascending (ms). */
   observedStartMs: number[]
+  /** kubelet_pod_start_sli_duration_seconds merged over the class's nodes, when collected (--kubelet-metrics). */
+  kubeletSli: Histogram | null
   bursts: {rollingUpdate: number; drainRefill: number; jobWave: number}
 }
 
@@ -89,10 +92,13 @@ export function buildNodeClasses(snapshot: ClusterSnapshot, opts: {ociRuntime?: 
     }
     groups.set(`${key}|${start}`, current)
   }
+  const sli = new Map((snapshot.kubeletMetrics ?? []).flatMap((m) => (m.podStartSliSeconds ? [[m.node, m.podStartSliSeconds] as const] : [])))
   const classes = [...groups.entries()].map(([key, names]) => {
     names.sort()
     const first = nodesByName.get(names[0]!)!
-    return summarizeClass(key, first, names, facts, derived, opts.ociRuntime)
+    const cls = summarizeClass(key, first, names, facts, derived, opts.ociRuntime)
+    cls.kubeletSli = mergeHistograms(names.flatMap((n) => sli.get(n) ?? []))
+    return cls
   })
   return classes.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
 }
@@ -162,6 +168,7 @@ function summarizeClass(
       hookedPodFraction: round2(ratio(running.filter((p) => p.hints.gpu).length, running.length, 0)),
     },
     observedStartMs: members.flatMap((m) => m.observedStartMs).sort((a, b) => a - b),
+    kubeletSli: null,
     bursts: {
       // A rolling update with the default maxSurge 25% replaces a quarter of a node's ReplicaSet pods at once.
       rollingUpdate: Math.max(1, Math.ceil(0.25 * median(members.map((m) => m.replicaSetPods)))),

@@ -160,7 +160,10 @@ export const NodeDerivedSchema = z.strictObject({
   estimatedHostMounts: count,
   /** `estimate` from pod specs, or `mountinfo` when a real capture was imported for this node. */
   hostMountsSource: z.enum(['estimate', 'mountinfo']),
-  /** Pods created on this node per minute over the observed window (churn). */
+  /**
+   * Pods created on this node per minute over the observed window (churn). A lower bound: pods
+   * created and already deleted inside the window are not in the list.
+   */
   podCreationRatePerMin: z.number().nonnegative(),
 })
 export type NodeDerived = z.infer<typeof NodeDerivedSchema>

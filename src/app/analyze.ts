@@ -12,7 +12,7 @@ import {mergeShards} from '../analyze/merge.js'
 import {parseRule, type ParsedRule} from '../analyze/thresholds.js'
 import type {AnalysisResult, Assumption, ModelProvenance} from '../domain/analysis.js'
 import type {ClusterSnapshot} from '../domain/snapshot.js'
-import {InputError} from '../errors/errors.js'
+import {ClusterError, InputError} from '../errors/errors.js'
 import {loadDemoSnapshot} from '../io/demo.js'
 import {loadModelFile, loadShippedModels, type LoadedModel} from '../io/model-file.js'
 import {loadReportAssets} from '../io/report-assets.js'
@@ -151,6 +151,12 @@ async function loadSource(req: AnalyzeRequest): Promise<{snapshot: ClusterSnapsh
       anonymize: false, out: tmp, force: false, log: req.log ?? (() => {}),
     })
     return {snapshot: readSnapshot(tmp), source: 'cluster'}
+  } catch (err) {
+    // With no cluster configured at all, the likeliest wish is to try the tool: say how.
+    if (err instanceof ClusterError && /no kubeconfig found/.test(err.message)) {
+      throw new ClusterError(err.message, `${err.fix ?? 'pass --kubeconfig FILE'}; or analyze without a cluster: densityplan analyze --demo (or --snapshot FILE)`, {cause: err})
+    }
+    throw err
   } finally {
     await rm(tmp, {force: true})
   }

@@ -34,6 +34,21 @@ describe('analyze against a live cluster', () => {
     expect(fast.readiness.otnCapableNodes).toBe(0) // CRI-O 1.31 ships crun < 1.29 (inferred)
   })
 
+  it('without any kubeconfig, exits 3 and points to --demo', async () => {
+    const saved = {HOME: process.env.HOME, KUBECONFIG: process.env.KUBECONFIG, KUBERNETES_SERVICE_HOST: process.env.KUBERNETES_SERVICE_HOST}
+    process.env.HOME = scratch
+    delete process.env.KUBECONFIG
+    delete process.env.KUBERNETES_SERVICE_HOST
+    try {
+      const {error, stderr} = await runCommand(['analyze', ...cheap, '--out', join(scratch, 'none.json')])
+      expect((error as {oclif?: {exit?: number}}).oclif?.exit).toBe(3)
+      expect(stderr).toMatch(/no kubeconfig found/)
+      expect(stderr).toMatch(/Try this: .*densityplan analyze --demo/)
+    } finally {
+      for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v
+    }
+  })
+
   it('reports a cluster it cannot read as a cluster error (exit 3)', async () => {
     const bad = api.writeKubeconfig({token: 'unknown-token'})
     const {error, stderr} = await runCommand(['analyze', '--kubeconfig', bad, ...cheap, '--out', join(scratch, 'bad.json')])

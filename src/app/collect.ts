@@ -180,33 +180,48 @@ async function listNodes(reader: ClusterReader, opts: CollectOptions, policy: Re
   return {items, rawNames, stats}
 }
 
+/**
+ * A node selector that picks at most this many nodes lists each node's pods with a field
+ * selector (`spec.nodeName=NODE`, indexed by the API server) instead of every pod in the cluster.
+ */
+const PER_NODE_LIST_MAX_NODES = 50
+
 async function listPods(reader: ClusterReader, opts: CollectOptions, policy: RetryPolicy, ctx: {anon: Anonymizer; nowMs: number; nodeNames: string[]}, warn: Warn, onRetry: (m: string) => void) {
-  let items: SnapshotPod[] = []
-  const keepNode = opts.nodeSelector ? new Set(ctx.nodeNames) : null
   const t = {anon: ctx.anon, intern: new Interner(), windowStartMs: ctx.nowMs - opts.windowMs, windowEndMs: ctx.nowMs}
-  let pages = 0
-  const stats = await listPaged(
-    (token) => reader.podsPage({limit: opts.pageSize, continueToken: token, namespace: opts.namespace}),
-    {verb: 'list', resource: 'pods', scope: opts.namespace ? `in namespace "${opts.namespace}"` : 'at the cluster scope', server: reader.server},
-    policy,
-    {
-      // Reduce each page right away; the full V1Pod objects of a page are garbage after this.
-      onPage: (page) => {
-        for (const p of page) {
-          if (keepNode && !keepNode.has(p.spec?.nodeName ?? '')) continue
-          items.push(translatePod(p, t))
-        }
-        if (++pages % 50 === 0) opts.log(`pods: ${items.length} (${pages} pages)`)
+  const perNode = opts.nodeSelector !== undefined && ctx.nodeNames.length <= PER_NODE_LIST_MAX_NODES
+  const keepNode = opts.nodeSelector !== undefined && !perNode ? new Set(ctx.nodeNames) : null
+  const lists = perNode ? ctx.nodeNames.map((n) => `spec.nodeName=${n}`) : [undefined]
+  const scope = opts.namespace ? `in namespace "${opts.namespace}"` : 'at the cluster scope'
+  let all: SnapshotPod[] = []
+  const total = {pages: 0, retries: 0, restarts: 0}
+  for (const fieldSelector of lists) {
+    let items: SnapshotPod[] = []
+    const stats = await listPaged(
+      (token) => reader.podsPage({limit: opts.pageSize, continueToken: token, namespace: opts.namespace, fieldSelector}),
+      {verb: 'list', resource: 'pods', scope: fieldSelector ? `${scope} (${fieldSelector})` : scope, server: reader.server},
+      policy,
+      {
+        // Reduce each page right away; the full V1Pod objects of a page are garbage after this.
+        onPage: (page) => {
+          for (const p of page) {
+            if (keepNode && !keepNode.has(p.spec?.nodeName ?? '')) continue
+            items.push(translatePod(p, t))
+          }
+          if (++total.pages % 50 === 0) opts.log(`pods: ${all.length + items.length} (${total.pages} pages)`)
+        },
+        onRestart: (m) => {
+          items = []
+          warn(m)
+        },
+        onRetry,
       },
-      onRestart: (m) => {
-        items = []
-        warn(m)
-      },
-      onRetry,
-    },
-  )
-  opts.log(`pods: ${items.length} (${stats.pages} page${stats.pages === 1 ? '' : 's'})`)
-  return {items, stats}
+    )
+    total.restarts += stats.restarts
+    total.retries += stats.retries
+    all = lists.length === 1 ? items : all.concat(items)
+  }
+  opts.log(`pods: ${all.length} (${total.pages} page${total.pages === 1 ? '' : 's'})`)
+  return {items: all, stats: total}
 }
 
 function matchCaptures(captures: MountinfoSummary[], nodeNames: string[], anon: Anonymizer, warn: Warn): MountinfoSummary[] {

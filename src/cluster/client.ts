@@ -21,7 +21,7 @@ export interface ClusterReader {
   server: string
   version(): Promise<string>
   nodesPage(p: {limit: number; continueToken: string | undefined; labelSelector: string | undefined}): Promise<Page<V1Node>>
-  podsPage(p: {limit: number; continueToken: string | undefined; namespace: string | undefined}): Promise<Page<V1Pod>>
+  podsPage(p: {limit: number; continueToken: string | undefined; namespace: string | undefined; fieldSelector?: string | undefined}): Promise<Page<V1Pod>>
   /** GET /api/v1/nodes/{name}/proxy/metrics (kubelet's /metrics through the API server). */
   nodeMetrics(name: string): Promise<string>
   /** Closes the shared connection pool (keep-alive sockets would hold the process open). */
@@ -75,10 +75,10 @@ export async function connectCluster(opts: ClusterReaderOptions): Promise<Cluste
       const list = await core.listNode({limit, _continue: continueToken, labelSelector}, withTimeout)
       return {items: list.items, continueToken: list.metadata?._continue}
     },
-    podsPage: async ({limit, continueToken, namespace}) => {
+    podsPage: async ({limit, continueToken, namespace, fieldSelector}) => {
       const list = namespace
-        ? await core.listNamespacedPod({namespace, limit, _continue: continueToken}, podOptions)
-        : await core.listPodForAllNamespaces({limit, _continue: continueToken}, podOptions)
+        ? await core.listNamespacedPod({namespace, limit, _continue: continueToken, fieldSelector}, podOptions)
+        : await core.listPodForAllNamespaces({limit, _continue: continueToken, fieldSelector}, podOptions)
       return {items: list.items, continueToken: list.metadata?._continue}
     },
     nodeMetrics: (name) => core.connectGetNodeProxyWithPath({name, path: 'metrics'}, withTimeout),

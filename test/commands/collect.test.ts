@@ -128,6 +128,8 @@ describe('collect against a healthy cluster', () => {
     expect(ns.json).toMatchObject({pods: expected, complete: true})
     const sel = await collect(['--kubeconfig', api.kubeconfigPath, '--out', join(api.dir, 'sel.json'), '--node-selector', 'karpenter.sh/nodepool=fast-start'])
     expect(sel.json).toMatchObject({nodes: 2, pods: 40})
+    // Few selected nodes: their pods are listed per node, not the whole cluster's.
+    expect(api.stats.recent.filter((r) => r.includes('fieldSelector=spec.nodeName%3Dfast-start-node-000'))).toHaveLength(2)
   })
 
   it('replaces names with stable salted hashes under --anonymize', async () => {

@@ -166,8 +166,13 @@ function handle(ctx: Ctx, req: IncomingMessage, res: ServerResponse): void {
   const ns = path.match(/^\/api\/v1\/namespaces\/([^/]+)\/pods$/)
   if (path === '/api/v1/pods' || ns) {
     if (who.deny?.includes('list pods')) return deny('list', 'pods', ns ? `in the namespace "${ns[1]}"` : 'at the cluster scope')
-    const keep = ns ? (i: number): boolean => w.podNamespace(i) === ns[1] : (): boolean => true
-    return page(ctx, res, url, ns ? `pods/${ns[1]}` : 'pods', w.podCount, keep, w.pod, 'PodList', ns !== null)
+    // Field selectors: only spec.nodeName=NODE, as kubelet and `kubectl get pods --field-selector` use it.
+    const fieldSelector = url.searchParams.get('fieldSelector')
+    const onNode = fieldSelector?.match(/^spec\.nodeName=(.*)$/)
+    if (fieldSelector && !onNode) return send(res, ctx, 400, status(400, 'BadRequest', `"${fieldSelector}" is not a known field selector: only "spec.nodeName=NODE" is supported by the test server`))
+    const keep = (i: number): boolean => (!ns || w.podNamespace(i) === ns[1]) && (!onNode || w.podNodeName(i) === onNode[1])
+    const key = `pods/${ns?.[1] ?? ''}/${fieldSelector ?? ''}`
+    return page(ctx, res, url, key, w.podCount, keep, w.pod, 'PodList', ns !== null || fieldSelector !== null)
   }
   const proxy = path.match(/^\/api\/v1\/nodes\/([^/]+)\/proxy\/metrics$/)
   if (proxy) {

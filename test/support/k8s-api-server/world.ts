@@ -52,6 +52,8 @@ export interface World {
   pod(i: number): Record<string, unknown>
   /** Namespace of pod i without building it (for namespaced lists). */
   podNamespace(i: number): string
+  /** spec.nodeName of pod i without building it (for field selectors); null when unscheduled. */
+  podNodeName(i: number): string | null
 }
 
 /** Deterministic 0..1 from (seed, index, salt): mulberry32 of a mixed key. */
@@ -202,5 +204,6 @@ export function makeWorld(opts: WorldOptions = {}): World {
     }
   }
 
-  return {nowMs, nodeCount, podCount, node, nodeName, pod, podNamespace}
+  const podNodeName = (i: number): string | null => (i < scheduled ? nodeName(Math.floor(i / podsPerNode)) : null)
+  return {nowMs, nodeCount, podCount, node, nodeName, pod, podNamespace, podNodeName}
 }

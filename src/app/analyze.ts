@@ -198,6 +198,8 @@ function assumptions(snapshot: ClusterSnapshot, classes: NodeClass[], results: A
     source: 'default',
     text: `each node runs ${NODE_ASSUMPTIONS.baseThreads} threads plus ${NODE_ASSUMPTIONS.threadsPerPod} per running pod (pivot_root walks all threads) and ${NODE_ASSUMPTIONS.readers} background mountinfo readers re-reading the table every ${NODE_ASSUMPTIONS.readerIntervalMs / 1000} s on average (systemd, kubelet/cadvisor, a node agent).`,
   })
+  if (!snapshot.complete) out.push({id: 'snapshot/incomplete', source: 'observed', text: 'the snapshot is marked incomplete (a node or pod list did not finish): pools may be missing nodes or pods.'})
+  snapshot.warnings.forEach((w, i) => out.push({id: `snapshot/warning-${i + 1}`, source: 'observed', text: `collect warned: ${w}`}))
   out.push({id: 'pod-shape', source: 'inferred', text: "each class simulates its average pod, with containers, init containers and mounts rounded to whole numbers; user-namespaced and hooked pods fall back to the legacy path at their class's share."})
   out.push({
     id: 'sweep',

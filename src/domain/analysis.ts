@@ -206,6 +206,7 @@ export type Recommendation = z.infer<typeof RecommendationSchema>
 export const PoolResultSchema = z.strictObject({
   name: z.string(),
   nodeCount: z.number().int().nonnegative(),
+  /** Running pods: each class's pods/node today × its nodes (finished Job pods excluded). */
   podCount: z.number().int().nonnegative(),
   classIds: z.array(z.string()),
   kernels: z.array(z.strictObject({release: z.string(), nodes: z.number().int().positive()})),

@@ -79,6 +79,9 @@ describe('densityplan analyze', () => {
     expect(r.stdout).toMatch(/Overall: /)
     expect(r.stdout).toMatch(/Threshold violations/)
     expect(r.stderr).toMatch(/plan violates/)
+    // Progress went to stderr (plain lines off a terminal), never into the summary on stdout.
+    expect(r.stderr).toMatch(/simulating .* runs/)
+    expect(r.stdout).not.toMatch(/simulating/)
     expect(r.stdout.split('\n').length).toBeLessThan(40)
   })
 

@@ -53,14 +53,20 @@ describe('collect against a healthy cluster', () => {
   beforeAll(async () => {
     api = await server()
     out = join(api.dir, 's.json')
-    run = await collect(['--kubeconfig', api.kubeconfigPath, '--out', out, '--page-size', '50'])
+    run = await collect(['--kubeconfig', api.kubeconfigPath, '--out', out, '--page-size', '20'])
   })
 
   it('prints node, pod, page and retry counts and says the snapshot is complete', () => {
     expect(run.exit).toBe(0)
     const s = run.json as unknown as CollectSummary
     expect(s).toMatchObject({nodes: api.world.nodeCount, pods: api.world.podCount, retries: 0, restarts: 0, complete: true})
-    expect(s.pages).toBe(Math.ceil(api.world.nodeCount / 50) + Math.ceil(api.world.podCount / 50))
+    expect(s.pages).toBe(Math.ceil(api.world.nodeCount / 20) + Math.ceil(api.world.podCount / 20))
+  })
+
+  it('reuses its TLS connection across pages (client-node alone opens one per request)', () => {
+    // undici may open a second connection right after the first response; never one per page.
+    expect(api.stats.apiRequests).toBe(8)
+    expect(api.stats.connections).toBeLessThanOrEqual(3)
   })
 
   it('writes a snapshot that validates against the v1alpha1 schema', () => {

@@ -27,6 +27,8 @@ export interface FaultOptions {
 }
 
 export interface ServerStats {
+  /** TLS connections accepted. */
+  connections: number
   apiRequests: number
   continueRequests: number
   /** Status code counts. */
@@ -188,12 +190,13 @@ function handle(ctx: Ctx, req: IncomingMessage, res: ServerResponse): void {
 }
 
 export async function listen(certs: TestCerts, world: World, tokens: Record<string, TokenBehaviour>, faults: FaultOptions, version: string): Promise<{server: Server; port: number; stats: ServerStats}> {
-  const stats: ServerStats = {apiRequests: 0, continueRequests: 0, byStatus: {}, recent: []}
+  const stats: ServerStats = {connections: 0, apiRequests: 0, continueRequests: 0, byStatus: {}, recent: []}
   const ctx: Ctx = {world, tokens, faults, stats, version}
   const server = createServer({key: certs.keyPem, cert: certs.certPem}, (req, res) => {
     if (faults.delayMs) setTimeout(() => handle(ctx, req, res), faults.delayMs)
     else handle(ctx, req, res)
   })
+  server.on('secureConnection', () => stats.connections++)
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(0, '127.0.0.1', () => resolve())

@@ -58,20 +58,29 @@ export const DEMO_SPEC: SyntheticClusterSpec = {
   ],
 }
 
-/** A large cluster for the scale benchmark: 5,000 nodes, ~150,000 pods. */
+/**
+ * A large cluster for the scale benchmark, e.g. 5,000 nodes and ~150,000 pods: the demo's three
+ * kinds of pool, each in four instance sizes (so ~12 pools and ~20 node classes, as a real
+ * fleet has), nodes split evenly.
+ */
 export function largeSpec(nodes: number, podsPerNode: number): SyntheticClusterSpec {
-  const third = Math.floor(nodes / 3)
-  const [web, batch, userns] = DEMO_SPEC.pools as [PoolSpec, PoolSpec, PoolSpec]
-  return {
-    context: `synthetic-${nodes}`,
-    collectedAt: DEMO_SPEC.collectedAt,
-    seed: nodes,
-    pools: [
-      {...web, nodes: nodes - 2 * third, podsPerNode: podsPerNode - 4},
-      {...batch, nodes: third, podsPerNode: podsPerNode - 4},
-      {...userns, nodes: third, podsPerNode: Math.min(podsPerNode - 4, userns.maxPods - 10)},
-    ],
-  }
+  const sizes = [
+    {suffix: 'small', cpuMilli: 3920, maxPods: 58, scale: 0.6},
+    {suffix: 'medium', cpuMilli: 7910, maxPods: 110, scale: 0.8},
+    {suffix: 'large', cpuMilli: 15890, maxPods: 110, scale: 1.0},
+    {suffix: 'xlarge', cpuMilli: 31850, maxPods: 250, scale: 1.6},
+  ]
+  const kinds = DEMO_SPEC.pools
+  const pools = kinds.flatMap((kind) => sizes.map((size) => ({
+    ...kind,
+    name: `${kind.name}-${size.suffix}`,
+    cpuMilli: size.cpuMilli,
+    maxPods: size.maxPods,
+    nodes: 0,
+    podsPerNode: Math.max(1, Math.min(size.maxPods - 10, Math.round((podsPerNode - 4) * size.scale))),
+  })))
+  pools.forEach((p, i) => (p.nodes = Math.floor(nodes / pools.length) + (i < nodes % pools.length ? 1 : 0)))
+  return {context: `synthetic-${nodes}`, collectedAt: DEMO_SPEC.collectedAt, seed: nodes, pools}
 }
 
 class Rand {

@@ -1,8 +1,9 @@
-// Regenerates the embedded demo snapshot (demo/snapshot.json) or a large synthetic one.
-//   node --import tsx scripts/generate-demo.ts                      → demo/snapshot.json
-//   node --import tsx scripts/generate-demo.ts --nodes 5000 --pods-per-node 30 --out /tmp/big.json
-// Deterministic: the same arguments always write the same bytes.
+// Regenerates the embedded demo snapshot (demo/snapshot.json.gz) or a large synthetic one.
+//   node --import tsx scripts/generate-demo.ts                      → demo/snapshot.json.gz
+//   node --import tsx scripts/generate-demo.ts --nodes 5000 --pods-per-node 20 --out /tmp/big.json
+// Deterministic: the same arguments always write the same bytes (gzip with mtime 0).
 import {writeFileSync} from 'node:fs'
+import {gzipSync} from 'node:zlib'
 import {join} from 'node:path'
 import {parseArgs} from 'node:util'
 import {ClusterSnapshotSchema} from '../src/domain/snapshot.js'
@@ -11,6 +12,7 @@ import {DEMO_SPEC, generateSnapshot, largeSpec} from '../src/io/demo-generator.j
 const {values} = parseArgs({options: {nodes: {type: 'string'}, 'pods-per-node': {type: 'string', default: '30'}, out: {type: 'string'}}})
 const spec = values.nodes ? largeSpec(Number(values.nodes), Number(values['pods-per-node'])) : DEMO_SPEC
 const snapshot = ClusterSnapshotSchema.parse(generateSnapshot(spec))
-const out = values.out ?? join(import.meta.dirname, '..', 'demo', 'snapshot.json')
-writeFileSync(out, `${JSON.stringify(snapshot)}\n`)
+const text = `${JSON.stringify(snapshot)}\n`
+const out = values.out ?? join(import.meta.dirname, '..', 'demo', 'snapshot.json.gz')
+writeFileSync(out, out.endsWith('.gz') ? gzipSync(text, {level: 9}) : text)
 process.stdout.write(`wrote ${out}: ${snapshot.nodes.length} nodes, ${snapshot.pods.length} pods\n`)

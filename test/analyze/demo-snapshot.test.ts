@@ -1,15 +1,15 @@
-import {readFileSync} from 'node:fs'
 import {describe, expect, it} from 'vitest'
 import {ClusterSnapshotSchema} from '../../src/domain/snapshot.js'
-import {demoSnapshotPath} from '../../src/io/demo.js'
+import {loadDemoSnapshot, readDemoSnapshotText} from '../../src/io/demo.js'
 import {DEMO_SPEC, generateSnapshot, largeSpec} from '../../src/io/demo-generator.js'
 
 describe('the embedded demo snapshot', () => {
-  const text = readFileSync(demoSnapshotPath(), 'utf8')
+  const text = readDemoSnapshotText()
 
   it('validates against the ClusterSnapshot schema', () => {
     const parsed = ClusterSnapshotSchema.safeParse(JSON.parse(text))
     expect(parsed.success ? 'ok' : parsed.error.issues.slice(0, 3)).toBe('ok')
+    expect(loadDemoSnapshot().nodes.length).toBe(68)
   })
 
   it('is exactly what scripts/generate-demo.ts generates (regenerate it after changing the generator)', () => {

@@ -21,6 +21,8 @@ export interface ValidateOptions {
   threads: number[]
   /** Measured starts per cell. */
   starts: number
+  /** CPUs the simulated node has (default: this machine's). Lower it when other load leaves the starts less. */
+  cores?: number
   modelPath?: string
   /** 'run': measure the runtime's non-mount overhead in this run at M≈0, C=1 (default); 'model': use the model's. */
   overhead: 'run' | 'model'
@@ -117,7 +119,7 @@ export async function validate(opts: ValidateOptions): Promise<ValidateResult> {
   const verdict = misses.length === 0
     ? `PASS: all ${cells.length} cells within ±${TARGET.p50 * 100}% on p50 and ±${TARGET.p99 * 100}% on p99`
     : `MISS: ${misses.length} of ${cells.length} cells outside ±${TARGET.p50 * 100}% p50 / ±${TARGET.p99 * 100}% p99 (worst: ${worst(cells)})`
-  const result: ValidateResult = {runtime, model: {id: loaded.model.id, sha256: loaded.sha256}, containerMounts: bundle.containerMounts, cores: cpus().length, overhead, target: TARGET, cells, verdict, loadAverage: {before: before.map(r2), after: loadavg().map(r2)}}
+  const result: ValidateResult = {runtime, model: {id: loaded.model.id, sha256: loaded.sha256}, containerMounts: bundle.containerMounts, cores: opts.cores ?? cpus().length, overhead, target: TARGET, cells, verdict, loadAverage: {before: before.map(r2), after: loadavg().map(r2)}}
   return result
 }
 
@@ -170,7 +172,7 @@ async function cell(probe: string, bundle: CrunBundle, loaded: LoadedModel, opts
 }
 
 /** The simulate request for one cell: bare runtime starts (no pod), k_c mounts per container. */
-export function simRequest(opts: Pick<ValidateOptions, 'modelPath' | 'seed' | 'replications' | 'starts'>, loaded: LoadedModel, mounts: number, concurrency: number, threads: number, containerMounts: number): SimulateRequest {
+export function simRequest(opts: Pick<ValidateOptions, 'modelPath' | 'seed' | 'replications' | 'starts' | 'cores'>, loaded: LoadedModel, mounts: number, concurrency: number, threads: number, containerMounts: number): SimulateRequest {
   return {
     kernel: 'legacy',
     modelPath: opts.modelPath ?? loaded.source,
@@ -185,7 +187,7 @@ export function simRequest(opts: Pick<ValidateOptions, 'modelPath' | 'seed' | 'r
     runtimeOverhead: 'model',
     podOverheadNs: null,
     legacyFallback: 0,
-    cores: cpus().length,
+    cores: opts.cores ?? cpus().length,
     systemThreads: threads,
     hostMounts: mounts,
     mountinfoReaders: 0,

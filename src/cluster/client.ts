@@ -1,7 +1,7 @@
 import type {RequestContext, ResponseContext, V1Node, V1Pod} from '@kubernetes/client-node'
 import {loadKubeconfig, type KubeconfigChoice} from './kubeconfig.js'
 import type {Page} from './pager.js'
-import {prunePodListText} from './prune-pod.js'
+import {splitPodList} from './prune-pod.js'
 
 /** undici's Dispatcher, as client-node exposes it (undici is not our direct dependency). */
 type Dispatcher = NonNullable<ReturnType<RequestContext['getDispatcher']>>
@@ -54,14 +54,26 @@ export async function connectCluster(opts: ClusterReaderOptions): Promise<Cluste
     },
     post: (res: ResponseContext) => new k8s.Observable(Promise.resolve(res)),
   }
-  // Pod pages are pruned to the translated fields before client-node deserializes them.
+  // Pod pages: parsed once here and pruned to the fields translate-pod.ts reads; client-node
+  // gets only the list envelope (continue token) plus a ticket in metadata.selfLink (a field
+  // API servers no longer set) under which podsPage finds the pruned items. This skips
+  // client-node's typed copy of every pod, the largest garbage per page at 150,000 pods. The
+  // items are V1Pod-shaped plain JSON: timestamps stay RFC 3339 strings.
+  const prunedPages = new Map<string, V1Pod[]>()
+  let ticket = 0
   const prunePods = {
     pre: (ctx: RequestContext) => new k8s.Observable(Promise.resolve(ctx)),
     post: (res: ResponseContext) => {
       if (res.httpStatusCode < 200 || res.httpStatusCode > 299) return new k8s.Observable(Promise.resolve(res))
       const original = res.body
-      const pruned = original.text().then(prunePodListText)
-      res.body = {text: () => pruned, binary: async () => Buffer.from(await pruned), stream: () => original.stream()}
+      const envelope = original.text().then((text) => {
+        const split = splitPodList(text)
+        if (!split) return text
+        const id = `densityplan-page-${++ticket}`
+        prunedPages.set(id, split.items as unknown as V1Pod[])
+        return JSON.stringify({...split.list, metadata: {...(split.list['metadata'] as object | undefined), selfLink: id}})
+      })
+      res.body = {text: () => envelope, binary: async () => Buffer.from(await envelope), stream: () => original.stream()}
       return new k8s.Observable(Promise.resolve(res))
     },
   }
@@ -79,7 +91,10 @@ export async function connectCluster(opts: ClusterReaderOptions): Promise<Cluste
       const list = namespace
         ? await core.listNamespacedPod({namespace, limit, _continue: continueToken, fieldSelector}, podOptions)
         : await core.listPodForAllNamespaces({limit, _continue: continueToken, fieldSelector}, podOptions)
-      return {items: list.items, continueToken: list.metadata?._continue}
+      const id = list.metadata?.selfLink ?? ''
+      const items = prunedPages.get(id) ?? list.items
+      prunedPages.delete(id)
+      return {items, continueToken: list.metadata?._continue}
     },
     nodeMetrics: (name) => core.connectGetNodeProxyWithPath({name, path: 'metrics'}, withTimeout),
     close: async () => {

@@ -69,13 +69,24 @@ export function prunePod(pod: Json): Json {
 
 /** Prunes every item of a PodList response body; anything unexpected passes through unchanged. */
 export function prunePodListText(text: string): string {
+  const split = splitPodList(text)
+  return split ? JSON.stringify({...split.list, items: split.items}) : text
+}
+
+/**
+ * Parses a PodList body once and returns its pruned items apart from the rest of the list, so
+ * client-node only deserializes the small envelope (metadata, continue token). Null when the
+ * body is not a list.
+ */
+export function splitPodList(text: string): {items: Json[]; list: Json} | null {
   let list: Json
   try {
     list = JSON.parse(text) as Json
   } catch {
-    return text
+    return null
   }
-  if (!Array.isArray(list['items'])) return text
-  list['items'] = arr(list['items']).map(prunePod)
-  return JSON.stringify(list)
+  if (!Array.isArray(list['items'])) return null
+  const items = arr(list['items']).map(prunePod)
+  list['items'] = []
+  return {items, list}
 }

@@ -1,4 +1,5 @@
 import type {Blocker, NodeClassResult, PoolResult, Recommendation, SloSolution, Verdict} from '../domain/analysis.js'
+import {roundTo} from '../stats/round.js'
 
 /**
  * Pool and cluster verdicts from the per-class results. Pool figures are those of its most
@@ -87,8 +88,8 @@ export function recommendOverall(pools: readonly Pick<PoolResult, 'name' | 'node
   const nodes = basis.reduce((s, p) => s + p.nodeCount, 0) || 1
   const w = (get: (n: Recommendation['numbers']) => number): number => basis.reduce((s, p) => s + get(p.recommendation.numbers) * p.nodeCount, 0) / nodes
   const numbers = {
-    p99TodayLegacyMs: round1(w((n) => n.p99TodayLegacyMs)),
-    p99TodayOtnMs: round1(w((n) => n.p99TodayOtnMs)),
+    p99TodayLegacyMs: roundTo(w((n) => n.p99TodayLegacyMs), 1),
+    p99TodayOtnMs: roundTo(w((n) => n.p99TodayOtnMs), 1),
     maxPodsPerNodeLegacy: Math.round(w((n) => n.maxPodsPerNodeLegacy)),
     maxPodsPerNodeOtn: Math.round(w((n) => n.maxPodsPerNodeOtn)),
     podsPerNodeGain: 0,
@@ -119,6 +120,3 @@ function signed(n: number): string {
   return n >= 0 ? `+${n}` : `−${-n}`
 }
 
-function round1(x: number): number {
-  return Math.round(x * 10) / 10
-}

@@ -2,6 +2,7 @@ import type {ClusterSnapshot, Histogram, SnapshotPod} from '../domain/snapshot.j
 import {mergeHistograms} from '../analyze/histogram.js'
 import {guessOciRuntime, kernelHasOtn, type OciRuntimeGuess} from '../analyze/runtime-path.js'
 import {quantileType7} from '../stats/quantile.js'
+import {roundTo} from '../stats/round.js'
 import {HOST_BASELINE_MOUNTS} from './mount-rules.js'
 import {holdsMounts} from './node-profile.js'
 
@@ -156,16 +157,16 @@ function summarizeClass(
     // The slope used to extrapolate the mount table to other densities: what today's mix of
     // pods adds per pod by the spec rules. Not (table − baseline) / pods: a real mountinfo
     // count includes leaked and system mounts that do not grow with pods.
-    hostMountsPerPod: round2(median(members.filter((m) => m.running.length > 0).map((m) => (m.podHostMounts + m.claims.size) / m.running.length)) || 5),
+    hostMountsPerPod: roundTo(median(members.filter((m) => m.running.length > 0).map((m) => (m.podHostMounts + m.claims.size) / m.running.length)) || 5, 2),
     podsPerNodeToday: Math.round(podsToday),
     podCount: members.reduce((s, m) => s + m.pods, 0),
     podShape: {
-      containersPerPod: round2(ratio(containers, running.length, 1)),
-      initContainersPerPod: round2(ratio(running.reduce((s, p) => s + p.initContainers, 0), running.length, 0)),
-      hostMountsPerPod: round2(ratio(running.reduce((s, p) => s + p.profile.hostMounts, 0), running.length, 5)),
-      runtimeMountsPerContainer: round2(ratio(runtimeMounts, containers, 28)),
-      userNamespacePodFraction: round2(ratio(running.filter((p) => p.hostUsers === false).length, running.length, 0)),
-      hookedPodFraction: round2(ratio(running.filter((p) => p.hints.gpu).length, running.length, 0)),
+      containersPerPod: roundTo(ratio(containers, running.length, 1), 2),
+      initContainersPerPod: roundTo(ratio(running.reduce((s, p) => s + p.initContainers, 0), running.length, 0), 2),
+      hostMountsPerPod: roundTo(ratio(running.reduce((s, p) => s + p.profile.hostMounts, 0), running.length, 5), 2),
+      runtimeMountsPerContainer: roundTo(ratio(runtimeMounts, containers, 28), 2),
+      userNamespacePodFraction: roundTo(ratio(running.filter((p) => p.hostUsers === false).length, running.length, 0), 2),
+      hookedPodFraction: roundTo(ratio(running.filter((p) => p.hints.gpu).length, running.length, 0), 2),
     },
     observedStartMs: members.flatMap((m) => m.observedStartMs).sort((a, b) => a - b),
     kubeletSli: null,
@@ -191,10 +192,6 @@ function ratio(part: number, whole: number, fallback: number): number {
 function median(values: number[]): number {
   if (values.length === 0) return 0
   return quantileType7(Float64Array.from(values).sort(), 0.5)
-}
-
-function round2(x: number): number {
-  return Math.round(x * 100) / 100
 }
 
 /** FNV-1a 32-bit of a string, 6 hex digits: a short stable class id suffix. */

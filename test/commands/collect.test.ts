@@ -271,6 +271,12 @@ describe('collect: listing at scale survives throttling, expiry and slow servers
     expect(existsSync(out)).toBe(false)
   })
 
+  it('follows continue tokens from a slow server that caps the page size below --page-size', async () => {
+    const api = await server({faults: {delayMs: 20, maxLimit: 7}})
+    const r = await collect(['--kubeconfig', api.kubeconfigPath, '--out', join(api.dir, 's.json'), '--page-size', '500'])
+    expect(r.json).toMatchObject({nodes: api.world.nodeCount, pods: api.world.podCount, pages: 1 + Math.ceil(api.world.podCount / 7), complete: true})
+  })
+
   it('retries 5xx answers and requests that time out', async () => {
     const api = await server({faults: {serverErrors: {requests: [2], status: 503}, hang: [4]}})
     const r = await collect(['--kubeconfig', api.kubeconfigPath, '--out', join(api.dir, 's.json'), '--page-size', '30', '--request-timeout', '500ms'])

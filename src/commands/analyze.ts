@@ -2,6 +2,7 @@ import {availableParallelism} from 'node:os'
 import {Flags} from '@oclif/core'
 import {analyze, type AnalyzeOutcome, type AnalyzeSource} from '../app/analyze.js'
 import {parseFormats} from '../app/report.js'
+import {parseDurationNs} from '../app/simulate-request.js'
 import {DEFAULT_SETTINGS} from '../analyze/plan.js'
 import type {AnalysisResult} from '../domain/analysis.js'
 import {InputError, ThresholdError} from '../errors/errors.js'
@@ -104,10 +105,9 @@ export default class Analyze extends BaseCommand {
 }
 
 export function parseSloMs(value: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s)?\s*$/.exec(value)
-  const ms = m ? Number(m[1]) * (m[2] === 'ms' ? 1 : 1000) : NaN
-  if (!(ms > 0)) throw new InputError(`--slo ${value} is not a duration`, 'write it like 5s or 2500ms')
-  return ms
+  const ns = parseDurationNs(value)
+  if (ns === undefined || !(ns > 0)) throw new InputError(`--slo ${value} is not a duration`, 'write it like 5s or 2500ms')
+  return ns / 1e6
 }
 
 export function parseShard(value: string): {index: number; count: number} {

@@ -1,6 +1,6 @@
-import {uniformInt} from 'pure-rand/distribution/uniformInt'
-import {xoroshiro128plus} from 'pure-rand/generator/xoroshiro128plus'
 import {SNAPSHOT_API_VERSION, SNAPSHOT_KIND, type ClusterSnapshot, type MountinfoSummary, type SnapshotNode, type SnapshotPod, type VolumeCounts} from '../domain/snapshot.js'
+import {lognormal} from '../lib/distributions.js'
+import {createPrng, type Prng} from '../lib/prng.js'
 import {deriveNodes} from '../profile/node-profile.js'
 import {emptyVolumeCounts, podMountProfile, type ContainerMountShape} from '../profile/pod-profile.js'
 
@@ -83,26 +83,20 @@ export function largeSpec(nodes: number, podsPerNode: number): SyntheticClusterS
   return {context: `synthetic-${nodes}`, collectedAt: DEMO_SPEC.collectedAt, seed: nodes, pools}
 }
 
+/** Draws for the generator, on the project's seeded PRNG (src/lib/prng.ts, distributions.ts). */
 class Rand {
-  private readonly rng: ReturnType<typeof xoroshiro128plus>
+  private readonly rng: Prng
   constructor(seed: number) {
-    this.rng = xoroshiro128plus(seed)
-  }
-  /** Uniform in [0, 1). */
-  next(): number {
-    return uniformInt(this.rng, 0, 0x3fffffff) / 0x40000000
+    this.rng = createPrng(seed)
   }
   int(min: number, max: number): number {
-    return uniformInt(this.rng, min, max)
+    return min + Math.floor(this.rng.nextFloat() * (max - min + 1))
   }
   chance(p: number): boolean {
-    return this.next() < p
+    return this.rng.nextFloat() < p
   }
-  /** Lognormal with the given median and p90 (sigma = ln(p90/median)/1.2816). */
   lognormal(median: number, p90: number): number {
-    const u1 = Math.max(this.next(), 1e-12)
-    const z = Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * this.next())
-    return median * Math.exp((Math.log(p90 / median) / 1.2815515655) * z)
+    return lognormal(median, p90, this.rng)()
   }
 }
 

@@ -1,4 +1,4 @@
-import type {Environment, Ns, ProcessGenerator} from './engine.js'
+import {NORMAL, SimEvent, type Environment, type Ns, type Resumable} from './engine.js'
 import {FifoResource} from './resource.js'
 
 /**
@@ -27,12 +27,9 @@ export class Cpus {
     this.cores.release()
   }
 
-  /** Runs `ns` of work on a core, waiting FIFO for one if all are busy. */
-  *run(ns: Ns): ProcessGenerator {
-    const granted = this.cores.acquire()
-    if (granted !== null) yield granted
-    if (ns > 0) yield this.env.timeout(ns)
-    this.cores.release()
+  /** Runs `ns` of work on a core, waiting FIFO for one if all are busy. Yield the returned event. */
+  run(ns: Ns): SimEvent<unknown> {
+    return new CpuBurst(this.env, this, ns).start(this.cores.acquire())
   }
 
   /** Tasks waiting for a core right now. */
@@ -43,5 +40,47 @@ export class Cpus {
   /** Core-nanoseconds of work done so far. */
   busyNs(): number {
     return this.cores.busyNs()
+  }
+}
+
+/**
+ * `ns` of work on a core as one event: it fires when the work is done, after the core is given
+ * back (as a generator doing acquire / timeout / release would, without the generator).
+ */
+class CpuBurst extends SimEvent<unknown> implements Resumable {
+  private readonly cpus: Cpus
+  private readonly ns: Ns
+
+  constructor(env: Environment, cpus: Cpus, ns: Ns) {
+    super(env)
+    this.cpus = cpus
+    this.ns = ns
+  }
+
+  start(granted: SimEvent<unknown> | null): this {
+    if (granted === null) this.work()
+    else granted.addWaiter(this)
+    return this
+  }
+
+  /** @internal A core was handed over. */
+  resume(): void {
+    this.work()
+  }
+
+  /** @internal The work is done. */
+  override fire(): void {
+    this.cpus.release()
+    super.fire()
+  }
+
+  private work(): void {
+    const ns = this.ns
+    if (ns > 0) {
+      if (!Number.isInteger(ns)) throw new RangeError(`Cpus.run: work must be a whole number of ns, got ${ns}`)
+      this.env.schedule(this, ns, NORMAL)
+    } else {
+      this.fire()
+    }
   }
 }

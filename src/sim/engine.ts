@@ -13,14 +13,22 @@ export type Ns = number
 export const URGENT = 0
 export const NORMAL = 1
 
-const PENDING = 0
-const TRIGGERED = 1
-const PROCESSED = 2
+/** @internal Event states (SimEvent.state). */
+export const PENDING = 0
+export const TRIGGERED = 1
+export const PROCESSED = 2
 
 export type Callback = (event: SimEvent<unknown>) => void
 
-/** A process waiting on an event is resumed directly, without a callback closure (hot path). */
-type Waiter = Callback | Process<unknown>
+/**
+ * @internal Something resumed directly when an event it waits on fires: a process, or a lock
+ * section driving its slow path (section.ts). No callback closure per wait (hot path).
+ */
+export interface Resumable {
+  resume(event: SimEvent<unknown>): void
+}
+
+type Waiter = Callback | Resumable
 
 /** What a process yields. Resuming the generator gives back the event's value. */
 export type ProcessGenerator<R = void> = Generator<SimEvent<unknown>, R, unknown>
@@ -56,7 +64,7 @@ export class SimEvent<T = unknown> {
   }
 
   /** @internal */
-  addWaiter(w: Waiter): void {
+  addWaiter(w: Callback | Resumable): void {
     if (this.state === PROCESSED) throw new Error('SimEvent.addCallback: event already processed')
     if (this.waiter === null) this.waiter = w
     else (this.moreWaiters ??= []).push(w)
@@ -80,7 +88,11 @@ export class SimEvent<T = unknown> {
     return this
   }
 
-  /** @internal Called by the engine. */
+  /**
+   * @internal Called by the engine when the event comes off the queue. Subclasses (section.ts)
+   * may release what they held before the waiters run; called directly, it processes the event
+   * at once without the queue (a zero-length section that ends in the middle of another event).
+   */
   fire(): void {
     this.state = PROCESSED
     const w = this.waiter
@@ -199,6 +211,13 @@ export class Environment {
     event.value = value
     event.state = TRIGGERED
     this.queue.push(this.nowNs + delayNs, NORMAL, event as SimEvent<unknown>)
+    return event
+  }
+
+  /** An event that has already happened: yielding it continues at once, with no queue entry. */
+  processedEvent(): SimEvent<undefined> {
+    const event = new SimEvent<undefined>(this)
+    event.state = PROCESSED
     return event
   }
 

@@ -73,7 +73,7 @@ export function newTask(name: string, startedNs: Ns): ContainerTask {
 export function* runtimeOverhead(node: SimNode): ProcessGenerator {
   const ns = node.forkExecOverhead()
   const onCpuNs = node.forkExecCpuFraction === 1 ? ns : Math.round(ns * node.forkExecCpuFraction)
-  if (onCpuNs > 0) yield* node.cpus.run(onCpuNs)
+  if (onCpuNs > 0) yield node.cpus.run(onCpuNs)
   if (ns > onCpuNs) yield node.env.timeout(ns - onCpuNs)
 }
 

@@ -1,6 +1,7 @@
 import type {Environment, Ns, ProcessGenerator, SimEvent} from './engine.js'
 import type {Cpus} from './cpus.js'
 import {Fifo} from './fifo.js'
+import {LockSection, type SectionCost} from './section.js'
 import type {Sampler} from '../lib/distributions.js'
 
 /**
@@ -125,25 +126,55 @@ export class RwSemaphore {
     this.startNs = env.now
   }
 
-  /** One write section: take the lock for write, hold it `cost` ns (a function is evaluated once the lock is held), release. */
-  *write(user: LockUser, cost: Ns | (() => Ns)): ProcessGenerator {
-    // Uncontended fast path inline: no nested generator, no event (most sections at low load).
-    const cpu = this.cpus.acquire()
-    if (cpu === null && this.isFree() && this.waiting === 0) this.grantWrite(user, this.env.now)
-    else yield* this.acquireWriteSlow(user, cpu)
-    const ns = typeof cost === 'number' ? cost : cost()
-    if (ns > 0) yield this.env.timeout(ns)
-    this.releaseWrite(user)
+  /**
+   * One write section: take the lock for write, hold it `cost` ns (a function is evaluated once
+   * the lock is held), release. Yield the returned event; it fires after the release.
+   */
+  write(user: LockUser, cost: SectionCost): SimEvent<unknown> {
+    return this.writeEach(user, 1, cost)
   }
 
-  /** One read section (one mountinfo chunk, say). */
-  *read(user: LockUser, cost: Ns | (() => Ns)): ProcessGenerator {
+  /** `count` write sections back to back (one per mount, say); count 0: nothing to do. */
+  writeEach(user: LockUser, count: number, cost: SectionCost): SimEvent<unknown> {
+    return this.sections(user, true, count, cost)
+  }
+
+  /** One read section (one mountinfo chunk, say). Yield the returned event. */
+  read(user: LockUser, cost: SectionCost): SimEvent<unknown> {
+    return this.readEach(user, 1, cost)
+  }
+
+  /** `count` read sections back to back (the chunks of one mountinfo read). */
+  readEach(user: LockUser, count: number, cost: SectionCost): SimEvent<unknown> {
+    return this.sections(user, false, count, cost)
+  }
+
+  /** @internal Requests the lock for a section's next hold (section.ts). */
+  enter(section: LockSection): void {
+    const user = section.user
+    // Uncontended fast paths inline: no generator at all (most sections at low load).
     const cpu = this.cpus.acquire()
-    if (cpu === null && this.writer === null && this.waiting === 0) this.grantRead(user, this.env.now)
-    else yield* this.acquireReadSlow(user, cpu)
-    const ns = typeof cost === 'number' ? cost : cost()
-    if (ns > 0) yield this.env.timeout(ns)
-    this.releaseRead(user)
+    if (section.forWrite) {
+      if (cpu === null && this.isFree() && this.waiting === 0) {
+        this.grantWrite(user, this.env.now)
+        section.holdNow()
+      } else {
+        section.acquireThenHold(this.acquireWriteSlow(user, cpu))
+      }
+    } else if (cpu === null && this.writer === null && this.waiting === 0) {
+      this.grantRead(user, this.env.now)
+      section.holdNow()
+    } else {
+      section.acquireThenHold(this.acquireReadSlow(user, cpu))
+    }
+  }
+
+  private sections(user: LockUser, forWrite: boolean, count: number, cost: SectionCost): SimEvent<unknown> {
+    if (!Number.isInteger(count) || count < 0) throw new RangeError(`RwSemaphore: section count must be a non-negative integer, got ${count}`)
+    if (count === 0) return this.env.processedEvent()
+    const section = new LockSection(this.env, this, user, forWrite, cost, count)
+    this.enter(section)
+    return section
   }
 
   /** down_write: returns holding the lock and a CPU. */

@@ -28,7 +28,7 @@ describe('CPUs', () => {
     const done: [string, number][] = []
     for (const [name, arrive] of [['a', 0], ['b', 1], ['c', 2], ['d', 3]] as const) {
       at(env, arrive, function* () {
-        yield* cpus.run(10)
+        yield cpus.run(10)
         done.push([name, env.now])
       })
     }

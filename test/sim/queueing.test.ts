@@ -55,7 +55,7 @@ describe('engine vs closed-form queueing results', () => {
     const waits = {sum: 0}
     const serve = function* (): ProcessGenerator {
       const user: LockUser = {name: 'c', waitNs: 0, holdNs: 0}
-      yield* sem.write(user, SERVICE_MEAN_NS)
+      yield sem.write(user, SERVICE_MEAN_NS)
       waits.sum += user.waitNs
     }
     const wq = meanWait(env, exponential(1 / LAMBDA, rng.fork(1)), serve, waits)

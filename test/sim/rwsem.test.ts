@@ -31,8 +31,14 @@ function setup(opts: {cores?: number; spinning?: boolean; wakeNs?: number[]} = {
       })(),
     )
   }
-  const writer = (name: string, arriveNs: number, holdNs: number): void => at(arriveNs, () => sem.write(user(name), holdNs))
-  const reader = (name: string, arriveNs: number, holdNs: number): void => at(arriveNs, () => sem.read(user(name), holdNs))
+  const writer = (name: string, arriveNs: number, holdNs: number): void =>
+    at(arriveNs, function* () {
+      yield sem.write(user(name), holdNs)
+    })
+  const reader = (name: string, arriveNs: number, holdNs: number): void =>
+    at(arriveNs, function* () {
+      yield sem.read(user(name), holdNs)
+    })
   const run = (): TraceEntry[] => {
     env.run()
     return trace
@@ -313,14 +319,68 @@ describe('lock wait accounting', () => {
     const sem = new RwSemaphore(env, cpus, {handoffNs: rwsemHandoffNs(250), wakeLatency: () => 20_000})
     const busy: LockUser = {name: 'busy', waitNs: 0, holdNs: 0}
     const w: LockUser = {name: 'w', waitNs: 0, holdNs: 0}
-    env.process(cpus.run(50_000)) // some other task owns the only core for 50 µs
+    env.process(
+      (function* (): ProcessGenerator {
+        yield cpus.run(50_000) // some other task owns the only core for 50 µs
+      })(),
+    )
     env.process(
       (function* (): ProcessGenerator {
         yield env.timeout(1_000)
-        yield* sem.write(w, 5_000)
+        yield sem.write(w, 5_000)
       })(),
     )
     env.run()
     expect([w.waitNs, w.holdNs, env.now, busy.waitNs]).toEqual([0, 5_000, 55_000, 0])
+  })
+})
+
+describe('sections as events', () => {
+  // The same contended mix (2 cores, spinning, wake-ups, readers behind writers), with the
+  // three-section task written as a loop of `write` calls or as one `writeEach`.
+  const contended = (asOneEvent: boolean): {trace: TraceEntry[]; doneNs: number; events: number} => {
+    const s = setup({cores: 2, wakeNs: [7_000, 3_000, 11_000, 5_000]})
+    let doneNs = -1
+    s.at(500, function* () {
+      if (asOneEvent) yield s.sem.writeEach(s.user('t'), 3, 2_000)
+      else for (let i = 0; i < 3; i++) yield s.sem.write(s.user('t'), 2_000)
+      doneNs = s.env.now
+    })
+    s.writer('w1', 0, 3_000)
+    s.writer('w2', 1_000, 4_000)
+    s.reader('r1', 1_500, 6_000)
+    s.writer('w3', 2_500, 1_000)
+    s.reader('r2', 9_000, 2_000)
+    const trace = s.run()
+    return {trace, doneNs, events: s.env.eventsProcessed}
+  }
+
+  it('back-to-back sections run exactly as that many write calls in a row', () => {
+    const loop = contended(false)
+    const each = contended(true)
+    expect(each).toEqual(loop)
+    expect(loop.trace.filter(([n, a]) => n === 't' && a === 'acquire')).toHaveLength(3)
+  })
+
+  it('the process continues after the release, and a zero-length or zero-count section takes no time', () => {
+    const s = setup()
+    const seen: [string, number, string][] = []
+    s.at(0, function* () {
+      yield s.sem.write(s.user('w'), 5_000)
+      seen.push(['after write', s.env.now, String(s.sem.stats().writeHoldNs)])
+      yield s.sem.writeEach(s.user('w'), 0, 5_000)
+      yield s.sem.write(s.user('w'), 0)
+      seen.push(['after empty', s.env.now, String(s.sem.stats().writeAcquisitions)])
+    })
+    s.run()
+    expect(seen).toEqual([
+      ['after write', 5_000, '5000'],
+      ['after empty', 5_000, '2'],
+    ])
+  })
+
+  it('refuses a hold that is not a whole number of nanoseconds', () => {
+    const s = setup()
+    expect(() => s.sem.write(s.user('w'), 1.5)).toThrow(/whole number of ns/)
   })
 })

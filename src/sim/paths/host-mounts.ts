@@ -8,7 +8,7 @@ import {changeHostMounts, type ContainerTask, type SimNode} from '../node.js'
  */
 export function* hostMount(node: SimNode, task: ContainerTask): ProcessGenerator {
   const {costs, state} = node
-  yield* node.sem.write(task, () => {
+  yield node.sem.write(task, () => {
     const peers = state.inFlightCopies
     changeHostMounts(state, +1)
     return Math.round(costs.attach.ns + costs.propPerPeer.ns * peers)
@@ -19,7 +19,7 @@ export function* hostMount(node: SimNode, task: ContainerTask): ProcessGenerator
 /** A host-side unmount at pod removal: umount_tree of one mount, propagated likewise. */
 export function* hostUnmount(node: SimNode, task: ContainerTask): ProcessGenerator {
   const {costs, state} = node
-  yield* node.sem.write(task, () => {
+  yield node.sem.write(task, () => {
     const peers = state.inFlightCopies
     changeHostMounts(state, -1)
     return Math.round(costs.umount.fixedNs + costs.umount.perUnitNs + costs.propPerPeer.ns * peers)

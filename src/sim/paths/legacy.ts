@@ -14,7 +14,7 @@ export function* legacyStart(node: SimNode, task: ContainerTask): ProcessGenerat
   //    the container holds a slave copy that every host mount change propagates into.
   let copiedMounts = 0
   let netAddedAtCopy = 0
-  yield* sem.write(task, () => {
+  yield sem.write(task, () => {
     copiedMounts = state.hostMounts
     netAddedAtCopy = state.hostMountsNetAdded
     state.inFlightCopies++
@@ -23,16 +23,16 @@ export function* legacyStart(node: SimNode, task: ContainerTask): ProcessGenerat
   const copySize = (): number => Math.max(0, copiedMounts + state.hostMountsNetAdded - netAddedAtCopy)
 
   // 2. mount("/", MS_SLAVE|MS_REC): change_mnt_propagation over the copy.
-  yield* sem.write(task, () => linear(costs.chtype, copySize()))
+  yield sem.write(task, () => linear(costs.chtype, copySize()))
 
   // 3. rootfs bind + N_rt runtime mounts: a short write section each (superblocks are made before the lock).
-  for (let i = 0; i <= node.pod.runtimeMounts; i++) yield* sem.write(task, costs.attach.ns)
+  yield sem.writeEach(task, 1 + node.pod.runtimeMounts, costs.attach.ns)
 
   // 4. pivot_root: chroot_fs_refs walks every thread on the system.
-  yield* sem.write(task, () => linear(costs.pivot, threadsNow(state)))
+  yield sem.write(task, () => linear(costs.pivot, threadsNow(state)))
 
   // 5. umount2(old root, MNT_DETACH): umount_tree of the copy (plus what propagated into it).
-  yield* sem.write(task, () => {
+  yield sem.write(task, () => {
     const size = copySize()
     state.inFlightCopies--
     return linear(costs.umount, size)

@@ -12,14 +12,14 @@ export function* otnStart(node: SimNode, task: ContainerTask): ProcessGenerator 
 
   // 1. open_tree(OPEN_TREE_CLONE) of each bind source; new filesystems use fsmount (no namespace_sem).
   const binds = pod.runtimeBindMounts ?? pod.runtimeMounts
-  for (let i = 0; i < binds; i++) yield* sem.write(task, linear(costs.dclone, 1))
+  yield sem.writeEach(task, binds, linear(costs.dclone, 1))
 
   // 2. create_new_namespace: the nullfs root inode lock first (OTN creators serialise there), then one write section.
   const inode = node.nullfsRootLock.acquire()
   if (inode !== null) yield inode
-  yield* sem.write(task, linear(costs.otn, pod.rootfsMounts))
+  yield sem.write(task, linear(costs.otn, pod.rootfsMounts))
   node.nullfsRootLock.release()
 
   // 3. move_mount each pre-opened mount into the new namespace.
-  for (let i = 0; i < pod.runtimeMounts; i++) yield* sem.write(task, costs.moveAttach.ns)
+  yield sem.writeEach(task, pod.runtimeMounts, costs.moveAttach.ns)
 }

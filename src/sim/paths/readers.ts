@@ -23,10 +23,9 @@ export function* mountinfoReader(node: SimNode, user: LockUser, intervalNs: numb
 /** One read of the whole host mountinfo: a namespace_sem read section per ~75-line chunk. */
 export function* readWholeMountinfo(node: SimNode, user: LockUser): ProcessGenerator {
   const chunk = node.costs.mountinfoChunk
-  let lines = node.state.hostMounts
-  while (lines > 0) {
-    const n = Math.min(lines, MOUNTINFO_LINES_PER_CHUNK)
-    lines -= n
-    yield* node.sem.read(user, Math.round(chunk.fixedNs + chunk.perUnitNs * n))
-  }
+  const lines = node.state.hostMounts
+  const fullChunks = Math.floor(lines / MOUNTINFO_LINES_PER_CHUNK)
+  const lastLines = lines - fullChunks * MOUNTINFO_LINES_PER_CHUNK
+  yield node.sem.readEach(user, fullChunks, Math.round(chunk.fixedNs + chunk.perUnitNs * MOUNTINFO_LINES_PER_CHUNK))
+  if (lastLines > 0) yield node.sem.read(user, Math.round(chunk.fixedNs + chunk.perUnitNs * lastLines))
 }

@@ -7,6 +7,6 @@ import {linear, type ContainerTask, type SimNode} from '../node.js'
  */
 export function* containerTeardown(node: SimNode, task: ContainerTask): ProcessGenerator {
   node.state.liveContainers--
-  yield* node.sem.write(task, linear(node.costs.teardown, node.pod.containerMounts))
+  yield node.sem.write(task, linear(node.costs.teardown, node.pod.containerMounts))
   yield node.rcu.synchronize()
 }

@@ -1,0 +1,97 @@
+import {NORMAL, PENDING, PROCESSED, SimEvent, type Environment, type Ns, type ProcessGenerator, type Resumable} from './engine.js'
+import type {LockUser, RwSemaphore} from './rwsem.js'
+
+/** A section's hold time: a number, or a function evaluated once the lock is held. */
+export type SectionCost = Ns | (() => Ns)
+
+/**
+ * One namespace_sem section as one event: down_write (or down_read), hold for `cost`, then
+ * up_write (up_read). The process yields it (`yield sem.write(task, ns)`) and goes on once the
+ * lock has been released. With `count` > 1 it is that many sections back to back (one per
+ * runtime mount, one per mountinfo chunk): each next one is requested the moment the previous
+ * one is released, as a script looping over `sem.write` does, and the process resumes once.
+ *
+ * Why an event and not a nested generator: a container start is ~16 sections and each was a
+ * generator object, a `yield*` level every resume passed through, and a timeout event. Here the
+ * section is its own timeout: it is scheduled when the hold begins and releases when it fires,
+ * before its waiter (the process) runs, exactly where the generator released. Contended
+ * acquisitions still run the rwsem's slow-path generator, driven by this object.
+ */
+export class LockSection extends SimEvent<unknown> implements Resumable {
+  readonly user: LockUser
+  readonly forWrite: boolean
+  private acquiring: ProcessGenerator | null = null
+  private readonly sem: RwSemaphore
+  private readonly cost: SectionCost
+  /** Sections still to run after the current one. */
+  private left: number
+
+  constructor(env: Environment, sem: RwSemaphore, user: LockUser, forWrite: boolean, cost: SectionCost, count: number) {
+    super(env)
+    this.sem = sem
+    this.user = user
+    this.forWrite = forWrite
+    this.cost = cost
+    this.left = count - 1
+  }
+
+  /** @internal The lock is held already (fast path): the hold starts now. */
+  holdNow(): void {
+    this.hold()
+  }
+
+  /** @internal Runs the slow-path acquisition (a generator that returns holding the lock and a core), then holds. */
+  acquireThenHold(acquire: ProcessGenerator): void {
+    this.acquiring = acquire
+    this.advance(undefined)
+  }
+
+  /** @internal Called when the event the slow path waits on fires. */
+  resume(event: SimEvent<unknown>): void {
+    this.advance(event.value)
+  }
+
+  /** @internal Called when the hold ends: release first, then the next section or the process. */
+  override fire(): void {
+    if (this.forWrite) this.sem.releaseWrite(this.user)
+    else this.sem.releaseRead(this.user)
+    if (this.left > 0) {
+      this.left--
+      this.state = PENDING
+      this.sem.enter(this)
+      return
+    }
+    super.fire()
+  }
+
+  // Same loop as Process.resume: an event that already happened continues at once.
+  private advance(value: unknown): void {
+    const acquiring = this.acquiring!
+    for (;;) {
+      const step = acquiring.next(value)
+      if (step.done === true) {
+        this.acquiring = null
+        this.hold()
+        return
+      }
+      const next = step.value
+      if (next.state === PROCESSED) {
+        value = next.value
+        continue
+      }
+      next.addWaiter(this)
+      return
+    }
+  }
+
+  private hold(): void {
+    const cost = this.cost
+    const ns = typeof cost === 'number' ? cost : cost()
+    if (ns > 0) {
+      if (!Number.isInteger(ns)) throw new RangeError(`RwSemaphore: a section's hold must be a whole number of ns, got ${ns}`)
+      this.env.schedule(this, ns, NORMAL)
+    } else {
+      this.fire() // nothing to hold: released at once, no event (as a zero-length section always was)
+    }
+  }
+}

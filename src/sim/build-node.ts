@@ -4,6 +4,7 @@ import {RwSemaphore} from './rwsem.js'
 import {RcuGracePeriods} from './rcu.js'
 import {FifoResource} from './resource.js'
 import {Signal} from './signal.js'
+import {Samples} from './samples.js'
 import type {Scenario} from './scenario.js'
 import type {NodeState, Recorder, SimNode, StartPath} from './node.js'
 import {rwsemHandoffNs, type KernelModel} from '../model/schema.js'
@@ -33,7 +34,7 @@ export function buildNode(model: KernelModel, scenario: Scenario, rng: Prng): Si
     systemThreads: scenario.systemThreads,
     liveContainers: 0,
   }
-  const record: Recorder = {containerStartNs: [], lockWaitNs: [], lockHoldNs: [], podStartNs: [], containerStarts: {legacy: 0, otn: 0}}
+  const record: Recorder = {containerStartNs: new Samples(), lockWaitNs: new Samples(), lockHoldNs: new Samples(), podStartNs: new Samples(), containerStarts: {legacy: 0, otn: 0}}
   const node: SimNode = {
     env,
     cpus,

@@ -204,6 +204,21 @@ export class Environment {
     this.nowNs = untilNs
   }
 
+  /**
+   * Processes events until `event` has been processed (true) or none are left (false): a run
+   * that ends with its workload while endless processes (readers) are still scheduled.
+   */
+  runUntilProcessed(event: SimEvent<unknown>): boolean {
+    const queue = this.queue
+    while (event.state !== PROCESSED) {
+      if (queue.size === 0) return false
+      this.nowNs = queue.peekTime()
+      this.processedCount++
+      queue.pop()!.fire()
+    }
+    return true
+  }
+
   /** An event that fires `delayNs` from now (integer ns) with `value`. */
   timeout<T = undefined>(delayNs: Ns, value?: T): SimEvent<T> {
     if (!Number.isInteger(delayNs) || delayNs < 0) throw new RangeError(`Environment.timeout: delay must be a non-negative integer ns, got ${delayNs}`)

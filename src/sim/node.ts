@@ -8,6 +8,7 @@ import type {Sampler} from '../lib/distributions.js'
 import type {Prng} from '../lib/prng.js'
 import type {PodShape} from './scenario.js'
 import type {Signal} from './signal.js'
+import type {Samples} from './samples.js'
 
 /**
  * Everything the process scripts share on one simulated node: the engine, the cores, the global
@@ -53,10 +54,10 @@ export interface NodeState {
 
 /** What one run records per container start and per pod. */
 export interface Recorder {
-  containerStartNs: number[]
-  lockWaitNs: number[]
-  lockHoldNs: number[]
-  podStartNs: number[]
+  containerStartNs: Samples
+  lockWaitNs: Samples
+  lockHoldNs: Samples
+  podStartNs: Samples
   containerStarts: {legacy: number; otn: number}
 }
 

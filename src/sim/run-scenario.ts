@@ -58,17 +58,17 @@ export function runScenario(model: KernelModel, scenario: Scenario, seed: number
   }
   const done = env.process(workload(node, scenario, rng))
   // Readers run forever; the run ends when the workload does.
-  while (!done.processed && env.peek() !== Infinity) env.step()
+  const finished = env.runUntilProcessed(done)
   stopped = true
-  if (!done.processed) throw new Error('runScenario: the workload deadlocked (no events left before it finished)')
+  if (!finished) throw new Error('runScenario: the workload deadlocked (no events left before it finished)')
 
   const simulatedNs = env.now
   const s = sem.stats()
   return {
-    containerStartNs: Float64Array.from(record.containerStartNs),
-    podStartNs: Float64Array.from(record.podStartNs),
-    lockWaitNs: Float64Array.from(record.lockWaitNs),
-    lockHoldNs: Float64Array.from(record.lockHoldNs),
+    containerStartNs: record.containerStartNs.toFloat64Array(),
+    podStartNs: record.podStartNs.toFloat64Array(),
+    lockWaitNs: record.lockWaitNs.toFloat64Array(),
+    lockHoldNs: record.lockHoldNs.toFloat64Array(),
     sem: {writeHoldNs: s.writeHoldNs, readHoldNs: s.readHoldNs, waitNs: s.waitNs, utilization: s.utilization, acquisitions: s.acquisitions, spinNs: s.spinNs},
     hostMountsMax: state.hostMountsMax,
     events: env.eventsProcessed,

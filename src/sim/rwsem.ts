@@ -69,7 +69,15 @@ type Kind = 'read' | 'write'
 const GRANTED = 1
 const STOP_SPINNING = 2
 
-interface Waiter {
+/** Where a section in down_write's slow path is (LockSection.phase). */
+export const NOT_WAITING = 0
+const WAIT_CPU = 1
+const SPIN = 2
+const SLEEP = 3
+const WAKE_CPU = 4
+
+/** @internal A queued sleeper. */
+export interface Waiter {
   readonly user: LockUser
   readonly kind: Kind
   readonly arrivedNs: Ns
@@ -152,14 +160,14 @@ export class RwSemaphore {
   /** @internal Requests the lock for a section's next hold (section.ts). */
   enter(section: LockSection): void {
     const user = section.user
-    // Uncontended fast paths inline: no generator at all (most sections at low load).
+    // Uncontended fast paths inline: nothing allocated (most sections at low load).
     const cpu = this.cpus.acquire()
     if (section.forWrite) {
       if (cpu === null && this.isFree() && this.waiting === 0) {
         this.grantWrite(user, this.env.now)
         section.holdNow()
       } else {
-        section.acquireThenHold(this.acquireWriteSlow(user, cpu))
+        this.writeSlow(section, cpu)
       }
     } else if (cpu === null && this.writer === null && this.waiting === 0) {
       this.grantRead(user, this.env.now)
@@ -169,7 +177,7 @@ export class RwSemaphore {
     }
   }
 
-  private sections(user: LockUser, forWrite: boolean, count: number, cost: SectionCost): SimEvent<unknown> {
+  private sections(user: LockUser, forWrite: boolean, count: number, cost: SectionCost | null): SimEvent<unknown> {
     if (!Number.isInteger(count) || count < 0) throw new RangeError(`RwSemaphore: section count must be a non-negative integer, got ${count}`)
     if (count === 0) return this.env.processedEvent()
     const section = new LockSection(this.env, this, user, forWrite, cost, count)
@@ -177,53 +185,119 @@ export class RwSemaphore {
     return section
   }
 
-  /** down_write: returns holding the lock and a CPU. */
+  /** down_write: returns holding the lock and a CPU (release with releaseWrite). */
   *acquireWrite(user: LockUser): ProcessGenerator {
-    yield* this.acquireWriteSlow(user, this.cpus.acquire())
+    const section = new LockSection(this.env, this, user, true, null, 1)
+    this.writeSlow(section, this.cpus.acquire())
+    yield section
   }
 
   /**
+   * down_write's slow path (rwsem_down_write_slowpath) for a section, as a state machine driven
+   * by the events it waits on (continueWrite): contended acquisitions are the common case under
+   * load, and a generator per acquisition cost more than the rest of the section.
+   *
    * `cpu`: the pending CPU request made on arrival (null: a CPU is already held). Waiting for
    * the lock starts once the task runs and calls down_write: a runnable task waiting for a core
    * is CPU contention, not lock contention. A woken waiter's wait for a core does count.
    */
-  private *acquireWriteSlow(user: LockUser, cpu: SimEvent<unknown> | null): ProcessGenerator {
-    if (cpu !== null) yield cpu
+  private writeSlow(s: LockSection, cpu: SimEvent<unknown> | null): void {
+    if (cpu === null) {
+      this.writeArrive(s)
+      return
+    }
+    s.phase = WAIT_CPU
+    cpu.addWaiter(s)
+  }
+
+  /** @internal The event section `s` waited on in its current phase fired with `value`. */
+  continueWrite(s: LockSection, value: unknown): void {
+    switch (s.phase) {
+      case WAIT_CPU:
+        this.writeArrive(s)
+        return
+      case SPIN:
+        this.spinNs += this.env.now - s.spinSinceNs
+        if (value === GRANTED) this.writeAcquired(s) // ownership was handed over on release (see onFree)
+        else this.writeSleep(s)
+        return
+      case SLEEP: {
+        const again = this.cpus.acquire()
+        if (again === null) {
+          this.writeWoken(s)
+        } else {
+          s.phase = WAKE_CPU
+          again.addWaiter(s)
+        }
+        return
+      }
+      case WAKE_CPU:
+        this.writeWoken(s)
+        return
+      default:
+        throw new Error(`RwSemaphore: section of ${s.user.name} resumed while not waiting`)
+    }
+  }
+
+  /** The task runs and calls down_write: take it, spin on a running writer owner, or sleep. */
+  private writeArrive(s: LockSection): void {
+    const user = s.user
     const arrivedNs = this.env.now
+    s.arrivedNs = arrivedNs
     if (this.isFree() && !this.handoffBlocks()) {
       this.grantWrite(user, arrivedNs)
+      this.writeAcquired(s)
       return
     }
     if (this.spinning && this.writer !== null && this.ownerRunning && !this.handoffBlocks()) {
-      const spinner: Spinner = {user, arrivedNs, sinceNs: this.env.now, event: this.env.event<unknown>()}
+      const spinner: Spinner = {user, arrivedNs, sinceNs: arrivedNs, event: this.env.event<unknown>()}
       this.spinners.push(spinner)
       this.log(user, 'spin')
-      const outcome = yield spinner.event
-      this.spinNs += this.env.now - spinner.sinceNs
-      if (outcome === GRANTED) return // ownership was handed over on release (see onFree)
+      s.spinSinceNs = arrivedNs
+      s.phase = SPIN
+      spinner.event.addWaiter(s)
+      return
     }
+    this.writeSleep(s)
+  }
+
+  /** Queue FIFO and sleep, giving up the core. */
+  private writeSleep(s: LockSection): void {
     this.cpus.release()
-    const waiter: Waiter = {user, kind: 'write', arrivedNs, queuedNs: this.env.now, event: this.env.event<unknown>(), woken: false, removed: false}
+    const waiter: Waiter = {user: s.user, kind: 'write', arrivedNs: s.arrivedNs, queuedNs: this.env.now, event: this.env.event<unknown>(), woken: false, removed: false}
+    s.sleeper = waiter
     this.enqueue(waiter)
-    for (;;) {
-      yield waiter.event
-      const again = this.cpus.acquire()
-      if (again !== null) yield again
-      this.log(user, 'wake')
-      if (this.isFree()) {
-        // Only the head is ever woken, so the woken writer leaves from the front.
-        if (this.head() !== waiter) throw new Error(`RwSemaphore: woken writer ${user.name} is not the head waiter`)
-        this.queue.shift()
-        this.waiting--
-        this.grantWrite(user, arrivedNs)
-        return
-      }
-      // Someone stole it while we were waking up: back to sleep, still first in line.
-      this.cpus.release()
-      waiter.woken = false
-      waiter.event = this.env.event<unknown>()
-      this.log(user, 'sleep')
+    s.phase = SLEEP
+    waiter.event.addWaiter(s)
+  }
+
+  /** Woken and running again: take the lock, or go back to sleep still first in line. */
+  private writeWoken(s: LockSection): void {
+    const waiter = s.sleeper!
+    const user = s.user
+    this.log(user, 'wake')
+    if (this.isFree()) {
+      // Only the head is ever woken, so the woken writer leaves from the front.
+      if (this.head() !== waiter) throw new Error(`RwSemaphore: woken writer ${user.name} is not the head waiter`)
+      this.queue.shift()
+      this.waiting--
+      this.grantWrite(user, waiter.arrivedNs)
+      s.sleeper = null
+      this.writeAcquired(s)
+      return
     }
+    // Someone stole it while we were waking up: back to sleep, still first in line.
+    this.cpus.release()
+    waiter.woken = false
+    waiter.event = this.env.event<unknown>()
+    this.log(user, 'sleep')
+    s.phase = SLEEP
+    waiter.event.addWaiter(s)
+  }
+
+  private writeAcquired(s: LockSection): void {
+    s.phase = NOT_WAITING
+    s.holdNow()
   }
 
   /** up_write: releases the lock and the CPU. */

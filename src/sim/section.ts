@@ -1,5 +1,5 @@
 import {NORMAL, PENDING, PROCESSED, SimEvent, type Environment, type Ns, type ProcessGenerator, type Resumable} from './engine.js'
-import type {LockUser, RwSemaphore} from './rwsem.js'
+import {NOT_WAITING, type LockUser, type RwSemaphore, type Waiter} from './rwsem.js'
 
 /** A section's hold time: a number, or a function evaluated once the lock is held. */
 export type SectionCost = Ns | (() => Ns)
@@ -20,13 +20,23 @@ export type SectionCost = Ns | (() => Ns)
 export class LockSection extends SimEvent<unknown> implements Resumable {
   readonly user: LockUser
   readonly forWrite: boolean
+  /** @internal down_write's slow path state, kept here so a contended acquisition allocates little (rwsem.ts). */
+  phase = NOT_WAITING
+  /** @internal */
+  arrivedNs = 0
+  /** @internal */
+  spinSinceNs = 0
+  /** @internal */
+  sleeper: Waiter | null = null
+  /** Slow path of a read: the rwsem's generator, driven by this object. */
   private acquiring: ProcessGenerator | null = null
   private readonly sem: RwSemaphore
-  private readonly cost: SectionCost
+  /** null: acquire only (down_write without a hold; the caller releases). */
+  private readonly cost: SectionCost | null
   /** Sections still to run after the current one. */
   private left: number
 
-  constructor(env: Environment, sem: RwSemaphore, user: LockUser, forWrite: boolean, cost: SectionCost, count: number) {
+  constructor(env: Environment, sem: RwSemaphore, user: LockUser, forWrite: boolean, cost: SectionCost | null, count: number) {
     super(env)
     this.sem = sem
     this.user = user
@@ -48,7 +58,8 @@ export class LockSection extends SimEvent<unknown> implements Resumable {
 
   /** @internal Called when the event the slow path waits on fires. */
   resume(event: SimEvent<unknown>): void {
-    this.advance(event.value)
+    if (this.acquiring === null) this.sem.continueWrite(this, event.value)
+    else this.advance(event.value)
   }
 
   /** @internal Called when the hold ends: release first, then the next section or the process. */
@@ -86,6 +97,10 @@ export class LockSection extends SimEvent<unknown> implements Resumable {
 
   private hold(): void {
     const cost = this.cost
+    if (cost === null) {
+      super.fire() // acquired: the caller holds it from here
+      return
+    }
     const ns = typeof cost === 'number' ? cost : cost()
     if (ns > 0) {
       if (!Number.isInteger(ns)) throw new RangeError(`RwSemaphore: a section's hold must be a whole number of ns, got ${ns}`)

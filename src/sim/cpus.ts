@@ -1,4 +1,4 @@
-import {NORMAL, SimEvent, type Environment, type Ns, type Resumable} from './engine.js'
+import {NORMAL, PENDING, SimEvent, type Environment, type Ns, type Resumable} from './engine.js'
 import {FifoResource} from './resource.js'
 
 /**
@@ -27,9 +27,12 @@ export class Cpus {
     this.cores.release()
   }
 
-  /** Runs `ns` of work on a core, waiting FIFO for one if all are busy. Yield the returned event. */
-  run(ns: Ns): SimEvent<unknown> {
-    return new CpuBurst(this.env, this, ns).start(this.cores.acquire())
+  /**
+   * Runs `ns` of work on a core, waiting FIFO for one if all are busy, then sleeps `thenAsleepNs`
+   * holding none (the runtime waiting for its child, say). Yield the returned event.
+   */
+  run(ns: Ns, thenAsleepNs: Ns = 0): SimEvent<unknown> {
+    return new CpuBurst(this.env, this, ns, thenAsleepNs).start(this.cores.acquire())
   }
 
   /** Tasks waiting for a core right now. */
@@ -45,16 +48,20 @@ export class Cpus {
 
 /**
  * `ns` of work on a core as one event: it fires when the work is done, after the core is given
- * back (as a generator doing acquire / timeout / release would, without the generator).
+ * back (as a generator doing acquire / timeout / release would, without the generator); with a
+ * sleep after the work, it fires once more when that is over, the second time for its waiter.
  */
 class CpuBurst extends SimEvent<unknown> implements Resumable {
   private readonly cpus: Cpus
   private readonly ns: Ns
+  /** Sleep still to do once the work is done; -1 once it is scheduled. */
+  private asleepNs: Ns
 
-  constructor(env: Environment, cpus: Cpus, ns: Ns) {
+  constructor(env: Environment, cpus: Cpus, ns: Ns, asleepNs: Ns) {
     super(env)
     this.cpus = cpus
     this.ns = ns
+    this.asleepNs = asleepNs
   }
 
   start(granted: SimEvent<unknown> | null): this {
@@ -68,9 +75,21 @@ class CpuBurst extends SimEvent<unknown> implements Resumable {
     this.work()
   }
 
-  /** @internal The work is done. */
+  /** @internal The work is done (or the sleep after it). */
   override fire(): void {
+    const asleepNs = this.asleepNs
+    if (asleepNs < 0) {
+      super.fire()
+      return
+    }
     this.cpus.release()
+    if (asleepNs > 0) {
+      if (!Number.isInteger(asleepNs)) throw new RangeError(`Cpus.run: sleep must be a whole number of ns, got ${asleepNs}`)
+      this.asleepNs = -1
+      this.state = PENDING
+      this.env.schedule(this, asleepNs, NORMAL)
+      return
+    }
     super.fire()
   }
 

@@ -1,4 +1,4 @@
-import type {Environment, Ns, ProcessGenerator} from './engine.js'
+import type {Environment, Ns, SimEvent} from './engine.js'
 import type {Cpus} from './cpus.js'
 import type {RwSemaphore, LockUser} from './rwsem.js'
 import type {RcuGracePeriods} from './rcu.js'
@@ -70,12 +70,19 @@ export function newTask(name: string, startedNs: Ns): ContainerTask {
   return {name, startedNs, waitNs: 0, holdNs: 0, heldSinceNs: -1}
 }
 
-/** The OCI runtime's non-mount work (fork/exec, config, cgroups): on a core, then asleep. */
-export function* runtimeOverhead(node: SimNode): ProcessGenerator {
+/** The OCI runtime's non-mount work (fork/exec, config, cgroups): on a core, then asleep. Yield it. */
+export function runtimeOverhead(node: SimNode): SimEvent<unknown> {
   const ns = node.forkExecOverhead()
   const onCpuNs = node.forkExecCpuFraction === 1 ? ns : Math.round(ns * node.forkExecCpuFraction)
-  if (onCpuNs > 0) yield node.cpus.run(onCpuNs)
-  if (ns > onCpuNs) yield node.env.timeout(ns - onCpuNs)
+  const asleepNs = ns > onCpuNs ? ns - onCpuNs : 0
+  if (onCpuNs > 0) return node.cpus.run(onCpuNs, asleepNs)
+  return asleepNs > 0 ? node.env.timeout(asleepNs) : node.env.processedEvent()
+}
+
+/** The runtime has exited and the container runs: one more thread for pivot_root to walk. */
+export function containerLive(node: SimNode, task: ContainerTask): ContainerTask {
+  node.state.liveContainers++
+  return task
 }
 
 /** fixedNs + perUnitNs·x, rounded to whole ns. */

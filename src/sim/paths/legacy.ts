@@ -1,14 +1,14 @@
 import type {ProcessGenerator} from '../engine.js'
-import {linear, runtimeOverhead, threadsNow, type ContainerTask, type SimNode} from '../node.js'
+import {containerLive, linear, runtimeOverhead, threadsNow, type ContainerTask, type SimNode} from '../node.js'
 
 /**
  * A legacy container start (runc; crun < 1.29; any runtime before Linux 7.0): the runtime's
  * non-mount work, then five kinds of namespace_sem write sections, then the RCU grace period the
  * old-root umount waits for after the unlock. Steps and costs: design/kernel-model.md.
  */
-export function* legacyStart(node: SimNode, task: ContainerTask): ProcessGenerator {
+export function* legacyStart(node: SimNode, task: ContainerTask): ProcessGenerator<ContainerTask> {
   const {costs, sem, state} = node
-  yield* runtimeOverhead(node)
+  yield runtimeOverhead(node)
 
   // 1. unshare(CLONE_NEWNS) → copy_mnt_ns copies the whole host table. From here to the umount
   //    the container holds a slave copy that every host mount change propagates into.
@@ -39,4 +39,5 @@ export function* legacyStart(node: SimNode, task: ContainerTask): ProcessGenerat
   })
   // After namespace_unlock: synchronize_rcu_expedited, shared with concurrent callers.
   yield node.rcu.synchronize()
+  return containerLive(node, task)
 }

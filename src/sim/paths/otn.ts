@@ -1,14 +1,14 @@
 import type {ProcessGenerator} from '../engine.js'
-import {linear, runtimeOverhead, type ContainerTask, type SimNode} from '../node.js'
+import {containerLive, linear, runtimeOverhead, type ContainerTask, type SimNode} from '../node.js'
 
 /**
  * An OPEN_TREE_NAMESPACE container start (crun >= 1.29 on Linux >= 7.0): pre-open the bind
  * sources (short detached clones), one write section copying only the rootfs subtree, then
  * move_mount each runtime mount. Nothing scales with M or T and there is no RCU wait at start.
  */
-export function* otnStart(node: SimNode, task: ContainerTask): ProcessGenerator {
+export function* otnStart(node: SimNode, task: ContainerTask): ProcessGenerator<ContainerTask> {
   const {costs, sem, pod} = node
-  yield* runtimeOverhead(node)
+  yield runtimeOverhead(node)
 
   // 1. open_tree(OPEN_TREE_CLONE) of each bind source; new filesystems use fsmount (no namespace_sem).
   const binds = pod.runtimeBindMounts ?? pod.runtimeMounts
@@ -22,4 +22,5 @@ export function* otnStart(node: SimNode, task: ContainerTask): ProcessGenerator 
 
   // 3. move_mount each pre-opened mount into the new namespace.
   yield sem.writeEach(task, pod.runtimeMounts, costs.moveAttach.ns)
+  return containerLive(node, task)
 }

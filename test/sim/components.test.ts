@@ -36,6 +36,23 @@ describe('CPUs', () => {
     expect(done).toEqual([['a', 10], ['b', 11], ['c', 20], ['d', 21]])
     expect(cpus.busyNs()).toBe(40)
   })
+
+  it('gives the core back for the sleep after the work, so a waiting task runs meanwhile', () => {
+    const env = new Environment()
+    const cpus = new Cpus(env, 1)
+    const done: [string, number][] = []
+    at(env, 0, function* () {
+      yield cpus.run(10, 100) // 10 ns on the core, then 100 ns asleep
+      done.push(['a', env.now])
+    })
+    at(env, 1, function* () {
+      yield cpus.run(20)
+      done.push(['b', env.now])
+    })
+    env.run()
+    expect(done).toEqual([['b', 30], ['a', 110]])
+    expect(cpus.busyNs()).toBe(30)
+  })
 })
 
 describe('FifoResource', () => {

@@ -27,13 +27,13 @@ export interface CalibrationPlan {
 }
 
 export const QUICK_PLAN: CalibrationPlan = {
-  legacyAddedMounts: [0, 1000, 2000, 4000],
-  legacyReps: 31,
+  legacyAddedMounts: [0, 2000, 4000, 8000],
+  legacyReps: 51,
   pivotExtraThreads: [0, 500, 1500],
   pivotReps: 15,
   attachReps: 60,
-  treeMounts: [1, 64, 256, 512],
-  treeReps: 25,
+  treeMounts: [1, 128, 512],
+  treeReps: 61,
   mountinfoAddedMounts: 1000,
   mountinfoReps: 5,
   propPeers: [0, 16, 64],

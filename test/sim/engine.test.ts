@@ -145,4 +145,35 @@ describe('Environment', () => {
     const e = env.event().succeed()
     expect(() => e.succeed()).toThrow(/already triggered/)
   })
+
+  it('runs until one event has been processed, leaving later events queued', () => {
+    const env = new Environment()
+    const fired: number[] = []
+    for (const t of [1, 5, 9]) env.timeout(t).addCallback(() => fired.push(t))
+    const target = env.timeout(5)
+    expect(env.runUntilProcessed(target)).toBe(true)
+    expect([fired, env.now, env.peek(), env.eventsProcessed]).toEqual([[1, 5], 5, 9, 3])
+  })
+
+  it('reports a run that ran dry before its event was processed', () => {
+    const env = new Environment()
+    env.timeout(2)
+    const never = env.event()
+    expect(env.runUntilProcessed(never)).toBe(false)
+    expect([env.now, never.processed]).toEqual([2, false])
+  })
+
+  it('continues a process at once, without a queue entry, when it yields an event that already happened', () => {
+    const env = new Environment()
+    const seen: number[] = []
+    env.process(
+      (function* (): ProcessGenerator {
+        yield env.processedEvent()
+        seen.push(env.eventsProcessed)
+      })(),
+    )
+    env.run()
+    // Only the start was processed before the process went on; then its own end.
+    expect([seen, env.eventsProcessed]).toEqual([[1], 2])
+  })
 })

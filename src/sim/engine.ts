@@ -3,7 +3,8 @@ import {EventQueue} from './event-queue.js'
 /**
  * A discrete-event engine in the shape of SimPy (core.py, events.py): an `Environment` with the
  * four verbs schedule / peek / step / run, events with callbacks, and processes written as
- * generator functions that `yield` events and compose sub-steps with `yield*`.
+ * generator functions that `yield` events and compose sub-steps with `yield*`. Hot operations
+ * (lock sections, CPU bursts) are events themselves rather than sub-generators (section.ts).
  *
  * Time is integer nanoseconds. There is no global state: each simulation owns its environment.
  */

@@ -95,7 +95,7 @@ function load(): string {
 /**
  * Times `scenario` after `warmup` (a smaller one) has run for ~2 CPU-s (at least 3 times) so the
  * JIT is warm (the scripts' generators are optimised late: three runs of a 1,000-pod burst were
- * not enough); then one run, repeated while the total is under ~2 s wall (at most 20 runs), so a
+ * not enough); then one run, repeated while the total is under ~2 s wall (0.5 s with --smoke; at most 20 runs), so a
  * short scenario is not one GC pause's worth of noise. Rates are totals over the timed runs.
  */
 function scenarioRun(label: string, path: 'legacy' | 'otn', scenario: Scenario, warmup: Scenario): void {
@@ -109,7 +109,8 @@ function scenarioRun(label: string, path: 'legacy' | 'otn', scenario: Scenario, 
   let mainCpuS = 0
   let wallS = 0
   let out: ReturnType<typeof runScenario> | undefined
-  while (runs === 0 || (wallS < 2 && runs < 20)) {
+  const minWallS = smoke ? 0.5 : 2
+  while (runs === 0 || (wallS < minWallS && runs < 20)) {
     const t = timed(() => runScenario(model, scenario, 1))
     out = t.result
     events += out.events

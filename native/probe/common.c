@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -128,6 +129,8 @@ long count_threads(void) {
   return total;
 }
 
+int64_t last_child_cpu_ns;
+
 int in_child(child_fn fn, void *arg, int64_t *out, int n) {
   int fds[2];
   if (pipe(fds) != 0) die("pipe");
@@ -150,7 +153,9 @@ int in_child(child_fn fn, void *arg, int64_t *out, int n) {
   while ((r = read(fds[0], (char *)out + got, (size_t)n * sizeof(int64_t) - (size_t)got)) > 0) got += r;
   close(fds[0]);
   int status;
-  waitpid(pid, &status, 0);
+  struct rusage ru;
+  wait4(pid, &status, 0, &ru);
+  last_child_cpu_ns = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000000LL + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000LL;
   return (int)(got / (ssize_t)sizeof(int64_t));
 }
 

@@ -55,6 +55,9 @@ void bind_mount(const char *src, const char *dst);
  * -errno for a failed syscall) which the parent returns. Returns the count written. */
 typedef int (*child_fn)(void *arg, int64_t *out, int n);
 int in_child(child_fn fn, void *arg, int64_t *out, int n);
+/* CPU time (user + system, from wait4's rusage) of the last in_child child, whole lifetime
+ * including its exit and the release of its mount namespace. */
+extern int64_t last_child_cpu_ns;
 
 /* A process holding `n` sleeping threads, so pivot_root's walk over all threads sees them. */
 int spawn_thread_holder(long n);

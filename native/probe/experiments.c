@@ -94,6 +94,7 @@ void exp_legacy(struct scratch *s, const long *xs, int nx, int reps) {
       json_point(m, v[5], "chtypeWall");
       json_point(m, v[6], "pivotWall");
       json_point(m, v[7], "umountWall");
+      json_point(m, last_child_cpu_ns, "childCpu");
     }
   }
   json_end();

@@ -39,7 +39,9 @@ export function recommendPool(f: PoolFacts): Recommendation {
   const material = cut >= MATERIAL_P99_CUT || (numbers.podsPerNodeGain >= MATERIAL_PODS_GAIN && numbers.podsPerNodeGain >= 0.05 * maxPods) || (!todayLegacyMeets && todayOtnMeets)
 
   reasons.push(`p99 pod start at today's density: ${fmtS(numbers.p99TodayLegacyMs)} legacy → ${fmtS(numbers.p99TodayOtnMs)} with OPEN_TREE_NAMESPACE (${pct(-cut)})`)
-  reasons.push(`max pods/node with p99 ≤ ${fmtS(f.sloMs)}: ${numbers.maxPodsPerNodeLegacy} legacy → ${numbers.maxPodsPerNodeOtn} OTN (${signed(numbers.podsPerNodeGain)})`)
+  const atLeast = (bound: boolean): string => (bound ? '≥ ' : '')
+  const lb = numbers.maxPodsLowerBound
+  reasons.push(`max pods/node with p99 ≤ ${fmtS(f.sloMs)}: ${atLeast(lb.legacy)}${numbers.maxPodsPerNodeLegacy} legacy → ${atLeast(lb.otn)}${numbers.maxPodsPerNodeOtn} OTN (${signed(numbers.podsPerNodeGain)}${lb.legacy && lb.otn ? ', both lower bounds: the SLO holds across the whole sweep' : ''})`)
   reasons.push(`${pct(numbers.otnPodFraction, false)} of pods would take the OTN path after the upgrade`)
   for (const b of f.blockers) reasons.push(`${b.kind}: ${b.detail}`)
 
@@ -65,14 +67,17 @@ export function recommendPool(f: PoolFacts): Recommendation {
 
 function poolNumbers(f: PoolFacts): Recommendation['numbers'] {
   const worstP99 = (path: 'legacy' | 'otn'): number => Math.max(0, ...f.classes.map((c) => c.results[path].today.podStart.p99Ms))
-  const legacy = poolSlo(f.classes, 'legacy').maxPodsPerNode
-  const otn = poolSlo(f.classes, 'otn').maxPodsPerNode
+  const legacySlo = poolSlo(f.classes, 'legacy')
+  const otnSlo = poolSlo(f.classes, 'otn')
+  const legacy = legacySlo.maxPodsPerNode
+  const otn = otnSlo.maxPodsPerNode
   return {
     p99TodayLegacyMs: worstP99('legacy'),
     p99TodayOtnMs: worstP99('otn'),
     maxPodsPerNodeLegacy: legacy,
     maxPodsPerNodeOtn: otn,
     podsPerNodeGain: otn - legacy,
+    maxPodsLowerBound: {legacy: legacySlo.status === 'beyond-sweep', otn: otnSlo.status === 'beyond-sweep'},
     otnPodFraction: f.otnEligiblePodFraction,
   }
 }
@@ -93,6 +98,7 @@ export function recommendOverall(pools: readonly Pick<PoolResult, 'name' | 'node
     maxPodsPerNodeLegacy: Math.round(w((n) => n.maxPodsPerNodeLegacy)),
     maxPodsPerNodeOtn: Math.round(w((n) => n.maxPodsPerNodeOtn)),
     podsPerNodeGain: 0,
+    maxPodsLowerBound: {legacy: basis.some((p) => p.recommendation.numbers.maxPodsLowerBound.legacy), otn: basis.some((p) => p.recommendation.numbers.maxPodsLowerBound.otn)},
     otnPodFraction: Math.round(w((n) => n.otnPodFraction) * 1000) / 1000,
   }
   numbers.podsPerNodeGain = numbers.maxPodsPerNodeOtn - numbers.maxPodsPerNodeLegacy

@@ -11,7 +11,7 @@ export function renderSummary(o: {result: AnalysisResult; files: ReadonlyArray<{
   const rows = [['pool', 'nodes', 'p99 today legacy → OTN', 'max pods/node legacy → OTN', 'OTN pods', 'verdict']]
   for (const p of r.pools) {
     const n = p.recommendation.numbers
-    rows.push([p.name, String(p.nodeCount), `${s(n.p99TodayLegacyMs)} → ${s(n.p99TodayOtnMs)}`, `${n.maxPodsPerNodeLegacy} → ${n.maxPodsPerNodeOtn} (${n.podsPerNodeGain >= 0 ? '+' : ''}${n.podsPerNodeGain})`, `${Math.round(n.otnPodFraction * 100)}%`, p.recommendation.verdict])
+    rows.push([p.name, String(p.nodeCount), `${s(n.p99TodayLegacyMs)} → ${s(n.p99TodayOtnMs)}`, `${n.maxPodsLowerBound.legacy ? '≥' : ''}${n.maxPodsPerNodeLegacy} → ${n.maxPodsLowerBound.otn ? '≥' : ''}${n.maxPodsPerNodeOtn} (${n.podsPerNodeGain >= 0 ? '+' : ''}${n.podsPerNodeGain})`, `${Math.round(n.otnPodFraction * 100)}%`, p.recommendation.verdict])
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)))
   for (const row of rows) lines.push(row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd())

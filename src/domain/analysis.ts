@@ -197,6 +197,11 @@ export const RecommendationSchema = z.strictObject({
     maxPodsPerNodeLegacy: z.number().int().nonnegative(),
     maxPodsPerNodeOtn: z.number().int().nonnegative(),
     podsPerNodeGain: z.number().int(),
+    /**
+     * True where the SLO still held at the largest swept density, so the max pods/node is a
+     * lower bound (status `beyond-sweep`); a gain between two lower bounds is not a measured gain.
+     */
+    maxPodsLowerBound: z.strictObject({legacy: z.boolean(), otn: z.boolean()}),
     /** Share of pods that would take the OTN path after the upgrade. */
     otnPodFraction: z.number().min(0).max(1),
   }),

@@ -35,9 +35,14 @@ function overallVerdict(rec: Recommendation, result: AnalysisResult): Html {
     rec.reasons.length ? list(rec.reasons) : raw(''),
     el('div', {class: 'kpis'},
       kpi('p99 pod start today', el('span', {}, el('span', {class: 'legacy'}, formatMs(n.p99TodayLegacyMs)), ' → ', el('span', {class: 'otn'}, formatMs(n.p99TodayOtnMs))), 'legacy → OTN'),
-      kpi('Max pods/node under SLO', el('span', {}, el('span', {class: 'legacy'}, formatInt(n.maxPodsPerNodeLegacy)), ' → ', el('span', {class: 'otn'}, formatInt(n.maxPodsPerNodeOtn))), `p99 ≤ ${formatMs(result.settings.sloMs)}`),
+      kpi('Max pods/node under SLO', el('span', {}, el('span', {class: 'legacy'}, atLeast(n.maxPodsLowerBound.legacy), formatInt(n.maxPodsPerNodeLegacy)), ' → ', el('span', {class: 'otn'}, atLeast(n.maxPodsLowerBound.otn), formatInt(n.maxPodsPerNodeOtn))), `p99 ≤ ${formatMs(result.settings.sloMs)}${n.maxPodsLowerBound.legacy || n.maxPodsLowerBound.otn ? ' (≥: holds across the whole sweep)' : ''}`),
       kpi('Density gain', formatSigned(n.podsPerNodeGain), 'pods per node with OTN'),
       kpi('Pods on the OTN path', formatPercent(n.otnPodFraction), 'after the upgrade (rest fall back)')))
+}
+
+/** `≥ ` before a max pods/node that is a lower bound (the SLO held at the largest swept density). */
+function atLeast(lowerBound: boolean): string {
+  return lowerBound ? '≥ ' : ''
 }
 
 function kpi(label: string, value: string | Html, sub: string): Html {

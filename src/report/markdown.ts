@@ -20,7 +20,7 @@ export function renderMarkdown(result: AnalysisResult): string {
     '',
     ...o.reasons.map((r) => `- ${md(r)}`),
     '',
-    `p99 pod start today: ${formatMs(n.p99TodayLegacyMs)} (legacy) → ${formatMs(n.p99TodayOtnMs)} (OTN). Max pods/node under the SLO: ${formatInt(n.maxPodsPerNodeLegacy)} → ${formatInt(n.maxPodsPerNodeOtn)} (${formatSigned(n.podsPerNodeGain)}). Pods on the OTN path after the upgrade: ${formatPercent(n.otnPodFraction)}.`,
+    `p99 pod start today: ${formatMs(n.p99TodayLegacyMs)} (legacy) → ${formatMs(n.p99TodayOtnMs)} (OTN). Max pods/node under the SLO: ${n.maxPodsLowerBound.legacy ? '≥ ' : ''}${formatInt(n.maxPodsPerNodeLegacy)} → ${n.maxPodsLowerBound.otn ? '≥ ' : ''}${formatInt(n.maxPodsPerNodeOtn)} (${formatSigned(n.podsPerNodeGain)}). Pods on the OTN path after the upgrade: ${formatPercent(n.otnPodFraction)}.`,
     '',
   ]
   if (result.thresholds.violations.length) {

@@ -81,11 +81,20 @@ describe('recommendOverall', () => {
   it('says no-gain only when no pool gains', () => {
     const pool = (name: string, verdict: 'upgrade' | 'no-gain' | 'upgrade-with-caveats') => ({
       name, nodeCount: 10,
-      recommendation: {verdict, headline: name, reasons: [], numbers: {p99TodayLegacyMs: 4000, p99TodayOtnMs: 2000, maxPodsPerNodeLegacy: 50, maxPodsPerNodeOtn: 90, podsPerNodeGain: 40, otnPodFraction: 1}},
+      recommendation: {verdict, headline: name, reasons: [], numbers: {p99TodayLegacyMs: 4000, p99TodayOtnMs: 2000, maxPodsPerNodeLegacy: 50, maxPodsPerNodeOtn: 90, podsPerNodeGain: 40, maxPodsLowerBound: {legacy: false, otn: false}, otnPodFraction: 1}},
     })
     expect(recommendOverall([pool('a', 'no-gain'), pool('b', 'no-gain')]).verdict).toBe('no-gain')
     expect(recommendOverall([pool('a', 'upgrade'), pool('b', 'no-gain')]).verdict).toBe('upgrade')
     expect(recommendOverall([pool('a', 'upgrade'), pool('b', 'upgrade-with-caveats')]).verdict).toBe('upgrade-with-caveats')
+  })
+
+  it('marks a max pods/node as a lower bound when the SLO held across the whole sweep', () => {
+    const lb = (legacy: boolean, otn: boolean) => ({
+      name: 'p', nodeCount: 1,
+      recommendation: {verdict: 'upgrade' as const, headline: 'p', reasons: [], numbers: {p99TodayLegacyMs: 4000, p99TodayOtnMs: 2000, maxPodsPerNodeLegacy: 50, maxPodsPerNodeOtn: 90, podsPerNodeGain: 40, maxPodsLowerBound: {legacy, otn}, otnPodFraction: 1}},
+    })
+    expect(recommendOverall([lb(false, false)]).numbers.maxPodsLowerBound).toEqual({legacy: false, otn: false})
+    expect(recommendOverall([lb(false, true), lb(false, false)]).numbers.maxPodsLowerBound).toEqual({legacy: false, otn: true})
   })
 })
 

@@ -56,6 +56,25 @@ export const DurationDistributionSchema = z.discriminatedUnion('kind', [
   }),
 ])
 
+/**
+ * CPU work inflation when several cores are busy at once (shared caches, memory bandwidth,
+ * kernel-wide fork/exec/exit work): slowdown(b) = CPU time per fork+exec of /bin/true with b
+ * parallel loops ÷ the same with one loop, for b = 1..cores of the measured machine
+ * (slowdown(1) = 1). The simulator reads it by busy fraction b/cores, so it applies to a node
+ * with any core count (src/sim/cpu-contention.ts).
+ */
+export const CpuContentionSchema = z
+  .strictObject({
+    points: z.array(z.strictObject({busyCores: z.number().int().positive(), slowdown: z.number().finite().positive()})).min(1),
+    source: MeasurementSourceSchema,
+  })
+  .superRefine((c, ctx) => {
+    c.points.forEach((p, i) => {
+      if (p.busyCores !== i + 1) ctx.addIssue({code: 'custom', path: ['points', i, 'busyCores'], message: `expected busyCores ${i + 1} (points run 1, 2, ... cores of the measured machine)`})
+    })
+    if (c.points[0]?.slowdown !== 1) ctx.addIssue({code: 'custom', path: ['points', 0, 'slowdown'], message: 'slowdown at busyCores 1 must be 1 (the reference)'})
+  })
+
 export const ProvenanceSchema = z.strictObject({
   /** `uname -r` of the measured kernel. */
   kernel: z.string().min(1),
@@ -117,6 +136,8 @@ export const KernelModelSchema = z.strictObject({
     wakeLatency: DurationDistributionSchema,
     /** The non-mount part of one OCI runtime start (fork/exec, config, cgroups, process setup). */
     forkExecOverhead: DurationDistributionSchema,
+    /** CPU slowdown by busy cores; absent = none (hand-written fixtures). Calibrated models have it. */
+    cpuContention: CpuContentionSchema.optional(),
   }),
 })
 
@@ -125,6 +146,7 @@ export type LinearCost = z.infer<typeof LinearCostSchema>
 export type FixedCost = z.infer<typeof FixedCostSchema>
 export type DurationDistribution = z.infer<typeof DurationDistributionSchema>
 export type KernelCosts = KernelModel['costs']
+export type CpuContention = z.infer<typeof CpuContentionSchema>
 
 /** Handoff timeout of the rwsem in ns: RWSEM_WAIT_TIMEOUT = DIV_ROUND_UP(HZ, 250) jiffies. */
 export function rwsemHandoffNs(hz: number): number {

@@ -21,7 +21,7 @@ export const STREAM = {forkExec: 1, wake: 2, rcu: 3, podOverhead: 4, arrivals: 5
  */
 export function buildNode(model: KernelModel, scenario: Scenario, rng: Prng): SimNode {
   const env = new Environment()
-  const cpus = new Cpus(env, scenario.cores)
+  const cpus = new Cpus(env, scenario.cores, model.costs.cpuContention?.points)
   const sem = new RwSemaphore(env, cpus, {
     handoffNs: rwsemHandoffNs(model.kernel.hz),
     wakeLatency: samplerFor(model.costs.wakeLatency, rng.fork(STREAM.wake)),

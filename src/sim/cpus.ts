@@ -1,29 +1,79 @@
 import {NORMAL, PENDING, SimEvent, type Environment, type Ns, type Resumable} from './engine.js'
 import {FifoResource} from './resource.js'
+import {slowdownTable, type ContentionPoint} from './cpu-contention.js'
 
 /**
  * The node's cores: a FIFO resource. A task holds a core only while it runs kernel (or
  * runtime) work; a task sleeping on a lock or an RCU grace period holds none; an
  * optimistically spinning writer keeps its core busy (rwsem.ts). Scheduling is
  * non-preemptive: enough to show CPU saturation, not a model of CFS/EEVDF.
+ *
+ * With a measured contention curve (cpu-contention.ts), a busy core runs work at speed
+ * 1/slowdown(b / count) while b cores are busy (spinners included): CPU work of `ns` measured
+ * alone finishes once it has made `ns` of progress. This is processor sharing in the speed of
+ * each core, not in the number of cores: two 10 µs works on 2 cores with slowdown(2) = 2 take
+ * 20 µs each, one alone takes 10 µs. Progress is a clock (`mark`) advanced on every change of the
+ * busy count; a burst is scheduled for its time at the current speed and, when it fires early
+ * because the speed dropped meanwhile, re-scheduled for what is left (one more event only when
+ * the busy count changed during it). Spinning and sleeping are wall time and never scaled.
  */
 export class Cpus {
   private readonly cores: FifoResource
   private readonly env: Environment
   readonly count: number
+  /** Slowdown by busy-core count (index 0..count), or null when the model has no contention curve. */
+  private readonly slowdownByBusy: Float64Array | null
+  /** Progress clock: ns of uncontended work a busy core has done since time 0, as of `markAtNs`. */
+  private markNs = 0
+  private markAtNs = 0
 
-  constructor(env: Environment, count: number) {
+  constructor(env: Environment, count: number, contention?: readonly ContentionPoint[]) {
     this.env = env
     this.count = count
     this.cores = new FifoResource(env, count)
+    this.slowdownByBusy = contention && contention.length > 0 ? slowdownTable(contention, count) : null
+  }
+
+  /** Whether work is slowed down by other busy cores (the model has a contention curve). */
+  get contended(): boolean {
+    return this.slowdownByBusy !== null
+  }
+
+  /** The progress clock now: uncontended ns of work one busy core has done since time 0. */
+  mark(): number {
+    const table = this.slowdownByBusy
+    if (table === null) return this.env.now
+    return this.markNs + (this.env.now - this.markAtNs) / table[this.cores.used]!
+  }
+
+  /** Wall ns that `workNs` of uncontended work takes at the current speed (≥ 1, whole ns). */
+  delayFor(workNs: number): Ns {
+    const table = this.slowdownByBusy
+    if (table === null) return workNs
+    return Math.max(1, Math.ceil(workNs * table[this.cores.used]! - 1e-6))
+  }
+
+  /** Work left (uncontended ns) before progress reaches `targetMark`; 0 once it has (within ½ ns). */
+  workLeft(targetMark: number): number {
+    const left = targetMark - this.mark()
+    return left > 0.5 ? left : 0
+  }
+
+  /** Brings the progress clock up to now before the busy count changes. */
+  private advanceMark(): void {
+    if (this.slowdownByBusy === null) return
+    this.markNs = this.mark()
+    this.markAtNs = this.env.now
   }
 
   /** null when a core was free and is now held; otherwise an event that fires with one. */
   acquire(): ReturnType<FifoResource['acquire']> {
+    this.advanceMark()
     return this.cores.acquire()
   }
 
   release(): void {
+    this.advanceMark()
     this.cores.release()
   }
 
@@ -32,7 +82,7 @@ export class Cpus {
    * holding none (the runtime waiting for its child, say). Yield the returned event.
    */
   run(ns: Ns, thenAsleepNs: Ns = 0): SimEvent<unknown> {
-    return new CpuBurst(this.env, this, ns, thenAsleepNs).start(this.cores.acquire())
+    return new CpuBurst(this.env, this, ns, thenAsleepNs).start(this.acquire())
   }
 
   /** Tasks waiting for a core right now. */
@@ -56,6 +106,8 @@ class CpuBurst extends SimEvent<unknown> implements Resumable {
   private readonly ns: Ns
   /** Sleep still to do once the work is done; -1 once it is scheduled. */
   private asleepNs: Ns
+  /** Progress mark at which the work is done, under CPU contention; -1 otherwise or once done. */
+  private targetMark = -1
 
   constructor(env: Environment, cpus: Cpus, ns: Ns, asleepNs: Ns) {
     super(env)
@@ -77,6 +129,16 @@ class CpuBurst extends SimEvent<unknown> implements Resumable {
 
   /** @internal The work is done (or the sleep after it). */
   override fire(): void {
+    if (this.targetMark >= 0) {
+      const left = this.cpus.workLeft(this.targetMark)
+      if (left > 0) {
+        // Other cores got busy meanwhile: the work is not done yet at the lower speed.
+        this.state = PENDING
+        this.env.schedule(this, this.cpus.delayFor(left), NORMAL)
+        return
+      }
+      this.targetMark = -1
+    }
     const asleepNs = this.asleepNs
     if (asleepNs < 0) {
       super.fire()
@@ -97,7 +159,12 @@ class CpuBurst extends SimEvent<unknown> implements Resumable {
     const ns = this.ns
     if (ns > 0) {
       if (!Number.isInteger(ns)) throw new RangeError(`Cpus.run: work must be a whole number of ns, got ${ns}`)
-      this.env.schedule(this, ns, NORMAL)
+      if (this.cpus.contended) {
+        this.targetMark = this.cpus.mark() + ns
+        this.env.schedule(this, this.cpus.delayFor(ns), NORMAL)
+      } else {
+        this.env.schedule(this, ns, NORMAL)
+      }
     } else {
       this.fire()
     }

@@ -157,6 +157,11 @@ export class RwSemaphore {
     return this.sections(user, false, count, cost)
   }
 
+  /** @internal The node's cores: a section's hold is CPU work on the holder's core (section.ts). */
+  get cores(): Cpus {
+    return this.cpus
+  }
+
   /** @internal Requests the lock for a section's next hold (section.ts). */
   enter(section: LockSection): void {
     const user = section.user

@@ -35,6 +35,8 @@ export class LockSection extends SimEvent<unknown> implements Resumable {
   private readonly cost: SectionCost | null
   /** Sections still to run after the current one. */
   private left: number
+  /** Progress mark at which the current hold's CPU work is done, under CPU contention (cpus.ts); -1 otherwise. */
+  private targetMark = -1
 
   constructor(env: Environment, sem: RwSemaphore, user: LockUser, forWrite: boolean, cost: SectionCost | null, count: number) {
     super(env)
@@ -64,6 +66,17 @@ export class LockSection extends SimEvent<unknown> implements Resumable {
 
   /** @internal Called when the hold ends: release first, then the next section or the process. */
   override fire(): void {
+    if (this.targetMark >= 0) {
+      const cpus = this.sem.cores
+      const left = cpus.workLeft(this.targetMark)
+      if (left > 0) {
+        // Other cores got busy during the hold: the holder's work is not done yet.
+        this.state = PENDING
+        this.env.schedule(this, cpus.delayFor(left), NORMAL)
+        return
+      }
+      this.targetMark = -1
+    }
     if (this.forWrite) this.sem.releaseWrite(this.user)
     else this.sem.releaseRead(this.user)
     if (this.left > 0) {
@@ -104,7 +117,14 @@ export class LockSection extends SimEvent<unknown> implements Resumable {
     const ns = typeof cost === 'number' ? cost : cost()
     if (ns > 0) {
       if (!Number.isInteger(ns)) throw new RangeError(`RwSemaphore: a section's hold must be a whole number of ns, got ${ns}`)
-      this.env.schedule(this, ns, NORMAL)
+      // The holder runs on a core: the hold is CPU work, slower while other cores are busy.
+      const cpus = this.sem.cores
+      if (cpus.contended) {
+        this.targetMark = cpus.mark() + ns
+        this.env.schedule(this, cpus.delayFor(ns), NORMAL)
+      } else {
+        this.env.schedule(this, ns, NORMAL)
+      }
     } else {
       this.fire() // nothing to hold: released at once, no event (as a zero-length section always was)
     }

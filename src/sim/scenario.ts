@@ -20,6 +20,19 @@ export interface PodShape {
    * with fsmount, which takes no namespace_sem. Default: all of them (conservative).
    */
   runtimeBindMounts?: number
+  /**
+   * Legacy runtimes (runc; crun < 1.29) re-mark the old root recursively after pivot_root
+   * (`mount(".", MS_REC|MS_PRIVATE)` in crun 1.8, `MS_SLAVE|MS_REC` in runc) before detaching
+   * it: a second change_mnt_propagation pass over the whole copy. Default true (both do it).
+   */
+  legacyOldRootRepropagation?: boolean
+  /**
+   * Whole reads of the runtime's own mount table per legacy start (crun 1.8 reads /proc/mounts
+   * in the child right after clone(CLONE_NEWNS); runc reads /proc/self/mountinfo to find the
+   * rootfs's parent mount). Each read walks the copy, one namespace_sem read acquisition per
+   * ~4 KiB chunk. Default 1.
+   */
+  legacyMountTableReads?: number
   /** Host mounts the pod adds (sandbox rootfs, container rootfs, shm, netns, volume tmpfs, CSI, subPath). */
   hostMountsPerPod: number
   /** k_c: mounts inside each container namespace (teardown cost). */
@@ -90,6 +103,7 @@ export function validateScenario(s: Scenario): void {
       throw new InputError(`scenario: pod.runtimeBindMounts (${s.pod.runtimeBindMounts}) exceeds pod.runtimeMounts (${s.pod.runtimeMounts})`, 'Bind mounts are a subset of the runtime mounts.')
     }
   }
+  if (s.pod.legacyMountTableReads !== undefined) nonNegInt(s.pod.legacyMountTableReads, 'pod.legacyMountTableReads')
   nonNegInt(s.pod.hostMountsPerPod, 'pod.hostMountsPerPod')
   nonNegInt(s.pod.containerMounts, 'pod.containerMounts')
   nonNegInt(s.readers.count, 'readers.count')

@@ -18,23 +18,53 @@ const fixedNs = (d: KernelModel['costs']['rcuGp']): number => (d.kind === 'fixed
 const overheadNs = fixedNs(c.forkExecOverhead)
 const rcuNs = fixedNs(c.rcuGp)
 
-/** Lock-held part of a legacy start on a host table of M mounts with T threads. */
+/**
+ * Write-held part of a legacy start on a host table of M mounts with T threads: copy, two
+ * propagation passes over the copy (before the mounts, and on the old root after pivot_root),
+ * attaches, pivot, old-root detach.
+ */
+function legacyWriteHoldNs(m: number, t: number, runtimeMounts: number): number {
+  return lin(c.copy, m) + 2 * lin(c.chtype, m) + (runtimeMounts + 1) * c.attach.ns + lin(c.pivot, t) + lin(c.umount, m)
+}
+/** The runtime's one read of its copy's table: a read section per 75-line chunk, the last one partial. */
+function tableReadNs(lines: number): number {
+  const full = Math.floor(lines / 75)
+  const rest = lines - full * 75
+  return full * lin(c.mountinfoChunk, 75) + (rest > 0 ? lin(c.mountinfoChunk, rest) : 0)
+}
+/** Lock-held part (write and read) of a legacy start on a host table of M mounts with T threads. */
 function legacyHoldNs(m: number, t: number, runtimeMounts: number): number {
-  return lin(c.copy, m) + lin(c.chtype, m) + (runtimeMounts + 1) * c.attach.ns + lin(c.pivot, t) + lin(c.umount, m)
+  return legacyWriteHoldNs(m, t, runtimeMounts) + tableReadNs(m)
 }
 function otnHoldNs(runtimeMounts: number, binds: number, rootfsMounts: number): number {
   return binds * lin(c.dclone, 1) + lin(c.otn, rootfsMounts) + runtimeMounts * c.moveAttach.ns
 }
 
 describe('a single container start with no contention', () => {
-  it('legacy: equals fork/exec + copy + chtype + attaches + pivot + umount + one RCU grace period', () => {
+  it('legacy: equals fork/exec + copy + table read + chtype + attaches + pivot + chtype again + umount + one RCU grace period', () => {
     const s = baseScenario({path: 'legacy', hostMounts: 3_000, systemThreads: 800})
     const out = runScenario(model, s, 1)
     const hold = legacyHoldNs(3_000, 800, s.pod.runtimeMounts)
     expect(Array.from(out.containerStartNs)).toEqual([overheadNs + hold + rcuNs])
     expect(Array.from(out.lockHoldNs)).toEqual([hold])
     expect(Array.from(out.lockWaitNs)).toEqual([0])
-    expect(out.sem.writeHoldNs).toBe(hold)
+    expect(out.sem.writeHoldNs).toBe(legacyWriteHoldNs(3_000, 800, s.pod.runtimeMounts))
+    expect(out.sem.readHoldNs).toBe(tableReadNs(3_000))
+  })
+
+  it('legacy: a runtime that neither reads its table nor re-marks the old root pays one chtype and no read', () => {
+    const base = baseScenario({path: 'legacy', hostMounts: 3_000, systemThreads: 800})
+    const s = {...base, pod: {...base.pod, legacyMountTableReads: 0, legacyOldRootRepropagation: false}}
+    const out = runScenario(model, s, 1)
+    const hold = legacyWriteHoldNs(3_000, 800, s.pod.runtimeMounts) - lin(c.chtype, 3_000)
+    expect(Array.from(out.containerStartNs)).toEqual([overheadNs + hold + rcuNs])
+    expect(out.sem.readHoldNs).toBe(0)
+  })
+
+  it('legacy: each extra read of the table adds one more pass of read sections over the copy', () => {
+    const base = baseScenario({path: 'legacy', hostMounts: 3_000, systemThreads: 800})
+    const out = runScenario(model, {...base, pod: {...base.pod, legacyMountTableReads: 3}}, 1)
+    expect(out.sem.readHoldNs).toBe(3 * tableReadNs(3_000))
   })
 
   it('OTN: equals fork/exec + detached clones + one rootfs-subtree copy + move_mounts, with no M, T or RCU term', () => {
@@ -111,8 +141,11 @@ describe('a single pod with no contention', () => {
     node.env.run()
     const m = s.hostMounts
     const hostHold = c.attach.ns + c.propPerPeer.ns * 1
-    // The copy grew by one mount: chtype and umount each walk one more.
-    const startHold = legacyHoldNs(m, s.systemThreads, s.pod.runtimeMounts) + c.chtype.perUnitNs + c.umount.perUnitNs
+    // c0 reads its first table chunk as the copy ends; the spinning host mount takes the lock
+    // before the next one. rwsem_mark_wake then hands c0 the read lock before c0 runs, so its
+    // wake-up latency counts as hold. The copy grew by one mount: both chtype passes and the
+    // umount walk one more (the table read was sized when it began).
+    const startHold = legacyHoldNs(m, s.systemThreads, s.pod.runtimeMounts) + fixedNs(c.wakeLatency) + 2 * c.chtype.perUnitNs + c.umount.perUnitNs
     expect([host.holdNs, start.holdNs, start.waitNs]).toEqual([hostHold, startHold, hostHold])
     expect(node.env.now).toBe(overheadNs + startHold + hostHold + rcuNs)
     expect([node.state.hostMounts, node.state.inFlightCopies]).toEqual([m + 1, 0])

@@ -22,8 +22,12 @@ export function* mountinfoReader(node: SimNode, user: LockUser, intervalNs: numb
 
 /** One read of the whole host mountinfo: a namespace_sem read section per ~75-line chunk. */
 export function* readWholeMountinfo(node: SimNode, user: LockUser): ProcessGenerator {
+  yield* readMountinfoLines(node, user, node.state.hostMounts)
+}
+
+/** One read of a mountinfo of `lines` mounts (any namespace's): chunks as above, each a read section. */
+export function* readMountinfoLines(node: SimNode, user: LockUser, lines: number): ProcessGenerator {
   const chunk = node.costs.mountinfoChunk
-  const lines = node.state.hostMounts
   const fullChunks = Math.floor(lines / MOUNTINFO_LINES_PER_CHUNK)
   const lastLines = lines - fullChunks * MOUNTINFO_LINES_PER_CHUNK
   yield node.sem.readEach(user, fullChunks, Math.round(chunk.fixedNs + chunk.perUnitNs * MOUNTINFO_LINES_PER_CHUNK))

@@ -1,4 +1,4 @@
-import type {DurationDistribution, FixedCost, KernelModel, LinearCost} from '../model/schema.js'
+import type {CpuContention, DurationDistribution, FixedCost, KernelModel, LinearCost} from '../model/schema.js'
 import {fitLinearOnMedians, medianNs, spreadP90Ns, type FitPoint, type LinearFit} from '../stats/fit.js'
 
 /** Raw measurements of one calibrate run, series by series (ns). */
@@ -25,6 +25,8 @@ export interface Measurements {
   prop: FitPoint[]
   wake: number[]
   forkExec: number[]
+  /** CPU time per fork+exec of /bin/true with x loops running at once (x = 1..cores), one point per repetition. */
+  contention: FitPoint[]
   /** crun run /bin/true at M≈0, C=1, with the namespace's mounts and threads, when crun exists. */
   crun?: {version: string; startNs: number[]; mounts: number; threads: number; containerMounts: number}
 }
@@ -115,7 +117,44 @@ export function buildCosts(m: Measurements, scaling?: OtnScaling): {costs: Kerne
     moveAttach: fixed(m.moveAttach, c.attach ?? 'dp-probe attach', `${T} of move_mount of a pre-opened OPEN_TREE_CLONE of one directory into a slave copy`),
     wakeLatency: empirical(m.wake, c.wake ?? 'dp-probe wake', 'FUTEX_WAKE → the woken thread running (wake_up_process, as rwsem_wake uses); waker sleeps 300 µs first so the sleeper is really asleep'),
   }
-  return {costs: {...kernelCosts, forkExecOverhead: forkExec(m, kernelCosts, notes)}, notes}
+  const costs: KernelModel['costs'] = {...kernelCosts, forkExecOverhead: forkExec(m, kernelCosts, notes)}
+  if (m.contention.length > 0) costs.cpuContention = cpuContention(m.contention, c.contention ?? 'dp-probe contention')
+  return {costs, notes}
+}
+
+/**
+ * slowdown(b) = median CPU time per spawn with b loops at once ÷ the median with one loop, for
+ * b = 1..the largest b measured (slowdown(1) = 1 by construction). Medians per b, so a
+ * repetition preempted by the machine's other load does not move the curve.
+ */
+export function cpuContention(points: readonly FitPoint[], command: string): CpuContention {
+  const byBusy = new Map<number, number[]>()
+  for (const p of points) {
+    const list = byBusy.get(p.x) ?? []
+    list.push(p.ns)
+    byBusy.set(p.x, list)
+  }
+  const maxBusy = Math.max(...byBusy.keys())
+  const base = byBusy.get(1)
+  if (!base) throw new Error('cpu contention: no measurement with one busy core')
+  const baseNs = medianNs(base)
+  const out: CpuContention['points'] = []
+  const medians: string[] = []
+  for (let b = 1; b <= maxBusy; b++) {
+    const values = byBusy.get(b)
+    if (!values) throw new Error(`cpu contention: no measurement with ${b} busy cores`)
+    const med = medianNs(values)
+    out.push({busyCores: b, slowdown: b === 1 ? 1 : round3(med / baseNs)})
+    medians.push(`${b}: ${(med / 1e6).toFixed(2)} ms`)
+  }
+  return {
+    points: out,
+    source: {
+      command,
+      samples: points.length,
+      note: `CPU time (user + system, getrusage RUSAGE_CHILDREN) per fork + execve(/bin/true) + waitpid with b such loops running at once, median over repetitions per b (${medians.join(', ')}), divided by the median at b = 1. Not mount work: the machine's cores slowing each other down; the simulator applies it to all CPU work by busy fraction`,
+    },
+  }
 }
 
 const at = (c: LinearCost, x: number) => c.fixedNs + c.perUnitNs * x

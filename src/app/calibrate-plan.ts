@@ -24,6 +24,9 @@ export interface CalibrationPlan {
   forkExecSamples: number
   /** crun /bin/true starts at M≈0, C=1 for the non-mount overhead (0 = skip crun). */
   crunStarts: number
+  /** CPU contention: repetitions of P = 1..cores parallel fork+exec loops, and spawns per loop. */
+  contentionReps: number
+  contentionSpawns: number
 }
 
 export const QUICK_PLAN: CalibrationPlan = {
@@ -41,6 +44,8 @@ export const QUICK_PLAN: CalibrationPlan = {
   wakeSamples: 300,
   forkExecSamples: 15,
   crunStarts: 20,
+  contentionReps: 3,
+  contentionSpawns: 100,
 }
 
 export const FULL_PLAN: CalibrationPlan = {
@@ -58,4 +63,6 @@ export const FULL_PLAN: CalibrationPlan = {
   wakeSamples: 500,
   forkExecSamples: 40,
   crunStarts: 60,
+  contentionReps: 7,
+  contentionSpawns: 300,
 }

@@ -103,6 +103,8 @@ async function measure(probe: string, plan: CalibrationPlan, opts: CalibrateOpti
   const prop = await run('prop', ['--x', plan.propPeers.join(','), '--reps', String(plan.propReps)])
   const wake = await run('wake', ['--reps', String(plan.wakeSamples)])
   const forkexec = await run('forkexec', ['--reps', String(plan.forkExecSamples)])
+  const busy = Array.from({length: Math.min(cpus().length, 256)}, (_, i) => i + 1)
+  const contention = await run('contention', ['--x', busy.join(','), '--reps', String(plan.contentionReps), '--starts', String(plan.contentionSpawns)])
   const ns = (o: ProbeOutput, s: string) => series(o, s).map((p) => p.ns)
   // Wall-clock variants of the same calls carry a `Wall` suffix in the probe output.
   const w = opts.clock === 'wall' ? 'Wall' : ''
@@ -125,6 +127,7 @@ async function measure(probe: string, plan: CalibrationPlan, opts: CalibrateOpti
     prop: series(prop, `prop${w}`),
     wake: ns(wake, 'wake'),
     forkExec: ns(forkexec, 'forkexec'),
+    contention: series(contention, 'cpuPerSpawn'),
   }
   if (!opts.noCrun && plan.crunStarts > 0) m.crun = await measureCrun(probe, plan, commands, opts)
   return m
@@ -195,6 +198,7 @@ function rawPoints(m: Measurements): NonNullable<KernelModel['provenance']['rawP
   add('otn', m.otn)
   add('mountinfoChunk', m.mountinfo)
   add('propPeer', m.prop)
+  add('cpuPerSpawn', m.contention)
   if (m.crun) add('crunStartC1', m.crun.startNs.map((ns) => ({x: m.crun!.mounts, ns})))
   return out
 }

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {buildCosts, modelledStartStepsNs, nonMountSamplesNs, type Measurements} from '../../src/app/calibrate-model.js'
+import {buildCosts, cpuContention, modelledStartStepsNs, nonMountSamplesNs, type Measurements} from '../../src/app/calibrate-model.js'
 import {KernelModelSchema} from '../../src/model/schema.js'
 
 // Synthetic measurements with known coefficients: what calibrate must recover from them.
@@ -24,6 +24,15 @@ function synthetic(): Measurements {
     prop: line(8_000, 500, [0, 16, 64]),
     wake: [3_000, 4_000, 50_000],
     forkExec: [5e6, 6e6],
+    // Two cores: 4 ms per spawn alone, 8 ms with both loops busy (one preempted outlier each).
+    contention: [
+      {x: 1, ns: 4e6},
+      {x: 2, ns: 8e6},
+      {x: 2, ns: 8.2e6},
+      {x: 1, ns: 4.1e6},
+      {x: 1, ns: 9e6},
+      {x: 2, ns: 7.8e6},
+    ],
     crun: {version: 'crun version 1.8.1', startNs: [30e6, 35e6, 40e6], mounts: 22, threads: 200, containerMounts: 16},
   }
 }
@@ -78,5 +87,20 @@ describe('buildCosts', () => {
 describe('nonMountSamplesNs', () => {
   it('subtracts the steps from every start, never below zero, sorted', () => {
     expect(nonMountSamplesNs([5, 30, 10], 8)).toEqual([0, 2, 22])
+  })
+})
+
+describe('cpuContention', () => {
+  it('is the median CPU per spawn at each busy-core count over the median with one, starting at exactly 1', () => {
+    const {costs} = buildCosts(synthetic())
+    expect(costs.cpuContention?.points).toEqual([
+      {busyCores: 1, slowdown: 1},
+      {busyCores: 2, slowdown: 1.951}, // 8.0 ms / 4.1 ms
+    ])
+    expect(costs.cpuContention?.source.samples).toBe(6)
+  })
+
+  it('refuses a curve with a busy-core count missing, rather than inventing it', () => {
+    expect(() => cpuContention([{x: 1, ns: 1e6}, {x: 3, ns: 3e6}], 'dp-probe contention')).toThrow(/2 busy cores/)
   })
 })

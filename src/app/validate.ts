@@ -5,6 +5,7 @@ import {basename, join} from 'node:path'
 import {loadModelFile, loadShippedModels, shippedModelsDir, type LoadedModel} from '../io/model-file.js'
 import {buildCrunBundle, requireCrun, type CrunBundle} from '../io/crun-bundle.js'
 import {runCrunLoad, type CrunLoadResult} from '../io/crun-load.js'
+import {measureCrunMountCalls, type CrunMountCalls} from '../io/crun-strace.js'
 import {ensureProbe, packageRoot, requireRootLinux} from '../io/probe-runner.js'
 import {defaultModelFor} from '../model/registry.js'
 import {quantileType7, sortedCopy} from '../stats/quantile.js'
@@ -61,6 +62,11 @@ export interface ValidateResult {
   runtime: string
   model: {id: string; sha256: string}
   containerMounts: number
+  /**
+   * The mount(2) work of one crun start, strace'd once in this run (or the documented counts
+   * without strace); `runtimeMounts` of it is the N_rt given to the simulator.
+   */
+  mountCalls: CrunMountCalls & {note: string}
   cores: number
   overhead: {source: 'run' | 'model'; medianMs: number; note: string}
   target: {p50: number; p99: number}
@@ -92,13 +98,18 @@ export async function validate(opts: ValidateOptions): Promise<ValidateResult> {
   const scratch = mkdtempSync(join(tmpdir(), 'densityplan-validate-'))
   const cells: ValidateCell[] = []
   let overhead: ValidateResult['overhead']
+  let mountCalls: ValidateResult['mountCalls']
   try {
+    const calls = measureCrunMountCalls(bundle)
+    mountCalls = {...calls, note: mountCallsNote(calls)}
+    opts.log(mountCalls.note)
+    const runtimeMounts = calls.runtimeMounts
     let base: CrunLoadResult | undefined
     let model = loaded.model
     if (opts.overhead === 'run') {
       opts.log(`runtime overhead: ${opts.starts} crun starts at M≈0, C=1`)
       base = await runCrunLoad(probe, bundle, {addedMounts: 0, concurrency: 1, starts: opts.starts, warmup: 2, extraThreads: 0})
-      model = withRunOverhead(model, base, bundle.containerMounts)
+      model = withRunOverhead(model, base, runtimeMounts)
       opts.modelPath = join(scratch, 'model-with-run-overhead.json')
       writeFileSync(opts.modelPath, JSON.stringify(model))
     }
@@ -107,7 +118,7 @@ export async function validate(opts: ValidateOptions): Promise<ValidateResult> {
       for (const m of opts.mounts) {
         for (const c of opts.concurrency) {
           const reuse = base && m === 0 && c === 1 && threads === 0 ? base : undefined
-          cells.push(await cell(probe, bundle, loaded, opts, m, c, threads, reuse))
+          cells.push(await cell(probe, bundle, loaded, opts, m, c, threads, runtimeMounts, reuse))
         }
       }
     }
@@ -119,7 +130,7 @@ export async function validate(opts: ValidateOptions): Promise<ValidateResult> {
   const verdict = misses.length === 0
     ? `PASS: all ${cells.length} cells within ±${TARGET.p50 * 100}% on p50 and ±${TARGET.p99 * 100}% on p99`
     : `MISS: ${misses.length} of ${cells.length} cells outside ±${TARGET.p50 * 100}% p50 / ±${TARGET.p99 * 100}% p99 (worst: ${worst(cells)})`
-  const result: ValidateResult = {runtime, model: {id: loaded.model.id, sha256: loaded.sha256}, containerMounts: bundle.containerMounts, cores: opts.cores ?? cpus().length, overhead, target: TARGET, cells, verdict, loadAverage: {before: before.map(r2), after: loadavg().map(r2)}}
+  const result: ValidateResult = {runtime, model: {id: loaded.model.id, sha256: loaded.sha256}, containerMounts: bundle.containerMounts, mountCalls, cores: opts.cores ?? cpus().length, overhead, target: TARGET, cells, verdict, loadAverage: {before: before.map(r2), after: loadavg().map(r2)}}
   return result
 }
 
@@ -133,8 +144,9 @@ export function checkErrorLimit(result: ValidateResult, limit: number): void {
  * The model with forkExecOverhead replaced by this run's M≈0, C=1 starts minus the model's own
  * mount steps: one parameter for the whole grid, measured once, never tuned per cell.
  */
-function withRunOverhead(model: KernelModel, base: CrunLoadResult, containerMounts: number): KernelModel {
-  const stepsNs = modelledStartStepsNs(model.costs, base.mounts, base.threads, containerMounts)
+function withRunOverhead(model: KernelModel, base: CrunLoadResult, runtimeMounts: number): KernelModel {
+  // The attaches the simulator charges (rootfs bind + N_rt), so the overhead excludes exactly those.
+  const stepsNs = modelledStartStepsNs(model.costs, base.mounts, base.threads, runtimeMounts + 1)
   const samplesNs = nonMountSamplesNs(base.startNs, stepsNs)
   const note = `measured by this validate run: ${base.startNs.length} crun starts at M=${base.mounts}, C=1, T=${base.threads}, wall minus ${Math.round(stepsNs / 1000)} µs of modelled mount steps`
   return {...model, costs: {...model.costs, forkExecOverhead: {kind: 'empirical', samplesNs, source: {command: 'densityplan validate (M≈0, C=1 cell)', samples: samplesNs.length, note}}}}
@@ -145,12 +157,12 @@ function samplesOf(d: KernelModel['costs']['forkExecOverhead']): number[] {
   return [d.kind === 'fixed' ? d.ns : d.medianNs]
 }
 
-async function cell(probe: string, bundle: CrunBundle, loaded: LoadedModel, opts: ValidateOptions, addedMounts: number, concurrency: number, extraThreads: number, reuse: CrunLoadResult | undefined): Promise<ValidateCell> {
+async function cell(probe: string, bundle: CrunBundle, loaded: LoadedModel, opts: ValidateOptions, addedMounts: number, concurrency: number, extraThreads: number, runtimeMounts: number, reuse: CrunLoadResult | undefined): Promise<ValidateCell> {
   opts.log(`cell M+${addedMounts} C=${concurrency} T+${extraThreads}: ${reuse ? 'reusing the overhead starts' : `${opts.starts} crun starts`}`)
   const run = reuse ?? (await runCrunLoad(probe, bundle, {addedMounts, concurrency, starts: opts.starts, warmup: 2, extraThreads}))
   const sorted = sortedCopy(run.startNs)
   const measuredMs = {p50: quantileType7(sorted, 0.5) / 1e6, p99: quantileType7(sorted, 0.99) / 1e6}
-  const sim = await simulate(simRequest(opts, loaded, run.mounts, concurrency, run.threads, bundle.containerMounts))
+  const sim = await simulate(simRequest(opts, loaded, run.mounts, concurrency, run.threads, runtimeMounts))
   if (!('containerStartMs' in sim)) throw new Error('simulate returned a two-kernel result for a legacy request')
   const predictedMs = {p50: sim.containerStartMs.p50, p99: sim.containerStartMs.p99}
   const relativeError = {p50: rel(predictedMs.p50, measuredMs.p50), p99: rel(predictedMs.p99, measuredMs.p99)}
@@ -171,8 +183,11 @@ async function cell(probe: string, bundle: CrunBundle, loaded: LoadedModel, opts
   }
 }
 
-/** The simulate request for one cell: bare runtime starts (no pod), k_c mounts per container. */
-export function simRequest(opts: Pick<ValidateOptions, 'modelPath' | 'seed' | 'replications' | 'starts' | 'cores'>, loaded: LoadedModel, mounts: number, concurrency: number, threads: number, containerMounts: number): SimulateRequest {
+/**
+ * The simulate request for one cell: bare runtime starts (no pod), the rootfs bind plus
+ * `runtimeMounts` (N_rt: crun's measured namespace_sem-taking mount calls) per container.
+ */
+export function simRequest(opts: Pick<ValidateOptions, 'modelPath' | 'seed' | 'replications' | 'starts' | 'cores'>, loaded: LoadedModel, mounts: number, concurrency: number, threads: number, runtimeMounts: number): SimulateRequest {
   return {
     kernel: 'legacy',
     modelPath: opts.modelPath ?? loaded.source,
@@ -183,7 +198,7 @@ export function simRequest(opts: Pick<ValidateOptions, 'modelPath' | 'seed' | 'r
     volumesPerPod: 0,
     hostMountsPerPod: 0,
     rootfsMounts: 1,
-    runtimeMounts: Math.max(0, containerMounts - 1),
+    runtimeMounts,
     runtimeOverhead: 'model',
     podOverheadNs: null,
     legacyFallback: 0,
@@ -201,6 +216,11 @@ async function resolveModel(path: string | undefined): Promise<{loaded: LoadedMo
   if (path) return {loaded: await loadModelFile(path), path}
   const loaded = defaultModelFor(await loadShippedModels(), 'legacy')
   return {loaded, path: join(shippedModelsDir(), basename(loaded.source))}
+}
+
+function mountCallsNote(c: CrunMountCalls): string {
+  const how = c.source === 'strace' ? 'counted with strace -ff on one start in this run' : 'strace not found: the counts documented in docs/calibrate.md'
+  return `crun mount calls per start (${how}): ${c.mountCalls} mount(2) = ${c.remounts} remounts (no namespace_sem) + ${c.treePropagationChanges} recursive propagation changes over the copy + 1 rootfs bind + ${c.runtimeMounts} runtime mounts (N_rt given to the simulator); ${c.mountTableReads} reads of the mount table`
 }
 
 function worst(cells: ValidateCell[]): string {

@@ -21,7 +21,9 @@ export const STREAM = {forkExec: 1, wake: 2, rcu: 3, podOverhead: 4, arrivals: 5
  */
 export function buildNode(model: KernelModel, scenario: Scenario, rng: Prng): SimNode {
   const env = new Environment()
-  const cpus = new Cpus(env, scenario.cores, model.costs.cpuContention?.points)
+  // Long runtime bursts are preempted at every scheduler tick (1/CONFIG_HZ) when another task
+  // waits for a core, so concurrent starts share the cores instead of queueing behind whole bursts.
+  const cpus = new Cpus(env, scenario.cores, model.costs.cpuContention?.points, Math.round(1e9 / model.kernel.hz))
   const sem = new RwSemaphore(env, cpus, {
     handoffNs: rwsemHandoffNs(model.kernel.hz),
     wakeLatency: samplerFor(model.costs.wakeLatency, rng.fork(STREAM.wake)),

@@ -26,10 +26,18 @@ export class Cpus {
   /** Progress clock: ns of uncontended work a busy core has done since time 0, as of `markAtNs`. */
   private markNs = 0
   private markAtNs = 0
+  /**
+   * Round-robin quantum (uncontended ns of work): a burst longer than this gives its core to a
+   * waiting task at every quantum and queues again, as the scheduler tick preempts a CPU hog
+   * (one tick = 1/CONFIG_HZ). Infinity = run to completion (non-preemptive).
+   */
+  readonly quantumNs: number
 
-  constructor(env: Environment, count: number, contention?: readonly ContentionPoint[]) {
+  constructor(env: Environment, count: number, contention?: readonly ContentionPoint[], quantumNs: number = Infinity) {
+    if (!(quantumNs > 0)) throw new RangeError(`Cpus: quantum must be positive, got ${quantumNs}`)
     this.env = env
     this.count = count
+    this.quantumNs = quantumNs
     this.cores = new FifoResource(env, count)
     this.slowdownByBusy = contention && contention.length > 0 ? slowdownTable(contention, count) : null
   }
@@ -72,6 +80,12 @@ export class Cpus {
     return this.cores.acquire()
   }
 
+  /** A task whose quantum ran out queues again, behind every task that asked for a core meanwhile. */
+  acquireBehind(): ReturnType<FifoResource['acquire']> {
+    this.advanceMark()
+    return this.cores.acquireBehind()
+  }
+
   release(): void {
     this.advanceMark()
     this.cores.release()
@@ -103,7 +117,8 @@ export class Cpus {
  */
 class CpuBurst extends SimEvent<unknown> implements Resumable {
   private readonly cpus: Cpus
-  private readonly ns: Ns
+  /** Uncontended work still to do after the slice that is running now. */
+  private laterNs: Ns
   /** Sleep still to do once the work is done; -1 once it is scheduled. */
   private asleepNs: Ns
   /** Progress mark at which the work is done, under CPU contention; -1 otherwise or once done. */
@@ -112,7 +127,7 @@ class CpuBurst extends SimEvent<unknown> implements Resumable {
   constructor(env: Environment, cpus: Cpus, ns: Ns, asleepNs: Ns) {
     super(env)
     this.cpus = cpus
-    this.ns = ns
+    this.laterNs = ns
     this.asleepNs = asleepNs
   }
 
@@ -139,6 +154,20 @@ class CpuBurst extends SimEvent<unknown> implements Resumable {
       }
       this.targetMark = -1
     }
+    if (this.laterNs > 0) {
+      // End of a quantum: the tick preempts us if another task waits for a core.
+      if (this.cpus.runQueue > 0) {
+        this.state = PENDING
+        this.cpus.release()
+        const granted = this.cpus.acquireBehind()
+        if (granted === null) this.work()
+        else granted.addWaiter(this)
+      } else {
+        this.state = PENDING
+        this.work()
+      }
+      return
+    }
     const asleepNs = this.asleepNs
     if (asleepNs < 0) {
       super.fire()
@@ -156,7 +185,8 @@ class CpuBurst extends SimEvent<unknown> implements Resumable {
   }
 
   private work(): void {
-    const ns = this.ns
+    const ns = Math.min(this.laterNs, this.cpus.quantumNs)
+    this.laterNs -= ns
     if (ns > 0) {
       if (!Number.isInteger(ns)) throw new RangeError(`Cpus.run: work must be a whole number of ns, got ${ns}`)
       if (this.cpus.contended) {

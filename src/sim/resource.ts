@@ -9,6 +9,8 @@ import {Fifo} from './fifo.js'
 export class FifoResource {
   private inUse = 0
   private readonly waiters = new Fifo<SimEvent<unknown>>()
+  /** Requests that yield to every plain request (a preempted CPU hog queueing again). */
+  private readonly behind = new Fifo<SimEvent<unknown>>()
   private busyUnitNs = 0
   private lastChangeNs: Ns
   private readonly env: Environment
@@ -28,7 +30,7 @@ export class FifoResource {
 
   /** Requests waiting for a unit. */
   get queued(): number {
-    return this.waiters.length
+    return this.waiters.length + this.behind.length
   }
 
   /**
@@ -46,6 +48,22 @@ export class FifoResource {
     return granted
   }
 
+  /**
+   * Like acquire, but every plain request made before the unit frees up goes first: a task whose
+   * time slice ran out queues behind tasks that just woke up, as EEVDF gives a task that used its
+   * slice a later deadline than a freshly woken one.
+   */
+  acquireBehind(): SimEvent<unknown> | null {
+    if (this.inUse < this.capacity && this.waiters.length === 0 && this.behind.length === 0) {
+      this.account()
+      this.inUse++
+      return null
+    }
+    const granted = this.env.event<unknown>()
+    this.behind.push(granted)
+    return granted
+  }
+
   /** Always an event (SimPy's `request`), for callers that do not care about the fast path. */
   request(): SimEvent<unknown> {
     const granted = this.acquire()
@@ -55,7 +73,7 @@ export class FifoResource {
   /** Returns a unit; the head waiter, if any, gets it directly (FIFO, no barging). */
   release(): void {
     if (this.inUse === 0) throw new Error('FifoResource.release: nothing is held')
-    const next = this.waiters.shift()
+    const next = this.waiters.shift() ?? this.behind.shift()
     if (next !== undefined) {
       next.succeed()
       return

@@ -53,6 +53,38 @@ describe('CPUs', () => {
     expect(done).toEqual([['b', 30], ['a', 110]])
     expect(cpus.busyNs()).toBe(30)
   })
+
+  it('preempts a long burst at every quantum while another task waits, round robin', () => {
+    const env = new Environment()
+    const cpus = new Cpus(env, 1, undefined, 4)
+    const done: [string, number][] = []
+    for (const [name, arrive] of [['a', 0], ['b', 1]] as const) {
+      at(env, arrive, function* () {
+        yield cpus.run(10)
+        done.push([name, env.now])
+      })
+    }
+    env.run()
+    // a 0-4, b 4-8, a 8-12, b 12-16, a 16-18, b 18-20
+    expect(done).toEqual([['a', 18], ['b', 20]])
+    expect(cpus.busyNs()).toBe(20)
+  })
+
+  it('keeps running past the quantum when nobody waits for a core', () => {
+    const env = new Environment()
+    const cpus = new Cpus(env, 2, undefined, 4)
+    const done: [string, number][] = []
+    at(env, 0, function* () {
+      yield cpus.run(10)
+      done.push(['a', env.now])
+    })
+    at(env, 1, function* () {
+      yield cpus.run(10)
+      done.push(['b', env.now])
+    })
+    env.run()
+    expect(done).toEqual([['a', 10], ['b', 11]])
+  })
 })
 
 describe('FifoResource', () => {

@@ -19,7 +19,7 @@ describe('densityplan validate (CI guard)', () => {
   it('predicts real crun start times within ±50% on a small grid', () => {
     if (process.getuid?.() !== 0) throw new Error('validate starts real containers and must run as root (CI does): sudo npx vitest run test/validate')
     if (spawnSync('crun', ['--version']).status !== 0) throw new Error('crun is not installed: run sudo scripts/test-prereqs.sh')
-    const r = spawnSync(process.execPath, [cli, 'validate', '--mounts', '0,2000', '--concurrency', '1,4', '--starts', '16', '--replications', '3', '--json'], {encoding: 'utf8', env: {...process.env, NO_COLOR: '1'}})
+    const r = spawnSync(process.execPath, [cli, 'validate', '--mounts', '0,2000', '--concurrency', '1,4', '--starts', '48', '--replications', '3', '--json'], {encoding: 'utf8', env: {...process.env, NO_COLOR: '1'}})
     expect(r.status, r.stderr).toBe(0)
     const result = JSON.parse(r.stdout) as {cells: Cell[]; verdict: string}
     expect(result.cells).toHaveLength(4)

@@ -1,27 +1,22 @@
-import {randomBytes} from 'node:crypto'
-import {existsSync, readFileSync} from 'node:fs'
-import {mkdir, open, rename, rm} from 'node:fs/promises'
-import {basename, dirname, join} from 'node:path'
+import {readFileSync} from 'node:fs'
 import {ClusterSnapshotSchema, type ClusterSnapshot} from '../domain/snapshot.js'
 import {InputError} from '../errors/errors.js'
 import {describeSchemaError} from '../lib/schema-errors.js'
+import {writeFileAtomicWith} from './atomic-write.js'
 
 const PODS_PLACEHOLDER = '\u0000pods\u0000'
 
 /**
- * Writes a snapshot atomically (temp file, fsync, rename; refuses to overwrite without force,
- * like io/atomic-write.ts) but streams the pod array one pod per line, so 150,000 pods never
+ * Writes a snapshot atomically (io/atomic-write.ts: temp file, fsync, rename; refuses to
+ * overwrite without force) but streams the pod array one pod per line, so 150,000 pods never
  * become one giant string. Same snapshot in → same bytes out.
  */
 export async function writeSnapshot(path: string, snap: ClusterSnapshot, opts: {force?: boolean} = {}): Promise<number> {
-  if (!opts.force && existsSync(path)) throw new InputError(`${path} already exists`, 'pass --force to overwrite it, or choose another path with --out')
   const [head, tail] = JSON.stringify({...snap, pods: PODS_PLACEHOLDER}).split(JSON.stringify(PODS_PLACEHOLDER)) as [string, string]
-  await mkdir(dirname(path), {recursive: true})
-  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`)
   let bytes = 0
-  try {
-    const fh = await open(tmp, 'wx', 0o644)
-    try {
+  await writeFileAtomicWith(
+    path,
+    async (fh) => {
       const write = async (s: string): Promise<void> => {
         bytes += Buffer.byteLength(s)
         await fh.write(s)
@@ -32,15 +27,9 @@ export async function writeSnapshot(path: string, snap: ClusterSnapshot, opts: {
         await write(`${i ? ',' : ''}\n${chunk.join(',\n')}`)
       }
       await write(`${snap.pods.length ? '\n' : ''}]${tail}\n`)
-      await fh.sync()
-    } finally {
-      await fh.close()
-    }
-    await rename(tmp, path)
-  } catch (err) {
-    await rm(tmp, {force: true})
-    throw err
-  }
+    },
+    opts,
+  )
   return bytes
 }
 

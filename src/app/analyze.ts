@@ -1,6 +1,3 @@
-import {randomBytes} from 'node:crypto'
-import {rm} from 'node:fs/promises'
-import {tmpdir} from 'node:os'
 import {basename, join} from 'node:path'
 import {assembleResult} from '../analyze/assemble.js'
 import type {AnalysisSettings} from '../analyze/plan.js'
@@ -22,7 +19,7 @@ import {defaultModelFor} from '../model/registry.js'
 import {buildNodeClasses, type NodeClass} from '../profile/node-classes.js'
 import {renderOutputs, type ReportFormat} from '../report/index.js'
 import {runJobs} from './analyze-jobs.js'
-import {collect} from './collect.js'
+import {collectSnapshot} from './collect.js'
 
 export type AnalyzeSource =
   | {kind: 'demo'}
@@ -142,23 +139,20 @@ async function loadSource(req: AnalyzeRequest): Promise<{snapshot: ClusterSnapsh
   const s = req.source
   if (s.kind === 'demo') return {snapshot: loadDemoSnapshot(), source: 'demo snapshot'}
   if (s.kind === 'snapshot') return {snapshot: readSnapshot(s.path), source: `snapshot ${s.path}`}
-  // Live: the collect use case writes a snapshot file; read it back from a private temp file.
-  const tmp = join(tmpdir(), `densityplan-analyze-${randomBytes(6).toString('hex')}.json`)
+  // Live: collect's listing and reduction, kept in memory (no snapshot file).
   try {
-    await collect({
+    const {snapshot} = await collectSnapshot({
       kubeconfig: s.kubeconfig, context: s.context, namespace: s.namespace, nodeSelector: s.nodeSelector, poolLabel: s.poolLabel,
       pageSize: 500, maxRetries: 6, requestTimeoutMs: 30_000, windowMs: 3_600_000, kubeletMetrics: false,
-      anonymize: false, out: tmp, force: false, log: req.log ?? (() => {}),
+      anonymize: false, log: req.log ?? (() => {}),
     })
-    return {snapshot: readSnapshot(tmp), source: 'cluster'}
+    return {snapshot, source: 'cluster'}
   } catch (err) {
     // With no cluster configured at all, the likeliest wish is to try the tool: say how.
     if (err instanceof ClusterError && /no kubeconfig found/.test(err.message)) {
       throw new ClusterError(err.message, `${err.fix ?? 'pass --kubeconfig FILE'}; or analyze without a cluster: densityplan analyze --demo (or --snapshot FILE)`, {cause: err})
     }
     throw err
-  } finally {
-    await rm(tmp, {force: true})
   }
 }
 

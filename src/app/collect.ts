@@ -30,14 +30,27 @@ export interface CollectOptions {
   mountinfoDir?: string
   anonymize: boolean
   salt?: string
-  out: string
-  force: boolean
   /** Progress lines (stderr). */
   log: (line: string) => void
   /** Injected clock for tests; defaults to the wall clock. */
   nowMs?: number
   /** Backoff base, for tests. */
   retryBaseDelayMs?: number
+}
+
+/** Where `collect` writes the snapshot. */
+export interface CollectFileOptions extends CollectOptions {
+  out: string
+  force: boolean
+}
+
+/** A collected snapshot in memory, with the listing figures `collect --json` reports. */
+export interface CollectedSnapshot {
+  snapshot: ClusterSnapshot
+  pages: number
+  retries: number
+  restarts: number
+  startedMs: number
 }
 
 /** What `collect --json` prints. */
@@ -60,12 +73,29 @@ export interface CollectSummary {
 }
 
 /**
- * The collect use case: read nodes and pods page by page, reduce each page to snapshot
- * summaries as it arrives, add optional kubelet metrics and mountinfo captures, derive per-node
- * figures, write the snapshot atomically. Any cluster error aborts before anything is written,
- * so a snapshot on disk is always complete.
+ * The collect use case: collect a snapshot (collectSnapshot) and write it atomically. Any
+ * cluster error aborts before anything is written, so a snapshot on disk is always complete.
  */
-export async function collect(opts: CollectOptions): Promise<CollectSummary> {
+export async function collect(opts: CollectFileOptions): Promise<CollectSummary> {
+  // Input problems first: no network traffic for an existing --out.
+  if (!opts.force && existsSync(opts.out)) throw new InputError(`${opts.out} already exists`, 'pass --force to overwrite it, or choose another path with --out')
+  const {snapshot, pages, retries, restarts, startedMs} = await collectSnapshot(opts)
+  const bytes = await writeSnapshot(opts.out, snapshot, {force: opts.force})
+  const durationMs = Date.now() - startedMs
+  return {
+    nodes: snapshot.nodes.length, pods: snapshot.pods.length, pages, retries, restarts, complete: true,
+    out: opts.out, bytes, context: snapshot.source.context, clusterVersion: snapshot.cluster.version,
+    kubeletMetricsNodes: snapshot.kubeletMetrics?.length ?? 0, mountinfoNodes: snapshot.mountinfo?.length ?? 0, warnings: snapshot.warnings,
+    durationMs, podsPerSecond: Math.round(snapshot.pods.length / Math.max(durationMs / 1000, 0.001)),
+  }
+}
+
+/**
+ * Reads nodes and pods page by page, reduces each page to snapshot summaries as it arrives,
+ * adds optional kubelet metrics and mountinfo captures, and derives per-node figures. Used by
+ * `collect` (which writes the result) and by a live `analyze` (which keeps it in memory).
+ */
+export async function collectSnapshot(opts: CollectOptions): Promise<CollectedSnapshot> {
   const startedMs = Date.now()
   const nowMs = opts.nowMs ?? startedMs
   const warnings: string[] = []
@@ -74,8 +104,7 @@ export async function collect(opts: CollectOptions): Promise<CollectSummary> {
     opts.log(`warning: ${w}`)
   }
   const anon = opts.anonymize ? makeAnonymizer(opts.salt) : identity
-  // Input problems first: no network traffic for a bad --mountinfo or an existing --out.
-  if (!opts.force && existsSync(opts.out)) throw new InputError(`${opts.out} already exists`, 'pass --force to overwrite it, or choose another path with --out')
+  // A bad --mountinfo is an input error before any network traffic.
   const captures = opts.mountinfoDir ? readMountinfoDir(opts.mountinfoDir) : []
   const policy: RetryPolicy = {...DEFAULT_RETRY, maxRetries: opts.maxRetries, ...(opts.retryBaseDelayMs !== undefined ? {baseDelayMs: opts.retryBaseDelayMs} : {})}
   const reader = await connectCluster({kubeconfig: opts.kubeconfig, context: opts.context, requestTimeoutMs: opts.requestTimeoutMs})
@@ -96,7 +125,7 @@ interface CollectContext {
   warn: Warn
 }
 
-async function collectWith(reader: ClusterReader, opts: CollectOptions, {anon, captures, policy, nowMs, startedMs, warnings, warn}: CollectContext): Promise<CollectSummary> {
+async function collectWith(reader: ClusterReader, opts: CollectOptions, {anon, captures, policy, nowMs, startedMs, warnings, warn}: CollectContext): Promise<CollectedSnapshot> {
   let retries = 0
   const onRetry = (m: string): void => {
     retries++
@@ -141,14 +170,7 @@ async function collectWith(reader: ClusterReader, opts: CollectOptions, {anon, c
     warnings,
     complete: true,
   }
-  const bytes = await writeSnapshot(opts.out, snapshot, {force: opts.force})
-  const durationMs = Date.now() - startedMs
-  return {
-    nodes: nodes.items.length, pods: pods.items.length, pages, retries, restarts: nodes.stats.restarts + pods.stats.restarts, complete: true,
-    out: opts.out, bytes, context: snapshot.source.context, clusterVersion: v.value,
-    kubeletMetricsNodes: kubelet?.length ?? 0, mountinfoNodes: mountinfo.length, warnings,
-    durationMs, podsPerSecond: Math.round(pods.items.length / Math.max(durationMs / 1000, 0.001)),
-  }
+  return {snapshot, pages, retries, restarts: nodes.stats.restarts + pods.stats.restarts, startedMs}
 }
 
 type Warn = (w: string) => void

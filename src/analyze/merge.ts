@@ -35,8 +35,11 @@ export function mergeShards(parts: readonly {source: string; result: AnalysisRes
   }
   const {classes: sorted, pools, overall, violations} = deriveSummaries(classes, first.result.settings.sloMs, first.result.thresholds.rules)
   // Per-class assumptions come from each shard, in class order; the cluster-wide ones are the same in every shard.
-  const perClass = parts.flatMap((p) => p.result.assumptions.filter((a) => a.id.startsWith('overhead/'))).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-  const shared = first.result.assumptions.filter((a) => !a.id.startsWith('overhead/'))
+  const perClass = parts.flatMap((p) => p.result.assumptions.filter(isPerClass)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+  const shared = first.result.assumptions.filter((a) => !isPerClass(a))
   const {shard: _shard, ...rest} = first.result
   return canonical({...rest, assumptions: [...perClass, ...shared], pools, classes: sorted, overall, thresholds: {rules: first.result.thresholds.rules, violations}})
 }
+
+/** Assumptions about one class (its overhead, its model), which each shard has for its own classes only. */
+const isPerClass = (a: {id: string}): boolean => a.id.startsWith('overhead/') || a.id.startsWith('model/')

@@ -1,9 +1,15 @@
-import type {NodeClassResult} from '../domain/analysis.js'
+import type {ClassModel, NodeClassResult} from '../domain/analysis.js'
 import type {Histogram} from '../domain/snapshot.js'
+import {hasSpread, modelAtSpread, widestSpread} from '../model/spread.js'
+import type {KernelModel} from '../model/schema.js'
 import type {NodeClass} from '../profile/node-classes.js'
 import {analyzeClass} from './analyze-class.js'
 import type {SimulateFn} from './class-run.js'
+import {recordToday, spreadP99} from './model-spread.js'
 import {planClass, type AnalysisSettings} from './plan.js'
+
+/** What the report says about a class's model before it is simulated (the spread comes after). */
+export type ClassModelInfo = Omit<ClassModel, 'spread'>
 
 /** What a worker (or the main thread) needs to analyze some classes: plain, structured-cloneable data. */
 export interface ClassJob {
@@ -12,15 +18,44 @@ export interface ClassJob {
   poolObservedMs: number[]
   /** kubelet pod start SLI histogram of the class's pool, when collected. */
   poolSli: Histogram | null
+  /** The class's model per path: an index into the run's model list, and its description. */
+  models: {legacy: number; otn: number; info: {legacy: ClassModelInfo; otn: ClassModelInfo}}
 }
+
+/** Builds a simulator for one pair of models (src/analyze/sim-adapter.ts, wrapped for progress by the caller). */
+export type SimulatorFactory = (models: {legacy: KernelModel; otn: KernelModel}) => SimulateFn
 
 /** Simulator calls one class will make at most (the sweep may stop early): for progress and ETA. */
-export function plannedRuns(job: ClassJob, settings: AnalysisSettings): number {
+export function plannedRuns(job: ClassJob, settings: AnalysisSettings, pool?: readonly KernelModel[]): number {
   const plan = planClass(job.cls, settings, job.poolObservedMs, job.poolSli)
   const grid = plan.gridDensityList.reduce((n, d) => n + plan.gridBursts.filter((b) => b <= d).length, 0) * plan.gridReplications
-  return 2 * (plan.replications * (1 + plan.sweepDensities.length) + grid)
+  const spreadRuns = pool ? (['legacy', 'otn'] as const).filter((p) => hasSpread(pool[job.models[p]]!)).length * 2 * plan.replications : 0
+  return 2 * (plan.replications * (1 + plan.sweepDensities.length) + grid) + spreadRuns
 }
 
-export function runClassJob(job: ClassJob, settings: AnalysisSettings, simulate: SimulateFn): NodeClassResult {
-  return analyzeClass(job.cls, planClass(job.cls, settings, job.poolObservedMs, job.poolSli), simulate)
+/**
+ * Analyzes one class on its own models (pool[job.models.legacy/otn]); when a model carries a
+ * calibration spread, today's point of that path is re-run at the spread's low and high ends
+ * (src/analyze/model-spread.ts) and reported with the model.
+ */
+export function runClassJob(job: ClassJob, settings: AnalysisSettings, pool: readonly KernelModel[], simulatorFor: SimulatorFactory): NodeClassResult {
+  const models = {legacy: pool[job.models.legacy]!, otn: pool[job.models.otn]!}
+  const plan = planClass(job.cls, settings, job.poolObservedMs, job.poolSli)
+  const todayDensity = Math.max(1, job.cls.podsPerNodeToday)
+  const todayBurst = Math.min(plan.burstToday, todayDensity)
+  const recorder = recordToday(simulatorFor(models), {podsRunning: Math.max(0, todayDensity - todayBurst), burstPods: todayBurst})
+  const result = analyzeClass(job.cls, plan, recorder.simulate)
+  const spreadOf = (path: 'legacy' | 'otn'): ClassModel['spread'] => {
+    const m = models[path]
+    const widest = widestSpread(m)
+    if (!hasSpread(m) || !widest) return undefined
+    const low = simulatorFor({...models, [path]: modelAtSpread(m, 'low')})
+    const high = simulatorFor({...models, [path]: modelAtSpread(m, 'high')})
+    return {p99TodayMs: spreadP99(recorder.runs[path], low, high), widestCoefficient: widest.name, widestRelative: Math.round(widest.relative * 1000) / 1000}
+  }
+  const withSpread = (path: 'legacy' | 'otn'): ClassModel => {
+    const spread = spreadOf(path)
+    return {...job.models.info[path], ...(spread ? {spread} : {})}
+  }
+  return {...result, model: {legacy: withSpread('legacy'), otn: withSpread('otn')}}
 }

@@ -9,7 +9,8 @@ import type {WorkerMessage} from './analyze-worker.js'
 export interface RunJobsOptions {
   jobs: number
   settings: AnalysisSettings
-  models: {legacy: KernelModel; otn: KernelModel}
+  /** Every model some class runs on; jobs refer to them by index. */
+  models: KernelModel[]
   /** Called with the number of simulator runs just finished. */
   onRuns: (runs: number) => void
 }
@@ -54,14 +55,17 @@ export async function runJobs(jobs: ClassJob[], opts: RunJobsOptions): Promise<N
 }
 
 async function runInline(jobs: ClassJob[], opts: RunJobsOptions): Promise<NodeClassResult[]> {
-  const base = simulatorFor(opts.models)
-  const out: NodeClassResult[] = []
-  for (const job of jobs) {
-    out.push(runClassJob(job, opts.settings, (spec, seed) => {
-      const r = base(spec, seed)
+  const counted = (models: {legacy: KernelModel; otn: KernelModel}) => {
+    const base = simulatorFor(models)
+    return (...args: Parameters<typeof base>) => {
+      const r = base(...args)
       opts.onRuns(1)
       return r
-    }))
+    }
+  }
+  const out: NodeClassResult[] = []
+  for (const job of jobs) {
+    out.push(runClassJob(job, opts.settings, opts.models, counted))
     // Let the progress bar redraw between classes.
     await new Promise((resolve) => setImmediate(resolve))
   }

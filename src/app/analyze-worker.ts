@@ -12,13 +12,12 @@ import type {KernelModel} from '../model/schema.js'
  */
 interface Init {
   settings: AnalysisSettings
-  models: {legacy: KernelModel; otn: KernelModel}
+  models: KernelModel[]
 }
 
 export type WorkerMessage = {type: 'progress'; runs: number} | {type: 'result'; index: number; result: unknown} | {type: 'error'; index: number; message: string; stack?: string}
 
 const init = workerData as Init
-const base = simulatorFor(init.models)
 const port = parentPort!
 port.on('message', (msg: {index: number; job: ClassJob} | {stop: true}) => {
   if ('stop' in msg) {
@@ -26,13 +25,16 @@ port.on('message', (msg: {index: number; job: ClassJob} | {stop: true}) => {
     return
   }
   let runs = 0
-  const simulate: typeof base = (spec, seed) => {
-    const out = base(spec, seed)
-    if (++runs % 4 === 0) port.postMessage({type: 'progress', runs: 4} satisfies WorkerMessage)
-    return out
+  const counted = (models: {legacy: KernelModel; otn: KernelModel}) => {
+    const base = simulatorFor(models)
+    return (...args: Parameters<typeof base>) => {
+      const out = base(...args)
+      if (++runs % 4 === 0) port.postMessage({type: 'progress', runs: 4} satisfies WorkerMessage)
+      return out
+    }
   }
   try {
-    const result = runClassJob(msg.job, init.settings, simulate)
+    const result = runClassJob(msg.job, init.settings, init.models, counted)
     if (runs % 4) port.postMessage({type: 'progress', runs: runs % 4} satisfies WorkerMessage)
     port.postMessage({type: 'result', index: msg.index, result} satisfies WorkerMessage)
   } catch (err) {

@@ -1,7 +1,9 @@
+import {existsSync} from 'node:fs'
 import {basename, join} from 'node:path'
 import {assembleResult} from '../analyze/assemble.js'
 import type {AnalysisSettings} from '../analyze/plan.js'
-import {plannedRuns, type ClassJob} from '../analyze/run-classes.js'
+import {chooseModel, type ClassHardware} from '../analyze/model-choice.js'
+import {plannedRuns, type ClassJob, type ClassModelInfo} from '../analyze/run-classes.js'
 import {NODE_ASSUMPTIONS} from '../analyze/sim-adapter.js'
 import {SWEEP_STOP_FACTOR, SAMPLES_PER_POINT} from '../analyze/analyze-class.js'
 import {mergeHistograms} from '../analyze/histogram.js'
@@ -17,6 +19,7 @@ import {readResultFile, writeReportFiles, type WrittenFile} from '../io/report-w
 import {readSnapshot} from '../io/snapshot-file.js'
 import {defaultModelFor} from '../model/registry.js'
 import {buildNodeClasses, type NodeClass} from '../profile/node-classes.js'
+import {describeMismatches} from '../report/class-models.js'
 import {renderOutputs, type ReportFormat} from '../report/index.js'
 import {runJobs} from './analyze-jobs.js'
 import {collectSnapshot} from './collect.js'
@@ -30,6 +33,8 @@ export interface AnalyzeRequest {
   source: AnalyzeSource
   modelPath?: string
   otnModelPath?: string
+  /** --models DIR: the models classes choose from (default: the shipped models/). */
+  modelsDir?: string
   settings: AnalysisSettings
   /** --oci-runtime: override the inferred OCI runtime for every node (runc, crun, crun-legacy). */
   ociRuntime?: string
@@ -65,21 +70,22 @@ export async function analyze(req: AnalyzeRequest): Promise<AnalyzeOutcome> {
   if (req.merge?.length) return merge(req, req.merge)
   // Flag problems first, before any cluster traffic or simulation.
   const rules = parseRules(req.failOn)
-  const models = await resolveModels(req)
+  const candidates = await resolveModels(req)
   const {snapshot, source} = await loadSource(req)
   const clusterName = snapshot.source.context ?? (req.source.kind === 'snapshot' ? basename(req.source.path).replace(/\.json$/, '') : 'cluster')
 
   const allClasses = buildNodeClasses(snapshot, req.ociRuntime ? {ociRuntime: req.ociRuntime} : {})
   if (allClasses.length === 0) throw new InputError(`the ${source} has no nodes`, 'collect a snapshot from a cluster with nodes (densityplan collect), or check --node-selector')
   const classes = req.shard ? allClasses.filter((_, i) => i % req.shard!.count === req.shard!.index) : allClasses
-  const jobs = toJobs(classes, allClasses)
-  const total = jobs.reduce((n, j) => n + plannedRuns(j, req.settings), 0)
+  const choices = chooseModels(candidates, allClasses, snapshot)
+  const jobs = toJobs(classes, allClasses, choices)
+  const total = jobs.reduce((n, j) => n + plannedRuns(j, req.settings, choices.pool.map((m) => m.model)), 0)
   let done = 0
   req.onProgress?.(0, total)
   const classResults = await runJobs(jobs, {
     jobs: req.jobs,
     settings: req.settings,
-    models: {legacy: models.legacy.model, otn: models.otn.model},
+    models: choices.pool.map((m) => m.model),
     onRuns: (n) => req.onProgress?.((done = Math.min(total, done + n)), total),
   })
   req.onProgress?.(total, total)
@@ -89,7 +95,7 @@ export async function analyze(req: AnalyzeRequest): Promise<AnalyzeOutcome> {
     cluster: {name: clusterName, source: req.source.kind, nodeCount: snapshot.nodes.length, podCount: snapshot.pods.length},
     generatedAt: snapshot.collectedAt,
     settings: req.settings,
-    models: {legacy: provenance(models.legacy), otn: provenance(models.otn)},
+    models: {legacy: provenance(choices.mostNodes.legacy), otn: provenance(choices.mostNodes.otn)},
     assumptions: assumptions(snapshot, allClasses, classResults, req),
     classes: classResults,
     rules,
@@ -125,14 +131,63 @@ function parseRules(exprs: string[]): ParsedRule[] {
   })
 }
 
-async function resolveModels(req: AnalyzeRequest): Promise<{legacy: LoadedModel; otn: LoadedModel}> {
-  const shipped = req.modelPath && req.otnModelPath ? [] : await loadShippedModels()
-  const legacy = req.modelPath ? await loadModelFile(req.modelPath) : defaultModelFor(shipped, 'legacy')
-  const otn = req.otnModelPath ? await loadModelFile(req.otnModelPath) : defaultModelFor(shipped, 'otn')
-  if (!otn.model.kernel.openTreeNamespace && otn.model.path !== 'otn') {
-    throw new InputError(`${otn.source} describes Linux ${otn.model.kernel.release} without OPEN_TREE_NAMESPACE, so it cannot model the OTN path`, 'pass a model measured on Linux >= 7.0 (or one whose path is otn) with --otn-model FILE')
+/**
+ * The models classes choose from: --model / --otn-model pin one model per path for every class;
+ * otherwise every model in --models DIR (default: the shipped models/) is a candidate.
+ */
+async function resolveModels(req: AnalyzeRequest): Promise<{legacy: LoadedModel[]; otn: LoadedModel[]}> {
+  const dirModels = req.modelPath && req.otnModelPath ? [] : req.modelsDir ? await loadModelDir(req.modelsDir) : await loadShippedModels()
+  const fromDir = req.modelsDir ? `in ${req.modelsDir}` : 'shipped'
+  const legacy = req.modelPath ? [await loadModelFile(req.modelPath)] : dirModels.filter((m) => m.model.path === 'legacy')
+  const otn = req.otnModelPath ? [await loadModelFile(req.otnModelPath)] : dirModels.filter((m) => m.model.path === 'otn' || m.model.kernel.openTreeNamespace)
+  if (legacy.length === 0) throw new InputError(`no kernel model for the legacy path ${fromDir}`, 'pass --model FILE or --models DIR with a legacy model (densityplan calibrate writes one)')
+  if (otn.length === 0) throw new InputError(`no kernel model for the OTN path ${fromDir}`, 'pass --otn-model FILE or --models DIR with a model of a kernel with OPEN_TREE_NAMESPACE (densityplan calibrate --otn-out writes one)')
+  for (const m of otn) {
+    if (!m.model.kernel.openTreeNamespace && m.model.path !== 'otn') {
+      throw new InputError(`${m.source} describes Linux ${m.model.kernel.release} without OPEN_TREE_NAMESPACE, so it cannot model the OTN path`, 'pass a model measured on Linux >= 7.0 (or one whose path is otn) with --otn-model FILE')
+    }
   }
   return {legacy, otn}
+}
+
+async function loadModelDir(dir: string): Promise<LoadedModel[]> {
+  if (!existsSync(dir)) throw new InputError(`--models ${dir}: no such directory`, 'pass a directory of model files (densityplan calibrate --out DIR/NAME.json writes them), or omit --models to use the shipped models/')
+  return loadShippedModels(dir, (name) => join(dir, name))
+}
+
+interface ModelChoices {
+  /** Every distinct model some class uses, in first-use order; jobs index into it. */
+  pool: LoadedModel[]
+  perClass: Map<string, {legacy: number; otn: number; info: {legacy: ClassModelInfo; otn: ClassModelInfo}}>
+  /** Per path, the model the most nodes run on: the result's top-level `models`. */
+  mostNodes: {legacy: LoadedModel; otn: LoadedModel}
+}
+
+/** Each class's best model per path (src/analyze/model-choice.ts), over all classes so shards agree. */
+function chooseModels(candidates: {legacy: LoadedModel[]; otn: LoadedModel[]}, classes: NodeClass[], snapshot: ClusterSnapshot): ModelChoices {
+  const pool: LoadedModel[] = []
+  const indexOf = (m: LoadedModel): number => {
+    const i = pool.indexOf(m)
+    return i >= 0 ? i : pool.push(m) - 1
+  }
+  const archOf = new Map(snapshot.nodes.map((n) => [n.name, n.architecture]))
+  const nodesOn = new Map<LoadedModel, number>()
+  const perClass: ModelChoices['perClass'] = new Map()
+  for (const cls of classes) {
+    const arch = archOf.get(cls.nodeNames[0] ?? '')
+    const hw: ClassHardware = {kernel: cls.kernel, cores: cls.cores, ...(arch ? {arch} : {})}
+    const pick = (path: 'legacy' | 'otn') => {
+      const c = chooseModel(candidates[path], hw, path)!
+      nodesOn.set(c.chosen, (nodesOn.get(c.chosen) ?? 0) + cls.nodeNames.length)
+      const info: ClassModelInfo = {id: c.chosen.model.id, file: c.chosen.source, sha256: c.chosen.sha256, score: c.score, mismatches: c.mismatches, otherHardware: c.mismatches.length > 0, cpuCompared: c.cpuCompared}
+      return {index: indexOf(c.chosen), info}
+    }
+    const legacy = pick('legacy')
+    const otn = pick('otn')
+    perClass.set(cls.id, {legacy: legacy.index, otn: otn.index, info: {legacy: legacy.info, otn: otn.info}})
+  }
+  const most = (list: LoadedModel[]) => [...list].sort((a, b) => (nodesOn.get(b) ?? 0) - (nodesOn.get(a) ?? 0))[0] ?? defaultModelFor(list, list[0]!.model.path)
+  return {pool, perClass, mostNodes: {legacy: most(candidates.legacy), otn: most(candidates.otn)}}
 }
 
 async function loadSource(req: AnalyzeRequest): Promise<{snapshot: ClusterSnapshot; source: string}> {
@@ -156,11 +211,11 @@ async function loadSource(req: AnalyzeRequest): Promise<{snapshot: ClusterSnapsh
   }
 }
 
-function toJobs(classes: NodeClass[], all: NodeClass[]): ClassJob[] {
+function toJobs(classes: NodeClass[], all: NodeClass[], choices: ModelChoices): ClassJob[] {
   const poolMs = new Map<string, number[]>()
   for (const c of all) poolMs.set(c.pool, (poolMs.get(c.pool) ?? []).concat(c.observedStartMs))
   const poolSli = (pool: string) => mergeHistograms(all.filter((c) => c.pool === pool && c.kubeletSli).map((c) => c.kubeletSli!))
-  return classes.map((cls) => ({cls, poolObservedMs: poolMs.get(cls.pool) ?? [], poolSli: poolSli(cls.pool)}))
+  return classes.map((cls) => ({cls, poolObservedMs: poolMs.get(cls.pool) ?? [], poolSli: poolSli(cls.pool), models: choices.perClass.get(cls.id)!}))
 }
 
 function provenance(m: LoadedModel): ModelProvenance {
@@ -169,7 +224,10 @@ function provenance(m: LoadedModel): ModelProvenance {
 
 function assumptions(snapshot: ClusterSnapshot, classes: NodeClass[], results: AnalysisResult['classes'], req: AnalyzeRequest): Assumption[] {
   const out: Assumption[] = []
-  for (const r of results) out.push({id: `overhead/${r.id}`, source: r.overhead.source, text: `non-mount pod start time for ${r.id}: ${r.overhead.note}`})
+  const perClass: Assumption[] = []
+  for (const r of results) perClass.push({id: `overhead/${r.id}`, source: r.overhead.source, text: `non-mount pod start time for ${r.id}: ${r.overhead.note}`}, ...modelAssumptions(r, req))
+  // Sorted by id, as a shard merge sorts them (src/analyze/merge.ts), so merged and whole runs agree.
+  out.push(...perClass.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)))
   const runtimes = new Map(classes.map((c) => [c.containerRuntime, c.oci]))
   for (const [cri, oci] of [...runtimes.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     out.push({id: `oci-runtime/${cri}`, source: req.ociRuntime ? 'override' : 'inferred', text: `${cri} → ${oci.name}: ${oci.basis}. The Node object does not show the OCI runtime; override with --oci-runtime.`})
@@ -200,6 +258,27 @@ function assumptions(snapshot: ClusterSnapshot, classes: NodeClass[], results: A
     source: 'default',
     text: `the density sweep stops at the first point whose p99 exceeds ${SWEEP_STOP_FACTOR}× the SLO; dense points use fewer replications (at least 2) once one run holds ${SAMPLES_PER_POINT} pod starts.`,
   })
+  return out
+}
+
+/**
+ * Per class: a model from other hardware (kernel minor, CPU or cores differ) is an assumption,
+ * and so is a calibration spread that moves today's p99. Ids start with `model/<class>` so
+ * shard merges keep them with their class (src/analyze/merge.ts).
+ */
+export function modelAssumptions(r: AnalysisResult['classes'][number], req: Pick<AnalyzeRequest, 'modelPath' | 'otnModelPath'>): Assumption[] {
+  const out: Assumption[] = []
+  if (!r.model) return out
+  for (const path of ['legacy', 'otn'] as const) {
+    const m = r.model[path]
+    const pinned = path === 'legacy' ? req.modelPath : req.otnModelPath
+    if (m.otherHardware) {
+      out.push({id: `model/${r.id}/${path}/hardware`, source: pinned ? 'override' : 'default', text: `${r.id} runs its ${path} path on ${m.id} (${m.file}), measured on other hardware: ${describeMismatches(m.mismatches)}. Calibrate one of its nodes (densityplan calibrate) and pass the model with --models DIR to remove this assumption.`})
+    }
+    if (m.spread) {
+      out.push({id: `model/${r.id}/${path}/spread`, source: 'inferred', text: `${r.id} ${path} p99 today is ${r.results[path].today.podStart.p99Ms} ms on ${m.id}; ${m.spread.p99TodayMs[0]}–${m.spread.p99TodayMs[1]} ms with every coefficient at the low/high end of its calibration spread (widest: ${m.spread.widestCoefficient} ±${Math.round(m.spread.widestRelative * 50)}%).`})
+    }
+  }
   return out
 }
 

@@ -38,6 +38,8 @@ export interface Environment {
   hz: number
   cpu: string
   cores: number
+  /** Kubernetes architecture name of the measured machine (amd64, arm64, ...). */
+  arch?: string
   date: string
   tool: string
   loadNotes: string[]
@@ -52,7 +54,41 @@ export interface OtnScaling {
   kernel: string
 }
 
-function linear(fit: LinearFit, unit: LinearCost['unit'], command: string, note?: string): LinearCost {
+/**
+ * Repetition groups for the spread of a coefficient: the raw points of each input x are dealt,
+ * in the order the probe measured them, into SPREAD_GROUPS interleaved groups (repetition i goes
+ * to group i mod SPREAD_GROUPS), and each group is fitted alone. A drift or a burst of other load
+ * during the run lands in some groups and not others, so the groups' min/max shows how far the
+ * coefficient moves within one run. Three groups keep ≥ 5 repetitions per group at --quick.
+ */
+export const SPREAD_GROUPS = 3
+const SPREAD_METHOD = `min/max over ${SPREAD_GROUPS} interleaved repetition groups of this run (repetition i in group i mod ${SPREAD_GROUPS}), each fitted alone the same way, and the fit over all repetitions`
+
+/** The points split into SPREAD_GROUPS groups by repetition index within each x. */
+export function repetitionGroups<T extends {x: number}>(points: readonly T[], groups = SPREAD_GROUPS): T[][] {
+  const seen = new Map<number, number>()
+  const out: T[][] = Array.from({length: groups}, () => [])
+  for (const p of points) {
+    const i = seen.get(p.x) ?? 0
+    seen.set(p.x, i + 1)
+    out[i % groups]!.push(p)
+  }
+  return out
+}
+
+const range = (values: number[], round: (v: number) => number) => ({low: round(Math.min(...values)), high: round(Math.max(...values))})
+
+/** Spread of a linear fit's coefficients over the repetition groups (undefined when a group cannot be fitted). */
+export function linearSpread(points: readonly FitPoint[], full: LinearFit, transform: (f: LinearFit) => LinearFit = (f) => f): LinearCost['spread'] {
+  const fits: LinearFit[] = [full]
+  for (const g of repetitionGroups(points)) {
+    if (new Set(g.map((p) => p.x)).size < 2) return undefined
+    fits.push(transform(fitLinearOnMedians(g)))
+  }
+  return {fixedNs: range(fits.map((f) => f.fixedNs), Math.round), perUnitNs: range(fits.map((f) => f.perUnitNs), round3), method: SPREAD_METHOD}
+}
+
+function linear(fit: LinearFit, unit: LinearCost['unit'], command: string, note?: string, spread?: LinearCost['spread']): LinearCost {
   const clampNote = fit.clamped.length ? `negative ${fit.clamped.join(' and ')} coefficient clamped to 0` : undefined
   const text = [note, clampNote].filter(Boolean).join('; ')
   return {
@@ -60,11 +96,21 @@ function linear(fit: LinearFit, unit: LinearCost['unit'], command: string, note?
     perUnitNs: round3(fit.perUnitNs),
     unit,
     source: {command, samples: fit.samples, r2: round3(fit.r2), residualP90Ns: Math.round(fit.residualP90Ns), ...(text ? {note: text} : {})},
+    ...(spread ? {spread} : {}),
   }
 }
 
+/** linear() of fitLinearOnMedians(points), with the spread over repetition groups. */
+function fitted(points: readonly FitPoint[], unit: LinearCost['unit'], command: string, note?: string, transform: (f: LinearFit) => LinearFit = (f) => f): LinearCost {
+  const fit = transform(fitLinearOnMedians(points))
+  return linear(fit, unit, command, note, linearSpread(points, fit, transform))
+}
+
 function fixed(values: number[], command: string, note?: string): FixedCost {
-  return {ns: Math.round(medianNs(values)), source: {command, samples: values.length, residualP90Ns: Math.round(spreadP90Ns(values)), ...(note ? {note} : {})}}
+  const ns = Math.round(medianNs(values))
+  const groups = repetitionGroups(values.map((v) => ({x: 1, ns: v}))).filter((g) => g.length > 0)
+  const spread = groups.length === SPREAD_GROUPS ? {ns: range([ns, ...groups.map((g) => medianNs(g.map((p) => p.ns)))], Math.round), method: SPREAD_METHOD.replace('each fitted alone the same way, and the fit', 'the median of each, and the median')} : undefined
+  return {ns, source: {command, samples: values.length, residualP90Ns: Math.round(spreadP90Ns(values)), ...(note ? {note} : {})}, ...(spread ? {spread} : {})}
 }
 
 function empirical(values: number[], command: string, note: string): DurationDistribution {
@@ -91,29 +137,27 @@ export function buildCosts(m: Measurements, scaling?: OtnScaling): {costs: Kerne
   const detachCpuMedian = medianNs(m.clock === 'wall' ? m.detachLazyWall : m.detachLazyCpu)
   const T = m.clock === 'wall' ? 'Wall time (CLOCK_MONOTONIC, includes preemption by other load)' : 'CPU time'
   const attach = fixed(m.attach, c.attach ?? 'dp-probe attach', `${T} of mount(MS_BIND) of one directory in a slave copy (path lookup + do_loopback write section)`)
-  const teardownFit = fitLinearOnMedians(m.teardown)
-  const umountFit = fitLinearOnMedians(m.umount)
   const notes: string[] = []
   let otn: LinearCost
   if (m.otn.length > 0) {
-    otn = linear(fitLinearOnMedians(m.otn), 'mount', c.tree ?? 'dp-probe tree', 'real open_tree(OPEN_TREE_NAMESPACE|AT_RECURSIVE) + setns, measured on this kernel')
+    otn = fitted(m.otn, 'mount', c.tree ?? 'dp-probe tree', 'real open_tree(OPEN_TREE_NAMESPACE|AT_RECURSIVE) + setns, measured on this kernel')
   } else if (scaling) {
-    otn = linear(scaled(fitLinearOnMedians(m.otc), scaling.ratio), 'mount', c.tree ?? 'dp-probe tree', `stand-in: open_tree(OPEN_TREE_CLONE|AT_RECURSIVE) + unshare(CLONE_NEWNS) in a ~20-mount namespace, measured here, both coefficients × ${round3(scaling.ratio)} (otn/otc ratio on Linux ${scaling.kernel}, ${scaling.file})`)
+    otn = fitted(m.otc, 'mount', c.tree ?? 'dp-probe tree', `stand-in: open_tree(OPEN_TREE_CLONE|AT_RECURSIVE) + unshare(CLONE_NEWNS) in a ~20-mount namespace, measured here, both coefficients × ${round3(scaling.ratio)} (otn/otc ratio on Linux ${scaling.kernel}, ${scaling.file})`, (f) => scaled(f, scaling.ratio))
   } else {
-    otn = linear(fitLinearOnMedians(m.otc), 'mount', c.tree ?? 'dp-probe tree', 'stand-in: open_tree(OPEN_TREE_CLONE|AT_RECURSIVE) + unshare(CLONE_NEWNS), unscaled (no --otn-reference given); this kernel has no OPEN_TREE_NAMESPACE')
+    otn = fitted(m.otc, 'mount', c.tree ?? 'dp-probe tree', 'stand-in: open_tree(OPEN_TREE_CLONE|AT_RECURSIVE) + unshare(CLONE_NEWNS), unscaled (no --otn-reference given); this kernel has no OPEN_TREE_NAMESPACE')
   }
   const kernelCosts: Omit<KernelModel['costs'], 'forkExecOverhead'> = {
-    copy: linear(fitLinearOnMedians(m.copy), 'mount', c.legacy ?? 'dp-probe legacy', `${T} of unshare(CLONE_NEWNS) in a forked child; x = mounts in the caller namespace (shared peer groups, like systemd's /)`),
-    chtype: linear(fitLinearOnMedians(m.chtype), 'mount', c.legacy ?? 'dp-probe legacy', `${T} of mount("/", MS_SLAVE|MS_REC) right after the copy`),
+    copy: fitted(m.copy, 'mount', c.legacy ?? 'dp-probe legacy', `${T} of unshare(CLONE_NEWNS) in a forked child; x = mounts in the caller namespace (shared peer groups, like systemd's /)`),
+    chtype: fitted(m.chtype, 'mount', c.legacy ?? 'dp-probe legacy', `${T} of mount("/", MS_SLAVE|MS_REC) right after the copy`),
     attach,
-    pivot: linear(fitLinearOnMedians(m.pivot), 'thread', c.pivot ?? 'dp-probe pivot', `${T} of pivot_root(".", ".") into a fresh tmpfs; x = threads on the system (/proc/loadavg), raised by a helper holding sleeping threads`),
-    umount: linear(minusFixed(umountFit, detachCpuMedian), 'mount', c.legacy ?? 'dp-probe legacy', `${T} of umount2(old root, MNT_DETACH) after pivot_root, intercept minus the median ${m.clock === 'wall' ? 'wall' : 'CPU'} time of a one-mount lazy detach (${Math.round(detachCpuMedian)} ns: ${m.clock === 'wall' ? 'the expedited grace period' : 'the caller\'s share of the expedited grace period'}, charged through rcuGp). The per-mount part includes the final mntput of each detached mount after namespace_unlock, which user space cannot separate from the locked part`),
+    pivot: fitted(m.pivot, 'thread', c.pivot ?? 'dp-probe pivot', `${T} of pivot_root(".", ".") into a fresh tmpfs; x = threads on the system (/proc/loadavg), raised by a helper holding sleeping threads`),
+    umount: fitted(m.umount, 'mount', c.legacy ?? 'dp-probe legacy', `${T} of umount2(old root, MNT_DETACH) after pivot_root, intercept minus the median ${m.clock === 'wall' ? 'wall' : 'CPU'} time of a one-mount lazy detach (${Math.round(detachCpuMedian)} ns: ${m.clock === 'wall' ? 'the expedited grace period' : 'the caller\'s share of the expedited grace period'}, charged through rcuGp). The per-mount part includes the final mntput of each detached mount after namespace_unlock, which user space cannot separate from the locked part`, (f) => minusFixed(f, detachCpuMedian)),
     rcuGp: empirical(m.detachLazyWall, c.attach ?? 'dp-probe attach', `wall time of umount2(one bind mount, MNT_DETACH) in a slave copy: namespace_unlock's synchronize_rcu_expedited dominates (includes a few µs of write section). Of it, a median ${Math.round(detachCpuMedian)} ns was CPU time of the caller (expedited grace periods on a 2-vCPU VM are partly busy)`),
-    teardown: linear(teardownFit, 'mount', c.tree ?? 'dp-probe tree', `${T} of close() of the last fd on a k-mount container namespace (pivoted, old root detached): put_mnt_ns → umount_tree. No grace-period-sized wait was seen in this path on this kernel, so none is subtracted`),
+    teardown: fitted(m.teardown, 'mount', c.tree ?? 'dp-probe tree', `${T} of close() of the last fd on a k-mount container namespace (pivoted, old root detached): put_mnt_ns → umount_tree. No grace-period-sized wait was seen in this path on this kernel, so none is subtracted`),
     propPerPeer: propCost(m, c.prop ?? 'dp-probe prop'),
-    mountinfoChunk: linear(fitLinearOnMedians(m.mountinfo), 'line', c.mountinfo ?? 'dp-probe mountinfo', `${T} of one read() of /proc/self/mountinfo with 256 B–4 KiB buffers (one m_start..m_stop cycle each); x = lines returned`),
+    mountinfoChunk: fitted(m.mountinfo, 'line', c.mountinfo ?? 'dp-probe mountinfo', `${T} of one read() of /proc/self/mountinfo with 256 B–4 KiB buffers (one m_start..m_stop cycle each); x = lines returned`),
     otn,
-    dclone: linear(fitLinearOnMedians(m.dclone), 'mount', c.tree ?? 'dp-probe tree', `${T} of open_tree(OPEN_TREE_CLONE|AT_RECURSIVE) of a k-mount tree`),
+    dclone: fitted(m.dclone, 'mount', c.tree ?? 'dp-probe tree', `${T} of open_tree(OPEN_TREE_CLONE|AT_RECURSIVE) of a k-mount tree`),
     moveAttach: fixed(m.moveAttach, c.attach ?? 'dp-probe attach', `${T} of move_mount of a pre-opened OPEN_TREE_CLONE of one directory into a slave copy`),
     wakeLatency: empirical(m.wake, c.wake ?? 'dp-probe wake', 'FUTEX_WAKE → the woken thread running (wake_up_process, as rwsem_wake uses); waker sleeps 300 µs first so the sleeper is really asleep'),
   }
@@ -140,19 +184,37 @@ export function cpuContention(points: readonly FitPoint[], command: string): Cpu
   const baseNs = medianNs(base)
   const out: CpuContention['points'] = []
   const medians: string[] = []
+  const clamped: string[] = []
+  // A slowdown below 1 (busy cores making one core faster) is physically impossible: noise
+  // between the b = 1 and b > 1 repetitions. It is clamped to 1 and said so in the note.
+  const atLeastOne = (v: number, what: string): number => {
+    if (v >= 1) return round3(v)
+    clamped.push(`${what} ${round3(v)}`)
+    return 1
+  }
   for (let b = 1; b <= maxBusy; b++) {
     const values = byBusy.get(b)
     if (!values) throw new Error(`cpu contention: no measurement with ${b} busy cores`)
     const med = medianNs(values)
-    out.push({busyCores: b, slowdown: b === 1 ? 1 : round3(med / baseNs)})
     medians.push(`${b}: ${(med / 1e6).toFixed(2)} ms`)
+    if (b === 1) {
+      out.push({busyCores: 1, slowdown: 1})
+      continue
+    }
+    const slowdown = atLeastOne(med / baseNs, `slowdown at ${b} busy cores`)
+    // Spread: every repetition at b against the median at b = 1, then the same for every repetition at 1.
+    const ratios = [...values.map((v) => v / baseNs), ...base.map((v) => med / v)]
+    const low = Math.min(slowdown, atLeastOne(Math.min(...ratios), `low end at ${b} busy cores`))
+    const high = Math.max(slowdown, round3(Math.max(...ratios, 1)))
+    out.push({busyCores: b, slowdown, ...(values.length > 1 || base.length > 1 ? {low, high} : {})})
   }
+  const clampNote = clamped.length ? `; clamped to 1 (a slowdown below 1 is impossible, so it is noise): ${clamped.join(', ')}` : ''
   return {
     points: out,
     source: {
       command,
       samples: points.length,
-      note: `CPU time (user + system, getrusage RUSAGE_CHILDREN) per fork + execve(/bin/true) + waitpid with b such loops running at once, median over repetitions per b (${medians.join(', ')}), divided by the median at b = 1. Not mount work: the machine's cores slowing each other down; the simulator applies it to all CPU work by busy fraction`,
+      note: `CPU time (user + system, getrusage RUSAGE_CHILDREN) per fork + execve(/bin/true) + waitpid with b such loops running at once, median over repetitions per b (${medians.join(', ')}), divided by the median at b = 1; low/high: the lowest and highest single repetition against the other count's median. Not mount work: the machine's cores slowing each other down; the simulator applies it to all CPU work by busy fraction${clampNote}`,
     },
   }
 }

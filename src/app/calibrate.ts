@@ -1,5 +1,5 @@
 import {existsSync, readFileSync} from 'node:fs'
-import {cpus, loadavg, release as osRelease} from 'node:os'
+import {arch as osArch, cpus, loadavg, release as osRelease} from 'node:os'
 import {gunzipSync} from 'node:zlib'
 import {InputError} from '../errors/errors.js'
 import {writeFileAtomic} from '../io/atomic-write.js'
@@ -67,6 +67,7 @@ export async function calibrate(opts: CalibrateOptions): Promise<CalibrateResult
     hz,
     cpu: cpuModel(),
     cores: cpus().length,
+    arch: kubernetesArch(osArch()),
     date: new Date().toISOString(),
     tool: `densityplan calibrate ${TOOL_VERSION}${opts.quick ? ' --quick' : ''}${opts.clock === 'wall' ? ' --clock wall' : ''}`,
     loadNotes: [`load average (1/5/15 min) before ${loadBefore.map((v) => v.toFixed(2)).join('/')}, after ${loadAfter.map((v) => v.toFixed(2)).join('/')}: the machine is shared, so every point is repeated and fits go through per-input medians`],
@@ -168,6 +169,7 @@ function assemble(m: Measurements, env: Environment, costs: KernelModel['costs']
       kernel: env.release,
       cpu: env.cpu,
       cores: env.cores,
+      ...(env.arch ? {arch: env.arch} : {}),
       date: env.date,
       tool: env.tool,
       method,
@@ -240,4 +242,9 @@ function cpuModel(): string {
     /* fall through */
   }
   return cpus()[0]?.model ?? 'unknown'
+}
+
+/** Node's arch() in Kubernetes' spelling (node.status.nodeInfo.architecture), so analyze can compare them. */
+export function kubernetesArch(nodeArch: string): string {
+  return ({x64: 'amd64', ia32: '386', arm: 'arm', arm64: 'arm64', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64', loong64: 'loong64'} as Record<string, string>)[nodeArch] ?? nodeArch
 }

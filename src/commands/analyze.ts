@@ -43,8 +43,9 @@ export default class Analyze extends BaseCommand {
     jobs: Flags.integer({description: 'Worker threads that simulate node classes in parallel (results do not depend on it).', min: 1, max: 64}),
     shard: Flags.string({description: 'Analyze only shard i of n of the node classes (i/n, 0-based), e.g. for an Indexed Job.'}),
     merge: Flags.string({description: 'Merge the JSON results of all --shard runs (repeatable) into one report, without simulating.', multiple: true, exclusive: ['demo', 'snapshot', 'shard', 'kubeconfig', 'context']}),
-    model: Flags.string({description: 'Kernel model file for the legacy path (default: newest shipped model).'}),
-    'otn-model': Flags.string({description: 'Kernel model file for the OPEN_TREE_NAMESPACE path (default: newest shipped model).'}),
+    model: Flags.string({description: 'Kernel model file for the legacy path, for every class (default: each class picks from --models).'}),
+    'otn-model': Flags.string({description: 'Kernel model file for the OPEN_TREE_NAMESPACE path, for every class (default: each class picks from --models).'}),
+    models: Flags.string({description: 'Directory of model files; each node class gets the one whose kernel major.minor, CPU and core count match it best (docs/model.md) [default: the shipped models/].', helpValue: 'DIR'}),
     'oci-runtime': Flags.string({description: 'OCI runtime on every node, instead of inferring it from the CRI.', options: ['runc', 'crun', 'crun-legacy']}),
     'fail-on': Flags.string({description: 'Exit 4 when this holds for any pool, e.g. p99>5s, otn.p99>2s, maxpods<60, gain<10 (repeatable).', multiple: true}),
   }
@@ -64,6 +65,7 @@ export default class Analyze extends BaseCommand {
         source,
         modelPath: flags.model,
         otnModelPath: flags['otn-model'],
+        modelsDir: flags.models,
         settings: {
           ...DEFAULT_SETTINGS,
           seed: flags.seed,

@@ -132,6 +132,28 @@ export const BurstSizesSchema = z.strictObject({
 })
 
 /** A group of nodes with the same pool, kernel, runtime path and near-identical mount profile. */
+/**
+ * The kernel model one class ran on, for one path (src/analyze/model-choice.ts): which file,
+ * how well the machine it was measured on matches the class's nodes, and how much today's p99
+ * moves when the model's coefficients sit at the low or high end of their calibration spread.
+ */
+export const ClassModelSchema = z.strictObject({
+  id: z.string(),
+  file: z.string(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  /** Match score (kernel major.minor 400, CPU 200, cores 100, tie-breakers below 100). */
+  score: z.number().finite(),
+  /** Where the model's machine differs from the class's nodes. Non-empty = an assumption the report flags. */
+  mismatches: z.array(z.strictObject({field: z.enum(['kernel', 'cpu', 'cores']), model: z.string(), node: z.string()})),
+  /** True when the model was measured on other hardware (mismatches non-empty): the flag the sensitivity panel reads. */
+  otherHardware: z.boolean(),
+  /** False when the class's CPU model is unknown (Node objects do not report it), so it was not compared. */
+  cpuCompared: z.boolean(),
+  /** Today's p99 pod start with every coefficient at the low / high end of its spread; absent when the model has no spread. */
+  spread: z.strictObject({p99TodayMs: z.tuple([ms, ms]), widestCoefficient: z.string(), widestRelative: z.number().nonnegative()}).optional(),
+})
+export type ClassModel = z.infer<typeof ClassModelSchema>
+
 export const NodeClassResultSchema = z.strictObject({
   /** Stable id derived from the profile (pool + hash); ordering key for merges. */
   id: z.string().min(1),
@@ -169,6 +191,8 @@ export const NodeClassResultSchema = z.strictObject({
   results: z.strictObject({legacy: PathResultSchema, otn: PathResultSchema}),
   /** OTN vs legacy at today's density: p99 change (negative = faster) and pods/node gain under the SLO. */
   delta: z.strictObject({p99TodayMs: z.number().finite(), p99Speedup: z.number().nonnegative(), podsPerNodeGain: z.number().int()}),
+  /** The model each path ran on (absent in results written before per-class models). */
+  model: z.strictObject({legacy: ClassModelSchema, otn: ClassModelSchema}).optional(),
 })
 export type NodeClassResult = z.infer<typeof NodeClassResultSchema>
 

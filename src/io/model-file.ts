@@ -57,7 +57,7 @@ export function shippedModelsDir(): string {
  * Loads every models/*.json, in file-name order. A broken shipped file is reported, not
  * skipped: silently planning with a different model than the user expects is worse.
  */
-export async function loadShippedModels(dir: string = shippedModelsDir()): Promise<LoadedModel[]> {
+export async function loadShippedModels(dir: string = shippedModelsDir(), sourceOf: (name: string) => string = (name) => `models/${name}`): Promise<LoadedModel[]> {
   let names: string[]
   try {
     names = (await readdir(dir)).filter((n) => n.endsWith('.json')).sort()
@@ -66,6 +66,6 @@ export async function loadShippedModels(dir: string = shippedModelsDir()): Promi
     throw err
   }
   const out: LoadedModel[] = []
-  for (const name of names) out.push(await loadModelFile(join(dir, name), {source: `models/${name}`}))
+  for (const name of names) out.push(await loadModelFile(join(dir, name), {source: sourceOf(name)}))
   return out
 }

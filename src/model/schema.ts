@@ -23,18 +23,32 @@ export const MeasurementSourceSchema = z.strictObject({
   note: z.string().optional(),
 })
 
+/**
+ * The low and high value of one coefficient across the repetition groups of one calibrate run
+ * (src/model/spread.ts): how far the same measurement moved within the run. Optional, so model
+ * files written before it existed still load; analyze treats a missing spread as none.
+ */
+export const CoefficientRangeSchema = z
+  .strictObject({low: nonNegativeNs, high: nonNegativeNs})
+  .refine((r) => r.low <= r.high, {message: 'low must not exceed high'})
+
+/** How a spread was obtained, e.g. `min/max over 3 interleaved repetition groups, each fitted alone`. */
+const spreadMethod = z.string().min(1)
+
 /** A cost linear in one input: fixedNs + perUnitNs·x, fitted by least squares. */
 export const LinearCostSchema = z.strictObject({
   fixedNs: nonNegativeNs,
   perUnitNs: nonNegativeNs,
   unit: z.enum(['mount', 'thread', 'line', 'peer']),
   source: MeasurementSourceSchema,
+  spread: z.strictObject({fixedNs: CoefficientRangeSchema, perUnitNs: CoefficientRangeSchema, method: spreadMethod}).optional(),
 })
 
 /** A constant cost (one runtime mount attach, one propagation step). */
 export const FixedCostSchema = z.strictObject({
   ns: nonNegativeNs,
   source: MeasurementSourceSchema,
+  spread: z.strictObject({ns: CoefficientRangeSchema, method: spreadMethod}).optional(),
 })
 
 /**
@@ -65,12 +79,24 @@ export const DurationDistributionSchema = z.discriminatedUnion('kind', [
  */
 export const CpuContentionSchema = z
   .strictObject({
-    points: z.array(z.strictObject({busyCores: z.number().int().positive(), slowdown: z.number().finite().positive()})).min(1),
+    points: z
+      .array(
+        z.strictObject({
+          busyCores: z.number().int().positive(),
+          /** Busy cores cannot make one core faster: a slowdown below 1 is measurement noise, and calibrate clamps it to 1 with a note. */
+          slowdown: z.number().finite().min(1),
+          /** Lowest and highest slowdown over the run's repetitions (optional, like every spread). */
+          low: z.number().finite().min(1).optional(),
+          high: z.number().finite().min(1).optional(),
+        }),
+      )
+      .min(1),
     source: MeasurementSourceSchema,
   })
   .superRefine((c, ctx) => {
     c.points.forEach((p, i) => {
       if (p.busyCores !== i + 1) ctx.addIssue({code: 'custom', path: ['points', i, 'busyCores'], message: `expected busyCores ${i + 1} (points run 1, 2, ... cores of the measured machine)`})
+      if ((p.low !== undefined && p.low > p.slowdown) || (p.high !== undefined && p.high < p.slowdown)) ctx.addIssue({code: 'custom', path: ['points', i], message: 'low ≤ slowdown ≤ high expected'})
     })
     if (c.points[0]?.slowdown !== 1) ctx.addIssue({code: 'custom', path: ['points', 0, 'slowdown'], message: 'slowdown at busyCores 1 must be 1 (the reference)'})
   })
@@ -81,6 +107,8 @@ export const ProvenanceSchema = z.strictObject({
   /** CPU model string from /proc/cpuinfo. */
   cpu: z.string().min(1),
   cores: z.number().int().positive(),
+  /** Kubernetes architecture name (amd64, arm64, ...) of the measured machine; absent in older files. */
+  arch: z.string().min(1).optional(),
   /** ISO-8601 date of the measurement. */
   date: z.string().min(1),
   /** Tool and version that wrote the file (densityplan calibrate x.y.z, or a documented script). */

@@ -1,5 +1,6 @@
 import type {AnalysisResult, Assumption} from '../domain/analysis.js'
 import {PATH_LABEL} from './charts/common.js'
+import {classModelRows} from './class-models.js'
 import {formatInt, formatMs} from './format.js'
 import {badge, el, join, list, table, type Html} from './html-kit.js'
 
@@ -36,10 +37,18 @@ export function notesSection(result: AnalysisResult): Html {
       return [el('span', {class: path}, PATH_LABEL[path]), el('span', {class: 'mono'}, m.id), el('span', {class: 'mono'}, m.file), el('span', {class: 'mono', title: m.sha256}, `${m.sha256.slice(0, 16)}…`), m.measuredOnKernel, m.cpu, m.date]
     }),
   )
+  const rows = classModelRows(result)
+  const perClass = rows.length
+    ? table(
+        [{title: 'Class'}, {title: 'Path'}, {title: 'Model'}, {title: 'Hardware match'}, {title: 'p99 today at spread low – high'}],
+        rows.map((r) => [el('span', {class: 'mono'}, r.classId), el('span', {class: r.path}, PATH_LABEL[r.path]), el('span', {class: 'mono', title: r.file}, r.model), join([badge(r.otherHardware ? 'assumption' : 'match', r.otherHardware ? 'warn' : 'ok'), ' ', r.match]), r.spread]),
+      )
+    : undefined
   return join([
     el('h3', {}, 'Assumptions'), assumptions,
     el('h3', {}, 'Method'), method,
     el('h3', {}, 'Kernel models'), models,
+    ...(perClass ? [el('h3', {}, 'Kernel model per node class'), perClass] : []),
     el('h3', {}, 'nullfs and node images'), el('p', {}, result.nullfsNote.trim() || DEFAULT_NULLFS_NOTE),
   ])
 }

@@ -1,4 +1,5 @@
 import type {AnalysisResult} from '../domain/analysis.js'
+import {classModelRows} from './class-models.js'
 import {PATH_LABEL} from './charts/common.js'
 import {DEFAULT_NULLFS_NOTE} from './html-notes.js'
 import {formatInt, formatMs, formatMsInterval, formatPercent, formatSigned} from './format.js'
@@ -50,6 +51,10 @@ export function renderMarkdown(result: AnalysisResult): string {
     lines.push(`- ${PATH_LABEL[path]} model \`${md(m.id)}\` from \`${md(m.file)}\`, sha256 \`${md(m.sha256)}\`, measured on kernel ${md(m.measuredOnKernel)} (${md(m.cpu)}, ${md(m.date)})`)
   }
   lines.push(`- Quantiles: ${md(result.settings.quantileMethod)}; CIs: ${md(result.settings.ciMethod)}; ${formatInt(result.replications)} replications`, '')
+  const perClass = classModelRows(result)
+  if (perClass.length) {
+    lines.push('### Kernel model per node class', '', ...mdTable(['Class', 'Path', 'Model', 'Hardware match', 'p99 today at spread low – high'], perClass.map((r) => [md(r.classId), PATH_LABEL[r.path], `\`${md(r.model)}\``, `${r.otherHardware ? '**assumption**: ' : ''}${md(r.match)}`, md(r.spread)])), '')
+  }
   lines.push('## nullfs and node images', '', md(result.nullfsNote.trim() || DEFAULT_NULLFS_NOTE), '')
   return lines.join('\n')
 }

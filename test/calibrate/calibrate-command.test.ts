@@ -10,9 +10,16 @@ const root = join(import.meta.dirname, '..', '..')
 const cli = join(root, 'bin', 'run.js')
 let dir = ''
 
+// As uid 65534 the CLI must still read the checkout and node, wherever they are: a clone in
+// root's home (mode 700) or in a `mktemp -d` directory is not traversable by that uid. So the
+// process keeps exactly one capability, CAP_DAC_READ_SEARCH (read and search any file, nothing
+// else; ambient, so it survives the exec of node), and loses every other one, including
+// CAP_SYS_ADMIN that calibrate needs: it is a real non-root process that can read the code.
+const NOBODY = ['--reuid=65534', '--regid=65534', '--clear-groups', '--bounding-set=-all,+dac_read_search', '--inh-caps=-all,+dac_read_search', '--ambient-caps=+dac_read_search', '--']
+
 function run(args: string[], opts: {asNobody?: boolean} = {}) {
   const cmd = opts.asNobody ? 'setpriv' : process.execPath
-  const argv = opts.asNobody ? ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, cli, ...args] : [cli, ...args]
+  const argv = opts.asNobody ? [...NOBODY, process.execPath, cli, ...args] : [cli, ...args]
   return spawnSync(cmd, argv, {encoding: 'utf8', env: {...process.env, NO_COLOR: '1'}})
 }
 

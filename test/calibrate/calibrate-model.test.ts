@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest'
-import {buildCosts, cpuContention, modelledStartStepsNs, nonMountSamplesNs, type Measurements} from '../../src/app/calibrate-model.js'
+import {buildCosts, cpuContention, linearSpread, modelledStartStepsNs, nonMountSamplesNs, repetitionGroups, type Measurements} from '../../src/app/calibrate-model.js'
+import {fitLinearOnMedians} from '../../src/stats/fit.js'
 import {KernelModelSchema} from '../../src/model/schema.js'
 
 // Synthetic measurements with known coefficients: what calibrate must recover from them.
@@ -93,14 +94,53 @@ describe('nonMountSamplesNs', () => {
 describe('cpuContention', () => {
   it('is the median CPU per spawn at each busy-core count over the median with one, starting at exactly 1', () => {
     const {costs} = buildCosts(synthetic())
-    expect(costs.cpuContention?.points).toEqual([
+    expect(costs.cpuContention?.points.map(({busyCores, slowdown}) => ({busyCores, slowdown}))).toEqual([
       {busyCores: 1, slowdown: 1},
       {busyCores: 2, slowdown: 1.951}, // 8.0 ms / 4.1 ms
     ])
     expect(costs.cpuContention?.source.samples).toBe(6)
   })
 
+  it('clamps a slowdown below 1 to 1 and says so in the note', () => {
+    const c = cpuContention([{x: 1, ns: 5e6}, {x: 2, ns: 4.5e6}, {x: 1, ns: 5e6}, {x: 2, ns: 4.6e6}], 'dp-probe contention')
+    expect(c.points[1]).toMatchObject({busyCores: 2, slowdown: 1})
+    expect(c.source.note).toMatch(/clamped to 1 .*slowdown at 2 busy cores 0\.9/)
+    expect(KernelModelSchema.shape.costs.shape.cpuContention.safeParse(c).success).toBe(true)
+  })
+
+  it('keeps the lowest and highest single repetition as the slowdown spread, around the median', () => {
+    const c = cpuContention([{x: 1, ns: 4e6}, {x: 2, ns: 8e6}, {x: 1, ns: 4e6}, {x: 2, ns: 10e6}, {x: 1, ns: 4e6}, {x: 2, ns: 9e6}], 'dp-probe contention')
+    expect(c.points[1]).toEqual({busyCores: 2, slowdown: 2.25, low: 2, high: 2.5})
+  })
+
   it('refuses a curve with a busy-core count missing, rather than inventing it', () => {
     expect(() => cpuContention([{x: 1, ns: 1e6}, {x: 3, ns: 3e6}], 'dp-probe contention')).toThrow(/2 busy cores/)
+  })
+})
+
+describe('coefficient spread', () => {
+  it('deals the repetitions of each input into three interleaved groups, in measurement order', () => {
+    const pts = [1, 2, 1, 1, 2, 1, 2].map((x, i) => ({x, ns: i}))
+    expect(repetitionGroups(pts).map((g) => g.map((p) => p.ns))).toEqual([[0, 1, 5], [2, 4], [3, 6]])
+  })
+
+  it('spans the per-group fits: a run whose last repetitions ran 30% slower shows a 30% wider per-unit range', () => {
+    // Repetitions 0..5 per x: group 2 (repetitions 2 and 5) is 30% slower than the rest.
+    const pts = [0, 1000, 2000].flatMap((x) => Array.from({length: 6}, (_, r) => ({x, ns: (1000 + 100 * x) * (r % 3 === 2 ? 1.3 : 1)})))
+    const spread = linearSpread(pts, fitLinearOnMedians(pts))!
+    expect(spread.perUnitNs.low).toBeCloseTo(100, 3)
+    expect(spread.perUnitNs.high).toBeCloseTo(130, 3)
+    expect(spread.fixedNs).toEqual({low: 1000, high: 1300})
+  })
+
+  it('puts a spread on every fitted linear and constant cost, containing the value itself', () => {
+    const {costs} = buildCosts(synthetic())
+    for (const name of ['copy', 'chtype', 'pivot', 'umount', 'teardown', 'dclone', 'otn'] as const) {
+      const c = costs[name]
+      expect(c.spread, name).toBeDefined()
+      expect(c.spread!.perUnitNs.low, name).toBeLessThanOrEqual(c.perUnitNs)
+      expect(c.spread!.perUnitNs.high, name).toBeGreaterThanOrEqual(c.perUnitNs)
+    }
+    expect(costs.attach.spread?.ns).toEqual({low: 10_000, high: 12_000})
   })
 })

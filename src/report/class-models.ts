@@ -1,0 +1,41 @@
+import type {AnalysisResult, ClassModel} from '../domain/analysis.js'
+import {formatMs} from './format.js'
+
+/** One row of the per-class model table: which model a class ran on, per path, and whether it is from other hardware. */
+export interface ClassModelRow {
+  classId: string
+  path: 'legacy' | 'otn'
+  model: string
+  file: string
+  otherHardware: boolean
+  /** `same kernel, CPU and cores`, or the mismatches; says when the CPU could not be compared. */
+  match: string
+  /** Today's p99 at the low–high end of the model's calibration spread, or an em dash without one. */
+  spread: string
+}
+
+/** The rows of the per-class model table (HTML and Markdown), empty for results written before per-class models. */
+export function classModelRows(result: AnalysisResult): ClassModelRow[] {
+  return result.classes.flatMap((c) =>
+    c.model
+      ? (['legacy', 'otn'] as const).map((path) => {
+          const m = c.model![path]
+          const cpuNote = m.cpuCompared ? '' : ' (CPU model not reported by the Node object: not compared)'
+          return {
+            classId: c.id,
+            path,
+            model: m.id,
+            file: m.file,
+            otherHardware: m.otherHardware,
+            match: (m.otherHardware ? `other hardware: ${describeMismatches(m.mismatches)}` : path === 'otn' && m.mismatches.length === 0 ? 'same CPU and cores' : 'same kernel and cores') + cpuNote,
+            spread: m.spread ? `${formatMs(m.spread.p99TodayMs[0])} – ${formatMs(m.spread.p99TodayMs[1])}` : '—',
+          }
+        })
+      : [],
+  )
+}
+
+/** One line naming every mismatch, e.g. `kernel 6.18.44 vs the nodes' 6.8.0-1021-aws; 2 cores vs 16`. */
+export function describeMismatches(ms: ReadonlyArray<ClassModel['mismatches'][number]>): string {
+  return ms.map((m) => (m.field === 'cores' ? `${m.model} cores vs the nodes' ${m.node}` : m.field === 'kernel' ? `kernel ${m.model} vs the nodes' ${m.node}` : `CPU ${m.model} vs the nodes' ${m.node}`)).join('; ')
+}

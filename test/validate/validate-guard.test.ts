@@ -1,11 +1,22 @@
 import {spawnSync} from 'node:child_process'
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {describe, expect, it} from 'vitest'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {KernelModelSchema} from '../../src/model/schema.js'
 
-// The CI gross-regression guard: a small grid of real crun starts vs the model's prediction,
-// failing if any relative error exceeds 50%. The real accuracy target (±20% p50, ±30% p99 on the
-// full grid) is checked by `densityplan validate` itself; see docs/calibrate.md.
+// The CI gross-regression guard: real crun starts vs the model's prediction, failing when any
+// relative error exceeds 50%. The model is calibrated on this machine in this very run
+// (`calibrate --quick`), so the guard compares this machine with itself, never with a model
+// measured on other hardware: it passes on any machine where the model is right. The real
+// accuracy target is checked by `densityplan validate` itself; see docs/calibrate.md.
 const cli = join(import.meta.dirname, '..', '..', 'bin', 'run.js')
+const env = {...process.env, NO_COLOR: '1'}
+// M ∈ {0, 6000} × C ∈ {1, 4}: at 6,000 mounts and 4 concurrent starts the copy under
+// namespace_sem write is a large share of a start, so a wrong copy cost shows (see the last test).
+const GRID = ['--mounts', '0,6000', '--concurrency', '1,4', '--starts', '48', '--replications', '3']
+let dir = ''
+let model = ''
 
 interface Cell {
   mounts: number
@@ -15,13 +26,26 @@ interface Cell {
   relativeError: {p50: number; p99: number}
 }
 
+function validate(modelPath: string, extra: string[]) {
+  return spawnSync(process.execPath, [cli, 'validate', '--model', modelPath, ...GRID, ...extra], {encoding: 'utf8', env})
+}
+
+beforeAll(() => {
+  if (process.getuid?.() !== 0) throw new Error('validate starts real containers and must run as root (CI does): sudo npx vitest run test/validate')
+  if (spawnSync('crun', ['--version']).status !== 0) throw new Error('crun is not installed: run sudo scripts/test-prereqs.sh')
+  dir = mkdtempSync(join(tmpdir(), 'dp-validate-guard-'))
+  model = join(dir, 'this-machine.json')
+  // The runtime's non-mount overhead comes from validate's own M≈0, C=1 cell (--overhead run), so calibrate skips crun.
+  const r = spawnSync(process.execPath, [cli, 'calibrate', '--quick', '--no-crun', '--out', model], {encoding: 'utf8', env})
+  if (r.status !== 0) throw new Error(`calibrate --quick failed: ${r.stderr}`)
+}, 180_000)
+afterAll(() => rmSync(dir, {recursive: true, force: true}))
+
 describe('densityplan validate (CI guard)', () => {
-  it('predicts real crun start times within ±50% on a small grid', () => {
-    if (process.getuid?.() !== 0) throw new Error('validate starts real containers and must run as root (CI does): sudo npx vitest run test/validate')
-    if (spawnSync('crun', ['--version']).status !== 0) throw new Error('crun is not installed: run sudo scripts/test-prereqs.sh')
-    const r = spawnSync(process.execPath, [cli, 'validate', '--mounts', '0,2000', '--concurrency', '1,4', '--starts', '48', '--replications', '3', '--json'], {encoding: 'utf8', env: {...process.env, NO_COLOR: '1'}})
+  it('predicts real crun start times within ±50% with a model calibrated on this machine in the same run', () => {
+    const r = validate(model, ['--json'])
     expect(r.status, r.stderr).toBe(0)
-    const result = JSON.parse(r.stdout) as {cells: Cell[]; verdict: string}
+    const result = JSON.parse(r.stdout) as {cells: Cell[]; model: {id: string}}
     expect(result.cells).toHaveLength(4)
     for (const c of result.cells) {
       expect(c.measuredMs.p50).toBeGreaterThan(0)
@@ -30,10 +54,20 @@ describe('densityplan validate (CI guard)', () => {
       expect(Math.abs(c.relativeError.p50), where).toBeLessThanOrEqual(0.5)
       expect(Math.abs(c.relativeError.p99), where).toBeLessThanOrEqual(0.5)
     }
-  }, 120_000)
+  }, 240_000)
+
+  it('fails (exit 4, naming the cell) when fed the same model with its copy cost tripled', () => {
+    const m = KernelModelSchema.parse(JSON.parse(readFileSync(model, 'utf8')))
+    const wrong = join(dir, 'copy-x3.json')
+    writeFileSync(wrong, JSON.stringify({...m, id: 'copy-x3', costs: {...m.costs, copy: {...m.costs.copy, fixedNs: m.costs.copy.fixedNs * 3, perUnitNs: m.costs.copy.perUnitNs * 3, spread: undefined}}}))
+    // The guard's comparison: --fail-above 0.5 exits 4 listing every cell beyond ±50%.
+    const r = validate(wrong, ['--fail-above', '0.5'])
+    expect(r.status, r.stderr).toBe(4)
+    expect(r.stderr).toMatch(/M=60\d\d C=\d+ T=\d+: p50 [+-]\d+%, p99 [+-]\d+% \(limit ±50%\)/)
+  }, 240_000)
 
   it('rejects a malformed grid with exit 2 and names the flag', () => {
-    const r = spawnSync(process.execPath, [cli, 'validate', '--concurrency', '1,x'], {encoding: 'utf8', env: {...process.env, NO_COLOR: '1'}})
+    const r = spawnSync(process.execPath, [cli, 'validate', '--concurrency', '1,x'], {encoding: 'utf8', env})
     expect(r.status).toBe(2)
     expect(r.stderr).toMatch(/--concurrency expects comma-separated integers/)
   })

@@ -1,4 +1,5 @@
 import type {CpuContention, DurationDistribution, FixedCost, KernelModel, LinearCost} from '../model/schema.js'
+import {MOUNTINFO_LINES_PER_CHUNK} from '../sim/scenario.js'
 import {fitLinearOnMedians, medianNs, spreadP90Ns, type FitPoint, type LinearFit} from '../stats/fit.js'
 
 /** Raw measurements of one calibrate run, series by series (ns). */
@@ -28,7 +29,15 @@ export interface Measurements {
   /** CPU time per fork+exec of /bin/true with x loops running at once (x = 1..cores), one point per repetition. */
   contention: FitPoint[]
   /** crun run /bin/true at M≈0, C=1, with the namespace's mounts and threads, when crun exists. */
-  crun?: {version: string; startNs: number[]; mounts: number; threads: number; containerMounts: number}
+  crun?: {
+    version: string
+    startNs: number[]
+    mounts: number
+    threads: number
+    containerMounts: number
+    /** The same starts with thousands of host mounts added, for runtimePerMount. */
+    atMounts?: {startNs: number[]; mounts: number; threads: number}
+  }
 }
 
 export interface Environment {
@@ -162,6 +171,8 @@ export function buildCosts(m: Measurements, scaling?: OtnScaling): {costs: Kerne
     wakeLatency: empirical(m.wake, c.wake ?? 'dp-probe wake', 'FUTEX_WAKE → the woken thread running (wake_up_process, as rwsem_wake uses); waker sleeps 300 µs first so the sleeper is really asleep'),
   }
   const costs: KernelModel['costs'] = {...kernelCosts, forkExecOverhead: forkExec(m, kernelCosts, notes)}
+  const perMount = runtimePerMount(m, kernelCosts)
+  if (perMount) costs.runtimePerMount = perMount
   if (m.contention.length > 0) costs.cpuContention = cpuContention(m.contention, c.contention ?? 'dp-probe contention')
   return {costs, notes}
 }
@@ -263,4 +274,39 @@ function forkExec(m: Measurements, costs: Omit<KernelModel['costs'], 'forkExecOv
   const stepsNs = modelledStartStepsNs(costs, mounts, threads, k)
   notes.push(`forkExecOverhead: ${m.crun.version} run of /bin/true, ${m.crun.startNs.length} starts at C=1 in a namespace with M=${mounts} mounts and T=${threads} threads; median wall ${Math.round(medianNs(m.crun.startNs) / 1000)} µs minus ${Math.round(stepsNs / 1000)} µs of modelled mount steps (copy, chtype, ${k} attaches, pivot, detach, teardown of ${k} mounts, 2 median grace periods)`)
   return {kind: 'empirical', samplesNs: nonMountSamplesNs(m.crun.startNs, stepsNs), source: {command: m.commands.crun ?? 'dp-probe run-load --concurrency 1 -- crun run', samples: m.crun.startNs.length, note: `crun run /bin/true wall time at M=${mounts}, C=1 minus ${Math.round(stepsNs)} ns of modelled mount steps; k_c=${k} mounts counted inside a real container`}}
+}
+
+/**
+ * The runtime's own CPU per host mount outside namespace_sem: crun's start at M₁ (thousands of
+ * mounts added) minus its start at M₀≈20, both at C=1, minus the growth of the modelled mount
+ * steps between them (copy, make-slave, old-root detach: modelledStartStepsNs), per mount.
+ * perf shows what it is: crun and libc parsing /proc/mounts line by line, page faults and exit
+ * work that grow with the table (docs/calibrate.md). A negative value (noise) is clamped to 0
+ * with a note. The spread comes from the medians of the M₁ starts' repetition groups.
+ */
+export function runtimePerMount(m: Measurements, costs: Omit<KernelModel['costs'], 'forkExecOverhead'>): FixedCost | undefined {
+  const c = m.crun
+  if (!c?.atMounts || c.atMounts.mounts <= c.mounts) return undefined
+  const k = c.containerMounts
+  const dM = c.atMounts.mounts - c.mounts
+  // What the simulator's legacy path charges on top of modelledStartStepsNs per mount: the second
+  // propagation pass over the old root and the runtime's read of the table (src/sim/paths/legacy.ts).
+  const perLineRead = costs.mountinfoChunk.fixedNs / MOUNTINFO_LINES_PER_CHUNK + costs.mountinfoChunk.perUnitNs
+  const stepsGrowth = modelledStartStepsNs(costs, c.atMounts.mounts, c.atMounts.threads, k) - modelledStartStepsNs(costs, c.mounts, c.threads, k) + (costs.chtype.perUnitNs + perLineRead) * dM
+  const base = medianNs(c.startNs)
+  const per = (startsAtM1: number) => (startsAtM1 - base - stepsGrowth) / dM
+  const raw = per(medianNs(c.atMounts.startNs))
+  const groups = repetitionGroups(c.atMounts.startNs.map((ns) => ({x: 1, ns}))).filter((g) => g.length > 0)
+  const groupValues = groups.map((g) => Math.max(0, per(medianNs(g.map((p) => p.ns)))))
+  const ns = Math.max(0, raw)
+  const clampNote = raw < 0 ? `; the difference was negative (${round3(raw)} ns/mount: noise), clamped to 0` : ''
+  return {
+    ns: round3(ns),
+    source: {
+      command: m.commands.crunMounts ?? 'dp-probe run-load --concurrency 1 -- crun run',
+      samples: c.atMounts.startNs.length,
+      note: `(median crun start at M=${c.atMounts.mounts} − median at M=${c.mounts}, both C=1) − ${Math.round(stepsGrowth / 1000)} µs growth of the simulated mount steps (copy, two propagation passes, table read, detach), ÷ ${dM} mounts: the runtime's per-mount CPU outside namespace_sem (user-space parsing of /proc/mounts, page faults, exit)${clampNote}`,
+    },
+    ...(groups.length === SPREAD_GROUPS ? {spread: {ns: {low: round3(Math.min(ns, ...groupValues)), high: round3(Math.max(ns, ...groupValues))}, method: 'min/max over 3 interleaved repetition groups of the M₁ starts (median of each) and the median of all'}} : {}),
+  }
 }

@@ -24,6 +24,8 @@ export interface CalibrationPlan {
   forkExecSamples: number
   /** crun /bin/true starts at M≈0, C=1 for the non-mount overhead (0 = skip crun). */
   crunStarts: number
+  /** Host mounts added for the second crun point (runtimePerMount: the runtime's per-mount CPU outside the lock). */
+  crunAddedMounts: number
   /** CPU contention: repetitions of P = 1..cores parallel fork+exec loops, and spawns per loop. */
   contentionReps: number
   contentionSpawns: number
@@ -44,6 +46,7 @@ export const QUICK_PLAN: CalibrationPlan = {
   wakeSamples: 300,
   forkExecSamples: 15,
   crunStarts: 20,
+  crunAddedMounts: 4000,
   contentionReps: 3,
   contentionSpawns: 100,
 }
@@ -63,6 +66,7 @@ export const FULL_PLAN: CalibrationPlan = {
   wakeSamples: 500,
   forkExecSamples: 40,
   crunStarts: 60,
+  crunAddedMounts: 8000,
   contentionReps: 7,
   contentionSpawns: 300,
 }

@@ -147,7 +147,10 @@ async function measureCrun(probe: string, plan: CalibrationPlan, commands: Recor
     commands.crun = `dp-probe run-load --added 0 --concurrency 1 --starts ${plan.crunStarts} -- crun --cgroup-manager=disabled run (busybox /bin/true)`
     opts.log(`measuring: ${commands.crun}`)
     const r = await runCrunLoad(probe, bundle, {addedMounts: 0, concurrency: 1, starts: plan.crunStarts, warmup: 3, extraThreads: 0})
-    return {version, startNs: r.startNs, mounts: r.mounts, threads: r.threads, containerMounts: bundle.containerMounts}
+    commands.crunMounts = `dp-probe run-load --added ${plan.crunAddedMounts} --concurrency 1 --starts ${plan.crunStarts} -- crun --cgroup-manager=disabled run (busybox /bin/true)`
+    opts.log(`measuring: ${commands.crunMounts}`)
+    const big = await runCrunLoad(probe, bundle, {addedMounts: plan.crunAddedMounts, concurrency: 1, starts: plan.crunStarts, warmup: 3, extraThreads: 0})
+    return {version, startNs: r.startNs, mounts: r.mounts, threads: r.threads, containerMounts: bundle.containerMounts, atMounts: {startNs: big.startNs, mounts: big.mounts, threads: big.threads}}
   } finally {
     bundle.remove()
   }
@@ -202,6 +205,7 @@ function rawPoints(m: Measurements): NonNullable<KernelModel['provenance']['rawP
   add('propPeer', m.prop)
   add('cpuPerSpawn', m.contention)
   if (m.crun) add('crunStartC1', m.crun.startNs.map((ns) => ({x: m.crun!.mounts, ns})))
+  if (m.crun?.atMounts) add('crunStartC1', m.crun.atMounts.startNs.map((ns) => ({x: m.crun!.atMounts!.mounts, ns})))
   return out
 }
 

@@ -118,7 +118,7 @@ export async function validate(opts: ValidateOptions): Promise<ValidateResult> {
       for (const m of opts.mounts) {
         for (const c of opts.concurrency) {
           const reuse = base && m === 0 && c === 1 && threads === 0 ? base : undefined
-          cells.push(await cell(probe, bundle, loaded, opts, m, c, threads, runtimeMounts, reuse))
+          cells.push(await cell(probe, bundle, loaded, opts, m, c, threads, runtimeMounts, reuse, {model, baseMounts: base?.mounts ?? 0, scratch}))
         }
       }
     }
@@ -152,17 +152,37 @@ function withRunOverhead(model: KernelModel, base: CrunLoadResult, runtimeMounts
   return {...model, costs: {...model.costs, forkExecOverhead: {kind: 'empirical', samplesNs, source: {command: 'densityplan validate (M≈0, C=1 cell)', samples: samplesNs.length, note}}}}
 }
 
+/**
+ * The model with the runtime's per-mount CPU outside the lock (costs.runtimePerMount, when the
+ * model has it) added to every forkExecOverhead sample for the cell's mounts above the M the
+ * overhead was measured at. Returns the same object when there is nothing to add.
+ */
+export function withRuntimePerMount(model: KernelModel, mountsAboveBase: number): KernelModel {
+  const per = model.costs.runtimePerMount?.ns ?? 0
+  const addNs = Math.round(per * Math.max(0, mountsAboveBase))
+  if (addNs === 0) return model
+  const samplesNs = samplesOf(model.costs.forkExecOverhead).map((ns) => ns + addNs)
+  const note = `${model.costs.forkExecOverhead.source.note ?? ''}; + ${Math.round(addNs / 1000)} µs runtime CPU for ${mountsAboveBase} more mounts (costs.runtimePerMount ${per} ns/mount)`
+  return {...model, costs: {...model.costs, forkExecOverhead: {kind: 'empirical', samplesNs, source: {...model.costs.forkExecOverhead.source, note}}}}
+}
+
 function samplesOf(d: KernelModel['costs']['forkExecOverhead']): number[] {
   if (d.kind === 'empirical') return d.samplesNs
   return [d.kind === 'fixed' ? d.ns : d.medianNs]
 }
 
-async function cell(probe: string, bundle: CrunBundle, loaded: LoadedModel, opts: ValidateOptions, addedMounts: number, concurrency: number, extraThreads: number, runtimeMounts: number, reuse: CrunLoadResult | undefined): Promise<ValidateCell> {
+async function cell(probe: string, bundle: CrunBundle, loaded: LoadedModel, opts: ValidateOptions, addedMounts: number, concurrency: number, extraThreads: number, runtimeMounts: number, reuse: CrunLoadResult | undefined, at: {model: KernelModel; baseMounts: number; scratch: string}): Promise<ValidateCell> {
   opts.log(`cell M+${addedMounts} C=${concurrency} T+${extraThreads}: ${reuse ? 'reusing the overhead starts' : `${opts.starts} crun starts`}`)
   const run = reuse ?? (await runCrunLoad(probe, bundle, {addedMounts, concurrency, starts: opts.starts, warmup: 2, extraThreads}))
   const sorted = sortedCopy(run.startNs)
   const measuredMs = {p50: quantileType7(sorted, 0.5) / 1e6, p99: quantileType7(sorted, 0.99) / 1e6}
-  const sim = await simulate(simRequest(opts, loaded, run.mounts, concurrency, run.threads, runtimeMounts))
+  const cellModel = withRuntimePerMount(at.model, run.mounts - at.baseMounts)
+  let cellOpts = opts
+  if (cellModel !== at.model) {
+    cellOpts = {...opts, modelPath: join(at.scratch, `model-at-${run.mounts}-mounts.json`)}
+    writeFileSync(cellOpts.modelPath!, JSON.stringify(cellModel))
+  }
+  const sim = await simulate(simRequest(cellOpts, loaded, run.mounts, concurrency, run.threads, runtimeMounts))
   if (!('containerStartMs' in sim)) throw new Error('simulate returned a two-kernel result for a legacy request')
   const predictedMs = {p50: sim.containerStartMs.p50, p99: sim.containerStartMs.p99}
   const relativeError = {p50: rel(predictedMs.p50, measuredMs.p50), p99: rel(predictedMs.p99, measuredMs.p99)}

@@ -164,6 +164,12 @@ export const KernelModelSchema = z.strictObject({
     wakeLatency: DurationDistributionSchema,
     /** The non-mount part of one OCI runtime start (fork/exec, config, cgroups, process setup). */
     forkExecOverhead: DurationDistributionSchema,
+    /**
+     * CPU the OCI runtime spends per host mount outside namespace_sem (parsing the mount table in
+     * user space, page faults, exit), added to forkExecOverhead per mount above the M it was
+     * measured at. Absent in older files (then nothing is added).
+     */
+    runtimePerMount: FixedCostSchema.optional(),
     /** CPU slowdown by busy cores; absent = none (hand-written fixtures). Calibrated models have it. */
     cpuContention: CpuContentionSchema.optional(),
   }),

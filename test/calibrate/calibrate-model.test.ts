@@ -1,5 +1,7 @@
 import {describe, expect, it} from 'vitest'
-import {buildCosts, cpuContention, linearSpread, modelledStartStepsNs, nonMountSamplesNs, repetitionGroups, type Measurements} from '../../src/app/calibrate-model.js'
+import {buildCosts, cpuContention, linearSpread, modelledStartStepsNs, nonMountSamplesNs, repetitionGroups, runtimePerMount, type Measurements} from '../../src/app/calibrate-model.js'
+import {withRuntimePerMount} from '../../src/app/validate.js'
+import {MOUNTINFO_LINES_PER_CHUNK} from '../../src/sim/scenario.js'
 import {fitLinearOnMedians} from '../../src/stats/fit.js'
 import {KernelModelSchema} from '../../src/model/schema.js'
 
@@ -142,5 +144,36 @@ describe('coefficient spread', () => {
       expect(c.spread!.perUnitNs.high, name).toBeGreaterThanOrEqual(c.perUnitNs)
     }
     expect(costs.attach.spread?.ns).toEqual({low: 10_000, high: 12_000})
+  })
+})
+
+describe('runtimePerMount', () => {
+  it('is the growth of crun\'s start between two mount counts minus what the simulator already charges for them, per mount', () => {
+    const m = synthetic()
+    const {costs} = buildCosts(m)
+    const k = m.crun!.containerMounts
+    const charged = modelledStartStepsNs(costs, 4022, 200, k) - modelledStartStepsNs(costs, 22, 200, k) + 4000 * (costs.chtype.perUnitNs + costs.mountinfoChunk.fixedNs / MOUNTINFO_LINES_PER_CHUNK + costs.mountinfoChunk.perUnitNs)
+    // The runtime spends 1,500 ns/mount more than that, in every start at M=4022.
+    const at4022 = [30e6, 35e6, 40e6].map((ns) => ns + charged + 1500 * 4000)
+    const per = runtimePerMount({...m, crun: {...m.crun!, atMounts: {startNs: at4022, mounts: 4022, threads: 200}}}, costs)!
+    expect(per.ns).toBeCloseTo(1500, 0)
+    expect(per.spread!.ns.low).toBeLessThanOrEqual(per.ns)
+    expect(per.spread!.ns.high).toBeGreaterThanOrEqual(per.ns)
+  })
+
+  it('clamps a negative difference (noise) to 0 and says so', () => {
+    const m = synthetic()
+    const {costs} = buildCosts(m)
+    const per = runtimePerMount({...m, crun: {...m.crun!, atMounts: {startNs: [1e6, 1e6, 1e6], mounts: 4022, threads: 200}}}, costs)!
+    expect(per.ns).toBe(0)
+    expect(per.source.note).toMatch(/negative .*clamped to 0/)
+  })
+
+  it('is added to every runtime-overhead sample in validate for the mounts above the overhead\'s own', () => {
+    const {costs} = buildCosts(synthetic())
+    const model = {apiVersion: 'densityplan.dev/v1alpha1', kind: 'KernelModel', id: 'x', path: 'legacy', kernel: {release: '6.18.0', openTreeNamespace: false, hz: 250}, provenance: {kernel: '6.18.0', cpu: 'x', cores: 2, date: 'd', tool: 't', method: 'm', notes: []}, costs: {...costs, forkExecOverhead: {kind: 'empirical', samplesNs: [10e6, 12e6], source: {command: 'c', samples: 2}}, runtimePerMount: {ns: 1000, source: {command: 'c', samples: 3}}}} as const
+    const shifted = KernelModelSchema.parse(withRuntimePerMount(KernelModelSchema.parse(model), 4000))
+    expect(shifted.costs.forkExecOverhead.kind === 'empirical' && shifted.costs.forkExecOverhead.samplesNs).toEqual([14e6, 16e6])
+    expect(withRuntimePerMount(KernelModelSchema.parse(model), 0).costs.forkExecOverhead).toEqual(model.costs.forkExecOverhead)
   })
 })

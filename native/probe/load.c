@@ -72,9 +72,12 @@ int run_load(struct scratch *s, long added, long threads, int concurrency, int s
   long nthreads = count_threads();
   atomic_store(&sh->next, 0);
   sh->begin = now_ns();
+  pid_t workers[256];
+  if (concurrency > 256) concurrency = 256;
   for (int w = 0; w < concurrency; w++) {
     pid_t pid = fork();
     if (pid < 0) die("fork");
+    workers[w] = pid;
     if (pid == 0) {
       int t;
       while ((t = atomic_fetch_add(&sh->next, 1)) < starts) {
@@ -84,7 +87,10 @@ int run_load(struct scratch *s, long added, long threads, int concurrency, int s
       _exit(0);
     }
   }
-  while (wait(NULL) > 0 || errno == EINTR) {
+  /* Wait for the workers only: the thread holder is a child too, and never exits by itself. */
+  for (int w = 0; w < concurrency; w++) {
+    while (waitpid(workers[w], NULL, 0) < 0 && errno == EINTR) {
+    }
   }
   int64_t wall = now_ns() - sh->begin;
   stop_holder(holder);

@@ -10,7 +10,7 @@ import {ensureProbe, packageRoot, requireRootLinux, runProbe} from '../io/probe-
 import {readOtnReference, type OtnReference} from '../io/probe-otn-reference.js'
 import {KernelModelSchema, type KernelModel} from '../model/schema.js'
 import {describeSchemaError} from '../lib/schema-errors.js'
-import {buildCosts, type Environment, type Measurements} from './calibrate-model.js'
+import {buildCosts, type Environment, type Measurements} from '../model/calibrate-model.js'
 import {FULL_PLAN, QUICK_PLAN, type CalibrationPlan} from './calibrate-plan.js'
 
 export interface CalibrateOptions {

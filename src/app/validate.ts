@@ -10,7 +10,7 @@ import {ensureProbe, packageRoot, requireRootLinux} from '../io/probe-runner.js'
 import {defaultModelFor} from '../model/registry.js'
 import {quantileType7, sortedCopy} from '../stats/quantile.js'
 import type {KernelModel} from '../model/schema.js'
-import {modelledStartStepsNs, nonMountSamplesNs} from './calibrate-model.js'
+import {modelledStartStepsNs, nonMountSamplesNs} from '../model/calibrate-model.js'
 import {simulate} from './simulate.js'
 import type {SimulateRequest} from './simulate-request.js'
 

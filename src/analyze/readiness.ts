@@ -1,5 +1,5 @@
 import type {Blocker, NodeClassResult} from '../domain/analysis.js'
-import {kernelHasOtn, OTN_RUNTIME_NAME} from './runtime-path.js'
+import {kernelHasOtn, OTN_RUNTIME_NAME} from '../profile/runtime-path.js'
 
 /** The class facts readiness needs; all are in the result, so merged shards re-derive it. */
 export type ClassFacts = Pick<NodeClassResult, 'kernel' | 'osImage' | 'containerRuntime' | 'ociRuntime' | 'nodeCount' | 'podsPerNodeToday' | 'podShape'>

@@ -1,6 +1,6 @@
 import type {ClusterSnapshot, Histogram, SnapshotPod} from '../domain/snapshot.js'
-import {mergeHistograms} from '../analyze/histogram.js'
-import {guessOciRuntime, kernelHasOtn, type OciRuntimeGuess} from '../analyze/runtime-path.js'
+import {mergeHistograms} from './histogram.js'
+import {guessOciRuntime, kernelHasOtn, type OciRuntimeGuess} from './runtime-path.js'
 import {quantileType7} from '../stats/quantile.js'
 import {roundTo} from '../stats/round.js'
 import {HOST_BASELINE_MOUNTS} from './mount-rules.js'

@@ -8,7 +8,7 @@ import {mountinfoReader} from './paths/readers.js'
 import {systemdReader} from './paths/systemd-reader.js'
 import type {KernelModel} from '../model/schema.js'
 import {createPrng, type Prng} from '../lib/prng.js'
-import {exponential, fixed, samplerFor, type Sampler} from '../lib/distributions.js'
+import {exponential, fixed, samplerFor, type Sampler} from '../model/distributions.js'
 
 export {buildNode} from './build-node.js'
 

@@ -2,7 +2,7 @@ import type {Environment, Ns, ProcessGenerator, SimEvent} from './engine.js'
 import type {Cpus} from './cpus.js'
 import {Fifo} from './fifo.js'
 import {LockSection, type SectionCost} from './section.js'
-import type {Sampler} from '../lib/distributions.js'
+import type {Sampler} from '../model/distributions.js'
 
 /**
  * namespace_sem (fs/namespace.c): the global rw-semaphore every mount-topology change takes for

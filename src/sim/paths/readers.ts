@@ -1,5 +1,5 @@
 import type {ProcessGenerator} from '../engine.js'
-import {exponential} from '../../lib/distributions.js'
+import {exponential} from '../../model/distributions.js'
 import type {Prng} from '../../lib/prng.js'
 import type {LockUser} from '../rwsem.js'
 import type {SimNode} from '../node.js'

@@ -1,6 +1,7 @@
 import type {Environment, Ns, SimEvent} from './engine.js'
 import type {Cpus} from './cpus.js'
-import type {RwSemaphore, LockUser} from './rwsem.js'
+import type {LockUser} from './lock-user.js'
+import type {RwSemaphore} from './rwsem.js'
 import type {RcuGracePeriods} from './rcu.js'
 import type {FifoResource} from './resource.js'
 import type {KernelCosts, LinearCost} from '../model/schema.js'

@@ -1,5 +1,5 @@
 import type {Process, ProcessGenerator} from './engine.js'
-import type {LockUser} from './rwsem.js'
+import type {LockUser} from './lock-user.js'
 import {validateScenario, type Scenario} from './scenario.js'
 import type {SimNode} from './node.js'
 import {buildNode, STREAM} from './build-node.js'

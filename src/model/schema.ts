@@ -175,6 +175,12 @@ export const KernelModelSchema = z.strictObject({
   }),
 })
 
+/**
+ * mountinfo lines per read() chunk: seq_file fills ~4 KiB per m_start/m_stop, and
+ * costs.mountinfoChunk is charged per such chunk (docs/model.md).
+ */
+export const MOUNTINFO_LINES_PER_CHUNK = 75
+
 export type KernelModel = z.infer<typeof KernelModelSchema>
 export type LinearCost = z.infer<typeof LinearCostSchema>
 export type FixedCost = z.infer<typeof FixedCostSchema>

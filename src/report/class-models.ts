@@ -1,4 +1,5 @@
-import type {AnalysisResult, ClassModel} from '../domain/analysis.js'
+import type {AnalysisResult} from '../domain/analysis.js'
+import {describeMismatches} from '../analyze/model-choice.js'
 import {formatMs} from './format.js'
 
 /** One row of the per-class model table: which model a class ran on, per path, and whether it is from other hardware. */
@@ -33,9 +34,4 @@ export function classModelRows(result: AnalysisResult): ClassModelRow[] {
         })
       : [],
   )
-}
-
-/** One line naming every mismatch, e.g. `kernel 6.18.44 vs the nodes' 6.8.0-1021-aws; 2 cores vs 16`. */
-export function describeMismatches(ms: ReadonlyArray<ClassModel['mismatches'][number]>): string {
-  return ms.map((m) => (m.field === 'cores' ? `${m.model} cores vs the nodes' ${m.node}` : m.field === 'kernel' ? `kernel ${m.model} vs the nodes' ${m.node}` : `CPU ${m.model} vs the nodes' ${m.node}`)).join('; ')
 }

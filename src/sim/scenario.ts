@@ -79,8 +79,8 @@ export interface Scenario {
   podLifetime?: DurationDistribution | null
 }
 
-/** mountinfo lines per read() chunk: seq_file fills ~4 KiB per m_start/m_stop (design/kernel-model.md). */
-export const MOUNTINFO_LINES_PER_CHUNK = 75
+/** mountinfo lines per read() chunk: its home is the model (calibrate needs it too). */
+export {MOUNTINFO_LINES_PER_CHUNK} from '../model/schema.js'
 
 /** Rejects a scenario the simulator cannot run, naming the field and the fix. */
 export function validateScenario(s: Scenario): void {

@@ -4,7 +4,7 @@ import {join} from 'node:path'
 import {runCommand} from '@oclif/test'
 import {afterAll, describe, expect, it} from 'vitest'
 import {AnalysisResultSchema, type AnalysisResult} from '../../src/domain/analysis.js'
-import {generateSnapshot, type SyntheticClusterSpec} from '../../src/io/demo-generator.js'
+import {generateSnapshot, type SyntheticClusterSpec} from '../../src/demo/generator.js'
 import type {KernelModel} from '../../src/model/schema.js'
 
 // `analyze --models DIR` on a small generated snapshot: one pool on Linux 6.8 and one on 7.0,

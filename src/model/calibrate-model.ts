@@ -1,6 +1,6 @@
-import type {CpuContention, DurationDistribution, FixedCost, KernelModel, LinearCost} from '../model/schema.js'
-import {MOUNTINFO_LINES_PER_CHUNK} from '../sim/scenario.js'
+import {MOUNTINFO_LINES_PER_CHUNK, type CpuContention, type DurationDistribution, type FixedCost, type KernelModel, type LinearCost} from './schema.js'
 import {fitLinearOnMedians, medianNs, spreadP90Ns, type FitPoint, type LinearFit} from '../stats/fit.js'
+import {roundTo} from '../stats/round.js'
 
 /** Raw measurements of one calibrate run, series by series (ns). */
 export interface Measurements {
@@ -94,7 +94,7 @@ export function linearSpread(points: readonly FitPoint[], full: LinearFit, trans
     if (new Set(g.map((p) => p.x)).size < 2) return undefined
     fits.push(transform(fitLinearOnMedians(g)))
   }
-  return {fixedNs: range(fits.map((f) => f.fixedNs), Math.round), perUnitNs: range(fits.map((f) => f.perUnitNs), round3), method: SPREAD_METHOD}
+  return {fixedNs: range(fits.map((f) => f.fixedNs), Math.round), perUnitNs: range(fits.map((f) => f.perUnitNs), (v) => roundTo(v, 3)), method: SPREAD_METHOD}
 }
 
 function linear(fit: LinearFit, unit: LinearCost['unit'], command: string, note?: string, spread?: LinearCost['spread']): LinearCost {
@@ -102,9 +102,9 @@ function linear(fit: LinearFit, unit: LinearCost['unit'], command: string, note?
   const text = [note, clampNote].filter(Boolean).join('; ')
   return {
     fixedNs: Math.round(fit.fixedNs),
-    perUnitNs: round3(fit.perUnitNs),
+    perUnitNs: roundTo(fit.perUnitNs, 3),
     unit,
-    source: {command, samples: fit.samples, r2: round3(fit.r2), residualP90Ns: Math.round(fit.residualP90Ns), ...(text ? {note: text} : {})},
+    source: {command, samples: fit.samples, r2: roundTo(fit.r2, 3), residualP90Ns: Math.round(fit.residualP90Ns), ...(text ? {note: text} : {})},
     ...(spread ? {spread} : {}),
   }
 }
@@ -126,7 +126,6 @@ function empirical(values: number[], command: string, note: string): DurationDis
   return {kind: 'empirical', samplesNs: [...values].sort((a, b) => a - b).map(Math.round), source: {command, samples: values.length, note}}
 }
 
-const round3 = (v: number) => Math.round(v * 1000) / 1000
 
 /** Subtracts a constant from a linear fit's intercept (never below 0). */
 function minusFixed(fit: LinearFit, ns: number): LinearFit {
@@ -151,7 +150,7 @@ export function buildCosts(m: Measurements, scaling?: OtnScaling): {costs: Kerne
   if (m.otn.length > 0) {
     otn = fitted(m.otn, 'mount', c.tree ?? 'dp-probe tree', 'real open_tree(OPEN_TREE_NAMESPACE|AT_RECURSIVE) + setns, measured on this kernel')
   } else if (scaling) {
-    otn = fitted(m.otc, 'mount', c.tree ?? 'dp-probe tree', `stand-in: open_tree(OPEN_TREE_CLONE|AT_RECURSIVE) + unshare(CLONE_NEWNS) in a ~20-mount namespace, measured here, both coefficients × ${round3(scaling.ratio)} (otn/otc ratio on Linux ${scaling.kernel}, ${scaling.file})`, (f) => scaled(f, scaling.ratio))
+    otn = fitted(m.otc, 'mount', c.tree ?? 'dp-probe tree', `stand-in: open_tree(OPEN_TREE_CLONE|AT_RECURSIVE) + unshare(CLONE_NEWNS) in a ~20-mount namespace, measured here, both coefficients × ${roundTo(scaling.ratio, 3)} (otn/otc ratio on Linux ${scaling.kernel}, ${scaling.file})`, (f) => scaled(f, scaling.ratio))
   } else {
     otn = fitted(m.otc, 'mount', c.tree ?? 'dp-probe tree', 'stand-in: open_tree(OPEN_TREE_CLONE|AT_RECURSIVE) + unshare(CLONE_NEWNS), unscaled (no --otn-reference given); this kernel has no OPEN_TREE_NAMESPACE')
   }
@@ -199,8 +198,8 @@ export function cpuContention(points: readonly FitPoint[], command: string): Cpu
   // A slowdown below 1 (busy cores making one core faster) is physically impossible: noise
   // between the b = 1 and b > 1 repetitions. It is clamped to 1 and said so in the note.
   const atLeastOne = (v: number, what: string): number => {
-    if (v >= 1) return round3(v)
-    clamped.push(`${what} ${round3(v)}`)
+    if (v >= 1) return roundTo(v, 3)
+    clamped.push(`${what} ${roundTo(v, 3)}`)
     return 1
   }
   for (let b = 1; b <= maxBusy; b++) {
@@ -216,7 +215,7 @@ export function cpuContention(points: readonly FitPoint[], command: string): Cpu
     // Spread: every repetition at b against the median at b = 1, then the same for every repetition at 1.
     const ratios = [...values.map((v) => v / baseNs), ...base.map((v) => med / v)]
     const low = Math.min(slowdown, atLeastOne(Math.min(...ratios), `low end at ${b} busy cores`))
-    const high = Math.max(slowdown, round3(Math.max(...ratios, 1)))
+    const high = Math.max(slowdown, roundTo(Math.max(...ratios, 1), 3))
     out.push({busyCores: b, slowdown, ...(values.length > 1 || base.length > 1 ? {low, high} : {})})
   }
   const clampNote = clamped.length ? `; clamped to 1 (a slowdown below 1 is impossible, so it is noise): ${clamped.join(', ')}` : ''
@@ -257,7 +256,7 @@ export function nonMountSamplesNs(startNs: readonly number[], stepsNs: number): 
 
 function propCost(m: Measurements, command: string): FixedCost {
   const fit = fitLinearOnMedians(m.prop)
-  return {ns: round3(fit.perUnitNs), source: {command, samples: fit.samples, r2: round3(fit.r2), residualP90Ns: Math.round(fit.residualP90Ns), note: `slope of a host bind mount's ${m.clock === 'wall' ? 'wall' : 'CPU'} time vs P in-flight slave copies (fixed part ${Math.round(fit.fixedNs)} ns)`}}
+  return {ns: roundTo(fit.perUnitNs, 3), source: {command, samples: fit.samples, r2: roundTo(fit.r2, 3), residualP90Ns: Math.round(fit.residualP90Ns), note: `slope of a host bind mount's ${m.clock === 'wall' ? 'wall' : 'CPU'} time vs P in-flight slave copies (fixed part ${Math.round(fit.fixedNs)} ns)`}}
 }
 
 /**
@@ -299,14 +298,14 @@ export function runtimePerMount(m: Measurements, costs: Omit<KernelModel['costs'
   const groups = repetitionGroups(c.atMounts.startNs.map((ns) => ({x: 1, ns}))).filter((g) => g.length > 0)
   const groupValues = groups.map((g) => Math.max(0, per(medianNs(g.map((p) => p.ns)))))
   const ns = Math.max(0, raw)
-  const clampNote = raw < 0 ? `; the difference was negative (${round3(raw)} ns/mount: noise), clamped to 0` : ''
+  const clampNote = raw < 0 ? `; the difference was negative (${roundTo(raw, 3)} ns/mount: noise), clamped to 0` : ''
   return {
-    ns: round3(ns),
+    ns: roundTo(ns, 3),
     source: {
       command: m.commands.crunMounts ?? 'dp-probe run-load --concurrency 1 -- crun run',
       samples: c.atMounts.startNs.length,
       note: `(median crun start at M=${c.atMounts.mounts} − median at M=${c.mounts}, both C=1) − ${Math.round(stepsGrowth / 1000)} µs growth of the simulated mount steps (copy, two propagation passes, table read, detach), ÷ ${dM} mounts: the runtime's per-mount CPU outside namespace_sem (user-space parsing of /proc/mounts, page faults, exit)${clampNote}`,
     },
-    ...(groups.length === SPREAD_GROUPS ? {spread: {ns: {low: round3(Math.min(ns, ...groupValues)), high: round3(Math.max(ns, ...groupValues))}, method: 'min/max over 3 interleaved repetition groups of the M₁ starts (median of each) and the median of all'}} : {}),
+    ...(groups.length === SPREAD_GROUPS ? {spread: {ns: {low: roundTo(Math.min(ns, ...groupValues), 3), high: roundTo(Math.max(ns, ...groupValues), 3)}, method: 'min/max over 3 interleaved repetition groups of the M₁ starts (median of each) and the median of all'}} : {}),
   }
 }

@@ -1,9 +1,8 @@
 import {describe, expect, it} from 'vitest'
-import {buildCosts, cpuContention, linearSpread, modelledStartStepsNs, nonMountSamplesNs, repetitionGroups, runtimePerMount, type Measurements} from '../../src/app/calibrate-model.js'
+import {buildCosts, cpuContention, linearSpread, modelledStartStepsNs, nonMountSamplesNs, repetitionGroups, runtimePerMount, type Measurements} from '../../src/model/calibrate-model.js'
 import {withRuntimePerMount} from '../../src/app/validate.js'
-import {MOUNTINFO_LINES_PER_CHUNK} from '../../src/sim/scenario.js'
 import {fitLinearOnMedians} from '../../src/stats/fit.js'
-import {KernelModelSchema} from '../../src/model/schema.js'
+import {KernelModelSchema, MOUNTINFO_LINES_PER_CHUNK} from '../../src/model/schema.js'
 
 // Synthetic measurements with known coefficients: what calibrate must recover from them.
 const line = (fixedNs: number, perUnitNs: number, xs: number[], reps = 5) => xs.flatMap((x) => Array.from({length: reps}, (_, r) => ({x, ns: fixedNs + perUnitNs * x + (r - 2) * 10})))

@@ -151,7 +151,7 @@ async function measureCrun(probe: string, plan: CalibrationPlan, commands: Recor
     commands.crunMounts = `dp-probe run-load --added ${plan.crunAddedMounts} --concurrency 1 --starts ${plan.crunStarts} -- crun --cgroup-manager=disabled run (busybox /bin/true)`
     opts.log(`measuring: ${commands.crunMounts}`)
     const big = await runCrunLoad(probe, bundle, {addedMounts: plan.crunAddedMounts, concurrency: 1, starts: plan.crunStarts, warmup: 3, extraThreads: 0})
-    return {version, startNs: r.startNs, mounts: r.mounts, threads: r.threads, containerMounts: bundle.containerMounts, atMounts: {startNs: big.startNs, mounts: big.mounts, threads: big.threads}}
+    return {version, startNs: r.startNs, cpuNs: r.cpuNs, mounts: r.mounts, threads: r.threads, containerMounts: bundle.containerMounts, atMounts: {startNs: big.startNs, cpuNs: big.cpuNs, mounts: big.mounts, threads: big.threads}}
   } finally {
     bundle.remove()
   }

@@ -35,8 +35,10 @@ export interface Measurements {
     mounts: number
     threads: number
     containerMounts: number
-    /** The same starts with thousands of host mounts added, for runtimePerMount. */
-    atMounts?: {startNs: number[]; mounts: number; threads: number}
+    /** CPU time (rusage of crun and its children) of each start at M≈0, for runtimePerMount. */
+    cpuNs?: number[]
+    /** The same starts with thousands of host mounts added, for runtimePerMount: wall and CPU time per start. */
+    atMounts?: {startNs: number[]; cpuNs: number[]; mounts: number; threads: number}
   }
 }
 
@@ -285,17 +287,18 @@ function forkExec(m: Measurements, costs: Omit<KernelModel['costs'], 'forkExecOv
  */
 export function runtimePerMount(m: Measurements, costs: Omit<KernelModel['costs'], 'forkExecOverhead'>): FixedCost | undefined {
   const c = m.crun
-  if (!c?.atMounts || c.atMounts.mounts <= c.mounts) return undefined
+  if (!c?.atMounts || !c.cpuNs?.length || c.atMounts.mounts <= c.mounts) return undefined
   const k = c.containerMounts
   const dM = c.atMounts.mounts - c.mounts
   // What the simulator's legacy path charges on top of modelledStartStepsNs per mount: the second
   // propagation pass over the old root and the runtime's read of the table (src/sim/paths/legacy.ts).
   const perLineRead = costs.mountinfoChunk.fixedNs / MOUNTINFO_LINES_PER_CHUNK + costs.mountinfoChunk.perUnitNs
   const stepsGrowth = modelledStartStepsNs(costs, c.atMounts.mounts, c.atMounts.threads, k) - modelledStartStepsNs(costs, c.mounts, c.threads, k) + (costs.chtype.perUnitNs + perLineRead) * dM
-  const base = medianNs(c.startNs)
-  const per = (startsAtM1: number) => (startsAtM1 - base - stepsGrowth) / dM
-  const raw = per(medianNs(c.atMounts.startNs))
-  const groups = repetitionGroups(c.atMounts.startNs.map((ns) => ({x: 1, ns}))).filter((g) => g.length > 0)
+  // CPU time, not wall time: the work itself, which other tenants on a shared machine do not inflate.
+  const base = medianNs(c.cpuNs)
+  const per = (cpuAtM1: number) => (cpuAtM1 - base - stepsGrowth) / dM
+  const raw = per(medianNs(c.atMounts.cpuNs))
+  const groups = repetitionGroups(c.atMounts.cpuNs.map((ns) => ({x: 1, ns}))).filter((g) => g.length > 0)
   const groupValues = groups.map((g) => Math.max(0, per(medianNs(g.map((p) => p.ns)))))
   const ns = Math.max(0, raw)
   const clampNote = raw < 0 ? `; the difference was negative (${roundTo(raw, 3)} ns/mount: noise), clamped to 0` : ''
@@ -303,8 +306,8 @@ export function runtimePerMount(m: Measurements, costs: Omit<KernelModel['costs'
     ns: roundTo(ns, 3),
     source: {
       command: m.commands.crunMounts ?? 'dp-probe run-load --concurrency 1 -- crun run',
-      samples: c.atMounts.startNs.length,
-      note: `(median crun start at M=${c.atMounts.mounts} − median at M=${c.mounts}, both C=1) − ${Math.round(stepsGrowth / 1000)} µs growth of the simulated mount steps (copy, two propagation passes, table read, detach), ÷ ${dM} mounts: the runtime's per-mount CPU outside namespace_sem (user-space parsing of /proc/mounts, page faults, exit)${clampNote}`,
+      samples: c.atMounts.cpuNs.length,
+      note: `(median CPU time of a crun start, rusage of crun and its children, at M=${c.atMounts.mounts} − median at M=${c.mounts}, both C=1) − ${Math.round(stepsGrowth / 1000)} µs growth of the simulated mount steps (copy, two propagation passes, table read, detach), ÷ ${dM} mounts: the runtime's per-mount CPU outside namespace_sem (user-space parsing of /proc/mounts, page faults, exit)${clampNote}`,
     },
     ...(groups.length === SPREAD_GROUPS ? {spread: {ns: {low: roundTo(Math.min(ns, ...groupValues), 3), high: roundTo(Math.max(ns, ...groupValues), 3)}, method: 'min/max over 3 interleaved repetition groups of the M₁ starts (median of each) and the median of all'}} : {}),
   }

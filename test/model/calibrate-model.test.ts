@@ -152,9 +152,10 @@ describe('runtimePerMount', () => {
     const {costs} = buildCosts(m)
     const k = m.crun!.containerMounts
     const charged = modelledStartStepsNs(costs, 4022, 200, k) - modelledStartStepsNs(costs, 22, 200, k) + 4000 * (costs.chtype.perUnitNs + costs.mountinfoChunk.fixedNs / MOUNTINFO_LINES_PER_CHUNK + costs.mountinfoChunk.perUnitNs)
-    // The runtime spends 1,500 ns/mount more than that, in every start at M=4022.
-    const at4022 = [30e6, 35e6, 40e6].map((ns) => ns + charged + 1500 * 4000)
-    const per = runtimePerMount({...m, crun: {...m.crun!, atMounts: {startNs: at4022, mounts: 4022, threads: 200}}}, costs)!
+    // The runtime's CPU per start grows 1,500 ns/mount more than that (wall times are not used).
+    const cpu22 = [20e6, 21e6, 22e6]
+    const cpu4022 = cpu22.map((ns) => ns + charged + 1500 * 4000)
+    const per = runtimePerMount({...m, crun: {...m.crun!, cpuNs: cpu22, atMounts: {startNs: [1e9, 1e9, 1e9], cpuNs: cpu4022, mounts: 4022, threads: 200}}}, costs)!
     expect(per.ns).toBeCloseTo(1500, 0)
     expect(per.spread!.ns.low).toBeLessThanOrEqual(per.ns)
     expect(per.spread!.ns.high).toBeGreaterThanOrEqual(per.ns)
@@ -163,7 +164,7 @@ describe('runtimePerMount', () => {
   it('clamps a negative difference (noise) to 0 and says so', () => {
     const m = synthetic()
     const {costs} = buildCosts(m)
-    const per = runtimePerMount({...m, crun: {...m.crun!, atMounts: {startNs: [1e6, 1e6, 1e6], mounts: 4022, threads: 200}}}, costs)!
+    const per = runtimePerMount({...m, crun: {...m.crun!, cpuNs: [20e6, 21e6, 22e6], atMounts: {startNs: [1e9, 1e9, 1e9], cpuNs: [1e6, 1e6, 1e6], mounts: 4022, threads: 200}}}, costs)!
     expect(per.ns).toBe(0)
     expect(per.source.note).toMatch(/negative .*clamped to 0/)
   })

@@ -138,7 +138,7 @@ export async function validate(opts: ValidateOptions): Promise<ValidateResult> {
 /** The gross-regression guard: a ThresholdError (exit 4) listing every cell whose |error| exceeds `limit`. */
 export function checkErrorLimit(result: ValidateResult, limit: number): void {
   const bad = result.cells.filter((x) => Math.abs(x.relativeError.p50) > limit || Math.abs(x.relativeError.p99) > limit)
-  if (bad.length) throw new ThresholdError(bad.map((x) => `M=${x.mounts} C=${x.concurrency} T=${x.threads}: p50 ${pct(x.relativeError.p50)}, p99 ${pct(x.relativeError.p99)} (limit ±${pct(limit)})`))
+  if (bad.length) throw new ThresholdError(bad.map((x) => `M=${x.mounts} C=${x.concurrency} T=${x.threads}: p50 ${pct(x.relativeError.p50)}, p99 ${pct(x.relativeError.p99)} (limit ±${Math.round(limit * 100)}%)`))
 }
 
 /**

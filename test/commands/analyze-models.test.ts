@@ -94,6 +94,15 @@ describe('densityplan analyze --models DIR', () => {
     expect(b.model!.legacy.spread!.widestCoefficient).toBe('copy.perUnitNs')
   })
 
+  it('gives the same bytes on 2 worker threads as on 1 with per-class models and spreads', async () => {
+    const dir = modelDir('jobs', [sixEightFourCores('linux-6.8-4c', 0.3)])
+    const one = await runCommand(['analyze', ...small, '--models', dir, '--out', join(scratch, 'jobs-1.json')])
+    const two = await runCommand(['analyze', ...small.map((a, i) => (small[i - 1] === '--jobs' ? '2' : a)), '--models', dir, '--out', join(scratch, 'jobs-2.json')])
+    expect(one.error).toBeUndefined()
+    expect(two.stdout).toBe(one.stdout)
+    expect(JSON.parse(one.stdout).classes.some((c: AnalysisResult['classes'][number]) => c.model?.legacy.spread)).toBe(true)
+  })
+
   it('names a missing --models directory (exit 2)', async () => {
     const {stderr, error} = await runCommand(['analyze', '--snapshot', snapshotPath, '--models', join(scratch, 'nope'), '--out', join(scratch, 'never.json')])
     expect((error as {oclif?: {exit?: number}} | undefined)?.oclif?.exit).toBe(2)

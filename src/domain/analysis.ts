@@ -20,6 +20,7 @@ const ms = z.number().finite().nonnegative()
 /** A two-sided confidence interval [low, high]. */
 const interval = z.tuple([z.number().finite(), z.number().finite()])
 
+/** The two container-start paths: legacy CLONE_NEWNS, or open_tree(OPEN_TREE_NAMESPACE) on Linux >= 7.0 (docs/kernel-model.md). */
 export const KernelPathSchema = z.enum(['legacy', 'otn'])
 export type KernelPath = z.infer<typeof KernelPathSchema>
 

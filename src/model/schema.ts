@@ -1,4 +1,5 @@
 import {z} from 'zod'
+import {KernelPathSchema} from '../domain/analysis.js'
 
 /**
  * The kernel cost model file format (models/*.json). One file describes one kernel as measured
@@ -98,7 +99,7 @@ export const KernelModelSchema = z.strictObject({
   /** Stable id, e.g. linux-6.18-legacy. */
   id: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, 'lower-case letters, digits, dots and dashes'),
   /** The container-start path this model is meant for by default. */
-  path: z.enum(['legacy', 'otn']),
+  path: KernelPathSchema,
   kernel: z.strictObject({
     release: z.string().min(1),
     /** Whether open_tree(OPEN_TREE_NAMESPACE) exists (Linux >= 7.0), probed, not inferred from the release. */

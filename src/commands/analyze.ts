@@ -2,7 +2,7 @@ import {availableParallelism} from 'node:os'
 import {Flags} from '@oclif/core'
 import {analyze, type AnalyzeOutcome, type AnalyzeSource} from '../app/analyze.js'
 import {parseFormats} from '../app/report.js'
-import {parseDurationNs} from '../app/simulate-request.js'
+import {parseDurationMs} from '../lib/duration.js'
 import {DEFAULT_SETTINGS} from '../analyze/plan.js'
 import type {AnalysisResult} from '../domain/analysis.js'
 import {InputError, ThresholdError} from '../errors/errors.js'
@@ -105,9 +105,9 @@ export default class Analyze extends BaseCommand {
 }
 
 export function parseSloMs(value: string): number {
-  const ns = parseDurationNs(value)
-  if (ns === undefined || !(ns > 0)) throw new InputError(`--slo ${value} is not a duration`, 'write it like 5s or 2500ms')
-  return ns / 1e6
+  const ms = parseDurationMs(value)
+  if (ms === undefined || !(ms > 0)) throw new InputError(`--slo ${value} is not a duration`, 'write it like 5s or 2500ms')
+  return ms
 }
 
 export function parseShard(value: string): {index: number; count: number} {

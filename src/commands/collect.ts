@@ -1,15 +1,13 @@
 import {Flags} from '@oclif/core'
 import {collect, type CollectSummary} from '../app/collect.js'
 import {InputError} from '../errors/errors.js'
+import {parseDurationMs} from '../lib/duration.js'
 import {BaseCommand} from './base-command.js'
 
-const UNITS_MS: Record<string, number> = {ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000}
-
-/** `30s`, `5m`, `1h`, `2d`, `1500ms` → milliseconds; a bare number is seconds. */
+/** `30s`, `5m`, `1h`, `2d`, `1500ms` → whole milliseconds (lib/duration.ts: a bare number is refused). */
 function durationMs(flag: string, value: string): number {
-  const m = value.trim().match(/^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/)
-  const ms = m ? Number(m[1]) * UNITS_MS[m[2] ?? 's']! : NaN
-  if (!(ms > 0)) throw new InputError(`--${flag} ${value} is not a duration`, `write it like 30s, 5m, 1h or 2d`)
+  const ms = parseDurationMs(value)
+  if (ms === undefined || !(ms > 0)) throw new InputError(`--${flag} ${value} is not a duration`, `write it like 30s, 5m, 1h or 2d`)
   return Math.round(ms)
 }
 

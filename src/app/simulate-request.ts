@@ -95,7 +95,7 @@ export const LIMITS = {
 export const KERNELS: readonly KernelChoice[] = ['legacy', 'otn', 'both']
 export const WORKLOADS: readonly WorkloadKind[] = ['burst', 'poisson', 'closed']
 
-/** Host mounts a pod adds besides its volumes: sandbox rootfs, /dev/shm, netns bind (kernel-model.md). */
+/** Host mounts a pod adds besides its volumes: sandbox rootfs, /dev/shm, netns bind (docs/kernel-model.md). */
 export const SANDBOX_HOST_MOUNTS = 3
 
 /**

@@ -140,7 +140,7 @@ const LEAKED_MOUNTS = {min: 4200, max: 5000}
 /**
  * Batch nodes come with real mountinfo captures that show leaked mounts (CSI and subPath binds
  * left behind by Jobs that were killed mid-teardown), the pattern reported on real clusters
- * (kernel-model.md: 1,000-8,000 mounts, leaks up to 36,887).
+ * (docs/kernel-model.md: 1,000-8,000 mounts, leaks up to 36,887).
  */
 function leakedMountinfo(spec: SyntheticClusterSpec, nodes: SnapshotNode[], pods: SnapshotPod[], endMs: number, windowMs: number, rand: Rand): MountinfoSummary[] {
   const batchPools = new Set(spec.pools.filter((p) => p.kind === 'batch').map((p) => p.name))

@@ -8,7 +8,7 @@ import {z} from 'zod'
  * Shape rules:
  * - Deterministic: same snapshot + seed + flags → byte-identical JSON. Nothing here comes from
  *   the wall clock; `generatedAt` is the snapshot's collection time.
- * - Mergeable (architecture.md "Scale"): all simulation output lives in `classes[]`, one
+ * - Mergeable (docs/architecture.md "Scale"): all simulation output lives in `classes[]`, one
  *   self-contained entry per node class. `pools[]`, `overall` and `thresholds.violations` are
  *   derived from `classes[]` plus the snapshot-level facts every shard carries, so
  *   `analyze --shard i/n` results merge by concatenating `classes` (ordered by id) and

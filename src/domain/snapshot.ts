@@ -35,7 +35,7 @@ export const SnapshotNodeSchema = z.strictObject({
   poolLabel: z.string().nullable(),
   kernelVersion: z.string(),
   osImage: z.string(),
-  /** e.g. `containerd://1.7.24`, `cri-o://1.31.1` — the CRI, not the OCI runtime (see kernel-model.md). */
+  /** e.g. `containerd://1.7.24`, `cri-o://1.31.1` — the CRI, not the OCI runtime (see docs/kernel-model.md). */
   containerRuntimeVersion: z.string(),
   kubeletVersion: z.string(),
   architecture: z.string(),
@@ -82,7 +82,7 @@ export const VolumeMountCountsSchema = z.strictObject({
 export type VolumeMountCounts = z.infer<typeof VolumeMountCountsSchema>
 
 /**
- * The derived mount profile of one pod (src/profile/pod-profile.ts, rules from kernel-model.md
+ * The derived mount profile of one pod (src/profile/pod-profile.ts, rules from docs/kernel-model.md
  * "Host-side mounts per pod"). All are estimates from the spec, not measurements.
  */
 export const PodMountProfileSchema = z.strictObject({

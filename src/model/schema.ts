@@ -7,8 +7,8 @@ import {KernelPathSchema} from '../domain/analysis.js'
  * The schema is the single source of the TypeScript type; unknown keys are rejected so a typo
  * in a hand-edited file is an error, not a silently ignored default.
  *
- * Parameter names follow ../shared/design/kernel-model.md: copy_fixed + copy_per_mount becomes
- * costs.copy.{fixedNs, perUnitNs}. All times are nanoseconds.
+ * Each cost is named after the kernel step it stands for (docs/kernel-model.md "Parameter
+ * names"); a linear cost a + b·x is {fixedNs, perUnitNs}. All times are nanoseconds.
  */
 
 const nonNegativeNs = z.number().finite().nonnegative()

@@ -13,7 +13,7 @@ export const DEFAULT_MAX_SURGE = 0.25
 /**
  * Node classes: nodes with the same pool, kernel, OS image, CRI, size and a near-identical
  * mount profile. Simulation runs once per class, so the cost grows with the number of distinct
- * profiles, not with the number of nodes (architecture.md "Scale").
+ * profiles, not with the number of nodes (docs/architecture.md "Scale").
  *
  * Near-identical means: within one (pool, kernel, OS image, CRI, cores, maxPods) group, host
  * mount tables within a factor SPLIT_RATIO of each other (sorted 1-D split, so no arbitrary

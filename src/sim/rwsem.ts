@@ -8,7 +8,7 @@ import type {Sampler} from '../model/distributions.js'
 /**
  * namespace_sem (fs/namespace.c): the global rw-semaphore every mount-topology change takes for
  * write and every mountinfo chunk takes for read. The rules are those of kernel/locking/rwsem.c
- * as summarised in design/kernel-model.md "rw-semaphore rules":
+ * as summarised in docs/model.md "The rw-semaphore rules":
  *
  * 1. Reader fast path only when no writer holds it and nobody is queued; a reader arriving while
  *    other readers hold it and waiters exist queues. A reader may steal a free lock while the

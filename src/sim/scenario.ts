@@ -79,7 +79,7 @@ export interface Scenario {
   podLifetime?: DurationDistribution | null
 }
 
-/** mountinfo lines per read() chunk: seq_file fills ~4 KiB per m_start/m_stop (design/kernel-model.md). */
+/** mountinfo lines per read() chunk: seq_file fills ~4 KiB per m_start/m_stop (docs/kernel-model.md). */
 export const MOUNTINFO_LINES_PER_CHUNK = 75
 
 /** Rejects a scenario the simulator cannot run, naming the field and the fix. */

@@ -29,7 +29,13 @@ export const RANKS: Readonly<Record<string, number>> = {
 const root = join(import.meta.dirname, '..')
 const src = join(root, 'src')
 const pureLayers = ['sim', 'model', 'stats', 'profile', 'report', 'lib', 'domain', 'analyze', 'demo', 'cli']
-const forbidden = [/^node:/, /^(fs|path|os|child_process|worker_threads|crypto|http|https|net)$/, /^@kubernetes\/client-node/, /^@oclif\//, /\/(io|cluster|app|commands)\//]
+const forbidden = [
+  /^node:/,
+  /^(fs|path|os|child_process|worker_threads|crypto|http|https|net)$/,
+  /^@kubernetes\/client-node/,
+  /^@oclif\//,
+  /\/(io|cluster|app|commands)\//,
+]
 
 function tsFiles(dir: string): string[] {
   let out: string[] = []
@@ -114,7 +120,12 @@ function sourceGraph(): Map<string, string[]> {
   const graph = new Map<string, string[]>()
   for (const file of tsFiles(src)) {
     const rel = relative(src, file)
-    graph.set(rel, importsOf(readFileSync(file, 'utf8')).map((s) => resolveSpec(rel, s)).filter((t): t is string => t !== null))
+    graph.set(
+      rel,
+      importsOf(readFileSync(file, 'utf8'))
+        .map((s) => resolveSpec(rel, s))
+        .filter((t): t is string => t !== null),
+    )
   }
   return graph
 }
@@ -213,7 +224,11 @@ describe('the map in docs/', () => {
   })
 
   it('reads a cited document as a path with a folder, or as a design note named alone', () => {
-    expect(citedDocuments('see docs/model.md and ../shared/design/kernel-model.md; kernel-model.md "rules"; out.md = x; https://x.io/a/b.md')).toEqual(['docs/model.md', '../shared/design/kernel-model.md', 'kernel-model.md'])
+    expect(citedDocuments('see docs/model.md and ../shared/design/kernel-model.md; kernel-model.md "rules"; out.md = x; https://x.io/a/b.md')).toEqual([
+      'docs/model.md',
+      '../shared/design/kernel-model.md',
+      'kernel-model.md',
+    ])
   })
 })
 

@@ -5,7 +5,7 @@
  * A bare number is refused, because nothing shows which unit was meant. docs/durations.md
  * lists the rules; each flag then checks its own range.
  */
-const UNIT_NS: Readonly<Record<string, number>> = {ns: 1, us: 1e3, 'µs': 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9, d: 86_400e9}
+const UNIT_NS: Readonly<Record<string, number>> = {ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9, d: 86_400e9}
 
 const DURATION = /^\s*(\d+(?:\.\d+)?)\s*(ns|us|µs|ms|s|m|h|d)\s*$/i
 

@@ -74,6 +74,24 @@ export class Cpus {
     this.markAtNs = this.env.now
   }
 
+  /**
+   * A holder passes `count` release + re-acquire pairs at `fromNs`, `fromNs + stepNs`, ... with
+   * nobody waiting and nothing else happening (rwsem.ts passQuietBoundaries): the busy count
+   * stays the same, and the progress clock is brought through those instants with the same
+   * floating-point steps the pairs would have taken, so later figures match bit for bit.
+   * The last instant may lie ahead of now; nothing reads the clock before it.
+   */
+  replayReacquisitions(fromNs: Ns, stepNs: Ns, count: number): void {
+    const table = this.slowdownByBusy
+    if (table === null) return
+    const slowdown = table[this.cores.used]!
+    for (let i = 0; i < count; i++) {
+      const at = fromNs + i * stepNs
+      this.markNs = this.markNs + (at - this.markAtNs) / slowdown
+      this.markAtNs = at
+    }
+  }
+
   /** null when a core was free and is now held; otherwise an event that fires with one. */
   acquire(): ReturnType<FifoResource['acquire']> {
     this.advanceMark()

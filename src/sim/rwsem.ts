@@ -344,6 +344,36 @@ export class RwSemaphore {
     if (again !== null) yield again
   }
 
+  /**
+   * @internal A holder of `cost`-ns sections with `left` more to run is at the end of one (now).
+   * At a boundary where nobody waits for a core or for the lock, no writer spins and nobody
+   * traces, up + down is a no-op: the core and the lock are taken again at once, and nothing
+   * but time changes until the next scheduled event (engine peek). So every boundary from now
+   * until just before that event passes without an event: returns how many more sections run
+   * back to back from now (0: none, take this boundary the ordinary way), after counting their
+   * acquisitions and bringing the cores' progress clock through the skipped boundaries with the
+   * same arithmetic the releases and re-acquisitions would have done (cpus.ts). Holds, waits
+   * and busy time are integer ns, so their sums come out the same without the splits. Exact:
+   * the same seed gives the same numbers (test/sim/equivalence.test.ts).
+   */
+  passQuietBoundaries(user: LockUser, forWrite: boolean, left: number, cost: Ns): number {
+    if (this.waiting !== 0 || this.spinners.length !== 0 || this.trace !== undefined || this.cpus.runQueue !== 0) return 0
+    const now = this.env.now
+    const nextNs = this.env.peek()
+    if (!(nextNs > now)) return 0 // more happens at this instant: take the boundary as it comes
+    // Boundaries now + i·cost (i = 0..skipped) are passed; the last chunk fires at now + chunks·cost.
+    const later = nextNs === Infinity ? left - 1 : Math.min(left - 1, Math.ceil((nextNs - now) / cost) - 1)
+    const chunks = later + 1
+    if (forWrite) {
+      if (this.writer !== user) throw new Error(`RwSemaphore: ${user.name} passes a write boundary without holding the lock`)
+      this.writeAcquisitions += chunks
+    } else {
+      this.readAcquisitions += chunks
+    }
+    this.cpus.replayReacquisitions(now, cost, chunks)
+    return chunks
+  }
+
   /** up_read: releases a read hold and the CPU. */
   releaseRead(user: LockUser): void {
     if (this.readers === 0 || !((user.heldSinceNs ?? -1) >= 0)) throw new Error(`RwSemaphore.releaseRead: ${user.name} does not hold the lock for read`)

@@ -77,6 +77,17 @@ export class LockSection extends SimEvent<unknown> implements Resumable {
       }
       this.targetMark = -1
     }
+    const cost = this.cost
+    if (this.left > 0 && typeof cost === 'number' && cost > 0) {
+      // Boundaries nobody can observe are passed without an event each (RwSemaphore.passQuietBoundaries).
+      const chunks = this.sem.passQuietBoundaries(this.user, this.forWrite, this.left, cost)
+      if (chunks > 0) {
+        this.left -= chunks
+        this.state = PENDING
+        this.env.schedule(this, chunks * cost, NORMAL)
+        return
+      }
+    }
     if (this.forWrite) this.sem.releaseWrite(this.user)
     else this.sem.releaseRead(this.user)
     if (this.left > 0) {

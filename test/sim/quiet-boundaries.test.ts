@@ -1,0 +1,80 @@
+import {describe, expect, it} from 'vitest'
+import {Environment, type ProcessGenerator} from '../../src/sim/engine.js'
+import {Cpus} from '../../src/sim/cpus.js'
+import {RwSemaphore, type LockUser, type TraceEntry} from '../../src/sim/rwsem.js'
+import {rwsemHandoffNs} from '../../src/model/schema.js'
+
+// Back-to-back sections (the chunks of one mountinfo read, a container's runtime mounts) pass the
+// boundaries nobody can observe without an event each (RwSemaphore.passQuietBoundaries). A traced
+// semaphore takes every boundary the ordinary way, so it is the per-chunk reference here.
+interface Arrival {
+  name: string
+  atNs: number
+  kind: 'read' | 'write' | 'cpu'
+  count: number
+  ns: number
+}
+
+function simulate(arrivals: Arrival[], traced: boolean, cores = 2) {
+  const env = new Environment()
+  const cpus = new Cpus(env, cores, [{busyCores: 1, slowdown: 1}, {busyCores: 2, slowdown: 1.7}])
+  const trace: TraceEntry[] = []
+  const sem = new RwSemaphore(env, cpus, {handoffNs: rwsemHandoffNs(250), wakeLatency: () => 20_000, trace: traced ? (e) => trace.push(e) : undefined})
+  const endNs = new Map<string, number>()
+  const users: LockUser[] = []
+  for (const a of arrivals) {
+    const user: LockUser = {name: a.name, waitNs: 0, holdNs: 0}
+    users.push(user)
+    env.process(
+      (function* (): ProcessGenerator {
+        if (a.atNs > 0) yield env.timeout(a.atNs)
+        if (a.kind === 'cpu') yield cpus.run(a.ns)
+        else yield a.kind === 'read' ? sem.readEach(user, a.count, a.ns) : sem.writeEach(user, a.count, a.ns)
+        endNs.set(a.name, env.now)
+      })(),
+    )
+  }
+  env.run()
+  return {endNs: Object.fromEntries(endNs), events: env.eventsProcessed, stats: sem.stats(), waits: users.map((u) => [u.waitNs, u.holdNs]), busyNs: cpus.busyNs()}
+}
+
+describe('quiet section boundaries', () => {
+  it('a lone reader runs its 100 chunks as two events (the first chunk, then the other 99) and ends when 100 chunks end', () => {
+    const alone: Arrival[] = [{name: 'r', atNs: 0, kind: 'read', count: 100, ns: 1_000}]
+    const fast = simulate(alone, false)
+    const reference = simulate(alone, true)
+    expect(fast.endNs).toEqual({r: 100_000})
+    expect(fast.endNs).toEqual(reference.endNs)
+    expect(fast.stats).toEqual(reference.stats)
+    expect(reference.events - fast.events).toBe(98)
+  })
+
+  it('a writer arriving in the middle of a long read takes the lock at the same instant as with one event per chunk', () => {
+    const arrivals: Arrival[] = [
+      {name: 'r', atNs: 0, kind: 'read', count: 100, ns: 1_000},
+      {name: 'w', atNs: 50_500, kind: 'write', count: 3, ns: 2_000},
+    ]
+    const fast = simulate(arrivals, false)
+    const reference = simulate(arrivals, true)
+    expect(fast.endNs).toEqual(reference.endNs)
+    expect(fast.waits).toEqual(reference.waits)
+    expect(fast.stats).toEqual(reference.stats)
+    expect(fast.events).toBeLessThan(reference.events)
+  })
+
+  it('a task that waits for a core takes it at a chunk boundary exactly as with one event per chunk, under CPU contention', () => {
+    const arrivals: Arrival[] = [
+      {name: 'r', atNs: 0, kind: 'read', count: 200, ns: 1_000},
+      {name: 'busy', atNs: 10_000, kind: 'cpu', count: 1, ns: 300_000},
+      {name: 'late', atNs: 20_250, kind: 'cpu', count: 1, ns: 5_000},
+      {name: 'w', atNs: 120_700, kind: 'write', count: 12, ns: 1_500},
+    ]
+    const fast = simulate(arrivals, false, 2)
+    const reference = simulate(arrivals, true, 2)
+    expect(fast.endNs).toEqual(reference.endNs)
+    expect(fast.waits).toEqual(reference.waits)
+    expect(fast.stats).toEqual(reference.stats)
+    expect(fast.busyNs).toBe(reference.busyNs)
+    expect(fast.events).toBeLessThan(reference.events)
+  })
+})

@@ -178,7 +178,7 @@ export class RwSemaphore {
       this.grantRead(user, this.env.now)
       section.holdNow()
     } else {
-      section.acquireThenHold(this.acquireReadSlow(user, cpu))
+      this.readSlow(section, cpu)
     }
   }
 
@@ -300,6 +300,7 @@ export class RwSemaphore {
     waiter.event.addWaiter(s)
   }
 
+  /** The section holds the lock (for write or read) and a core: its hold starts now. */
   private writeAcquired(s: LockSection): void {
     s.phase = NOT_WAITING
     s.holdNow()
@@ -315,17 +316,60 @@ export class RwSemaphore {
     this.onFree()
   }
 
-  /** down_read: returns holding the lock for read and a CPU. */
+  /** down_read: returns holding the lock for read and a CPU (release with releaseRead). */
   *acquireRead(user: LockUser): ProcessGenerator {
-    yield* this.acquireReadSlow(user, this.cpus.acquire())
+    const section = new LockSection(this.env, this, user, false, null, 1)
+    this.readSlow(section, this.cpus.acquire())
+    yield section
   }
 
-  private *acquireReadSlow(user: LockUser, cpu: SimEvent<unknown> | null): ProcessGenerator {
-    if (cpu !== null) yield cpu
+  /**
+   * down_read's slow path (rwsem_down_read_slowpath) for a section, a state machine like
+   * writeSlow's (continueRead): under load most read chunks take it, and a generator per chunk
+   * was the largest allocation of a contended run. `cpu` as in writeSlow.
+   */
+  private readSlow(s: LockSection, cpu: SimEvent<unknown> | null): void {
+    if (cpu === null) {
+      this.readArrive(s)
+      return
+    }
+    s.phase = WAIT_CPU
+    cpu.addWaiter(s)
+  }
+
+  /** @internal The event read section `s` waited on in its current phase fired. */
+  continueRead(s: LockSection): void {
+    switch (s.phase) {
+      case WAIT_CPU:
+        this.readArrive(s)
+        return
+      case SLEEP: {
+        // We are an owner once this fires (granted, then woken); now run again.
+        const again = this.cpus.acquire()
+        if (again === null) {
+          this.writeAcquired(s)
+        } else {
+          s.phase = WAKE_CPU
+          again.addWaiter(s)
+        }
+        return
+      }
+      case WAKE_CPU:
+        this.writeAcquired(s)
+        return
+      default:
+        throw new Error(`RwSemaphore: read section of ${s.user.name} resumed while not waiting`)
+    }
+  }
+
+  /** The task runs and calls down_read: take it, steal it, or queue and sleep. */
+  private readArrive(s: LockSection): void {
+    const user = s.user
     const arrivedNs = this.env.now
     if (this.writer === null) {
       if (this.waiting === 0) {
         this.grantRead(user, arrivedNs)
+        this.writeAcquired(s)
         return
       }
       if (this.readers === 0 && !this.handoffBlocks()) {
@@ -333,15 +377,15 @@ export class RwSemaphore {
         // wakes the readers queued at the head (rwsem_mark_wake with RWSEM_WAKE_READ_OWNED).
         this.grantRead(user, arrivedNs)
         if (this.head()?.kind === 'read') this.grantQueuedReaders()
+        this.writeAcquired(s)
         return
       }
     }
     this.cpus.release()
     const waiter: Waiter = {user, kind: 'read', arrivedNs, queuedNs: this.env.now, event: this.env.event<unknown>(), woken: false, removed: false}
     this.enqueue(waiter)
-    yield waiter.event // we are an owner once this fires (granted, then woken)
-    const again = this.cpus.acquire()
-    if (again !== null) yield again
+    s.phase = SLEEP
+    waiter.event.addWaiter(s)
   }
 
   /**

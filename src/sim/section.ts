@@ -1,4 +1,4 @@
-import {NORMAL, PENDING, PROCESSED, SimEvent, type Environment, type Ns, type ProcessGenerator, type Resumable} from './engine.js'
+import {NORMAL, PENDING, SimEvent, type Environment, type Ns, type Resumable} from './engine.js'
 import {NOT_WAITING, type LockUser, type RwSemaphore, type Waiter} from './rwsem.js'
 
 /** A section's hold time: a number, or a function evaluated once the lock is held. */
@@ -15,12 +15,13 @@ export type SectionCost = Ns | (() => Ns)
  * generator object, a `yield*` level every resume passed through, and a timeout event. Here the
  * section is its own timeout: it is scheduled when the hold begins and releases when it fires,
  * before its waiter (the process) runs, exactly where the generator released. Contended
- * acquisitions still run the rwsem's slow-path generator, driven by this object.
+ * acquisitions run the rwsem's slow-path state machines (down_write's, down_read's), driven by
+ * this object.
  */
 export class LockSection extends SimEvent<unknown> implements Resumable {
   readonly user: LockUser
   readonly forWrite: boolean
-  /** @internal down_write's slow path state, kept here so a contended acquisition allocates little (rwsem.ts). */
+  /** @internal down_write's or down_read's slow path state, kept here so a contended acquisition allocates little (rwsem.ts). */
   phase = NOT_WAITING
   /** @internal */
   arrivedNs = 0
@@ -28,8 +29,6 @@ export class LockSection extends SimEvent<unknown> implements Resumable {
   spinSinceNs = 0
   /** @internal */
   sleeper: Waiter | null = null
-  /** Slow path of a read: the rwsem's generator, driven by this object. */
-  private acquiring: ProcessGenerator | null = null
   private readonly sem: RwSemaphore
   /** null: acquire only (down_write without a hold; the caller releases). */
   private readonly cost: SectionCost | null
@@ -52,16 +51,10 @@ export class LockSection extends SimEvent<unknown> implements Resumable {
     this.hold()
   }
 
-  /** @internal Runs the slow-path acquisition (a generator that returns holding the lock and a core), then holds. */
-  acquireThenHold(acquire: ProcessGenerator): void {
-    this.acquiring = acquire
-    this.advance(undefined)
-  }
-
   /** @internal Called when the event the slow path waits on fires. */
   resume(event: SimEvent<unknown>): void {
-    if (this.acquiring === null) this.sem.continueWrite(this, event.value)
-    else this.advance(event.value)
+    if (this.forWrite) this.sem.continueWrite(this, event.value)
+    else this.sem.continueRead(this)
   }
 
   /** @internal Called when the hold ends: release first, then the next section or the process. */
@@ -97,26 +90,6 @@ export class LockSection extends SimEvent<unknown> implements Resumable {
       return
     }
     super.fire()
-  }
-
-  // Same loop as Process.resume: an event that already happened continues at once.
-  private advance(value: unknown): void {
-    const acquiring = this.acquiring!
-    for (;;) {
-      const step = acquiring.next(value)
-      if (step.done === true) {
-        this.acquiring = null
-        this.hold()
-        return
-      }
-      const next = step.value
-      if (next.state === PROCESSED) {
-        value = next.value
-        continue
-      }
-      next.addWaiter(this)
-      return
-    }
   }
 
   private hold(): void {

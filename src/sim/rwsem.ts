@@ -47,6 +47,11 @@ export interface RwsemOptions {
   spinning?: boolean
   /** Receives every state change, for trace tests and debugging. */
   trace?: (entry: TraceEntry) => void
+  /**
+   * Opt-in (Scenario.sectionsKeepCore): a task keeps its core between the back-to-back sections
+   * of one step (`writeEach`/`readEach`) instead of queueing for a core again after each.
+   */
+  keepCoreBetweenSections?: boolean
 }
 
 export interface RwsemStats {
@@ -111,6 +116,8 @@ export class RwSemaphore {
   private readonly wakeLatency: Sampler
   private readonly spinning: boolean
   private readonly trace: ((entry: TraceEntry) => void) | undefined
+  /** @internal RwsemOptions.keepCoreBetweenSections. */
+  readonly keepsCore: boolean
   private readonly startNs: Ns
   private writeSinceNs = 0
   private readSinceNs = 0
@@ -131,6 +138,7 @@ export class RwSemaphore {
     this.wakeLatency = options.wakeLatency
     this.spinning = options.spinning ?? true
     this.trace = options.trace
+    this.keepsCore = options.keepCoreBetweenSections ?? false
     this.startNs = env.now
   }
 
@@ -162,11 +170,11 @@ export class RwSemaphore {
     return this.cpus
   }
 
-  /** @internal Requests the lock for a section's next hold (section.ts). */
-  enter(section: LockSection): void {
+  /** @internal Requests the lock for a section's next hold (section.ts); `hasCore`: the task kept its core from the previous one. */
+  enter(section: LockSection, hasCore = false): void {
     const user = section.user
     // Uncontended fast paths inline: nothing allocated (most sections at low load).
-    const cpu = this.cpus.acquire()
+    const cpu = hasCore ? null : this.cpus.acquire()
     if (section.forWrite) {
       if (cpu === null && this.isFree() && this.waiting === 0) {
         this.grantWrite(user, this.env.now)
@@ -306,13 +314,13 @@ export class RwSemaphore {
     s.holdNow()
   }
 
-  /** up_write: releases the lock and the CPU. */
-  releaseWrite(user: LockUser): void {
+  /** up_write: releases the lock and the CPU (`keepCore`: only the lock, another section follows). */
+  releaseWrite(user: LockUser, keepCore = false): void {
     if (this.writer !== user) throw new Error(`RwSemaphore.releaseWrite: ${user.name} does not hold the lock for write`)
     this.writer = null
     this.writeHoldNs += this.env.now - this.writeSinceNs
     this.endHold(user)
-    this.cpus.release()
+    if (!keepCore) this.cpus.release()
     this.onFree()
   }
 
@@ -401,7 +409,8 @@ export class RwSemaphore {
    * the same seed gives the same numbers (test/sim/equivalence.test.ts).
    */
   passQuietBoundaries(user: LockUser, forWrite: boolean, left: number, cost: Ns): number {
-    if (this.waiting !== 0 || this.spinners.length !== 0 || this.trace !== undefined || this.cpus.runQueue !== 0) return 0
+    // A task that keeps its core between sections is not affected by tasks waiting for one.
+    if (this.waiting !== 0 || this.spinners.length !== 0 || this.trace !== undefined || (!this.keepsCore && this.cpus.runQueue !== 0)) return 0
     const now = this.env.now
     const nextNs = this.env.peek()
     if (!(nextNs > now)) return 0 // more happens at this instant: take the boundary as it comes
@@ -414,16 +423,16 @@ export class RwSemaphore {
     } else {
       this.readAcquisitions += chunks
     }
-    this.cpus.replayReacquisitions(now, cost, chunks)
+    if (!this.keepsCore) this.cpus.replayReacquisitions(now, cost, chunks)
     return chunks
   }
 
-  /** up_read: releases a read hold and the CPU. */
-  releaseRead(user: LockUser): void {
+  /** up_read: releases a read hold and the CPU (`keepCore`: only the lock, another section follows). */
+  releaseRead(user: LockUser, keepCore = false): void {
     if (this.readers === 0 || !((user.heldSinceNs ?? -1) >= 0)) throw new Error(`RwSemaphore.releaseRead: ${user.name} does not hold the lock for read`)
     this.readers--
     this.endHold(user)
-    this.cpus.release()
+    if (!keepCore) this.cpus.release()
     if (this.readers === 0) {
       this.readHoldNs += this.env.now - this.readSinceNs
       this.onFree()

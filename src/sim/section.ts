@@ -81,12 +81,13 @@ export class LockSection extends SimEvent<unknown> implements Resumable {
         return
       }
     }
-    if (this.forWrite) this.sem.releaseWrite(this.user)
-    else this.sem.releaseRead(this.user)
+    const keepCore = this.left > 0 && this.sem.keepsCore
+    if (this.forWrite) this.sem.releaseWrite(this.user, keepCore)
+    else this.sem.releaseRead(this.user, keepCore)
     if (this.left > 0) {
       this.left--
       this.state = PENDING
-      this.sem.enter(this)
+      this.sem.enter(this, keepCore)
       return
     }
     super.fire()

@@ -15,11 +15,11 @@ interface Arrival {
   ns: number
 }
 
-function simulate(arrivals: Arrival[], traced: boolean, cores = 2) {
+function simulate(arrivals: Arrival[], traced: boolean, cores = 2, keepCoreBetweenSections = false) {
   const env = new Environment()
   const cpus = new Cpus(env, cores, [{busyCores: 1, slowdown: 1}, {busyCores: 2, slowdown: 1.7}])
   const trace: TraceEntry[] = []
-  const sem = new RwSemaphore(env, cpus, {handoffNs: rwsemHandoffNs(250), wakeLatency: () => 20_000, trace: traced ? (e) => trace.push(e) : undefined})
+  const sem = new RwSemaphore(env, cpus, {handoffNs: rwsemHandoffNs(250), wakeLatency: () => 20_000, trace: traced ? (e) => trace.push(e) : undefined, keepCoreBetweenSections})
   const endNs = new Map<string, number>()
   const users: LockUser[] = []
   for (const a of arrivals) {
@@ -76,5 +76,27 @@ describe('quiet section boundaries', () => {
     expect(fast.stats).toEqual(reference.stats)
     expect(fast.busyNs).toBe(reference.busyNs)
     expect(fast.events).toBeLessThan(reference.events)
+  })
+
+  it('by default a task waiting for the only core takes it at the reader\'s first chunk boundary', () => {
+    const arrivals: Arrival[] = [
+      {name: 'r', atNs: 0, kind: 'read', count: 50, ns: 1_000},
+      {name: 'c', atNs: 500, kind: 'cpu', count: 1, ns: 10_000},
+    ]
+    const out = simulate(arrivals, false, 1)
+    // On one core the curve's slowdown at 1 busy of 1 is 1.7: c's 10 µs of work take 17 µs.
+    expect(out.endNs).toEqual({c: 1_000 + 17_000, r: 18_000 + 49_000})
+  })
+
+  it('with keepCoreBetweenSections the reader keeps the only core through its chunks, the waiting task runs after, and the chunks take two events', () => {
+    const arrivals: Arrival[] = [
+      {name: 'r', atNs: 0, kind: 'read', count: 50, ns: 1_000},
+      {name: 'c', atNs: 500, kind: 'cpu', count: 1, ns: 10_000},
+    ]
+    const kept = simulate(arrivals, false, 1, true)
+    expect(kept.endNs).toEqual({r: 50_000, c: 50_000 + 17_000})
+    const keptTraced = simulate(arrivals, true, 1, true)
+    expect(keptTraced.endNs).toEqual(kept.endNs)
+    expect(keptTraced.events - kept.events).toBe(48)
   })
 })

@@ -10,7 +10,7 @@
 // Targets (issue 12 "Done when"), printed, never asserted: (a) >= 5 M events per real second
 // whole process; (b) <= 93 events per start and >= 31,550 starts per real second.
 import {spawnSync} from 'node:child_process'
-import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {registerHooks} from 'node:module'
 import {cpus, loadavg, tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -46,9 +46,14 @@ const cases: Case[] = [
   {label: '(b) closed loop', flags: {kernel: 'legacy', workload: 'closed', concurrency: '16', starts: smoke ? '2000' : '20000', 'host-mounts': '4000', cores: '2', replications: '1', seed: '1'}},
 ]
 
-process.stdout.write('building dist/ ... ')
-const build = spawnSync('npm', ['run', '-s', 'build'], {cwd: root, encoding: 'utf8'})
-process.stdout.write(build.status === 0 ? 'ok\n' : `npm run build exited ${build.status}\n${build.stderr.slice(-800)}\n`)
+// CI (--smoke) has just built; a full run rebuilds so the figures are for the current sources.
+if (smoke && existsSync(join(root, 'dist', 'commands', 'simulate.js')) && existsSync(join(root, 'oclif.manifest.json'))) {
+  process.stdout.write('using the existing dist/ (--smoke)\n')
+} else {
+  process.stdout.write('building dist/ ... ')
+  const build = spawnSync('npm', ['run', '-s', 'build'], {cwd: root, encoding: 'utf8'})
+  process.stdout.write(build.status === 0 ? 'ok\n' : `npm run build exited ${build.status}\n${build.stderr.slice(-800)}\n`)
+}
 console.log(`machine: ${load()}, node ${process.version}`)
 
 /** The simulate command's flag defaults, from the manifest the build writes (the CLI's own; boolean defaults are not in it). */
@@ -60,6 +65,24 @@ function simulateDefaults(): Record<string, string | boolean> {
 
 const dir = mkdtempSync(join(tmpdir(), 'dp-bench-wait-'))
 try {
+  // Start-up: `--help` and `simulate --help`, median of 7 runs (3 with --smoke). Target <= 0.25 s.
+  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+  for (const helpArgs of [['--help'], ['simulate', '--help']]) {
+    const walls: number[] = []
+    const cpuSs: number[] = []
+    const rss: number[] = []
+    for (let i = 0; i < (smoke ? 3 : 7); i++) {
+      const usageFile = join(dir, 'help-usage.json')
+      const t0 = performance.now()
+      spawnSync(process.execPath, ['--import', join(import.meta.dirname, 'usage-at-exit.mjs'), join(root, 'bin', 'run.js'), ...helpArgs], {encoding: 'utf8', env: {...process.env, DP_USAGE_FILE: usageFile}})
+      walls.push((performance.now() - t0) / 1e3)
+      const usage = JSON.parse(readFileSync(usageFile, 'utf8')) as {cpuS: number; maxRssMb: number}
+      cpuSs.push(usage.cpuS)
+      rss.push(usage.maxRssMb)
+    }
+    console.log(`densityplan ${helpArgs.join(' ')}: median ${fmt(median(walls), 3)} s wall, ${fmt(median(cpuSs), 3)} CPU-s, ${fmt(median(rss), 0)} MB over ${walls.length} runs (target <= 0.25 s) [${load()}]`)
+  }
+
   const shipped = await loadShippedModels()
   for (const c of cases) {
     const args = Object.entries(c.flags).flatMap(([k, v]) => [`--${k}`, v])

@@ -1,8 +1,22 @@
 import {NORMAL, PENDING, SimEvent, type Environment, type Ns, type Resumable} from './engine.js'
-import {NOT_WAITING, type LockUser, type RwSemaphore, type Waiter} from './rwsem.js'
+import type {Cpus} from './cpus.js'
+import {NOT_WAITING, type LockUser, type Waiter} from './lock-user.js'
 
 /** A section's hold time: a number, or a function evaluated once the lock is held. */
 export type SectionCost = Ns | (() => Ns)
+
+/** What a section needs from its semaphore (RwSemaphore in rwsem.ts, which imports this file). */
+export interface SectionLock {
+  readonly cores: Cpus
+  /** RwsemOptions.keepCoreBetweenSections. */
+  readonly keepsCore: boolean
+  enter(section: LockSection, hasCore?: boolean): void
+  continueWrite(section: LockSection, value: unknown): void
+  continueRead(section: LockSection): void
+  passQuietBoundaries(user: LockUser, forWrite: boolean, left: number, cost: Ns): number
+  releaseWrite(user: LockUser, keepCore?: boolean): void
+  releaseRead(user: LockUser, keepCore?: boolean): void
+}
 
 /**
  * One namespace_sem section as one event: down_write (or down_read), hold for `cost`, then
@@ -29,7 +43,7 @@ export class LockSection extends SimEvent<unknown> implements Resumable {
   spinSinceNs = 0
   /** @internal */
   sleeper: Waiter | null = null
-  private readonly sem: RwSemaphore
+  private readonly sem: SectionLock
   /** null: acquire only (down_write without a hold; the caller releases). */
   private readonly cost: SectionCost | null
   /** Sections still to run after the current one. */
@@ -37,7 +51,7 @@ export class LockSection extends SimEvent<unknown> implements Resumable {
   /** Progress mark at which the current hold's CPU work is done, under CPU contention (cpus.ts); -1 otherwise. */
   private targetMark = -1
 
-  constructor(env: Environment, sem: RwSemaphore, user: LockUser, forWrite: boolean, cost: SectionCost | null, count: number) {
+  constructor(env: Environment, sem: SectionLock, user: LockUser, forWrite: boolean, cost: SectionCost | null, count: number) {
     super(env)
     this.sem = sem
     this.user = user

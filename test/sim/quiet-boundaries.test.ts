@@ -1,7 +1,8 @@
 import {describe, expect, it} from 'vitest'
 import {Environment, type ProcessGenerator} from '../../src/sim/engine.js'
 import {Cpus} from '../../src/sim/cpus.js'
-import {RwSemaphore, type LockUser, type TraceEntry} from '../../src/sim/rwsem.js'
+import {RwSemaphore, type TraceEntry} from '../../src/sim/rwsem.js'
+import type {LockUser} from '../../src/sim/lock-user.js'
 import {rwsemHandoffNs} from '../../src/model/schema.js'
 
 // Back-to-back sections (the chunks of one mountinfo read, a container's runtime mounts) pass the

@@ -21,5 +21,5 @@ if (major < 24) {
 // loading @oclif/core and its CommonJS dependencies is most of the start-up time of `--help`.
 const {enableCompileCache} = await import('node:module')
 enableCompileCache?.()
-const {execute} = await import('@oclif/core')
+const {execute} = await import('@oclif/core/execute') // not the index: --help needs less of oclif
 await execute({dir: import.meta.url})

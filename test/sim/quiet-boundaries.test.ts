@@ -100,4 +100,27 @@ describe('quiet section boundaries', () => {
     expect(keptTraced.endNs).toEqual(kept.endNs)
     expect(keptTraced.events - kept.events).toBe(48)
   })
+
+  it('a CPU burst alone passes its quantum ends without an event each, and still yields at the first tick after another task asks for the core', () => {
+    const env = new Environment()
+    const cpus = new Cpus(env, 1, undefined, 1_000)
+    const ends: Record<string, number> = {}
+    const run = (name: string, atNs: number, ns: number): void => {
+      env.process(
+        (function* (): ProcessGenerator {
+          if (atNs > 0) yield env.timeout(atNs)
+          yield cpus.run(ns)
+          ends[name] = env.now
+        })(),
+      )
+    }
+    run('a', 0, 10_000)
+    run('b', 3_500, 2_000)
+    env.run()
+    // a runs 0-4 µs alone; from the 4 µs tick on the two alternate each quantum: b 4-5, a 5-6, b 6-7; a runs 7-12.
+    expect(ends).toEqual({b: 7_000, a: 12_000})
+    // One event per quantum end made 21 events. a's ends at 2 and 3 µs (before b arrives at 3.5)
+    // and at 9, 10 and 11 µs (nobody left to wait) are no-ops and now take no event: 21 - 5.
+    expect(env.eventsProcessed).toBe(21 - 5)
+  })
 })

@@ -28,6 +28,7 @@ export function buildNode(model: KernelModel, scenario: Scenario, rng: Prng): Si
   const sem = new RwSemaphore(env, cpus, {
     handoffNs: rwsemHandoffNs(model.kernel.hz),
     wakeLatency: samplerFor(model.costs.wakeLatency, rng.fork(STREAM.wake)),
+    keepCoreBetweenSections: scenario.sectionsKeepCore ?? false,
   })
   const state: NodeState = {
     hostMounts: scenario.hostMounts,

@@ -150,7 +150,7 @@ async function collectWith(reader: ClusterReader, opts: CollectOptions, {anon, c
     retries += r.retries
     for (const w of r.warnings) warn(w)
   }
-  if (opts.prometheus) kubelet = await addPrometheusMetrics(reader, opts.prometheus, nodes.rawNames, anon, kubelet, warn)
+  if (opts.prometheus) kubelet = await addPrometheusMetrics(reader, opts.prometheus, nodes.rawNames, anon, nowMs, kubelet, warn)
   const mountinfo = matchCaptures(captures, nodes.rawNames, anon, warn)
 
   const snapshot: ClusterSnapshot = {
@@ -184,9 +184,9 @@ type Warn = (w: string) => void
  * Prometheus's histograms replace the node proxy's for the nodes it has (they cover the whole
  * --prometheus-window); with --kubelet-metrics data present, a Prometheus failure is a warning.
  */
-async function addPrometheusMetrics(reader: ClusterReader, prom: PrometheusOptions, nodeNames: string[], anon: Anonymizer, kubelet: KubeletMetrics[] | undefined, warn: Warn): Promise<KubeletMetrics[]> {
+async function addPrometheusMetrics(reader: ClusterReader, prom: PrometheusOptions, nodeNames: string[], anon: Anonymizer, atMs: number, kubelet: KubeletMetrics[] | undefined, warn: Warn): Promise<KubeletMetrics[]> {
   try {
-    const r = await collectPrometheusMetrics(prom, nodeNames, anon, (path) => reader.get(path))
+    const r = await collectPrometheusMetrics(prom, nodeNames, anon, atMs, (path) => reader.get(path))
     for (const w of r.warnings) warn(w)
     const fromProm = new Set(r.metrics.map((m) => m.node))
     const order = new Map(nodeNames.map((n, i) => [anon.name('node', n), i]))

@@ -47,9 +47,11 @@ export function checkPrometheusOptions(o: Pick<PrometheusOptions, 'url' | 'windo
  * Prometheus: `sum by (le, node) (increase(...[window]))`, so the counts cover the whole window
  * (not only since each kubelet's last restart) and no `nodes/proxy` permission is needed. Nodes
  * without the SLI histogram fall back to kubelet_pod_start_duration_seconds. Every failure is a
- * ClusterError naming Prometheus (exit 3); the caller may downgrade it to a warning.
+ * ClusterError naming Prometheus (exit 3); the caller may downgrade it to a warning. Every query
+ * is evaluated at the same instant `atMs` (the snapshot's collection time), so buckets, _sum and
+ * _count agree even while Prometheus keeps scraping between the queries.
  */
-export async function collectPrometheusMetrics(opts: PrometheusOptions, nodeNames: readonly string[], anon: Anonymizer, apiServerGet?: ApiServerGet): Promise<PrometheusMetrics> {
+export async function collectPrometheusMetrics(opts: PrometheusOptions, nodeNames: readonly string[], anon: Anonymizer, atMs: number, apiServerGet?: ApiServerGet): Promise<PrometheusMetrics> {
   const base = checkPrometheusOptions(opts)
   const shown = `${base.origin}${base.pathname.replace(/\/$/, '')}`
   const service = base.hostname.match(SERVICE_HOST)
@@ -59,7 +61,7 @@ export async function collectPrometheusMetrics(opts: PrometheusOptions, nodeName
   let queries = 0
 
   const query = async (promql: string): Promise<VectorSample[]> => {
-    const path = `${prefix}/api/v1/query?query=${encodeURIComponent(promql)}`
+    const path = `${prefix}/api/v1/query?query=${encodeURIComponent(promql)}&time=${(atMs / 1000).toFixed(3)}`
     queries++
     let answer: HttpAnswer
     try {
@@ -112,6 +114,9 @@ export async function collectPrometheusMetrics(opts: PrometheusOptions, nodeName
   const known = new Set(nodeNames)
   const seen = new Set([...sliByNode.keys(), ...fallbackByNode.keys()])
   const unmatched = [...seen].filter((n) => !known.has(n)).sort()
+  if (seen.size === 0) {
+    throw new ClusterError(`Prometheus at ${shown} has start-latency series, but none carries the label ${label}`, 'name the label that holds the Kubernetes node name with --prometheus-node-label (e.g. node, instance, kubernetes_io_hostname)')
+  }
   if (seen.size > 0 && unmatched.length === seen.size) {
     throw new ClusterError(`none of the ${seen.size} node(s) in Prometheus's ${label} label matches a collected node (first: ${anon.name('node', unmatched[0]!)})`, 'name the label that holds the Kubernetes node name with --prometheus-node-label (e.g. node, instance, kubernetes_io_hostname)')
   }

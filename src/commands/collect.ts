@@ -18,7 +18,7 @@ function durationMs(flag: string, value: string): number {
 /** The Prometheus source's flags, shared by `collect` and a live `analyze`. */
 export const prometheusFlags = {
   prometheus: Flags.string({description: 'Read kubelet start-latency and runtime-operation histograms from this Prometheus (http(s)://HOST:PORT[/PREFIX]; http://NAME.NAMESPACE.svc:PORT goes through the API server\'s service proxy). No nodes/proxy permission needed.', helpValue: 'URL'}),
-  'prometheus-window': Flags.string({description: 'Range of increase() over the Prometheus histograms (a Prometheus duration).', default: '7d', dependsOn: ['prometheus']}),
+  'prometheus-window': Flags.string({description: 'Range of increase() over the Prometheus histograms (a Prometheus duration).', default: '7d'}),
   'prometheus-node-label': Flags.string({description: 'Label holding the node name in Prometheus (default: node, then instance without its port).', dependsOn: ['prometheus']}),
   'prometheus-token-file': Flags.string({description: 'File holding a bearer token for Prometheus.', dependsOn: ['prometheus'], exclusive: ['prometheus-user']}),
   'prometheus-user': Flags.string({description: 'User name for basic auth to Prometheus (password in --prometheus-password-file).', dependsOn: ['prometheus']}),

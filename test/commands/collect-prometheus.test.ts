@@ -69,18 +69,20 @@ function expectIncrease(stored: Histogram, base: Histogram, scrapes: number, opt
 }
 
 let api: TestApiServer
+const services: Record<string, string> = {}
 let exporter: TestExporter
 let prom: TestPrometheus
 let authProxy: Server
 let dir: string
 beforeAll(async () => {
-  api = await startTestApiServer({cluster: {podsPerNode: 3, unscheduledPods: 0}})
+  api = await startTestApiServer({cluster: {podsPerNode: 3, unscheduledPods: 0}, services})
   exporter = await startExporter(DUMPS)
   prom = await startPrometheus(Object.keys(DUMPS).map((node) => ({address: `127.0.0.1:${exporter.port}`, metricsPath: `/nodes/${node}/metrics`, labels: {node}})))
   // Real scrapes: at least 4 samples of every target in Prometheus.
   await waitFor(async () => (await prom.query('count_over_time(up{job="kubelet"}[5m]) >= 4')).length === Object.keys(DUMPS).length, 25_000, () => `scrapes: ${JSON.stringify([...exporter.nodes.values()].map((n) => [n.name, n.scrapes]))}`)
   // Then no more data: two refused scrapes per target put the last sample > 1.1 intervals back.
   exporter.freeze()
+  services['monitoring/http:prometheus-k8s:9090'] = prom.url
   await waitFor(async () => [...exporter.nodes.values()].every((n) => n.refused >= 2), 10_000, () => 'Prometheus stopped scraping')
   // A bearer-token guard in front of Prometheus, as kube-rbac-proxy or oauth2-proxy would be.
   authProxy = createServer((req, res) => {
@@ -184,6 +186,13 @@ describe('collect --prometheus auth and failures', () => {
     const r = await collect('token', ['--prometheus', `http://127.0.0.1:${(authProxy.address() as AddressInfo).port}`, '--prometheus-token-file', join(dir, 'good.token')])
     expect(r.exit, r.stderr).toBe(0)
     expect(readSnapshot(join(dir, 'token.json')).kubeletMetrics).toHaveLength(4)
+  })
+
+  it('reaches an in-cluster Prometheus (NAME.NAMESPACE.svc) through the API server\'s service proxy', async () => {
+    const r = await collect('proxied', ['--prometheus', 'http://prometheus-k8s.monitoring.svc:9090'])
+    expect(r.exit, r.stderr).toBe(0)
+    expect(readSnapshot(join(dir, 'proxied.json')).kubeletMetrics).toEqual(readSnapshot(join(dir, 'direct.json')).kubeletMetrics)
+    expect(api.stats.recent.some((p) => p.startsWith('GET /api/v1/namespaces/monitoring/services/http:prometheus-k8s:9090/proxy/api/v1/query?query='))).toBe(true)
   })
 
   it('a rejected token is one error line and exit 3', async () => {

@@ -19,6 +19,7 @@ export default class Analyze extends BaseCommand {
     '<%= config.bin %> analyze --snapshot snapshot.json --format html,json --out plan.html',
     '<%= config.bin %> analyze --context prod --slo 5s --fail-on p99>5s --json',
     '<%= config.bin %> analyze --demo --jobs 2 --seed 7 --replications 8',
+    '<%= config.bin %> analyze --snapshot s.json --format prom --out /var/lib/node_exporter/textfile/densityplan.prom --force',
     '<%= config.bin %> analyze --snapshot s.json --shard 0/2 --format json --out shard-0.json  # one per shard, then:',
     '<%= config.bin %> analyze --merge shard-0.json --merge shard-1.json --format html,json --out plan.html',
   ]
@@ -35,7 +36,7 @@ export default class Analyze extends BaseCommand {
     ...prometheusFlags,
     slo: Flags.string({description: 'p99 pod start latency SLO (Kubernetes: 5s).', default: '5s'}),
     out: Flags.string({char: 'o', description: 'Report path (default: reports/<cluster>-<timestamp>.html); other formats go next to it.'}),
-    format: Flags.string({description: 'Comma-separated outputs: html, json, csv, md.', default: 'html'}),
+    format: Flags.string({description: 'Comma-separated outputs: html, json, csv, md, prom (OpenMetrics text for a textfile collector or Pushgateway).', default: 'html'}),
     force: Flags.boolean({description: 'Overwrite existing output files.'}),
     seed: Flags.integer({description: 'Seed of every simulation (same seed, same snapshot → byte-identical JSON).', default: 1, min: 0, max: 0xffff_ffff}),
     replications: Flags.integer({description: 'Replications per operating point (confidence intervals).', default: DEFAULT_SETTINGS.replications, min: 2, max: 200}),

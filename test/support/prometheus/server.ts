@@ -39,7 +39,8 @@ export async function freePort(): Promise<number> {
 export async function startPrometheus(targets: readonly ScrapeTarget[], binary = 'prometheus'): Promise<TestPrometheus> {
   const dir = mkdtempSync(join(tmpdir(), 'densityplan-prom-'))
   const staticConfigs = targets.map((t) => `      - targets: ['${t.address}']\n        labels: ${JSON.stringify({...t.labels, __metrics_path__: t.metricsPath})}`).join('\n')
-  writeFileSync(join(dir, 'prometheus.yml'), `global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n  - job_name: kubelet\n    static_configs:\n${staticConfigs}\n`)
+  const scrape = targets.length ? `scrape_configs:\n  - job_name: kubelet\n    static_configs:\n${staticConfigs}\n` : ''
+  writeFileSync(join(dir, 'prometheus.yml'), `global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n${scrape}`)
   const port = await freePort()
   const child: ChildProcess = spawn(binary, [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'], {stdio: ['ignore', 'ignore', 'pipe']})
   let stderr = ''

@@ -1,4 +1,4 @@
-import {mkdtempSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {createServer, request, type Server} from 'node:http'
 import type {AddressInfo} from 'node:net'
 import {tmpdir} from 'node:os'
@@ -166,6 +166,24 @@ describe('collect --prometheus against a real Prometheus', () => {
     expect(byNode.has('gpu-node-0000')).toBe(false)
     expect(run.stderr).toMatch(/series for 1 node\(s\) that were not collected \(first: ghost-node-0000\)/)
     expect(run.stdout).toMatch(/Kubelet metrics from 4 of 6 nodes/)
+  })
+})
+
+describe('analyze --prometheus (live)', () => {
+  it('fits the non-mount start time of a class to the histograms Prometheus holds for its nodes', async () => {
+    const out = join(dir, 'analysis.json')
+    const cheap = ['--replications', '2', '--sweep-points', '2', '--burst-sizes', '1', '--burst', '1', '--jobs', '1', '--format', 'json']
+    const r = await cli(['analyze', '--kubeconfig', api.kubeconfigPath, '--prometheus', prom.url, ...cheap, '--out', out, '--json'])
+    expect(r.exit, r.stderr).toBe(0)
+    const result = JSON.parse(readFileSync(out, 'utf8')) as {classes: Array<{pool: string; sampleNodes: string[]; overhead: {source: string; samples: number; note: string}}>}
+    const stored = new Map((readSnapshot(join(dir, 'direct.json')).kubeletMetrics ?? []).map((m) => [m.node, m.podStartSliSeconds!]))
+    const general = result.classes.filter((c) => c.pool === 'general')
+    expect(general.length).toBeGreaterThan(0)
+    for (const c of general) {
+      expect(c.overhead.source).toBe('observed')
+      expect(c.overhead.note).toMatch(/on this class/)
+      expect(c.overhead.samples).toBe(Math.round(c.sampleNodes.reduce((acc, n) => acc + (stored.get(n)?.buckets.at(-1)?.count ?? 0), 0)))
+    }
   })
 })
 

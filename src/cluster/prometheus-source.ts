@@ -150,6 +150,6 @@ function transportError(err: unknown, shown: string): ClusterError {
   if (code === 'ECONNREFUSED') return new ClusterError(`cannot reach Prometheus at ${shown}: connection refused`, 'check --prometheus (host and port) and that Prometheus is up; from outside the cluster, kubectl port-forward or an http://NAME.NAMESPACE.svc:PORT URL (API server proxy) work')
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new ClusterError(`cannot reach Prometheus at ${shown}: the host name does not resolve (${code})`, 'check the host in --prometheus and your DNS/VPN')
   if (code === 'ETIMEDOUT') return new ClusterError(`cannot reach Prometheus at ${shown}: ${message}`, 'raise --request-timeout, shorten --prometheus-window, or check the network path')
-  if (/CERT|SSL|TLS|SELF_SIGNED/i.test(code)) return new ClusterError(`cannot reach Prometheus at ${shown}: TLS verification failed (${code})`, 'pass its CA with --prometheus-ca-file (or --prometheus-insecure-skip-tls-verify to skip the check)')
+  if (/CERT|SSL|TLS|SELF_SIGNED|VERIFY|ISSUER|SIGNATURE/i.test(code)) return new ClusterError(`cannot reach Prometheus at ${shown}: TLS verification failed (${code})`, 'pass its CA with --prometheus-ca-file (or --prometheus-insecure-skip-tls-verify to skip the check)')
   return new ClusterError(`cannot reach Prometheus at ${shown}: ${code} ${message}`.trim(), 'check --prometheus and the network path to Prometheus')
 }

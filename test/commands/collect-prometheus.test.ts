@@ -1,5 +1,6 @@
-import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
-import {createServer, request, type Server} from 'node:http'
+import {mkdirSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {createServer, request, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
+import {createServer as createHttpsServer, type Server as HttpsServer} from 'node:https'
 import type {AddressInfo} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -8,6 +9,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {mergeHistograms} from '../../src/analyze/histogram.js'
 import type {Histogram, KubeletMetrics} from '../../src/domain/snapshot.js'
 import {readSnapshot} from '../../src/io/snapshot-file.js'
+import {makeServerCerts, type TestCerts} from '../support/k8s-api-server/certs.js'
 import {startTestApiServer, type TestApiServer} from '../support/k8s-api-server/index.js'
 import {fixtureText, startExporter, withoutFamilies, type ExportedNode, type TestExporter} from '../support/prometheus/exporter.js'
 import {freePort, startPrometheus, waitFor, type TestPrometheus} from '../support/prometheus/server.js'
@@ -73,6 +75,8 @@ const services: Record<string, string> = {}
 let exporter: TestExporter
 let prom: TestPrometheus
 let authProxy: Server
+let tlsProxy: HttpsServer
+let tls: TestCerts
 let dir: string
 beforeAll(async () => {
   api = await startTestApiServer({cluster: {podsPerNode: 3, unscheduledPods: 0}, services})
@@ -84,24 +88,32 @@ beforeAll(async () => {
   exporter.freeze()
   services['monitoring/http:prometheus-k8s:9090'] = prom.url
   await waitFor(async () => [...exporter.nodes.values()].every((n) => n.refused >= 2), 10_000, () => 'Prometheus stopped scraping')
-  // A bearer-token guard in front of Prometheus, as kube-rbac-proxy or oauth2-proxy would be.
-  authProxy = createServer((req, res) => {
-    if (req.headers.authorization !== 'Bearer s3cret-token') return void res.writeHead(401, {'content-type': 'text/plain'}).end('Unauthorized\n')
+  // An auth guard in front of Prometheus, as kube-rbac-proxy or oauth2-proxy would be: a bearer
+  // token or basic auth, over http and over https with the test CA.
+  const guard = (req: IncomingMessage, res: ServerResponse): void => {
+    if (!['Bearer s3cret-token', `Basic ${Buffer.from('alice:pa55word').toString('base64')}`].includes(req.headers.authorization ?? '')) return void res.writeHead(401, {'content-type': 'text/plain'}).end('Unauthorized\n')
     const up = request(`${prom.url}${req.url}`, (r) => {
       res.writeHead(r.statusCode ?? 502, r.headers)
       r.pipe(res)
     })
     up.end()
-  })
+  }
+  authProxy = createServer(guard)
   await new Promise<void>((resolve) => authProxy.listen(0, '127.0.0.1', resolve))
   dir = mkdtempSync(join(tmpdir(), 'densityplan-collect-prom-'))
   writeFileSync(join(dir, 'good.token'), 's3cret-token\n')
   writeFileSync(join(dir, 'bad.token'), 'wrong-token\n')
+  writeFileSync(join(dir, 'password'), 'pa55word\n')
+  mkdirSync(join(dir, 'tls'))
+  tls = makeServerCerts(join(dir, 'tls'))
+  tlsProxy = createHttpsServer({key: tls.keyPem, cert: tls.certPem}, guard)
+  await new Promise<void>((resolve) => tlsProxy.listen(0, '127.0.0.1', resolve))
 })
 afterAll(async () => {
   await prom?.close()
   await exporter?.close()
   await new Promise((r) => (authProxy ? authProxy.close(r) : r(undefined)))
+  await new Promise((r) => (tlsProxy ? tlsProxy.close(r) : r(undefined)))
   await api?.close()
 })
 
@@ -211,6 +223,20 @@ describe('collect --prometheus auth and failures', () => {
     expect(r.exit, r.stderr).toBe(0)
     expect(readSnapshot(join(dir, 'proxied.json')).kubeletMetrics).toEqual(readSnapshot(join(dir, 'direct.json')).kubeletMetrics)
     expect(api.stats.recent.some((p) => p.startsWith('GET /api/v1/namespaces/monitoring/services/http:prometheus-k8s:9090/proxy/api/v1/query?query='))).toBe(true)
+  })
+
+  it('sends basic auth from --prometheus-user and --prometheus-password-file', async () => {
+    const r = await collect('basic', ['--prometheus', `http://127.0.0.1:${(authProxy.address() as AddressInfo).port}`, '--prometheus-user', 'alice', '--prometheus-password-file', join(dir, 'password')])
+    expect(r.exit, r.stderr).toBe(0)
+    expect(readSnapshot(join(dir, 'basic.json')).kubeletMetrics).toHaveLength(4)
+  })
+
+  it('verifies https against --prometheus-ca-file, or skips verification with --prometheus-insecure-skip-tls-verify', async () => {
+    const url = `https://127.0.0.1:${(tlsProxy.address() as AddressInfo).port}`
+    const token = ['--prometheus-token-file', join(dir, 'good.token')]
+    expect((await collect('tls-ca', ['--prometheus', url, ...token, '--prometheus-ca-file', tls.caPath])).exit).toBe(0)
+    expect((await collect('tls-insecure', ['--prometheus', url, ...token, '--prometheus-insecure-skip-tls-verify'])).exit).toBe(0)
+    oneErrorLine(await collect('tls-unknown-ca', ['--prometheus', url, ...token]), /TLS verification failed/)
   })
 
   it('a rejected token is one error line and exit 3', async () => {

@@ -1,6 +1,6 @@
 import {readFileSync} from 'node:fs'
 import {describe, expect, it} from 'vitest'
-import {cumulativeAt, histogramQuantile, mergeHistograms} from '../../src/analyze/histogram.js'
+import {cumulativeAt, histogramQuantile, mergeHistograms} from '../../src/profile/histogram.js'
 import {parseHistograms} from '../../src/cluster/prometheus.js'
 import type {Histogram} from '../../src/domain/snapshot.js'
 

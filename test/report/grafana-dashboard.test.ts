@@ -1,8 +1,11 @@
 import {readFileSync, readdirSync} from 'node:fs'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {z} from 'zod'
-import {FAMILIES} from '../../src/report/openmetrics.js'
-import {startPrometheus, type TestPrometheus} from '../support/prometheus/server.js'
+import {createServer, type Server} from 'node:http'
+import type {AddressInfo} from 'node:net'
+import {FAMILIES, renderOpenMetrics} from '../../src/report/openmetrics.js'
+import {startPrometheus, waitFor, type TestPrometheus} from '../support/prometheus/server.js'
+import {makeResult} from './fixtures/result.js'
 
 // docs/grafana/densityplan.json against the subset of Grafana's dashboard model (schemaVersion
 // 39, Grafana 10.4 / 11) it uses, written here as a strict zod schema: an unknown or misspelt
@@ -121,20 +124,47 @@ describe('the Grafana dashboard docs/grafana/densityplan.json', () => {
   })
 })
 
-describe('the dashboard\'s queries', () => {
+describe('the dashboard\'s queries on a real Prometheus that scraped `--format prom` output', () => {
+  // The OpenMetrics text of a fixture result, served with the OpenMetrics content type, so
+  // Prometheus's own OpenMetrics parser reads it (promtool checks only the 0.0.4 format).
+  const result = makeResult()
   let prom: TestPrometheus
+  let exporter: Server
+  let scrapes = 0
   beforeAll(async () => {
-    prom = await startPrometheus([])
+    exporter = createServer((_req, res) => {
+      scrapes++
+      res.writeHead(200, {'content-type': 'application/openmetrics-text; version=1.0.0; charset=utf-8'}).end(renderOpenMetrics(result))
+    })
+    await new Promise<void>((resolve) => exporter.listen(0, '127.0.0.1', resolve))
+    prom = await startPrometheus([{address: `127.0.0.1:${(exporter.address() as AddressInfo).port}`, metricsPath: '/metrics', labels: {}}])
+    await waitFor(async () => (await prom.query('up == 1')).length === 1 && (await prom.query('densityplan_pool_nodes')).length > 0, 20_000, () => `scrapes: ${scrapes}`)
   })
   afterAll(async () => {
     await prom?.close()
+    await new Promise((r) => (exporter ? exporter.close(r) : r(undefined)))
   })
 
-  it('are valid PromQL for a real Prometheus 2.42 (variables filled in as Grafana would)', async () => {
-    const exprs = dashboard.panels.flatMap((p) => p.targets.map((t) => t.expr.replaceAll('$__rate_interval', '1m').replaceAll('$node', '.*').replaceAll('$pool', 'general')))
+  it('are valid PromQL for Prometheus 2.42 (variables filled in as Grafana would)', async () => {
+    const exprs = dashboard.panels.flatMap((p) => p.targets.map((t) => t.expr.replaceAll('$__rate_interval', '1m').replaceAll('$node', '.*').replaceAll('$pool', result.pools[0]!.name)))
     for (const expr of exprs) {
       const res = await fetch(`${prom.url}/api/v1/query?query=${encodeURIComponent(expr)}`)
       expect(await res.json(), expr).toMatchObject({status: 'success'})
     }
+  })
+
+  it('the predicted p99 panel shows, per path, the value of the result for the chosen pool', async () => {
+    const pool = result.pools[1]!
+    const main = dashboard.panels.find((p) => p.id === 1)!
+    for (const [i, path] of [[0, 'legacy'], [1, 'otn']] as const) {
+      const rows = await prom.query(main.targets[i]!.expr.replaceAll('$pool', pool.name))
+      const ms = path === 'legacy' ? pool.recommendation.numbers.p99TodayLegacyMs : pool.recommendation.numbers.p99TodayOtnMs
+      expect(rows.map((r) => Number(r.value[1]))).toEqual([ms / 1000])
+    }
+  })
+
+  it('every densityplan metric the dashboard uses has data once Prometheus scraped the OpenMetrics text', async () => {
+    const emitted = new Set(FAMILIES.map((f) => f.name))
+    for (const m of new Set(queries.flatMap(metricNames).filter((n) => emitted.has(n)))) expect((await prom.query(m)).length, m).toBeGreaterThan(0)
   })
 })

@@ -52,7 +52,7 @@ export function describeError(err: unknown): {message: string; fix: string | und
 
 /** Advice written as `densityplan analyze ...` names the CLI as it was started (`kubectl densityplan analyze ...`). */
 export function asBin(text: string, bin: string): string {
-  return bin === 'densityplan' ? text : text.replace(/(?<![\w./-])densityplan (?=(?:analyze|calibrate|collect|report|simulate|validate)\b)/g, `${bin} `)
+  return bin === 'densityplan' ? text : text.replace(/(?<![\w./-])(?<!kubectl )densityplan (?=(?:analyze|calibrate|collect|report|simulate|validate)\b)/g, `${bin} `)
 }
 
 function oneLine(text: string): string {

@@ -22,4 +22,9 @@ if (major < 24) {
 const {enableCompileCache} = await import('node:module')
 enableCompileCache?.()
 const {execute} = await import('@oclif/core/execute') // not the index: --help needs less of oclif
-await execute({dir: import.meta.url})
+// Started as the kubectl plugin (bin/kubectl-densityplan.js): oclif's config.bin comes from
+// package.json, so hand it a copy naming the CLI `kubectl densityplan` for usage, examples, errors.
+const asPlugin = process.env.DENSITYPLAN_KUBECTL_PLUGIN === '1'
+const pjson = asPlugin ? JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) : undefined
+if (pjson) pjson.oclif.bin = 'kubectl densityplan'
+await execute({dir: import.meta.url, ...(pjson ? {loadOptions: {root: fileURLToPath(new URL('..', import.meta.url)), pjson}} : {})})

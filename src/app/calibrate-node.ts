@@ -1,0 +1,269 @@
+import {existsSync, readFileSync} from 'node:fs'
+import {arch} from 'node:os'
+import {join} from 'node:path'
+import type {V1Node} from '@kubernetes/client-node'
+import {ClusterError, DensityplanError, InputError} from '../errors/errors.js'
+import {CALIBRATE_CONTAINER, calibratePodManifest, deleteAndConfirm, execError, podRequestError, RBAC_FILE, waitForRunning} from '../cluster/calibrate-pod.js'
+import {classify} from '../cluster/failure.js'
+import type {KubeconfigChoice} from '../cluster/kubeconfig.js'
+import {connectPods, ExecTimeoutError, type ExecResult, type PodClient} from '../cluster/pod-client.js'
+import {ensureProbe, packageRoot, type ProbeChannel} from '../io/probe-runner.js'
+import type {KernelModel} from '../model/schema.js'
+import {assemble, majorMinor, measure, probeCaps, TOOL_VERSION, write} from './calibrate.js'
+import {FACTS_SCRIPT, goArch, MIN_RUNTIME_OPERATIONS, parseFacts, runtimeStartSamples, type NodeFacts} from './calibrate-node-facts.js'
+import {buildCosts, type Environment} from './calibrate-model.js'
+import {PLANS, type PlanName} from './calibrate-plan.js'
+
+/** Default pod image: the smallest public image with a POSIX shell, head, chmod and sleep (the probe is static, so no libc is needed). */
+export const DEFAULT_IMAGE = 'busybox:1.37.0'
+
+/** Container mounts (k) assumed for a kubelet-started container: rootfs, proc, dev, dev/pts, mqueue, shm, sys, cgroup, hosts, hostname, resolv.conf, termination log, service-account token and a few volumes. */
+const KUBELET_CONTAINER_MOUNTS = 16
+
+export interface CalibrateNodeOptions extends KubeconfigChoice {
+  /** One node by name, or (exclusive) every distinct kind of node matching a label selector. */
+  node?: string
+  pool?: string
+  namespace?: string
+  image: string
+  /** Model file (one node), or a directory for a pool (default models/). */
+  out?: string
+  outDir?: string
+  plan: PlanName
+  force: boolean
+  hz?: number
+  clock: 'cpu' | 'wall'
+  /** How long the pod may take to run (image pull included). */
+  startTimeoutMs: number
+  requestTimeoutMs: number
+  /** Each probe experiment's limit. */
+  experimentTimeoutMs: number
+  log: (line: string) => void
+}
+
+export interface CalibrateNodeResult {
+  written: Array<{node: string; path: string; id: string; kernel: string; cpu: string; cores: number; runtimeOverhead: string; pod: string}>
+  seconds: number
+}
+
+/** The interruption that ends a run: Ctrl-C (SIGINT, exit 130) or SIGTERM (exit 143), after the pod is deleted. */
+export class InterruptedError extends DensityplanError {
+  constructor(readonly signal: NodeJS.Signals, pod: string | undefined) {
+    super('interrupted', `interrupted by ${signal}${pod ? `; the calibration pod ${pod} was deleted` : ''}`)
+    this.name = 'InterruptedError'
+  }
+
+  override get exitCode(): number {
+    return this.signal === 'SIGTERM' ? 143 : 130
+  }
+}
+
+/**
+ * Calibrates cluster nodes through the Kubernetes API: per node, one privileged pod pinned to it,
+ * the static probe streamed in through exec, the same experiments as a local calibrate, the
+ * model written with the node's provenance, and the pod deleted on success, on every error, and
+ * on SIGINT/SIGTERM.
+ */
+export async function calibrateNodes(opts: CalibrateNodeOptions): Promise<CalibrateNodeResult> {
+  const started = performance.now()
+  const client = await connectPods({kubeconfig: opts.kubeconfig, context: opts.context, requestTimeoutMs: opts.requestTimeoutMs})
+  const namespace = opts.namespace ?? client.defaultNamespace
+  const nodes = await targets(client, opts)
+  const probe = ensureProbe(packageRoot(), {static: true})
+  const outFor = (node: V1Node): string => opts.out ?? join(opts.outDir ?? 'models', `${fileStem(node)}.json`)
+  for (const node of nodes) {
+    const nodeArch = node.status?.nodeInfo?.architecture
+    if (nodeArch && nodeArch !== goArch(arch() === 'x64' ? 'x86_64' : arch() === 'arm64' ? 'aarch64' : arch())) {
+      throw new InputError(`node ${node.metadata?.name} is ${nodeArch}, but this machine builds ${arch()} binaries for the probe`, `run calibrate --node from a ${nodeArch} machine, or set CC to a ${nodeArch} cross compiler and delete native/build/`)
+    }
+    const out = outFor(node)
+    if (existsSync(out) && !opts.force) throw new InputError(`${out} already exists`, 'pass --force to overwrite it, or choose another path with --out/--out-dir')
+  }
+  const abort = new AbortController()
+  let current: string | undefined
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (abort.signal.aborted) return opts.log(`${signal} again: still deleting the calibration pod ${current ?? ''}`)
+    opts.log(`${signal}: stopping and deleting the calibration pod ${current ?? ''}`.trim())
+    abort.abort(new InterruptedError(signal, current))
+  }
+  const onInt = () => onSignal('SIGINT')
+  const onTerm = () => onSignal('SIGTERM')
+  process.on('SIGINT', onInt)
+  process.on('SIGTERM', onTerm)
+  try {
+    const written: CalibrateNodeResult['written'] = []
+    for (const node of nodes) {
+      written.push(await calibrateOne(client, node, {...opts, namespace, probe, out: outFor(node)}, abort.signal, (pod) => (current = pod)))
+    }
+    return {written, seconds: Math.round((performance.now() - started) / 100) / 10}
+  } finally {
+    process.off('SIGINT', onInt)
+    process.off('SIGTERM', onTerm)
+  }
+}
+
+/** The nodes to calibrate: the named one, or one per distinct (kernel, instance type, cores, architecture) in the pool. */
+async function targets(client: PodClient, opts: CalibrateNodeOptions): Promise<V1Node[]> {
+  if (opts.node) {
+    try {
+      return [await client.getNode(opts.node)]
+    } catch (err) {
+      const f = classify(err)
+      if (f.kind === 'http' && f.status === 404) throw new ClusterError(`node "${opts.node}" not found on ${client.server}`, 'pick a node from kubectl get nodes')
+      throw podRequestError(err, {verb: 'get', resource: 'nodes', scope: 'at the cluster scope', server: client.server, rbacFile: RBAC_FILE})
+    }
+  }
+  let all: V1Node[]
+  try {
+    all = await client.listNodes(opts.pool!)
+  } catch (err) {
+    throw podRequestError(err, {verb: 'list', resource: 'nodes', scope: 'at the cluster scope', server: client.server, rbacFile: RBAC_FILE})
+  }
+  if (all.length === 0) throw new ClusterError(`no node matches --pool ${opts.pool}`, 'check the label with kubectl get nodes --show-labels')
+  const byKind = new Map<string, V1Node>()
+  for (const n of [...all].sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''))) {
+    const key = nodeKind(n)
+    if (!byKind.has(key)) byKind.set(key, n)
+  }
+  return [...byKind.values()]
+}
+
+/** Kernel, CPU (the instance type stands for the CPU model, which the Node object does not carry), cores and architecture. */
+export function nodeKind(n: V1Node): string {
+  const info = n.status?.nodeInfo
+  return [info?.kernelVersion, n.metadata?.labels?.['node.kubernetes.io/instance-type'] ?? '', n.status?.capacity?.['cpu'], info?.architecture].join('|')
+}
+
+function fileStem(node: V1Node): string {
+  const name = (node.metadata?.name ?? 'node').toLowerCase().replace(/[^a-z0-9.-]/g, '-')
+  return `node-${name}-linux-${majorMinor(node.status?.nodeInfo?.kernelVersion ?? 'unknown')}-legacy`
+}
+
+interface OneOptions extends CalibrateNodeOptions {
+  namespace: string
+  probe: string
+  out: string
+}
+
+async function calibrateOne(client: PodClient, node: V1Node, opts: OneOptions, signal: AbortSignal, setCurrent: (pod: string | undefined) => void): Promise<CalibrateNodeResult['written'][number]> {
+  const nodeName = node.metadata!.name!
+  const plan = PLANS[opts.plan]
+  const manifest = calibratePodManifest({node: nodeName, image: opts.image, namespace: opts.namespace, deadlineSeconds: Math.ceil((opts.startTimeoutMs + 24 * opts.experimentTimeoutMs) / 1000)})
+  let podName: string
+  try {
+    podName = (await client.createPod(opts.namespace, manifest)).metadata!.name!
+  } catch (err) {
+    throw podRequestError(err, {verb: 'create', resource: 'pods', scope: `in namespace "${opts.namespace}"`, server: client.server, rbacFile: RBAC_FILE})
+  }
+  setCurrent(`${opts.namespace}/${podName}`)
+  opts.log(`created pod ${opts.namespace}/${podName} on node ${nodeName} (image ${opts.image})`)
+  const dir = `/tmp/${podName}`
+  const exec = async (command: string[], timeoutMs: number, stdin?: Buffer): Promise<ExecResult> => {
+    try {
+      return await client.exec({namespace: opts.namespace, pod: podName, container: CALIBRATE_CONTAINER, command, timeoutMs, signal, ...(stdin ? {stdin} : {})})
+    } catch (err) {
+      if (signal.aborted) throw signal.reason
+      if (err instanceof ExecTimeoutError) throw new ClusterError(`the probe in pod ${opts.namespace}/${podName} on node ${nodeName} gave no result within ${Math.round(err.timeoutMs / 1000)} s (${command.slice(1, 2).join(' ') || command[0]})`, 'the node may be overloaded or the connection lost; retry, or use --quick')
+      throw execError(err, {namespace: opts.namespace, server: client.server})
+    }
+  }
+  let failed = true
+  try {
+    await waitForRunning(client, {namespace: opts.namespace, name: podName, node: nodeName, image: opts.image, timeoutMs: opts.startTimeoutMs, signal})
+    const bytes = readFileSync(opts.probe)
+    const upload = await exec(['sh', '-c', `mkdir -p ${dir} && head -c ${bytes.length} > ${dir}/dp-probe && chmod 700 ${dir}/dp-probe`], 120_000, bytes)
+    if (upload.code !== 0) throw new ClusterError(`could not copy the probe into pod ${opts.namespace}/${podName}: ${lastLine(upload.stderr) || `exit ${upload.code}`}`, `use an --image with sh, head and chmod and a writable /tmp (default ${DEFAULT_IMAGE})`)
+    opts.log(`streamed the static probe (${bytes.length} bytes) into ${dir}/dp-probe`)
+    const factsBefore = await facts(exec)
+    const hz = opts.hz ?? factsBefore.hz
+    if (hz === undefined) throw new InputError(`cannot read CONFIG_HZ of node ${nodeName} (no /boot/config-${factsBefore.release} on the node, no /proc/config.gz)`, 'pass --hz N (the kernel\'s CONFIG_HZ, e.g. 250 or 1000)')
+    const channel: ProbeChannel = {
+      where: `node ${nodeName} (pod ${opts.namespace}/${podName})`,
+      run: (args, timeoutMs) => exec([`${dir}/dp-probe`, ...args], Math.min(timeoutMs, opts.experimentTimeoutMs)),
+    }
+    const otnSupported = await probeCaps(channel, factsBefore.release, opts.log)
+    const m = await measure(channel, plan, {clock: opts.clock, cores: factsBefore.cores, log: opts.log})
+    const factsAfter = await facts(exec)
+    const kubelet = await kubeletRuntime(client, nodeName, opts.log)
+    const runtime = 'startNs' in kubelet ? kubelet : null
+    const threads = m.pivot.length ? Math.round(Math.min(...m.pivot.map((p) => p.x))) : 0
+    if (runtime) m.kubeletRuntime = {startNs: runtime.startNs, mounts: factsBefore.mounts, threads, containerMounts: KUBELET_CONTAINER_MOUNTS, source: runtime.source, command: `GET /api/v1/nodes/${nodeName}/proxy/metrics (kubelet_runtime_operations_duration_seconds)`}
+    const info = node.status?.nodeInfo
+    const env: Environment = {
+      release: factsBefore.release,
+      clock: opts.clock,
+      otnSupported,
+      hz,
+      cpu: factsBefore.cpu,
+      cores: factsBefore.cores,
+      date: new Date().toISOString(),
+      tool: `densityplan calibrate ${TOOL_VERSION} --node ${nodeName}${opts.plan === 'full' ? '' : opts.plan === 'quick' ? ' --quick' : ` --plan ${opts.plan}`}${opts.clock === 'wall' ? ' --clock wall' : ''}`,
+      loadNotes: [
+        `measured on cluster node ${nodeName} (kubelet ${info?.kubeletVersion ?? 'unknown'}, ${info?.containerRuntimeVersion ?? 'unknown runtime'}, ${info?.osImage ?? 'unknown OS'}) from a privileged hostPID pod (${opts.image}) through the Kubernetes exec API; the probe ran inside the pod's container, which is on the node's kernel`,
+        `node load average (1/5/15 min) before ${factsBefore.loadavg}, after ${factsAfter.loadavg}: other pods keep running during the measurement, so every point is repeated and fits go through per-input medians`,
+        ...(info?.kernelVersion && info.kernelVersion !== factsBefore.release ? [`the Node object reports kernelVersion ${info.kernelVersion}, uname -r in the pod said ${factsBefore.release}; the measured kernel is the latter`] : []),
+      ],
+      node: {
+        name: nodeName,
+        kubeletVersion: info?.kubeletVersion ?? 'unknown',
+        containerRuntimeVersion: info?.containerRuntimeVersion ?? 'unknown',
+        osImage: info?.osImage ?? 'unknown',
+        architecture: info?.architecture ?? goArch(factsBefore.machine),
+        image: opts.image,
+        runtimeOverhead: runtime ? 'kubelet-runtime-operations' : 'node-fork-exec',
+      },
+    }
+    const {costs, notes} = buildCosts(m)
+    if (!runtime) notes.push(`forkExecOverhead: the node's kubelet runtime-operation histograms were not readable (${'whyNot' in kubelet ? kubelet.whyNot : ''}), so fork + execve(/bin/true) + waitpid measured on the node stands in`)
+    const model: KernelModel = assemble(m, env, costs, notes, otnSupported ? 'otn' : 'legacy', undefined)
+    model.id = `node-${nodeName.toLowerCase().replace(/[^a-z0-9.-]/g, '-')}-linux-${majorMinor(env.release)}-${model.path}`
+    await write(opts.out, model, opts.force)
+    opts.log(`wrote ${opts.out}`)
+    failed = false
+    return {node: nodeName, path: opts.out, id: model.id, kernel: env.release, cpu: env.cpu, cores: env.cores, runtimeOverhead: env.node!.runtimeOverhead, pod: `${opts.namespace}/${podName}`}
+  } finally {
+    // The probe file lives in the container's /tmp and goes with the pod; removing it first
+    // matters only where "the node" is not a container (the test API server runs exec locally).
+    if (!signal.aborted) await exec(['rm', '-rf', dir], 30_000).catch(() => undefined)
+    let gone = false
+    try {
+      gone = await deleteAndConfirm(client, opts.namespace, podName)
+    } catch (err) {
+      const e = err as Error
+      opts.log(`warning: could not delete pod ${opts.namespace}/${podName}: ${e.message}; delete it with kubectl delete pod -n ${opts.namespace} ${podName}`)
+      if (!failed) throw err
+    }
+    opts.log(gone ? `deleted pod ${opts.namespace}/${podName}` : `warning: pod ${opts.namespace}/${podName} is still terminating`)
+    setCurrent(undefined)
+  }
+}
+
+/** The node's runtime start times from its kubelet's histograms, or null (and why) when not readable. */
+async function kubeletRuntime(client: PodClient, node: string, log: (line: string) => void): Promise<{startNs: number[]; source: string} | {whyNot: string}> {
+  let text: string
+  try {
+    text = await client.nodeMetrics(node)
+  } catch (err) {
+    const f = classify(err)
+    const whyNot = f.kind === 'http' ? `get nodes/proxy answered ${f.status}${f.reason ? ` ${f.reason}` : ''}` : f.kind === 'network' ? f.code : f.kind === 'timeout' ? 'timeout' : f.message
+    log(`kubelet metrics of ${node} not readable (${whyNot}): forkExecOverhead from fork/exec on the node`)
+    return {whyNot}
+  }
+  const samples = runtimeStartSamples(text)
+  if (!samples) {
+    const whyNot = `fewer than ${MIN_RUNTIME_OPERATIONS} start_container operations in kubelet_runtime_operations_duration_seconds`
+    log(`kubelet metrics of ${node}: ${whyNot}; forkExecOverhead from fork/exec on the node`)
+    return {whyNot}
+  }
+  return {startNs: samples.startNs, source: `the node's kubelet_runtime_operations_duration_seconds (${samples.operations.join(' + ')}, ${samples.starts} starts, read at 49 evenly spaced quantiles, bucket-interpolated, added quantile by quantile)`}
+}
+
+async function facts(exec: (command: string[], timeoutMs: number) => Promise<ExecResult>): Promise<NodeFacts> {
+  const r = await exec(['sh', '-c', FACTS_SCRIPT], 60_000)
+  if (r.code !== 0) throw new ClusterError(`could not read the node's kernel and CPU from the calibration pod: ${lastLine(r.stderr) || `exit ${r.code}`}`, `use an --image with a POSIX shell, grep, sed, cut and wc (default ${DEFAULT_IMAGE})`)
+  return parseFacts(r.stdout)
+}
+
+function lastLine(s: string): string {
+  return s.trim().split('\n').pop()?.trim() ?? ''
+}

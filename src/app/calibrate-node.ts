@@ -167,7 +167,7 @@ async function calibrateOne(client: PodClient, node: V1Node, opts: OneOptions, s
       throw execError(err, {namespace: opts.namespace, server: client.server})
     }
   }
-  let failed = true
+  let outcome: {ok: true; value: CalibrateNodeResult['written'][number]} | {ok: false; error: unknown}
   try {
     await waitForRunning(client, {namespace: opts.namespace, name: podName, node: nodeName, image: opts.image, timeoutMs: opts.startTimeoutMs, signal})
     const bytes = readFileSync(opts.probe)
@@ -219,23 +219,27 @@ async function calibrateOne(client: PodClient, node: V1Node, opts: OneOptions, s
     model.id = `node-${nodeName.toLowerCase().replace(/[^a-z0-9.-]/g, '-')}-linux-${majorMinor(env.release)}-${model.path}`
     await write(opts.out, model, opts.force)
     opts.log(`wrote ${opts.out}`)
-    failed = false
-    return {node: nodeName, path: opts.out, id: model.id, kernel: env.release, cpu: env.cpu, cores: env.cores, runtimeOverhead: env.node!.runtimeOverhead, pod: `${opts.namespace}/${podName}`}
-  } finally {
-    // The probe file lives in the container's /tmp and goes with the pod; removing it first
-    // matters only where "the node" is not a container (the test API server runs exec locally).
-    if (!signal.aborted) await exec(['rm', '-rf', dir], 30_000).catch(() => undefined)
-    let gone = false
-    try {
-      gone = await deleteAndConfirm(client, opts.namespace, podName)
-    } catch (err) {
-      const e = err as Error
-      opts.log(`warning: could not delete pod ${opts.namespace}/${podName}: ${e.message}; delete it with kubectl delete pod -n ${opts.namespace} ${podName}`)
-      if (!failed) throw err
-    }
-    opts.log(gone ? `deleted pod ${opts.namespace}/${podName}` : `warning: pod ${opts.namespace}/${podName} is still terminating`)
-    setCurrent(undefined)
+    outcome = {ok: true, value: {node: nodeName, path: opts.out, id: model.id, kernel: env.release, cpu: env.cpu, cores: env.cores, runtimeOverhead: env.node!.runtimeOverhead, pod: `${opts.namespace}/${podName}`}}
+  } catch (error) {
+    outcome = {ok: false, error}
   }
+  // Cleanup runs after success, every error and an interruption alike. The probe file lives in
+  // the container's /tmp and goes with the pod; removing it first matters only where "the node"
+  // is not a container (the test API server runs exec on its own machine).
+  if (!signal.aborted) await exec(['rm', '-rf', dir], 30_000).catch(() => undefined)
+  let deleteError: unknown
+  try {
+    const gone = await deleteAndConfirm(client, opts.namespace, podName)
+    opts.log(gone ? `deleted pod ${opts.namespace}/${podName}` : `warning: pod ${opts.namespace}/${podName} is still terminating`)
+  } catch (err) {
+    deleteError = err
+    opts.log(`warning: could not delete pod ${opts.namespace}/${podName}: ${(err as Error).message}; delete it with kubectl delete pod -n ${opts.namespace} ${podName}`)
+  }
+  setCurrent(undefined)
+  // The run's own failure comes first; a failed delete after a good run is an error too.
+  if (!outcome.ok) throw outcome.error
+  if (deleteError) throw deleteError
+  return outcome.value
 }
 
 /** The node's runtime start times from its kubelet's histograms, or null (and why) when not readable. */

@@ -4,6 +4,7 @@ import {request} from 'node:https'
 import {cpus} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {parseAllDocuments} from 'yaml'
 import {KernelModelSchema} from '../../src/model/schema.js'
 import {startTestApiServer, type TestApiServer} from '../support/k8s-api-server/index.js'
 
@@ -42,6 +43,26 @@ function apiGet(api: TestApiServer, path: string, token = 'good-token'): Promise
     req.on('error', reject)
     req.end()
   })
+}
+
+/** `verb resource` grants of docs/rbac-calibrate.yaml (Role and ClusterRole). */
+function rbacGrants(): Set<string> {
+  const docs = parseAllDocuments(readFileSync(join(root, 'docs', 'rbac-calibrate.yaml'), 'utf8')).map((d) => d.toJS() as {rules?: Array<{resources: string[]; verbs: string[]}>})
+  return new Set(docs.flatMap((d) => (d.rules ?? []).flatMap((r) => r.resources.flatMap((res) => r.verbs.map((v) => `${v} ${res}`)))))
+}
+
+/** The RBAC `verb resource` of one request line the server recorded (null for discovery). */
+function rbacOf(line: string): string | null {
+  const [method, path = ''] = line.split(' ')
+  const p = path.split('?')[0]!
+  if (/^\/(api|apis|version)$/.test(p) || p === '/api/v1') return null
+  if (p.endsWith('/exec')) return 'create pods/exec'
+  if (p.endsWith('/proxy/metrics')) return 'get nodes/proxy'
+  if (/^\/api\/v1\/nodes\/[^/]+$/.test(p)) return 'get nodes'
+  if (p === '/api/v1/nodes') return 'list nodes'
+  if (/^\/api\/v1\/namespaces\/[^/]+\/pods$/.test(p)) return method === 'POST' ? 'create pods' : 'list pods'
+  if (/^\/api\/v1\/namespaces\/[^/]+\/pods\/[^/]+$/.test(p)) return method === 'DELETE' ? 'delete pods' : 'get pods'
+  return `${method} ${p}`
 }
 
 const errorLines = (stderr: string) => stderr.split('\n').filter((l) => l.startsWith('Error:'))
@@ -109,6 +130,10 @@ describe('densityplan calibrate --node through the Kubernetes API', () => {
     const result = JSON.parse(r.stdout) as {written: Array<{path: string; node: string}>}
     expect(result.written).toEqual([expect.objectContaining({path: out, node: NODE})])
     expect(api.pods.created).toHaveLength(1)
+    // Every request it made is granted by docs/rbac-calibrate.yaml, and it used every grant but --pool's list.
+    const used = new Set(api.stats.recent.map(rbacOf).filter((g): g is string => g !== null))
+    expect([...used].filter((g) => !rbacGrants().has(g))).toEqual([])
+    expect([...rbacGrants()].filter((g) => !used.has(g))).toEqual(['list nodes'])
     expectNoProbeLeft(await expectNoPodLeft(api))
   }, 120_000)
 

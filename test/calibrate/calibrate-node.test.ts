@@ -137,6 +137,20 @@ describe('densityplan calibrate --node through the Kubernetes API', () => {
     expectNoProbeLeft(await expectNoPodLeft(api))
   }, 120_000)
 
+  it('calibrates one node of a pool whose nodes share kernel, instance type and cores, into --out-dir', async () => {
+    const api = await server()
+    const outDir = join(api.dir, 'models')
+    const r = await runCli(['calibrate', '--pool', 'cloud.google.com/gke-nodepool=general', '--kubeconfig', api.kubeconfigPath, '--plan', 'smoke', '--out-dir', outDir, '--json'])
+    expect(errorLines(r.stderr)).toEqual([])
+    expect(r.code).toBe(0)
+    const written = (JSON.parse(r.stdout) as {written: Array<{node: string; path: string}>}).written
+    expect(written.map((w) => w.node)).toEqual(['general-node-0000'])
+    expect(readdirSync(outDir)).toEqual(['node-general-node-0000-linux-6.1-legacy.json'])
+    expect(KernelModelSchema.parse(JSON.parse(readFileSync(written[0]!.path, 'utf8'))).provenance.node?.name).toBe('general-node-0000')
+    expect(api.pods.created).toHaveLength(1)
+    await expectNoPodLeft(api)
+  }, 120_000)
+
   it('falls back to fork/exec measured on the node, and says so, when kubelet metrics are forbidden', async () => {
     const api = await server({tokens: {'no-proxy': {deny: ['get nodes/proxy']}}})
     const out = join(api.dir, 'forkexec-model.json')

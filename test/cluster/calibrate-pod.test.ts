@@ -1,4 +1,6 @@
 import {describe, expect, it} from 'vitest'
+import type {V1Node} from '@kubernetes/client-node'
+import {nodeKind} from '../../src/app/calibrate-node.js'
 import {calibratePodManifest, execError} from '../../src/cluster/calibrate-pod.js'
 import {exitCodeOf} from '../../src/cluster/pod-client.js'
 
@@ -35,5 +37,20 @@ describe('exec results and failures', () => {
     expect(e.message).toBe('cannot create pods/exec in namespace "densityplan": forbidden (403)')
     expect(e.fix).toContain('docs/rbac-calibrate.yaml')
     expect(e.exitCode).toBe(3)
+  })
+})
+
+describe('which nodes of a pool are calibrated', () => {
+  const node = (name: string, kernel: string, cpu: string, type = 'm7i.large'): V1Node => ({metadata: {name, labels: {'node.kubernetes.io/instance-type': type}}, status: {capacity: {cpu}, nodeInfo: {kernelVersion: kernel, architecture: 'amd64'} as NonNullable<V1Node['status']>['nodeInfo']}})
+
+  it('treats nodes with the same kernel, instance type, cores and architecture as one kind', () => {
+    expect(nodeKind(node('a', '6.1.0', '8'))).toBe(nodeKind(node('b', '6.1.0', '8')))
+  })
+
+  it('tells nodes apart by kernel, by core count and by instance type', () => {
+    const base = nodeKind(node('a', '6.1.0', '8'))
+    expect(nodeKind(node('b', '6.8.0', '8'))).not.toBe(base)
+    expect(nodeKind(node('c', '6.1.0', '16'))).not.toBe(base)
+    expect(nodeKind(node('d', '6.1.0', '8', 'c7a.2xlarge'))).not.toBe(base)
   })
 })

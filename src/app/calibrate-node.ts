@@ -20,6 +20,13 @@ export const DEFAULT_IMAGE = 'busybox:1.37.0'
 /** Container mounts (k) assumed for a kubelet-started container: rootfs, proc, dev, dev/pts, mqueue, shm, sys, cgroup, hosts, hostname, resolv.conf, termination log, service-account token and a few volumes. */
 const KUBELET_CONTAINER_MOUNTS = 16
 
+/**
+ * How long the pod may run once started (activeDeadlineSeconds, on top of --timeout): a full
+ * plan takes under 10 minutes on a 2-vCPU VM, so an hour is ample, and a pod orphaned by a
+ * SIGKILLed densityplan does not sit privileged on the node for longer.
+ */
+const POD_LIFETIME_S = 3600
+
 export interface CalibrateNodeOptions extends KubeconfigChoice {
   /** One node by name, or (exclusive) every distinct kind of node matching a label selector. */
   node?: string
@@ -148,7 +155,7 @@ interface OneOptions extends CalibrateNodeOptions {
 async function calibrateOne(client: PodClient, node: V1Node, opts: OneOptions, signal: AbortSignal, setCurrent: (pod: string | undefined) => void): Promise<CalibrateNodeResult['written'][number]> {
   const nodeName = node.metadata!.name!
   const plan = PLANS[opts.plan]
-  const manifest = calibratePodManifest({node: nodeName, image: opts.image, namespace: opts.namespace, deadlineSeconds: Math.ceil((opts.startTimeoutMs + 24 * opts.experimentTimeoutMs) / 1000)})
+  const manifest = calibratePodManifest({node: nodeName, image: opts.image, namespace: opts.namespace, deadlineSeconds: Math.ceil(opts.startTimeoutMs / 1000) + POD_LIFETIME_S})
   let podName: string
   try {
     podName = (await client.createPod(opts.namespace, manifest)).metadata!.name!
@@ -179,7 +186,8 @@ async function calibrateOne(client: PodClient, node: V1Node, opts: OneOptions, s
     if (hz === undefined) throw new InputError(`cannot read CONFIG_HZ of node ${nodeName} (no /boot/config-${factsBefore.release} on the node, no /proc/config.gz)`, 'pass --hz N (the kernel\'s CONFIG_HZ, e.g. 250 or 1000)')
     const channel: ProbeChannel = {
       where: `node ${nodeName} (pod ${opts.namespace}/${podName})`,
-      run: (args, timeoutMs) => exec([`${dir}/dp-probe`, ...args], Math.min(timeoutMs, opts.experimentTimeoutMs)),
+      // --experiment-timeout, not runProbe's local default: a node may be slower than this machine.
+      run: (args) => exec([`${dir}/dp-probe`, ...args], opts.experimentTimeoutMs),
     }
     const otnSupported = await probeCaps(channel, factsBefore.release, opts.log)
     const m = await measure(channel, plan, {clock: opts.clock, cores: factsBefore.cores, log: opts.log})

@@ -227,3 +227,20 @@ describe('densityplan calibrate --node through the Kubernetes API', () => {
     expectNoProbeLeft(await expectNoPodLeft(api))
   }, 120_000)
 })
+
+describe('densityplan calibrate --node stopped by SIGTERM', () => {
+  it('deletes the pod and exits 143 when terminated during the measurements', async () => {
+    const api = await server()
+    let sent = false
+    const r = await runCli(['calibrate', '--node', NODE, '--kubeconfig', api.kubeconfigPath, '--plan', 'smoke', '--out', join(api.dir, 'x.json')], (text, child) => {
+      if (!sent && text.includes('measuring: dp-probe pivot')) {
+        sent = true
+        child.kill('SIGTERM')
+      }
+    })
+    expect(sent).toBe(true)
+    expect(r.code).toBe(143)
+    expect(errorLines(r.stderr)).toEqual([expect.stringContaining('interrupted by SIGTERM')])
+    expectNoProbeLeft(await expectNoPodLeft(api))
+  }, 120_000)
+})

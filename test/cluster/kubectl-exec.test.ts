@@ -60,6 +60,14 @@ describe('pod create, exec and delete on the test API server, seen by the real k
     expect(stdout.split('\n').map((l) => l.trim())).toEqual(['300000', 'stdin-closed', ''])
   })
 
+  it('leaves a pod bound to a node the cluster does not have Pending and Unschedulable', async () => {
+    await k('run', 'lost', '--image=busybox:1.37.0', '--overrides={"spec":{"nodeName":"no-such-node"}}', '--command', '--', 'sleep', '60')
+    await new Promise((r) => setTimeout(r, 200))
+    const {stdout} = await k('get', 'pod', 'lost', '-o', 'jsonpath={.status.phase} {.status.conditions[0].reason}')
+    expect(stdout).toBe('Pending Unschedulable')
+    await k('delete', 'pod', 'lost')
+  })
+
   it('refuses kubectl exec into a pod that does not exist with NotFound', async () => {
     await expect(k('exec', 'no-such-pod', '--', 'true')).rejects.toMatchObject({stderr: expect.stringContaining('NotFound')})
   })

@@ -1,5 +1,5 @@
 import type {Histogram} from '../domain/snapshot.js'
-import {histogramQuantile} from '../analyze/histogram.js'
+import {histogramQuantile} from '../profile/histogram.js'
 import {parseHistograms} from '../cluster/prometheus.js'
 
 /**

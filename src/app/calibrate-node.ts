@@ -11,8 +11,9 @@ import {ensureProbe, packageRoot, type ProbeChannel} from '../io/probe-runner.js
 import type {KernelModel} from '../model/schema.js'
 import {assemble, majorMinor, measure, probeCaps, TOOL_VERSION, write} from './calibrate.js'
 import {FACTS_SCRIPT, goArch, MIN_RUNTIME_OPERATIONS, parseFacts, runtimeStartSamples, type NodeFacts} from './calibrate-node-facts.js'
-import {buildCosts, type Environment} from './calibrate-model.js'
+import {buildCosts, type Environment} from '../model/calibrate-model.js'
 import {PLANS, type PlanName} from './calibrate-plan.js'
+import {roundTo} from '../stats/round.js'
 
 /** Default pod image: the smallest public image with a POSIX shell, head, chmod and sleep (the probe is static, so no libc is needed). */
 export const DEFAULT_IMAGE = 'busybox:1.37.0'
@@ -102,7 +103,7 @@ export async function calibrateNodes(opts: CalibrateNodeOptions): Promise<Calibr
     for (const node of nodes) {
       written.push(await calibrateOne(client, node, {...opts, namespace, probe, out: outFor(node)}, abort.signal, (pod) => (current = pod)))
     }
-    return {written, seconds: Math.round((performance.now() - started) / 100) / 10}
+    return {written, seconds: roundTo((performance.now() - started) / 1000, 1)}
   } finally {
     process.off('SIGINT', onInt)
     process.off('SIGTERM', onTerm)

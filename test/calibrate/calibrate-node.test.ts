@@ -151,6 +151,16 @@ describe('densityplan calibrate --node through the Kubernetes API', () => {
     await expectNoPodLeft(api)
   }, 120_000)
 
+  it('works the same with an API server that speaks only v4.channel.k8s.io exec (before Kubernetes 1.30)', async () => {
+    const api = await server({pods: {startDelayMs: 100, execProtocols: ['v4.channel.k8s.io']}})
+    const out = join(api.dir, 'v4-model.json')
+    const r = await runCli(['calibrate', '--node', NODE, '--kubeconfig', api.kubeconfigPath, '--plan', 'smoke', '--out', out])
+    expect(errorLines(r.stderr)).toEqual([])
+    expect(r.code).toBe(0)
+    expect(KernelModelSchema.parse(JSON.parse(readFileSync(out, 'utf8'))).provenance.node?.name).toBe(NODE)
+    await expectNoPodLeft(api)
+  }, 120_000)
+
   it('falls back to fork/exec measured on the node, and says so, when kubelet metrics are forbidden', async () => {
     const api = await server({tokens: {'no-proxy': {deny: ['get nodes/proxy']}}})
     const out = join(api.dir, 'forkexec-model.json')

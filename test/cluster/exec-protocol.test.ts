@@ -83,6 +83,24 @@ describe('the test API server\'s WebSocket exec protocol', () => {
     await expect(exec(['true'], {protocols: ['channel.k8s.io']})).rejects.toThrow('HTTP 400')
   })
 
+  it('can be limited to v4.channel.k8s.io, refusing a v5-only client like an API server before 1.30', async () => {
+    const old = await startTestApiServer({pods: {execProtocols: ['v4.channel.k8s.io']}})
+    try {
+      const url = `${old.url.replace('https', 'wss')}/api/v1/namespaces/default/pods/x/exec?command=true`
+      old.pods.create('default', {kind: 'Pod', metadata: {name: 'x'}, spec: {nodeName: 'general-node-0000', containers: [{name: 'c', image: 'busybox'}]}})
+      for (let i = 0; i < 50 && old.pods.get('default', 'x')?.obj.status['phase'] !== 'Running'; i++) await new Promise((r) => setTimeout(r, 20))
+      const status = await new Promise<number>((resolve, reject) => {
+        const ws = new WebSocket(url, ['v5.channel.k8s.io'], {ca: readFileSync(join(old.dir, 'densityplan-test-ca.crt')), headers: {authorization: 'Bearer good-token'}})
+        ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0))
+        ws.on('open', () => reject(new Error('upgraded with v5')))
+        ws.on('error', () => undefined)
+      })
+      expect(status).toBe(400)
+    } finally {
+      await old.close()
+    }
+  })
+
   it('refuses an unknown token with 401 before upgrading', async () => {
     await expect(exec(['true'], {protocols: ['v5.channel.k8s.io'], token: 'nope'})).rejects.toThrow('HTTP 401')
   })

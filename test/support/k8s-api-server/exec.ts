@@ -19,11 +19,14 @@ export interface ExecGate {
   /** Answers with a Status (401/403/404/400) before the upgrade, or returns null to go ahead. */
   check(req: IncomingMessage, url: URL): {code: number; body: Record<string, unknown>} | null
   pods: PodStore
+  /** Subprotocols accepted, in preference order (default EXEC_PROTOCOLS). */
+  protocols?: string[]
   onExec?: (command: string[]) => void
 }
 
 export function makeExecServer(gate: ExecGate): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
-  const wss = new WebSocketServer({noServer: true, handleProtocols: (offered) => EXEC_PROTOCOLS.find((p) => offered.has(p)) ?? false})
+  const accepted = gate.protocols ?? EXEC_PROTOCOLS
+  const wss = new WebSocketServer({noServer: true, handleProtocols: (offered) => accepted.find((p) => offered.has(p)) ?? false})
   return (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'https://127.0.0.1')
     const refuse = (code: number, body: Record<string, unknown>) => {
@@ -38,8 +41,8 @@ export function makeExecServer(gate: ExecGate): (req: IncomingMessage, socket: D
       return refuse(400, status(400, 'BadRequest', 'the test API server speaks only WebSocket exec (v5.channel.k8s.io, v4.channel.k8s.io), not SPDY'))
     }
     const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim())
-    if (!EXEC_PROTOCOLS.some((p) => offered.includes(p))) {
-      return refuse(400, status(400, 'BadRequest', `none of the offered subprotocols (${offered.join(', ') || 'none'}) is supported: use ${EXEC_PROTOCOLS.join(' or ')}`))
+    if (!accepted.some((p) => offered.includes(p))) {
+      return refuse(400, status(400, 'BadRequest', `none of the offered subprotocols (${offered.join(', ') || 'none'}) is supported: use ${accepted.join(' or ')}`))
     }
     const command = url.searchParams.getAll('command')
     const wantStdin = url.searchParams.get('stdin') === 'true' || url.searchParams.get('stdin') === '1'

@@ -12,6 +12,8 @@ export interface PodBehaviour {
   startDelayMs?: number
   stuckNodes?: string[]
   failingImages?: string[]
+  /** Exec subprotocols accepted, in preference order (default v5, v4); ['v4.channel.k8s.io'] is an API server before 1.30. */
+  execProtocols?: string[]
 }
 
 export interface CreatedPod {

@@ -3,7 +3,7 @@ import {arch} from 'node:os'
 import {join} from 'node:path'
 import type {V1Node} from '@kubernetes/client-node'
 import {ClusterError, DensityplanError, InputError} from '../errors/errors.js'
-import {CALIBRATE_CONTAINER, calibratePodManifest, deleteAndConfirm, execError, podRequestError, RBAC_FILE, waitForRunning} from '../cluster/calibrate-pod.js'
+import {CALIBRATE_CONTAINER, calibratePodManifest, createPodError, deleteAndConfirm, execError, podRequestError, RBAC_FILE, waitForRunning} from '../cluster/calibrate-pod.js'
 import {classify} from '../cluster/failure.js'
 import type {KubeconfigChoice} from '../cluster/kubeconfig.js'
 import {connectPods, ExecTimeoutError, type ExecResult, type PodClient} from '../cluster/pod-client.js'
@@ -161,7 +161,7 @@ async function calibrateOne(client: PodClient, node: V1Node, opts: OneOptions, s
   try {
     podName = (await client.createPod(opts.namespace, manifest)).metadata!.name!
   } catch (err) {
-    throw podRequestError(err, {verb: 'create', resource: 'pods', scope: `in namespace "${opts.namespace}"`, server: client.server, rbacFile: RBAC_FILE})
+    throw createPodError(err, {namespace: opts.namespace, server: client.server})
   }
   setCurrent(`${opts.namespace}/${podName}`)
   opts.log(`created pod ${opts.namespace}/${podName} on node ${nodeName} (image ${opts.image})`)

@@ -113,6 +113,22 @@ export async function deleteAndConfirm(client: PodClient, namespace: string, nam
   }
 }
 
+/**
+ * A refused pod create: a namespace that does not exist (404) or Pod Security admission (403
+ * "violates PodSecurity") get their own fix; RBAC and the rest go through podRequestError.
+ */
+export function createPodError(err: unknown, p: {namespace: string; server: string}): ClusterError {
+  const f = classify(err)
+  if (f.kind === 'http' && f.status === 404 && /namespaces? "[^"]*" not found/.test(f.message)) {
+    return new ClusterError(`cannot create the calibration pod: namespace "${p.namespace}" does not exist`, `pass --namespace with an existing namespace, or create one (kubectl apply -f ${RBAC_FILE} creates "densityplan")`)
+  }
+  if (f.kind === 'http' && f.status === 403 && /violates PodSecurity/.test(f.message)) {
+    const policy = /violates PodSecurity "([^"]+)"/.exec(f.message)?.[1] ?? 'baseline'
+    return new ClusterError(`namespace "${p.namespace}" refuses the calibration pod: Pod Security "${policy}" forbids privileged and hostPID pods (403)`, `use a namespace labelled pod-security.kubernetes.io/enforce=privileged with --namespace (${RBAC_FILE} creates "densityplan")`)
+  }
+  return podRequestError(err, {verb: 'create', resource: 'pods', scope: `in namespace "${p.namespace}"`, server: p.server, rbacFile: RBAC_FILE})
+}
+
 /** A failed pod/node request as one ClusterError line naming the permission or the problem. */
 export function podRequestError(err: unknown, what: RequestWhat): ClusterError {
   if (err instanceof ClusterError) return err

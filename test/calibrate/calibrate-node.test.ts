@@ -182,6 +182,23 @@ describe('densityplan calibrate --node through the Kubernetes API', () => {
     expect(api.pods.created).toEqual([])
   }, 60_000)
 
+  it('names Pod Security admission, not RBAC, when the namespace refuses privileged hostPID pods (exit 3, nothing created)', async () => {
+    const api = await server({pods: {baselineNamespaces: ['default']}})
+    const r = await runCli(['calibrate', '--node', NODE, '--kubeconfig', api.kubeconfigPath, '--plan', 'smoke', '--out', join(api.dir, 'x.json')])
+    expect(r.code).toBe(3)
+    expect(errorLines(r.stderr)).toEqual(['Error: namespace "default" refuses the calibration pod: Pod Security "baseline:latest" forbids privileged and hostPID pods (403)'])
+    expect(r.stderr).toContain('pod-security.kubernetes.io/enforce=privileged')
+    expect(api.pods.created).toEqual([])
+  }, 60_000)
+
+  it('says so when --namespace does not exist (exit 3)', async () => {
+    const api = await server()
+    const r = await runCli(['calibrate', '--node', NODE, '--namespace', 'no-such-ns', '--kubeconfig', api.kubeconfigPath, '--plan', 'smoke', '--out', join(api.dir, 'x.json')])
+    expect(r.code).toBe(3)
+    expect(errorLines(r.stderr)).toEqual(['Error: cannot create the calibration pod: namespace "no-such-ns" does not exist'])
+    expect(api.pods.created).toEqual([])
+  }, 60_000)
+
   it('deletes the pod and exits 3 when the token may create pods but not exec into them', async () => {
     const api = await server({tokens: {'no-exec': {deny: ['create pods/exec']}}})
     const r = await runCli(['calibrate', '--node', NODE, '--kubeconfig', api.kubeconfigPath, '--plan', 'smoke', '--out', join(api.dir, 'x.json')])

@@ -1,6 +1,6 @@
 import type {ChildProcess} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
-import type {World} from './world.js'
+import {NAMESPACES, type World} from './world.js'
 
 /**
  * How created pods behave. A pod bound (spec.nodeName) to a node of the world starts Running
@@ -14,6 +14,10 @@ export interface PodBehaviour {
   failingImages?: string[]
   /** Exec subprotocols accepted, in preference order (default v5, v4); ['v4.channel.k8s.io'] is an API server before 1.30. */
   execProtocols?: string[]
+  /** Namespaces that exist besides the world's (default: densityplan); creating elsewhere is 404. */
+  extraNamespaces?: string[]
+  /** Namespaces enforcing Pod Security "baseline": privileged or hostPID pods are refused (403). */
+  baselineNamespaces?: string[]
 }
 
 export interface CreatedPod {
@@ -40,16 +44,34 @@ export class PodStore {
     return [...this.pods.values()].filter((p) => (!namespace || p.obj.metadata.namespace === namespace) && (!name || p.obj.metadata.name === name))
   }
 
-  /** Validates and stores a pod; returns a Status-like error text when the body is not a pod. */
-  create(namespace: string, body: unknown): CreatedPod | string {
-    const b = body as {kind?: string; metadata?: {name?: string; generateName?: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>}; spec?: {nodeName?: string; containers?: Array<{name?: string; image?: string}>}}
+  /**
+   * Validates and stores a pod; returns a Status (code, reason, message) when a real API server
+   * would refuse it: unknown namespace (404), Pod Security baseline (403), invalid (422), taken (409).
+   */
+  create(namespace: string, body: unknown): CreatedPod | {code: number; reason: string; message: string} {
+    const b = body as {kind?: string; metadata?: {name?: string; generateName?: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>}; spec?: {nodeName?: string; hostPID?: boolean; containers?: Array<{name?: string; image?: string; securityContext?: {privileged?: boolean}}>}}
+    if (![...NAMESPACES, ...(this.behaviour.extraNamespaces ?? ['densityplan'])].includes(namespace)) return {code: 404, reason: 'NotFound', message: `namespaces "${namespace}" not found`}
+    const invalid = this.invalid(namespace, b)
+    if (invalid) return {code: 422, reason: 'Invalid', message: invalid}
+    const name = b.metadata?.name ?? `${b.metadata!.generateName}${randomBytes(3).toString('hex').slice(0, 5)}`
+    if (this.get(namespace, name)) return {code: 409, reason: 'AlreadyExists', message: `pods "${name}" already exists`}
+    if (this.behaviour.baselineNamespaces?.includes(namespace)) {
+      const why = [...(b.spec?.containers?.some((c) => c.securityContext?.privileged) ? [`privileged (container "${b.spec!.containers![0]!.name}" must not set securityContext.privileged=true)`] : []), ...(b.spec?.hostPID ? ['host namespaces (hostPID=true)'] : [])]
+      if (why.length) return {code: 403, reason: 'Forbidden', message: `pods "${name}" is forbidden: violates PodSecurity "baseline:latest": ${why.join(', ')}`}
+    }
+    return this.store(namespace, name, b)
+  }
+
+  private invalid(namespace: string, b: {kind?: string; metadata?: {name?: string; generateName?: string; namespace?: string}; spec?: {containers?: Array<{name?: string; image?: string}>}}): string | null {
     if (b?.kind !== 'Pod') return 'the body is not a Pod'
     const containers = b.spec?.containers ?? []
     if (containers.length === 0 || containers.some((c) => !c.name || !c.image)) return 'Pod "" is invalid: spec.containers: Required value'
     if (b.metadata?.namespace && b.metadata.namespace !== namespace) return 'the namespace of the provided object does not match the namespace sent on the request'
-    const name = b.metadata?.name ?? (b.metadata?.generateName ? `${b.metadata.generateName}${randomBytes(3).toString('hex').slice(0, 5)}` : '')
-    if (!name) return 'Pod "" is invalid: metadata.name: Required value: name or generateName is required'
-    if (this.get(namespace, name)) return `pods "${name}" already exists`
+    if (!b.metadata?.name && !b.metadata?.generateName) return 'Pod "" is invalid: metadata.name: Required value: name or generateName is required'
+    return null
+  }
+
+  private store(namespace: string, name: string, b: {metadata?: object; spec?: object}): CreatedPod {
     const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z')
     const obj = {
       ...(b as Record<string, unknown>),

@@ -227,7 +227,7 @@ function podRequest(ctx: Ctx, req: IncomingMessage, res: ServerResponse, url: UR
         return send(res, ctx, 400, status(400, 'BadRequest', 'the body is not JSON'))
       }
       const made = ctx.pods.create(namespace, body)
-      if (typeof made === 'string') return send(res, ctx, made.includes('already exists') ? 409 : 422, status(made.includes('already exists') ? 409 : 422, made.includes('already exists') ? 'AlreadyExists' : 'Invalid', made))
+      if ('code' in made) return send(res, ctx, made.code, status(made.code, made.reason, made.message))
       send(res, ctx, 201, made.obj)
     })
     return true

@@ -1,5 +1,7 @@
 import type {Histogram} from '../domain/snapshot.js'
 import {histogramQuantile} from '../profile/histogram.js'
+import {classify} from '../cluster/failure.js'
+import type {PodClient} from '../cluster/pod-client.js'
 import {parseHistograms} from '../cluster/prometheus.js'
 
 /**
@@ -82,4 +84,24 @@ export function runtimeStartSamples(metricsText: string): {startNs: number[]; st
 
 function total(h: Histogram | undefined): number {
   return h?.buckets.at(-1)?.count ?? 0
+}
+
+/** The node's runtime start times from its kubelet's histograms, or null (and why) when not readable. */
+export async function kubeletRuntime(client: PodClient, node: string, log: (line: string) => void): Promise<{startNs: number[]; source: string} | {whyNot: string}> {
+  let text: string
+  try {
+    text = await client.nodeMetrics(node)
+  } catch (err) {
+    const f = classify(err)
+    const whyNot = f.kind === 'http' ? `get nodes/proxy answered ${f.status}${f.reason ? ` ${f.reason}` : ''}` : f.kind === 'network' ? f.code : f.kind === 'timeout' ? 'timeout' : f.message
+    log(`kubelet metrics of ${node} not readable (${whyNot}): forkExecOverhead from fork/exec on the node`)
+    return {whyNot}
+  }
+  const samples = runtimeStartSamples(text)
+  if (!samples) {
+    const whyNot = `fewer than ${MIN_RUNTIME_OPERATIONS} start_container operations in kubelet_runtime_operations_duration_seconds`
+    log(`kubelet metrics of ${node}: ${whyNot}; forkExecOverhead from fork/exec on the node`)
+    return {whyNot}
+  }
+  return {startNs: samples.startNs, source: `the node's kubelet_runtime_operations_duration_seconds (${samples.operations.join(' + ')}, ${samples.starts} starts, read at 49 evenly spaced quantiles, bucket-interpolated, added quantile by quantile)`}
 }

@@ -3,14 +3,14 @@ import {arch} from 'node:os'
 import {join} from 'node:path'
 import type {V1Node} from '@kubernetes/client-node'
 import {ClusterError, DensityplanError, InputError} from '../errors/errors.js'
-import {CALIBRATE_CONTAINER, calibratePodManifest, createPodError, deleteAndConfirm, execError, podRequestError, RBAC_FILE, waitForRunning} from '../cluster/calibrate-pod.js'
-import {classify} from '../cluster/failure.js'
+import {CALIBRATE_CONTAINER, calibratePodManifest, createPodError, deleteAndConfirm, execError, waitForRunning} from '../cluster/calibrate-pod.js'
 import type {KubeconfigChoice} from '../cluster/kubeconfig.js'
 import {connectPods, ExecTimeoutError, type ExecResult, type PodClient} from '../cluster/pod-client.js'
 import {ensureProbe, packageRoot, type ProbeChannel} from '../io/probe-runner.js'
 import type {KernelModel} from '../model/schema.js'
 import {assemble, majorMinor, measure, probeCaps, TOOL_VERSION, write} from './calibrate.js'
-import {FACTS_SCRIPT, goArch, MIN_RUNTIME_OPERATIONS, parseFacts, runtimeStartSamples, type NodeFacts} from './calibrate-node-facts.js'
+import {FACTS_SCRIPT, goArch, kubeletRuntime, parseFacts, type NodeFacts} from './calibrate-node-facts.js'
+import {targets} from './calibrate-node-targets.js'
 import {buildCosts, type Environment} from '../model/calibrate-model.js'
 import {PLANS, type PlanName} from './calibrate-plan.js'
 import {roundTo} from '../stats/round.js'
@@ -108,38 +108,6 @@ export async function calibrateNodes(opts: CalibrateNodeOptions): Promise<Calibr
     process.off('SIGINT', onInt)
     process.off('SIGTERM', onTerm)
   }
-}
-
-/** The nodes to calibrate: the named one, or one per distinct (kernel, instance type, cores, architecture) in the pool. */
-async function targets(client: PodClient, opts: CalibrateNodeOptions): Promise<V1Node[]> {
-  if (opts.node) {
-    try {
-      return [await client.getNode(opts.node)]
-    } catch (err) {
-      const f = classify(err)
-      if (f.kind === 'http' && f.status === 404) throw new ClusterError(`node "${opts.node}" not found on ${client.server}`, 'pick a node from kubectl get nodes')
-      throw podRequestError(err, {verb: 'get', resource: 'nodes', scope: 'at the cluster scope', server: client.server, rbacFile: RBAC_FILE})
-    }
-  }
-  let all: V1Node[]
-  try {
-    all = await client.listNodes(opts.pool!)
-  } catch (err) {
-    throw podRequestError(err, {verb: 'list', resource: 'nodes', scope: 'at the cluster scope', server: client.server, rbacFile: RBAC_FILE})
-  }
-  if (all.length === 0) throw new ClusterError(`no node matches --pool ${opts.pool}`, 'check the label with kubectl get nodes --show-labels')
-  const byKind = new Map<string, V1Node>()
-  for (const n of [...all].sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''))) {
-    const key = nodeKind(n)
-    if (!byKind.has(key)) byKind.set(key, n)
-  }
-  return [...byKind.values()]
-}
-
-/** Kernel, CPU (the instance type stands for the CPU model, which the Node object does not carry), cores and architecture. */
-export function nodeKind(n: V1Node): string {
-  const info = n.status?.nodeInfo
-  return [info?.kernelVersion, n.metadata?.labels?.['node.kubernetes.io/instance-type'] ?? '', n.status?.capacity?.['cpu'], info?.architecture].join('|')
 }
 
 function fileStem(node: V1Node): string {
@@ -249,26 +217,6 @@ async function calibrateOne(client: PodClient, node: V1Node, opts: OneOptions, s
   if (!outcome.ok) throw outcome.error
   if (deleteError) throw deleteError
   return outcome.value
-}
-
-/** The node's runtime start times from its kubelet's histograms, or null (and why) when not readable. */
-async function kubeletRuntime(client: PodClient, node: string, log: (line: string) => void): Promise<{startNs: number[]; source: string} | {whyNot: string}> {
-  let text: string
-  try {
-    text = await client.nodeMetrics(node)
-  } catch (err) {
-    const f = classify(err)
-    const whyNot = f.kind === 'http' ? `get nodes/proxy answered ${f.status}${f.reason ? ` ${f.reason}` : ''}` : f.kind === 'network' ? f.code : f.kind === 'timeout' ? 'timeout' : f.message
-    log(`kubelet metrics of ${node} not readable (${whyNot}): forkExecOverhead from fork/exec on the node`)
-    return {whyNot}
-  }
-  const samples = runtimeStartSamples(text)
-  if (!samples) {
-    const whyNot = `fewer than ${MIN_RUNTIME_OPERATIONS} start_container operations in kubelet_runtime_operations_duration_seconds`
-    log(`kubelet metrics of ${node}: ${whyNot}; forkExecOverhead from fork/exec on the node`)
-    return {whyNot}
-  }
-  return {startNs: samples.startNs, source: `the node's kubelet_runtime_operations_duration_seconds (${samples.operations.join(' + ')}, ${samples.starts} starts, read at 49 evenly spaced quantiles, bucket-interpolated, added quantile by quantile)`}
 }
 
 async function facts(exec: (command: string[], timeoutMs: number) => Promise<ExecResult>): Promise<NodeFacts> {

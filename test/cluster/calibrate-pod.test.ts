@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 import type {V1Node} from '@kubernetes/client-node'
-import {nodeKind} from '../../src/app/calibrate-node.js'
+import {nodeKind} from '../../src/app/calibrate-node-targets.js'
 import {calibratePodManifest, execError} from '../../src/cluster/calibrate-pod.js'
 import {exitCodeOf} from '../../src/cluster/pod-client.js'
 

@@ -96,8 +96,17 @@ export async function calibrateNodes(opts: CalibrateNodeOptions): Promise<Calibr
   }
   const onInt = () => onSignal('SIGINT')
   const onTerm = () => onSignal('SIGTERM')
+  // A throw inside a socket callback (client-node's exec handler rejects frames it does not
+  // know) would otherwise end the process with the pod still on the node: turn it into an
+  // abort, so the run fails through the same cleanup.
+  const onCrash = (err: unknown) => {
+    opts.log(`internal error during the run (${(err as Error)?.message ?? String(err)}): deleting the calibration pod ${current ?? ''}`.trim())
+    if (!abort.signal.aborted) abort.abort(err instanceof Error ? err : new Error(String(err)))
+  }
   process.on('SIGINT', onInt)
   process.on('SIGTERM', onTerm)
+  process.on('uncaughtException', onCrash)
+  process.on('unhandledRejection', onCrash)
   try {
     const written: CalibrateNodeResult['written'] = []
     for (const node of nodes) {
@@ -107,6 +116,8 @@ export async function calibrateNodes(opts: CalibrateNodeOptions): Promise<Calibr
   } finally {
     process.off('SIGINT', onInt)
     process.off('SIGTERM', onTerm)
+    process.off('uncaughtException', onCrash)
+    process.off('unhandledRejection', onCrash)
   }
 }
 

@@ -238,6 +238,15 @@ describe('densityplan calibrate --node through the Kubernetes API', () => {
     expect(api.pods.created).toEqual([])
   }, 60_000)
 
+  it('still deletes the pod when the exec stream carries a frame the client cannot handle (internal error, exit 1)', async () => {
+    const api = await server({pods: {startDelayMs: 100, execJunkChannel: 9}})
+    const r = await runCli(['calibrate', '--node', NODE, '--kubeconfig', api.kubeconfigPath, '--plan', 'smoke', '--out', join(api.dir, 'x.json')])
+    expect(r.code).toBe(1)
+    expect(errorLines(r.stderr)).toEqual([expect.stringMatching(/^Error: internal error: .*Unknown stream: 9/)])
+    expect(api.pods.created).toHaveLength(1)
+    await expectNoPodLeft(api)
+  }, 60_000)
+
   it('deletes the pod and exits 130 on Ctrl-C (SIGINT) in the middle of the measurements', async () => {
     const api = await server()
     let sent = false

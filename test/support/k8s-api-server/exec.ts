@@ -21,6 +21,8 @@ export interface ExecGate {
   pods: PodStore
   /** Subprotocols accepted, in preference order (default EXEC_PROTOCOLS). */
   protocols?: string[]
+  /** Fault: a frame on this channel before anything else. */
+  junkChannel?: number
   onExec?: (command: string[]) => void
 }
 
@@ -58,6 +60,7 @@ function run(ws: WebSocket, command: string[], wantStdin: boolean, children: Set
     if (ws.readyState !== ws.OPEN) return
     ws.send(frame(3, Buffer.from(JSON.stringify(s))), () => ws.close(1000))
   }
+  if (gate.junkChannel !== undefined) ws.send(frame(gate.junkChannel, Buffer.from('junk')))
   if (command.length === 0) return finish(status(400, 'BadRequest', 'you must specify at least 1 command'))
   const child = spawn(command[0]!, command.slice(1), {cwd: '/', stdio: ['pipe', 'pipe', 'pipe'], detached: true})
   children.add(child)

@@ -14,6 +14,8 @@ export interface PodBehaviour {
   failingImages?: string[]
   /** Exec subprotocols accepted, in preference order (default v5, v4); ['v4.channel.k8s.io'] is an API server before 1.30. */
   execProtocols?: string[]
+  /** Fault: every exec first sends one frame on this (unknown) channel, as a broken proxy might. */
+  execJunkChannel?: number
   /** Namespaces that exist besides the world's (default: densityplan); creating elsewhere is 404. */
   extraNamespaces?: string[]
   /** Namespaces enforcing Pod Security "baseline": privileged or hostPID pods are refused (403). */

@@ -276,7 +276,7 @@ export async function listen(certs: TestCerts, world: World, tokens: Record<stri
     if (faults.delayMs) setTimeout(() => handle(ctx, req, res), faults.delayMs)
     else handle(ctx, req, res)
   })
-  server.on('upgrade', makeExecServer({pods, check: (req, url) => execCheck(ctx, req, url), ...(podBehaviour.execProtocols ? {protocols: podBehaviour.execProtocols} : {})}))
+  server.on('upgrade', makeExecServer({pods, check: (req, url) => execCheck(ctx, req, url), ...(podBehaviour.execProtocols ? {protocols: podBehaviour.execProtocols} : {}), ...(podBehaviour.execJunkChannel !== undefined ? {junkChannel: podBehaviour.execJunkChannel} : {})}))
   server.on('close', () => pods.closeAll())
   server.on('secureConnection', () => stats.connections++)
   await new Promise<void>((resolve, reject) => {

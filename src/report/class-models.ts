@@ -1,6 +1,6 @@
 import type {AnalysisResult} from '../domain/analysis.js'
 import {describeMismatches} from '../analyze/model-choice.js'
-import {formatMs} from './format.js'
+import {formatMs} from '../lib/format.js'
 
 /** One row of the per-class model table: which model a class ran on, per path, and whether it is from other hardware. */
 export interface ClassModelRow {

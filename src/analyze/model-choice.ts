@@ -7,9 +7,10 @@ import {kernelHasOtn, parseVersion} from '../profile/runtime-path.js'
  *
  * The score is lexicographic, in this order (docs/model.md, "Which model a class gets"):
  *   1. kernel major.minor equal to the class's (weight 400; the kernel code is the model's subject),
- *   2. CPU model equal (weight 200; only when the class's CPU is known: Kubernetes Node objects
- *      report the architecture, not the CPU model, so usually only a different architecture
- *      can be seen, and that counts as a different CPU),
+ *   2. CPU model equal (weight 200): known when the model was measured on one of the class's
+ *      own nodes (`calibrate --node`, provenance.node.name) or the class's CPU model is known.
+ *      Kubernetes Node objects report the architecture, not the CPU model, so otherwise only a
+ *      different architecture can be seen, and that counts as a different CPU,
  *   3. core count equal (weight 100).
  * Below those, as tie-breakers that never outrank a higher criterion: the same kernel major
  * (+40), the nearer core count (up to +20, by |log2(model cores / class cores)|), then the
@@ -25,6 +26,8 @@ export interface ClassHardware {
   arch?: string
   /** CPU model string, when known (Node objects do not report it). */
   cpu?: string
+  /** The class's nodes: a model measured on one of them (`calibrate --node`) has the same CPU by construction. */
+  nodeNames?: readonly string[]
 }
 
 export interface HardwareMismatch {
@@ -57,14 +60,18 @@ export function scoreModel(model: KernelModel, hw: ClassHardware, path: KernelPa
     }
   }
   const p = model.provenance
+  const modelArch = p.arch ?? p.node?.architecture
   let cpuCompared = false
-  if (hw.cpu !== undefined) {
+  if (p.node && hw.nodeNames?.includes(p.node.name)) {
+    cpuCompared = true
+    score += 200
+  } else if (hw.cpu !== undefined) {
     cpuCompared = true
     if (normalise(hw.cpu) === normalise(p.cpu)) score += 200
     else mismatches.push({field: 'cpu', model: p.cpu, node: hw.cpu})
-  } else if (hw.arch !== undefined && p.arch !== undefined && hw.arch !== p.arch) {
+  } else if (hw.arch !== undefined && modelArch !== undefined && hw.arch !== modelArch) {
     cpuCompared = true
-    mismatches.push({field: 'cpu', model: `${p.cpu} (${p.arch})`, node: `${hw.arch} (CPU model not reported)`})
+    mismatches.push({field: 'cpu', model: `${p.cpu} (${modelArch})`, node: `${hw.arch} (CPU model not reported)`})
   }
   if (p.cores === hw.cores) score += 100
   else mismatches.push({field: 'cores', model: String(p.cores), node: String(hw.cores)})

@@ -174,7 +174,7 @@ function chooseModels(candidates: {legacy: LoadedModel[]; otn: LoadedModel[]}, c
   const perClass: ModelChoices['perClass'] = new Map()
   for (const cls of classes) {
     const arch = archOf.get(cls.nodeNames[0] ?? '')
-    const hw: ClassHardware = {kernel: cls.kernel, cores: cls.cores, ...(arch ? {arch} : {})}
+    const hw: ClassHardware = {kernel: cls.kernel, cores: cls.cores, nodeNames: cls.nodeNames, ...(arch ? {arch} : {})}
     const pick = (path: 'legacy' | 'otn') => {
       const c = chooseModel(candidates[path], hw, path)!
       nodesOn.set(c.chosen, (nodesOn.get(c.chosen) ?? 0) + cls.nodeNames.length)

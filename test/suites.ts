@@ -14,6 +14,7 @@ export const SYSTEM_TESTS = [
   'test/cluster/kubectl-exec.test.ts', // the real WebSocket-exec kubectl (fetched by scripts/test-prereqs.sh), openssl
   'test/cluster/exec-protocol.test.ts', // the test API server (openssl)
   'test/calibrate/calibrate-node.test.ts', // root, the native probe (cc -static), the test API server
+  'test/calibrate/probe-run-load.test.ts', // root (mounts in a private namespace), the native probe (cc)
   'test/report/openmetrics.test.ts', // the built CLI, promtool (apt: prometheus)
   'test/report/grafana-dashboard.test.ts', // a real Prometheus (apt: prometheus)
   'test/krew/**/*.test.ts', // builds the release archive (npm registry), the real kubectl

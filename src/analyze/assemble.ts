@@ -1,6 +1,7 @@
 import {AnalysisResultSchema, type AnalysisResult, type Assumption, type ModelProvenance, type NodeClassResult, type PoolResult} from '../domain/analysis.js'
 import type {AnalysisSettings} from './plan.js'
 import {NULLFS_NOTE, otnEligiblePodFraction, poolBlockers} from './readiness.js'
+import {poolSensitivity, withSensitivity} from './pool-sensitivity.js'
 import {poolSlo, recommendOverall, recommendPool} from './recommend.js'
 import {kernelHasOtn} from './runtime-path.js'
 import {evaluateRules, type ParsedRule} from './thresholds.js'
@@ -74,6 +75,9 @@ function buildPool(name: string, classes: NodeClassResult[], otnImages: string[]
   const weighted = (get: (c: NodeClassResult) => number): number => Math.round(classes.reduce((s, c) => s + get(c) * c.nodeCount, 0) / Math.max(1, nodeCount))
   const blockers = poolBlockers(classes, otnImages)
   const eligible = otnEligiblePodFraction(classes)
+  const facts = {classes, blockers, otnEligiblePodFraction: eligible, sloMs}
+  const base = recommendPool(facts)
+  const sensitivity = poolSensitivity(facts, base)
   return {
     name,
     nodeCount,
@@ -94,7 +98,8 @@ function buildPool(name: string, classes: NodeClassResult[], otnImages: string[]
       blockers,
     },
     slo: {legacy: poolSlo(classes, 'legacy'), otn: poolSlo(classes, 'otn')},
-    recommendation: recommendPool({classes, blockers, otnEligiblePodFraction: eligible, sloMs}),
+    recommendation: withSensitivity(base, classes, sensitivity),
+    sensitivity,
   }
 }
 

@@ -4,6 +4,7 @@ import type {NodeClass} from '../profile/node-classes.js'
 import {analyzeClass} from './analyze-class.js'
 import type {SimulateFn} from './class-run.js'
 import {planClass, type AnalysisSettings} from './plan.js'
+import {classSensitivity, SENSITIVITY_REPLICATIONS} from './sensitivity.js'
 
 /** What a worker (or the main thread) needs to analyze some classes: plain, structured-cloneable data. */
 export interface ClassJob {
@@ -18,9 +19,13 @@ export interface ClassJob {
 export function plannedRuns(job: ClassJob, settings: AnalysisSettings): number {
   const plan = planClass(job.cls, settings, job.poolObservedMs, job.poolSli)
   const grid = plan.gridDensityList.reduce((n, d) => n + plan.gridBursts.filter((b) => b <= d).length, 0) * plan.gridReplications
-  return 2 * (plan.replications * (1 + plan.sweepDensities.length) + grid)
+  // Sensitivity panel (sensitivity.ts), at most: three bursts on both paths and two OTN costs on one.
+  const sensitivity = (3 * 2 + 2) * SENSITIVITY_REPLICATIONS * (1 + plan.sweepDensities.length)
+  return 2 * (plan.replications * (1 + plan.sweepDensities.length) + grid) + sensitivity
 }
 
 export function runClassJob(job: ClassJob, settings: AnalysisSettings, simulate: SimulateFn): NodeClassResult {
-  return analyzeClass(job.cls, planClass(job.cls, settings, job.poolObservedMs, job.poolSli), simulate)
+  const plan = planClass(job.cls, settings, job.poolObservedMs, job.poolSli)
+  const result = analyzeClass(job.cls, plan, simulate)
+  return {...result, sensitivity: classSensitivity(job.cls, plan, simulate, result.results)}
 }

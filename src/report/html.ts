@@ -3,6 +3,7 @@ import {buildCharts, type ReportChart} from './charts/index.js'
 import {el, type Html} from './html-kit.js'
 import {notesSection} from './html-notes.js'
 import {summarySection} from './html-summary.js'
+import {capacityTable, sensitivitySection} from './html-sensitivity.js'
 import {classesTables, poolsTable, readinessSection} from './html-tables.js'
 import {renderPage, type ReportAssets} from './page-shell.js'
 
@@ -14,8 +15,10 @@ export function renderHtml(result: AnalysisResult, assets: ReportAssets): string
   const charts = buildCharts(result)
   const body = el('main', {},
     summarySection(result),
+    section('sensitivity', 'Sensitivity: what the verdict depends on', sensitivitySection(result)),
     section('charts', 'Charts', chartGrid(charts)),
     section('pools', 'Pools', poolsTable(result)),
+    section('capacity', 'Max pods per node: which limit binds', capacityTable(result)),
     section('classes', 'Node classes', classesTables(result)),
     section('readiness', 'Readiness for the OTN path', readinessSection(result)),
     section('provenance', 'Assumptions and provenance', notesSection(result)),

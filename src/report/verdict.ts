@@ -1,4 +1,5 @@
 import type {SloSolution, Verdict} from '../domain/analysis.js'
+import {NO_DENSITY_TEXT} from '../domain/density-text.js'
 
 /** How each verdict is shown: words and the CSS tone (ok / warn / bad). */
 export const VERDICT_TEXT: Record<Verdict, {label: string; tone: 'ok' | 'warn' | 'bad'}> = {
@@ -7,9 +8,9 @@ export const VERDICT_TEXT: Record<Verdict, {label: string; tone: 'ok' | 'warn' |
   'no-gain': {label: 'No gain', tone: 'bad'},
 }
 
-/** The SLO solver's answer in words: `46`, `≥ 110`, `none`. */
+/** The SLO solver's answer (kernel-latency bound only) in words: `46`, `≥ 110`, `none meets the SLO`. */
 export function formatMaxPods(slo: SloSolution): string {
-  if (slo.status === 'never') return 'none'
+  if (slo.status === 'never') return NO_DENSITY_TEXT
   if (slo.status === 'beyond-sweep') return `≥ ${slo.maxPodsPerNode}`
   return String(slo.maxPodsPerNode)
 }

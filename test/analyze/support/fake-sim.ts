@@ -34,6 +34,7 @@ export function nodeClass(over: Partial<NodeClass> = {}): NodeClass {
     cores: 8, maxPods: 110, hostMountsToday: 1000, hostMountsPerPod: 10, podsPerNodeToday: 40, podCount: 80,
     podShape: {containersPerPod: 1, initContainersPerPod: 0, hostMountsPerPod: 10, runtimeMountsPerContainer: 28, userNamespacePodFraction: 0, hookedPodFraction: 0},
     observedStartMs: [], kubeletSli: null, bursts: {rollingUpdate: 10, drainRefill: 40, jobWave: 1},
+    capacity: {requestsPerPod: null, podCIDR: null, bounds: [{limit: 'max-pods', pods: over.maxPods ?? 110, status: 'limit', detail: 'kubelet maxPods'}]},
     ...over,
   }
 }

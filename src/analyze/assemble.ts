@@ -1,7 +1,7 @@
 import {AnalysisResultSchema, type AnalysisResult, type Assumption, type ModelProvenance, type NodeClassResult, type PoolResult} from '../domain/analysis.js'
 import type {AnalysisSettings} from './plan.js'
 import {NULLFS_NOTE, otnEligiblePodFraction, poolBlockers} from './readiness.js'
-import {poolSensitivity, withSensitivity} from './pool-sensitivity.js'
+import {burstAssumption, poolSensitivity, withSensitivity} from './pool-sensitivity.js'
 import {poolSlo, recommendOverall, recommendPool} from './recommend.js'
 import {kernelHasOtn} from './runtime-path.js'
 import {evaluateRules, type ParsedRule} from './thresholds.js'
@@ -67,7 +67,9 @@ export function deriveSummaries(input: readonly NodeClassResult[], sloMs: number
   const otnImages = [...new Set(classes.filter((c) => kernelHasOtn(c.kernel)).map((c) => `${c.osImage} (${c.kernel})`))].sort()
   const poolNames = [...new Set(classes.map((c) => c.pool))].sort()
   const pools = poolNames.map((name) => buildPool(name, classes.filter((c) => c.pool === name), otnImages, sloMs))
-  return {classes, pools, overall: recommendOverall(pools), violations: evaluateRules(rules, pools, classes)}
+  // The overall burst assumption, worded once over every class rather than once per pool.
+  const overall = {...recommendOverall(pools), assumes: pools.length > 1 ? burstAssumption(classes) : (pools[0]?.recommendation.assumes ?? '')}
+  return {classes, pools, overall, violations: evaluateRules(rules, pools, classes)}
 }
 
 function buildPool(name: string, classes: NodeClassResult[], otnImages: string[], sloMs: number): PoolResult {

@@ -4,7 +4,7 @@ import type {NodeClass} from '../profile/node-classes.js'
 import {analyzeClass} from './analyze-class.js'
 import type {SimulateFn} from './class-run.js'
 import {planClass, type AnalysisSettings} from './plan.js'
-import {classSensitivity, SENSITIVITY_REPLICATIONS} from './sensitivity.js'
+import {classSensitivity} from './sensitivity.js'
 
 /** What a worker (or the main thread) needs to analyze some classes: plain, structured-cloneable data. */
 export interface ClassJob {
@@ -20,7 +20,7 @@ export function plannedRuns(job: ClassJob, settings: AnalysisSettings): number {
   const plan = planClass(job.cls, settings, job.poolObservedMs, job.poolSli)
   const grid = plan.gridDensityList.reduce((n, d) => n + plan.gridBursts.filter((b) => b <= d).length, 0) * plan.gridReplications
   // Sensitivity panel (sensitivity.ts), at most: three bursts on both paths and two OTN costs on one.
-  const sensitivity = (3 * 2 + 2) * SENSITIVITY_REPLICATIONS * (1 + plan.sweepDensities.length)
+  const sensitivity = (3 * 2 + 2) * plan.replications * (1 + plan.sweepDensities.length)
   return 2 * (plan.replications * (1 + plan.sweepDensities.length) + grid) + sensitivity
 }
 

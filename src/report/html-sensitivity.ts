@@ -13,7 +13,7 @@ const GROUP_TEXT = {burst: 'Burst pattern', slo: 'SLO', 'otn-cost': 'OTN cost (m
  */
 export function sensitivitySection(result: AnalysisResult): Html {
   return join([
-    el('p', {class: 'note'}, 'Each row re-runs the pool with one input changed. Burst variations and the OTN cost range are re-simulated with 2 replications per point (point estimates); SLO variations re-read the same simulated curves. A row marked "changes the verdict" is one the headline warns about.'),
+    el('p', {class: 'note'}, 'Each row re-runs the pool with one input changed. Burst variations and the OTN cost range are re-simulated with the same seeds and replications as the analysis (point estimates); SLO variations re-read the same simulated curves. Rows marked in the last column flip the verdict; the headline lists them.'),
     ...result.pools.map((p) => poolPanel(p, result.settings.sloMs)),
   ])
 }
@@ -32,11 +32,11 @@ function poolPanel(p: PoolResult, sloMs: number): Html {
     badge(VERDICT_TEXT[v.verdict].label, VERDICT_TEXT[v.verdict].tone),
     `${formatMs(v.p99TodayMs.legacy)} → ${formatMs(v.p99TodayMs.otn)}`,
     `${formatDensity(v.density.legacy, {binding: true})} → ${formatDensity(v.density.otn, {binding: true})}`,
-    v.flipsVerdict ? el('strong', {}, 'changes the verdict') : '',
+    v.flipsVerdict ? badge('yes', 'warn') : '',
   ])
   return join([
     el('h3', {}, p.name),
-    table([{title: 'Input'}, {title: 'Variation'}, {title: 'Verdict'}, {title: 'p99 today legacy → OTN', num: true}, {title: 'Max pods/node legacy → OTN (limit)', num: true}, {title: ''}], [base, ...rows]),
+    table([{title: 'Input'}, {title: 'Variation'}, {title: 'Verdict'}, {title: 'p99 today legacy → OTN', num: true}, {title: 'Max pods/node legacy → OTN (limit)', num: true}, {title: 'Changes the verdict'}], [base, ...rows]),
     p.recommendation.changesIf.length ? el('p', {}, 'The verdict changes if:', list(p.recommendation.changesIf)) : el('p', {class: 'meta'}, 'No variation in the panel changes this verdict.'),
   ])
 }

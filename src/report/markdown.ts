@@ -38,7 +38,7 @@ export function renderMarkdown(result: AnalysisResult): string {
       `${formatInt(p.readiness.otnCapableNodes)} / ${formatInt(p.nodeCount)}`, formatPercent(p.readiness.otnEligiblePodFraction),
     ]),
   ), '')
-  lines.push('## Sensitivity: what the verdict depends on', '', 'Each row re-runs the pool with one input changed (burst and OTN-cost rows: 2 replications per point, point estimates).', '')
+  lines.push('## Sensitivity: what the verdict depends on', '', 'Each row re-runs the pool with one input changed (burst and OTN-cost rows: same seeds and replications as the analysis, point estimates; SLO rows re-read the same curves).', '')
   for (const p of result.pools) {
     lines.push(`### ${md(p.name)}`, '', ...mdTable(
       ['Variation', 'Verdict', 'p99 today legacy → OTN', 'Max pods/node legacy → OTN', 'Changes the verdict'],

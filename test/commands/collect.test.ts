@@ -69,7 +69,7 @@ describe('collect against a healthy cluster', () => {
     expect(api.stats.connections).toBeLessThanOrEqual(3)
   })
 
-  it('writes a snapshot that validates against the v1alpha1 schema', () => {
+  it('writes a snapshot that validates against the current (v1alpha2) schema', () => {
     const raw = JSON.parse(readFileSync(out, 'utf8'))
     expect(ClusterSnapshotSchema.safeParse(raw).success).toBe(true)
     const snap = readSnapshot(out)

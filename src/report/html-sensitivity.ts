@@ -37,7 +37,7 @@ function poolPanel(p: PoolResult, sloMs: number): Html {
   return join([
     el('h3', {}, p.name),
     table([{title: 'Input'}, {title: 'Variation'}, {title: 'Verdict'}, {title: 'p99 today legacy → OTN', num: true}, {title: 'Max pods/node legacy → OTN (limit)', num: true}, {title: 'Changes the verdict'}], [base, ...rows]),
-    p.recommendation.changesIf.length ? el('p', {}, 'The verdict changes if:', list(p.recommendation.changesIf)) : el('p', {class: 'meta'}, 'No variation in the panel changes this verdict.'),
+    p.recommendation.changesIf.length ? el('div', {class: 'changes-if'}, el('strong', {}, 'The verdict changes if:'), list(p.recommendation.changesIf)) : el('p', {class: 'meta'}, 'No variation in the panel changes this verdict.'),
   ])
 }
 

@@ -3,7 +3,7 @@ import type {AnalysisSettings} from './plan.js'
 import {NULLFS_NOTE, otnEligiblePodFraction, poolBlockers} from './readiness.js'
 import {burstAssumption, poolSensitivity, withSensitivity} from './pool-sensitivity.js'
 import {poolSlo, recommendOverall, recommendPool} from './recommend.js'
-import {kernelHasOtn} from './runtime-path.js'
+import {kernelHasOtn} from '../profile/runtime-path.js'
 import {evaluateRules, type ParsedRule} from './thresholds.js'
 
 export interface AssembleInput {

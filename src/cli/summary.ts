@@ -27,6 +27,11 @@ export function renderSummary(o: {result: AnalysisResult; files: ReadonlyArray<{
   }
   const defaults = r.assumptions.filter((a) => a.id.startsWith('overhead/') && a.source === 'default').length
   if (defaults) lines.push(`  note: ${defaults} class(es) use the documented default non-mount overhead (no observed pod starts)`)
+  const unknown = r.classes.filter((c) => c.capacity.bounds.some((b) => b.status === 'unknown'))
+  if (unknown.length) {
+    const limits = [...new Set(unknown.flatMap((c) => c.capacity.bounds.filter((b) => b.status === 'unknown').map((b) => b.limit)))].join(', ')
+    lines.push(`  note: max pods/node leaves out limits it cannot know (${limits}) in ${unknown.length} class(es); see "Max pods per node: which limit binds"`)
+  }
   if (r.thresholds.violations.length) {
     lines.push('')
     lines.push(`Threshold violations (${r.thresholds.violations.length}):`)

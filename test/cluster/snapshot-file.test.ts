@@ -65,6 +65,8 @@ describe('snapshot files', () => {
     expect(read.warnings).toContain(V1ALPHA1_WARNING)
     const cls = buildNodeClasses(read)[0]!
     expect(cls.capacity.bounds.filter((b) => b.status === 'unknown').map((b) => b.limit)).toEqual(['cpu', 'memory', 'pod-ips'])
+    // maxPods is still known and binds.
+    expect(cls.capacity.bounds.find((b) => b.limit === 'max-pods')).toMatchObject({pods: 110, status: 'limit'})
   })
 
   it('still rejects a v1alpha1 snapshot that carries a v1alpha2-only field, naming it', () => {

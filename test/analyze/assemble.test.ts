@@ -81,6 +81,17 @@ describe('assembleResult', () => {
     expect(renderSummary({result: r, files: [], classes: 1})).not.toMatch(/\b0 → 0\b/)
   })
 
+  it('notes in the terminal summary which limits max pods/node had to leave out', () => {
+    const old = classResult({capacity: {requestsPerPod: null, podCIDR: null, bounds: [
+      {limit: 'max-pods', pods: 110, status: 'limit', detail: ''},
+      {limit: 'cpu', pods: null, status: 'unknown', detail: 'unknown: v1alpha1'},
+      {limit: 'pod-ips', pods: null, status: 'unknown', detail: 'unknown: v1alpha1'},
+    ]}})
+    const text = renderSummary({result: assembleResult(input([old])), files: [], classes: 1})
+    expect(text).toContain('note: max pods/node leaves out limits it cannot know (cpu, pod-ips) in 1 class(es)')
+    expect(renderSummary({result: assembleResult(input([heavy()])), files: [], classes: 1})).not.toContain('cannot know')
+  })
+
   it('states the burst the verdict assumes', () => {
     const r = assembleResult(input([heavy()]))
     expect(r.pools[0]!.recommendation.assumes).toBe('assumes a full refill of a drained node (40 pods at once)')

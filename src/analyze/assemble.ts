@@ -68,7 +68,9 @@ export function deriveSummaries(input: readonly NodeClassResult[], sloMs: number
   const poolNames = [...new Set(classes.map((c) => c.pool))].sort()
   const pools = poolNames.map((name) => buildPool(name, classes.filter((c) => c.pool === name), otnImages, sloMs))
   // The overall burst assumption, worded once over every class rather than once per pool.
-  const overall = {...recommendOverall(pools), assumes: pools.length > 1 ? burstAssumption(classes) : (pools[0]?.recommendation.assumes ?? '')}
+  const base = recommendOverall(pools)
+  const assumes = pools.length > 1 ? burstAssumption(classes) : (pools[0]?.recommendation.assumes ?? '')
+  const overall = {...base, headline: assumes ? `${base.headline} (${assumes})` : base.headline, assumes}
   return {classes, pools, overall, violations: evaluateRules(rules, pools, classes)}
 }
 

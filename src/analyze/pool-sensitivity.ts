@@ -77,5 +77,8 @@ export function withSensitivity(base: Recommendation, classes: readonly NodeClas
   let headline = base.headline
   if (modelFlips.length > 0 && verdict === 'upgrade') verdict = 'upgrade-with-caveats'
   if (modelFlips.length > 0 && verdict !== 'no-gain') headline += `; depends on ${modelFlips.map((v) => v.label).join(' and ')} (no gain there)`
-  return {...base, verdict, headline, assumes: burstAssumption(classes), changesIf}
+  const assumes = burstAssumption(classes)
+  // The headline names the burst it rests on: a gain that exists only when a node refills all its
+  // pods at once must say so where it is read first.
+  return {...base, verdict, headline: `${headline} (${assumes})`, assumes, changesIf}
 }

@@ -19,7 +19,6 @@ export function renderSummary(o: {result: AnalysisResult; files: ReadonlyArray<{
   for (const row of rows) lines.push(row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd())
   lines.push('')
   lines.push(`Overall: ${r.overall.verdict.toUpperCase()} — ${r.overall.headline}`)
-  if (r.overall.assumes) lines.push(`  ${r.overall.assumes}`)
   if (r.overall.changesIf.length) lines.push('  the verdict changes if:', ...r.overall.changesIf.map((c) => `    ${c}`))
   for (const p of r.pools) {
     const blockers = p.readiness.blockers.map((b) => b.kind)

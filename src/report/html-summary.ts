@@ -33,7 +33,6 @@ function overallVerdict(rec: Recommendation, result: AnalysisResult): Html {
   const n = rec.numbers
   return el('section', {class: `verdict ${v.tone}`, 'aria-label': 'Overall recommendation'},
     el('h2', {}, badge(v.label, v.tone), ' ', rec.headline),
-    rec.assumes ? el('p', {class: 'assumes'}, el('strong', {}, 'Burst: '), rec.assumes) : raw(''),
     rec.changesIf.length ? el('div', {class: 'changes-if'}, el('strong', {}, 'The verdict changes if:'), list(rec.changesIf)) : raw(''),
     rec.reasons.length ? list(rec.reasons) : raw(''),
     el('div', {class: 'kpis'},

@@ -19,7 +19,6 @@ export function renderMarkdown(result: AnalysisResult): string {
     '',
     `**${VERDICT_TEXT[o.verdict].label}: ${md(o.headline)}**`,
     '',
-    ...(o.assumes ? [`Burst: ${md(o.assumes)}.`, ''] : []),
     ...(o.changesIf.length ? ['The verdict changes if:', '', ...o.changesIf.map((c) => `- ${md(c)}`), ''] : []),
     ...o.reasons.map((r) => `- ${md(r)}`),
     '',

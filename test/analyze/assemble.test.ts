@@ -70,7 +70,7 @@ describe('assembleResult', () => {
     const slow = classResult({id: 'slow-444444', pool: 'slow', observedStartMs: Array.from({length: 40}, (_, i) => 6000 + i * 100)})
     const r = assembleResult(input([slow]))
     expect(r.pools[0]!.recommendation.verdict).toBe('no-gain')
-    expect(r.pools[0]!.recommendation.headline).toMatch(/^non-kernel start time p99 \d+\.\d\d s already exceeds the SLO \(5\.00 s\); the kernel path is not the constraint$/)
+    expect(r.pools[0]!.recommendation.headline).toMatch(/^non-kernel start time p99 \d+\.\d\d s already exceeds the SLO \(5\.00 s\); the kernel path is not the constraint/)
   })
 
   it('words "no density meets the SLO" with the shared text, in the pool reasons and the terminal summary', () => {
@@ -96,6 +96,9 @@ describe('assembleResult', () => {
     const r = assembleResult(input([heavy()]))
     expect(r.pools[0]!.recommendation.assumes).toBe('assumes a full refill of a drained node (40 pods at once)')
     expect(r.overall.assumes).toBe(r.pools[0]!.recommendation.assumes)
+    // …in the headline itself, not only beside it.
+    expect(r.pools[0]!.recommendation.headline).toMatch(/\(assumes a full refill of a drained node \(40 pods at once\)\)$/)
+    expect(r.overall.headline).toMatch(/\(assumes a full refill of a drained node \(40 pods at once\)\)$/)
   })
 
   it('derives pools from classes alone, in any class order, so shard results merge by concatenation', () => {

@@ -50,8 +50,8 @@ export function nonKernelP99Ms(o: {p50Ms: number; p90Ms: number}): number {
 /** The migration steps a pool needs before its pods can take the OTN path (empty when none). */
 export function migrationSteps(blockers: readonly Blocker[]): string[] {
   const steps: string[] = []
-  if (blockers.some((b) => b.kind === 'kernel')) steps.push('a node OS image with Linux ≥ 7.0 (new kernel and OS image)')
-  if (blockers.some((b) => b.kind === 'containerd-default' || b.kind === 'oci-runtime')) steps.push('the OCI runtime moved to crun ≥ 1.29 (from runc or another runtime)')
+  if (blockers.some((b) => b.kind === 'kernel')) steps.push('a new node OS image with Linux ≥ 7.0')
+  if (blockers.some((b) => b.kind === 'containerd-default' || b.kind === 'oci-runtime')) steps.push('the OCI runtime moved to crun ≥ 1.29')
   return steps
 }
 

@@ -64,16 +64,20 @@ function violations(result: AnalysisResult): Html {
 
 function poolVerdictTable(pools: PoolResult[]): Html {
   return table(
-    [{title: 'Pool'}, {title: 'Verdict'}, {title: 'Headline'}, {title: 'p99 today legacy → OTN', num: true}, {title: 'Max pods/node legacy → OTN (limit)', num: true}, {title: 'Gain', num: true}, {title: 'Pods on OTN after upgrade', num: true}],
+    [{title: 'Pool'}, {title: 'Verdict'}, {title: 'Headline'}, {title: 'p99 today', num: true}, {title: 'Max pods/node', num: true}, {title: 'Gain', num: true}, {title: 'OTN pods', num: true}],
     pools.map((p) => {
       const v = VERDICT_TEXT[p.recommendation.verdict]
       const n = p.recommendation.numbers
       return [
         el('strong', {}, p.name), badge(v.label, v.tone), p.recommendation.headline,
         `${formatMs(n.p99TodayLegacyMs)} → ${formatMs(n.p99TodayOtnMs)}`,
-        `${formatDensity(recommendedDensity(n, 'legacy'), {binding: true})} → ${formatDensity(recommendedDensity(n, 'otn'), {binding: true})}`,
+        join([
+          el('div', {}, `${formatDensity(recommendedDensity(n, 'legacy'))} → ${formatDensity(recommendedDensity(n, 'otn'))}`),
+          el('div', {class: 'meta'}, `${BINDING_LABEL[n.bindingLimit.legacy]} → ${BINDING_LABEL[n.bindingLimit.otn]}`),
+        ]),
         formatSigned(n.podsPerNodeGain), formatPercent(n.otnPodFraction),
       ]
     }),
+    'p99 today and max pods/node: legacy → OTN, with the limit that binds under the value. OTN pods: share of the pool\'s pods on the OTN path after the upgrade.',
   )
 }

@@ -45,7 +45,7 @@ describe('assembleResult', () => {
     const batch = r.pools.find((p) => p.name === 'batch')!
     const iso = r.pools.find((p) => p.name === 'iso')!
     expect(batch.recommendation.verdict).toBe('upgrade-with-caveats')
-    expect(batch.recommendation.headline).toMatch(/needs 2 steps: \(1\) a node OS image with Linux ≥ 7\.0.*\(2\) the OCI runtime moved to crun/)
+    expect(batch.recommendation.headline).toMatch(/needs 2 steps: \(1\) a new node OS image with Linux ≥ 7\.0, \(2\) the OCI runtime moved to crun ≥ 1\.29/)
     expect(batch.recommendation.numbers.podsPerNodeGain).toBeGreaterThan(0)
     expect(iso.recommendation.verdict).toBe('no-gain')
     expect(iso.recommendation.headline).toMatch(/already on Linux ≥ 7.0/)

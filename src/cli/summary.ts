@@ -20,6 +20,12 @@ export function renderSummary(o: {result: AnalysisResult; files: ReadonlyArray<{
   lines.push('')
   lines.push(`Overall: ${r.overall.verdict.toUpperCase()} — ${r.overall.headline}`)
   if (r.overall.changesIf.length) lines.push('  the verdict changes if:', ...r.overall.changesIf.map((c) => `    ${c}`))
+  // A pool whose non-kernel start time alone misses the SLO gets its reason on screen: "none meets
+  // the SLO" in the table is true but not an answer a user can act on.
+  for (const p of r.pools) {
+    const why = p.recommendation.reasons.find((x) => x.startsWith('non-kernel start time'))
+    if (why) lines.push(`  ${p.name}: ${why}`)
+  }
   for (const p of r.pools) {
     const blockers = p.readiness.blockers.map((b) => b.kind)
     if (blockers.length) lines.push(`  ${p.name}: blocked today by ${blockers.join(', ')}`)

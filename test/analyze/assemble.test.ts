@@ -71,6 +71,7 @@ describe('assembleResult', () => {
     const r = assembleResult(input([slow]))
     expect(r.pools[0]!.recommendation.verdict).toBe('no-gain')
     expect(r.pools[0]!.recommendation.headline).toMatch(/^non-kernel start time p99 \d+\.\d\d s already exceeds the SLO \(5\.00 s\); the kernel path is not the constraint/)
+    expect(renderSummary({result: r, files: [], classes: 1})).toMatch(/\n {2}slow: non-kernel start time p99 \d+\.\d\d s already exceeds the SLO/)
   })
 
   it('words "no density meets the SLO" with the shared text, in the pool reasons and the terminal summary', () => {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the real parts the test suite drives, when missing: Debian's crun (real container
-# starts), chromium (renders reports), busybox-static (the test container rootfs), and Debian's
+# starts), chromium (renders reports), busybox-static (the test container rootfs), prometheus
+# (a real Prometheus 2.42 + promtool for collect --prometheus and --format prom), and Debian's
 # kubectl (kubernetes-client), extracted into .tools/ so it never collides with another kubectl.
 # Needs root and Debian's apt on a machine where something is missing; a no-op otherwise.
 set -euo pipefail
@@ -10,6 +11,7 @@ missing=()
 command -v crun >/dev/null 2>&1 || missing+=(crun)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -x /bin/busybox ] || missing+=(busybox-static)
+{ command -v prometheus && command -v promtool; } >/dev/null 2>&1 || missing+=(prometheus)
 if [ ${#missing[@]} -gt 0 ] || [ ! -x "$kubectl_bin" ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "densityplan tests need ${missing[*]:-} kubectl: run as root or: sudo apt-get install -y ${missing[*]:-} kubernetes-client" >&2

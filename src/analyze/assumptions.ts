@@ -1,6 +1,6 @@
 import type {AnalysisResult, Assumption} from '../domain/analysis.js'
 import type {ClusterSnapshot} from '../domain/snapshot.js'
-import type {NodeClass} from '../profile/node-classes.js'
+import {DEFAULT_MAX_SURGE, type NodeClass} from '../profile/node-classes.js'
 import {SWEEP_STOP_FACTOR, SAMPLES_PER_POINT} from './analyze-class.js'
 import type {AnalysisSettings} from './plan.js'
 import {NODE_ASSUMPTIONS} from './sim-adapter.js'
@@ -34,7 +34,7 @@ export function assumptions(snapshot: ClusterSnapshot, classes: NodeClass[], res
     id: 'burst',
     source: req.settings.burstOverride === undefined ? 'inferred' : 'override',
     text: req.settings.burstOverride === undefined
-      ? "pods started at once at today's density: the largest of a rolling update (25% maxSurge of a node's ReplicaSet pods), a drained node's refill (all its pods) and the busiest minute of Job creations; other densities keep the same share of the node's pods."
+      ? `pods started at once at today's density: the largest of a rolling update (${DEFAULT_MAX_SURGE * 100}% maxSurge of a node's ReplicaSet pods), a drained node's refill (all its pods) and the busiest minute of Job creations; other densities keep the same share of the node's pods.`
       : `pods started at once at today's density: ${req.settings.burstOverride} (--burst); other densities keep the same share of the node's pods.`,
   })
   out.push({

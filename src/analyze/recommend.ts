@@ -1,5 +1,6 @@
 import type {Blocker, DensityLimit, NodeClassResult, PoolResult, Recommendation, SloSolution, Verdict} from '../domain/analysis.js'
 import {formatDensity} from '../domain/density-text.js'
+import {formatMs} from '../lib/format.js'
 import {roundTo} from '../stats/round.js'
 
 /**
@@ -73,8 +74,8 @@ export function recommendPool(f: PoolFacts): Recommendation {
   const overheadBreaksSlo = overheadP99 > f.sloMs && legacy.kernelBound === 0 && otn.kernelBound === 0
   const steps = migrationSteps(f.blockers)
 
-  reasons.push(`p99 pod start at today's density: ${fmtS(numbers.p99TodayLegacyMs)} legacy → ${fmtS(numbers.p99TodayOtnMs)} with OPEN_TREE_NAMESPACE (${pct(-cut)})`)
-  reasons.push(`max pods/node with p99 ≤ ${fmtS(f.sloMs)} and within capacity: ${formatDensity(legacy, {binding: true})} legacy → ${formatDensity(otn, {binding: true})} OTN (${signed(numbers.podsPerNodeGain)})`)
+  reasons.push(`p99 pod start at today's density: ${formatMs(numbers.p99TodayLegacyMs)} legacy → ${formatMs(numbers.p99TodayOtnMs)} with OPEN_TREE_NAMESPACE (${pct(-cut)})`)
+  reasons.push(`max pods/node with p99 ≤ ${formatMs(f.sloMs)} and within capacity: ${formatDensity(legacy, {binding: true})} legacy → ${formatDensity(otn, {binding: true})} OTN (${signed(numbers.podsPerNodeGain)})`)
   if (overheadBreaksSlo) reasons.push(nonKernelText(overheadP99, f.sloMs))
   reasons.push(allCapable
     ? `${pct(numbers.otnPodFraction, false)} of pods take the OTN path today; the rest are user-namespaced or hooked and stay on the legacy path on any kernel`
@@ -94,13 +95,13 @@ export function recommendPool(f: PoolFacts): Recommendation {
     headline = nonKernelText(overheadP99, f.sloMs)
   } else if (!material) {
     verdict = 'no-gain'
-    headline = `the kernel path is not what limits pod start here (p99 ${fmtS(numbers.p99TodayLegacyMs)} → ${fmtS(numbers.p99TodayOtnMs)}; max pods/node ${formatDensity(legacy, {binding: true})} → ${formatDensity(otn, {binding: true})})`
+    headline = `the kernel path is not what limits pod start here (p99 ${formatMs(numbers.p99TodayLegacyMs)} → ${formatMs(numbers.p99TodayOtnMs)}; max pods/node ${formatDensity(legacy, {binding: true})} → ${formatDensity(otn, {binding: true})})`
   } else {
     const caveats = f.blockers.filter((b) => b.kind === 'user-namespaces' || b.kind === 'hooks')
     const fewPods = numbers.otnPodFraction < CAVEAT_OTN_POD_SHARE
     // A kernel + OS image change together with a runtime migration is a project, not a patch.
     verdict = fewPods || steps.length > 1 ? 'upgrade-with-caveats' : 'upgrade'
-    headline = `upgrade: p99 ${fmtS(numbers.p99TodayLegacyMs)} → ${fmtS(numbers.p99TodayOtnMs)}, ${signed(numbers.podsPerNodeGain)} pods/node under the SLO`
+    headline = `upgrade: p99 ${formatMs(numbers.p99TodayLegacyMs)} → ${formatMs(numbers.p99TodayOtnMs)}, ${signed(numbers.podsPerNodeGain)} pods/node under the SLO`
     if (steps.length > 1) headline += `; needs ${steps.length} steps: ${steps.map((s, i) => `(${i + 1}) ${s}`).join(', ')}`
     if (fewPods) headline += `; ${caveats.map((c) => c.kind).join(' and ') || 'some'} pods stay on the legacy path`
   }
@@ -108,7 +109,7 @@ export function recommendPool(f: PoolFacts): Recommendation {
 }
 
 function nonKernelText(p99Ms: number, sloMs: number): string {
-  return `non-kernel start time p99 ${fmtS(p99Ms)} already exceeds the SLO (${fmtS(sloMs)}); the kernel path is not the constraint`
+  return `non-kernel start time p99 ${formatMs(p99Ms)} already exceeds the SLO (${formatMs(sloMs)}); the kernel path is not the constraint`
 }
 
 function poolNumbers(f: PoolFacts): Recommendation['numbers'] {
@@ -155,7 +156,7 @@ export function recommendOverall(pools: readonly Pick<PoolResult, 'name' | 'node
   const headline =
     verdict === 'no-gain'
       ? 'no pool gains materially from moving to Linux ≥ 7.0 with crun ≥ 1.29'
-      : `upgrade ${gaining.map((p) => p.name).join(', ')}: ${weighting}p99 ${fmtS(numbers.p99TodayLegacyMs)} → ${fmtS(numbers.p99TodayOtnMs)}, ${signed(numbers.podsPerNodeGain)} pods/node under the SLO`
+      : `upgrade ${gaining.map((p) => p.name).join(', ')}: ${weighting}p99 ${formatMs(numbers.p99TodayLegacyMs)} → ${formatMs(numbers.p99TodayOtnMs)}, ${signed(numbers.podsPerNodeGain)} pods/node under the SLO`
   const reasons = (['upgrade', 'upgrade-with-caveats', 'no-gain'] as const).filter((v) => names(v)).map((v) => `${v}: ${names(v)}`)
   for (const p of pools) reasons.push(`${p.name}: ${p.recommendation.headline}`)
   const changesIf = pools.flatMap((p) => p.recommendation.changesIf.map((c) => `${p.name}: ${c}`))
@@ -170,10 +171,6 @@ function mostCommonBinding(pools: readonly Pick<PoolResult, 'nodeCount' | 'recom
     return [...by.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0] ?? 'kernel-latency'
   }
   return {legacy: pick('legacy'), otn: pick('otn')}
-}
-
-function fmtS(ms: number): string {
-  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`
 }
 
 function pct(x: number, sign = true): string {

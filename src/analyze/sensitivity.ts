@@ -1,3 +1,4 @@
+import {formatMs} from '../lib/format.js'
 import type {ClassVariation, KernelPath, PathResult, VariationGroup} from '../domain/analysis.js'
 import type {NodeClass} from '../profile/node-classes.js'
 import {replicationSeed} from '../stats/replication-seeds.js'
@@ -78,8 +79,8 @@ export const VARIATIONS: readonly VariationDef[] = [
     label: (_c, to) => `${BURST_NAME['burst/full-refill']} (${pods(to.burstPods)} at once)`,
     apply: (b, c) => ({...b, burstPods: today(c)}),
   },
-  {id: 'slo/minus-1s', group: 'slo', plausible: false, label: (_c, to) => `SLO ${fmtS(to.sloMs)}`, apply: (b) => (b.sloMs > 1000 ? {...b, sloMs: b.sloMs - 1000} : null)},
-  {id: 'slo/plus-1s', group: 'slo', plausible: false, label: (_c, to) => `SLO ${fmtS(to.sloMs)}`, apply: (b) => ({...b, sloMs: b.sloMs + 1000})},
+  {id: 'slo/minus-1s', group: 'slo', plausible: false, label: (_c, to) => `SLO ${formatMs(to.sloMs)}`, apply: (b) => (b.sloMs > 1000 ? {...b, sloMs: b.sloMs - 1000} : null)},
+  {id: 'slo/plus-1s', group: 'slo', plausible: false, label: (_c, to) => `SLO ${formatMs(to.sloMs)}`, apply: (b) => ({...b, sloMs: b.sloMs + 1000})},
   {
     id: 'otn-cost/low', group: 'otn-cost', plausible: true,
     label: () => `OTN cost ratio ${OTN_RATIO.low} (measured lower quartile)`,
@@ -144,8 +145,4 @@ function concat(arrays: Float64Array[]): Float64Array {
     at += a.length
   }
   return out
-}
-
-function fmtS(ms: number): string {
-  return `${(ms / 1000).toFixed(ms % 1000 === 0 ? 0 : 2)} s`
 }

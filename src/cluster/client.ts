@@ -1,5 +1,6 @@
 import type {RequestContext, ResponseContext, V1Node, V1Pod} from '@kubernetes/client-node'
 import {loadKubeconfig, type KubeconfigChoice} from './kubeconfig.js'
+import {httpGet, type HttpAnswer} from './prometheus-http.js'
 import type {Page} from './pager.js'
 import {splitPodList} from './prune-pod.js'
 
@@ -24,6 +25,8 @@ export interface ClusterReader {
   podsPage(p: {limit: number; continueToken: string | undefined; namespace: string | undefined; fieldSelector?: string | undefined}): Promise<Page<V1Pod>>
   /** GET /api/v1/nodes/{name}/proxy/metrics (kubelet's /metrics through the API server). */
   nodeMetrics(name: string): Promise<string>
+  /** GET of a path on the API server with the kubeconfig's credentials (service proxy to an in-cluster Prometheus). */
+  get(path: string): Promise<HttpAnswer>
   /** Closes the shared connection pool (keep-alive sockets would hold the process open). */
   close(): Promise<void>
 }
@@ -97,6 +100,11 @@ export async function connectCluster(opts: ClusterReaderOptions): Promise<Cluste
       return {items, continueToken: list.metadata?._continue}
     },
     nodeMetrics: (name) => core.connectGetNodeProxyWithPath({name, path: 'metrics'}, withTimeout),
+    get: async (path) => {
+      const tls: import('node:https').RequestOptions = {}
+      await kc.applyToHTTPSOptions(tls)
+      return httpGet(new URL(path, kc.getCurrentCluster()?.server), {}, opts.requestTimeoutMs, tls)
+    },
     close: async () => {
       await shared?.close().catch(() => undefined)
     },

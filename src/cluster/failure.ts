@@ -4,7 +4,7 @@ import {ClusterError} from '../errors/errors.js'
  * What went wrong with one API request, classified once so retry decisions and user messages
  * agree. client-node 2.0.1 throws `ApiException` (numeric `code`, `body` as raw JSON text or
  * undefined for 401, lower-case `headers`) for HTTP errors, and undici's `TypeError: fetch
- * failed` with `cause.code` for network and TLS failures (notes/stack.md §3).
+ * failed` with `cause.code` for network and TLS failures (docs/kubernetes-client.md).
  */
 export type Failure =
   | {kind: 'http'; status: number; reason: string; message: string; retryAfterS: number | null}

@@ -1,6 +1,6 @@
 import type {AnalysisResult, PoolResult} from '../domain/analysis.js'
 import {formatDensity, recommendedDensity} from '../domain/density-text.js'
-import {formatMs} from './format.js'
+import {formatMs} from '../lib/format.js'
 import {badge, el, join, list, table, type Html} from './html-kit.js'
 import {VERDICT_TEXT} from './verdict.js'
 

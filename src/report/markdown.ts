@@ -1,7 +1,7 @@
 import type {AnalysisResult} from '../domain/analysis.js'
 import {PATH_LABEL} from './charts/common.js'
 import {DEFAULT_NULLFS_NOTE} from './html-notes.js'
-import {formatInt, formatMs, formatMsInterval, formatPercent, formatSigned} from './format.js'
+import {formatInt, formatMs, formatMsInterval, formatPercent, formatSigned} from '../lib/format.js'
 import {VERDICT_TEXT} from './verdict.js'
 import {BINDING_LABEL, formatDensity, recommendedDensity} from '../domain/density-text.js'
 

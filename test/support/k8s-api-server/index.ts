@@ -29,6 +29,8 @@ export interface TestApiServerOptions {
   token?: string
   faults?: FaultOptions
   version?: string
+  /** Service proxy targets: `NAMESPACE/[SCHEME:]NAME:PORT` → plain-http base URL. */
+  services?: Record<string, string>
 }
 
 export interface KubeconfigVariant {
@@ -83,7 +85,7 @@ export async function startTestApiServer(opts: TestApiServerOptions = {}): Promi
   const certs = makeServerCerts(dir)
   const tokens = opts.tokens ?? {'good-token': {}}
   const world = makeWorld(opts.cluster)
-  const {server, port, stats} = await listen(certs, world, tokens, opts.faults ?? {}, opts.version ?? 'v1.33.5')
+  const {server, port, stats} = await listen(certs, world, tokens, opts.faults ?? {}, opts.version ?? 'v1.33.5', opts.services)
   const url = `https://127.0.0.1:${port}`
   const caB64 = Buffer.from(certs.caPem).toString('base64')
   const writeKubeconfig = (v: KubeconfigVariant, fileName = `kubeconfig-${Math.random().toString(36).slice(2)}.yaml`): string => {

@@ -2,6 +2,7 @@ import {createServer, type Server} from 'node:https'
 import type {IncomingMessage, ServerResponse} from 'node:http'
 import type {AddressInfo} from 'node:net'
 import type {TestCerts} from './certs.js'
+import {serviceProxy} from './service-proxy.js'
 import type {World} from './world.js'
 
 /** What a bearer token may do. Unknown tokens get 401. */
@@ -37,7 +38,7 @@ export interface ServerStats {
   recent: string[]
 }
 
-interface Ctx {world: World; tokens: Record<string, TokenBehaviour>; faults: FaultOptions; stats: ServerStats; version: string}
+interface Ctx {world: World; tokens: Record<string, TokenBehaviour>; faults: FaultOptions; stats: ServerStats; version: string; services: Record<string, string>}
 
 function send(res: ServerResponse, ctx: Ctx, code: number, body: unknown, headers: Record<string, string> = {}): void {
   ctx.stats.byStatus[code] = (ctx.stats.byStatus[code] ?? 0) + 1
@@ -186,12 +187,13 @@ function handle(ctx: Ctx, req: IncomingMessage, res: ServerResponse): void {
     res.writeHead(200, {'content-type': 'text/plain; version=0.0.4', 'content-length': Buffer.byteLength(text)})
     return void res.end(text)
   }
+  if (serviceProxy(ctx.services, path, url.search, res, (code, reason, message) => send(res, ctx, code, status(code, reason, message)))) return
   send(res, ctx, 404, status(404, 'NotFound', `the server could not find the requested resource (${path})`))
 }
 
-export async function listen(certs: TestCerts, world: World, tokens: Record<string, TokenBehaviour>, faults: FaultOptions, version: string): Promise<{server: Server; port: number; stats: ServerStats}> {
+export async function listen(certs: TestCerts, world: World, tokens: Record<string, TokenBehaviour>, faults: FaultOptions, version: string, services: Record<string, string> = {}): Promise<{server: Server; port: number; stats: ServerStats}> {
   const stats: ServerStats = {connections: 0, apiRequests: 0, continueRequests: 0, byStatus: {}, recent: []}
-  const ctx: Ctx = {world, tokens, faults, stats, version}
+  const ctx: Ctx = {world, tokens, faults, stats, version, services}
   const server = createServer({key: certs.keyPem, cert: certs.certPem}, (req, res) => {
     if (faults.delayMs) setTimeout(() => handle(ctx, req, res), faults.delayMs)
     else handle(ctx, req, res)

@@ -46,7 +46,7 @@ export function burstHeatmapSpec(result: AnalysisResult): TopLevelSpec {
         y: {field: 'burstPods', type: 'ordinal', title: 'Pods started at once', sort: 'descending'},
         color: {
           condition: {test: 'datum.p99Ms === null', value: '#eef1f4'},
-          field: 'p99Ms', type: 'quantitative', title: 'p99 (ms)',
+          field: 'p99Ms', type: 'quantitative', title: `p99 (ms); outlined: over the ${sloMs.toLocaleString('en-US')} ms SLO`,
           scale: {type: 'linear', domain: [lo, hi], scheme: 'orangered', clamp: true},
           legend: {values: [...new Set([lo, sloMs, hi])].sort((a, b) => a - b), format: ',.0f', gradientLength: 320},
         },

@@ -11,9 +11,12 @@ export const SYSTEM_TESTS = [
   'test/browser/**/*.test.ts', // Chromium (apt)
   'test/calibrate/calibrate-command.test.ts', // root, the native probe (cc), the built CLI
   'test/cluster/kubectl.test.ts', // the real kubectl (extracted by scripts/test-prereqs.sh), openssl
-  'test/report/openmetrics.test.ts', // promtool (apt, scripts/test-prereqs.sh), the built CLI
-  'test/report/grafana-dashboard.test.ts', // a real Prometheus and promtool (apt)
-  'test/krew/**/*.test.ts', // builds the release archives from the built CLI
+  'test/cluster/kubectl-exec.test.ts', // the real WebSocket-exec kubectl (fetched by scripts/test-prereqs.sh), openssl
+  'test/cluster/exec-protocol.test.ts', // the test API server (openssl)
+  'test/calibrate/calibrate-node.test.ts', // root, the native probe (cc -static), the test API server
+  'test/report/openmetrics.test.ts', // the built CLI, promtool (apt: prometheus)
+  'test/report/grafana-dashboard.test.ts', // a real Prometheus (apt: prometheus)
+  'test/krew/**/*.test.ts', // builds the release archive (npm registry), the real kubectl
 ] as const
 
 /** Real crun starts timed against the model: system tests that run last and alone (vitest.config.ts). */

@@ -13,9 +13,10 @@ export interface ClusterReaderOptions extends KubeconfigChoice {
 }
 
 /**
- * Read-only access to one cluster: the only `get`/`list` calls densityplan makes (see
- * docs/rbac.yaml). The only module that loads @kubernetes/client-node, lazily (it costs ~1 s
- * at import, which `--help` should not pay).
+ * Read-only access to one cluster: the `get`/`list` calls of collect and analyze (see
+ * docs/rbac.yaml). This and pod-client.ts (calibrate --node: the only writes, see
+ * docs/rbac-calibrate.yaml) are the only modules that load @kubernetes/client-node, lazily (it
+ * costs ~1 s at import, which `--help` should not pay).
  */
 export interface ClusterReader {
   contextName: string | null

@@ -89,6 +89,18 @@ export const ProvenanceSchema = z.strictObject({
   /** How the numbers were obtained, in one paragraph an SRE can follow. */
   method: z.string().min(1),
   notes: z.array(z.string()).default([]),
+  /** The cluster node measured by `calibrate --node` (absent for a local calibration). */
+  node: z.strictObject({
+    name: z.string().min(1),
+    kubeletVersion: z.string(),
+    containerRuntimeVersion: z.string(),
+    osImage: z.string(),
+    architecture: z.string(),
+    /** The calibration pod's image. */
+    image: z.string(),
+    /** Where forkExecOverhead came from: the node's kubelet runtime-operation histograms, or fork/exec measured on the node. */
+    runtimeOverhead: z.enum(['kubelet-runtime-operations', 'node-fork-exec']),
+  }).optional(),
   /** Raw measured points, kept so a fit can be re-checked. Optional for compact files. */
   rawPoints: z.array(z.strictObject({param: z.string(), x: z.number(), ns: nonNegativeNs})).optional(),
 })

@@ -34,6 +34,14 @@ describe('the split into unit and system tests', () => {
     expect(byName.validate).toMatchObject({include: [...VALIDATE_TESTS]})
   })
 
+  // Unit test files share a module graph per worker (isolate: false in vitest.config.ts), so one
+  // that mocks a module or stubs a global or an environment variable would leak into the next.
+  it('keeps unit tests free of module mocks and global or environment stubs', () => {
+    const leaks = /vi\.(mock|doMock|stubGlobal|stubEnv)\(|process\.env\.\w+\s*=[^=]|globalThis\.\w+\s*=[^=]/
+    const others = unit.filter((f) => f !== 'test/suites.test.ts') // this file names the patterns
+    expect(others.filter((f) => leaks.test(readFileSync(join(root, f), 'utf8')))).toEqual([])
+  })
+
   // A unit test runs as any user without a build: one that drives the built CLI, a browser,
   // the test API server (openssl), Prometheus or promtool belongs in SYSTEM_TESTS.
   it('keeps unit tests away from the built CLI, Chromium, the test API server and Prometheus', () => {

@@ -9,6 +9,7 @@ import {summarize} from '../stats/summary.js'
 import type {ClassRunSample, ClassRunSpec, SimulateFn} from './class-run.js'
 import type {ClassPlan} from './plan.js'
 import {fnv1a} from '../lib/fnv1a.js'
+import {densityLimit} from './density-limit.js'
 
 /**
  * Simulates one node class on both kernel paths: today's density with a start burst, the
@@ -25,6 +26,7 @@ export function analyzeClass(cls: NodeClass, plan: ClassPlan, simulate: Simulate
   const legacy = analyzePath(cls, plan, simulate, 'legacy')
   const otn = analyzePath(cls, plan, simulate, 'otn')
   const speedup = otn.today.podStart.p99Ms > 0 ? legacy.today.podStart.p99Ms / otn.today.podStart.p99Ms : 1
+  const density = {legacy: densityLimit(legacy.slo, cls.capacity), otn: densityLimit(otn.slo, cls.capacity)}
   return {
     id: cls.id,
     pool: cls.pool,
@@ -44,33 +46,24 @@ export function analyzeClass(cls: NodeClass, plan: ClassPlan, simulate: Simulate
     overhead: plan.overhead,
     bursts: {...cls.bursts, chosen: plan.burstToday, source: plan.burstSource},
     results: {legacy, otn},
+    capacity: cls.capacity,
+    density,
+    // Filled by runClassJob (sensitivity.ts reuses this result's runs).
+    sensitivity: [],
     delta: {
       p99TodayMs: roundTo(otn.today.podStart.p99Ms - legacy.today.podStart.p99Ms, 1),
       p99Speedup: roundTo(speedup, 3),
-      podsPerNodeGain: otn.slo.maxPodsPerNode - legacy.slo.maxPodsPerNode,
+      podsPerNodeGain: density.otn.maxPodsPerNode - density.legacy.maxPodsPerNode,
     },
   }
 }
 
 function analyzePath(cls: NodeClass, plan: ClassPlan, simulate: SimulateFn, path: KernelPath): PathResult {
-  const fallback = path === 'legacy' ? 1 : Math.min(1, cls.podShape.userNamespacePodFraction + cls.podShape.hookedPodFraction)
-  const spec = (density: number, burst: number): ClassRunSpec => ({
-    path,
-    cores: cls.cores,
-    hostMounts: mountsAt(cls, density),
-    podsRunning: Math.max(0, density - burst),
-    burstPods: burst,
-    containersPerPod: cls.podShape.containersPerPod,
-    initContainersPerPod: cls.podShape.initContainersPerPod,
-    hostMountsPerPod: cls.podShape.hostMountsPerPod,
-    runtimeMountsPerContainer: cls.podShape.runtimeMountsPerContainer,
-    legacyFallbackFraction: fallback,
-    overhead: {medianMs: plan.overhead.p50Ms, p90Ms: plan.overhead.p90Ms},
-  })
+  const spec = (density: number, burst: number): ClassRunSpec => runSpec(cls, plan, path, density, burst)
   // One seed stream per class, shared by every operating point (common random numbers): pod i
   // draws the same non-mount overhead at every density, so the curves differ by the kernel
   // work and queueing, not by fresh noise at each point.
-  const base = fmix32((plan.seed ^ parseInt(fnv1a(cls.id), 16)) >>> 0)
+  const base = classSeedBase(plan, cls)
   const run = (density: number, burst: number, reps: number): ClassRunSample[] =>
     Array.from({length: reps}, (_, i) => simulate(spec(density, burst), replicationSeed(base, i)))
 
@@ -91,7 +84,7 @@ function analyzePath(cls: NodeClass, plan: ClassPlan, simulate: SimulateFn, path
   )
   return {
     path,
-    podsOnPathFraction: roundTo(path === 'legacy' ? 1 : 1 - fallback, 3),
+    podsOnPathFraction: roundTo(path === 'legacy' ? 1 : 1 - legacyFallback(cls), 3),
     today: {
       podsPerNode: todayDensity,
       burstPods: todayBurst,
@@ -106,6 +99,33 @@ function analyzePath(cls: NodeClass, plan: ClassPlan, simulate: SimulateFn, path
     burstGrid,
     slo: solveSlo(sweep, plan.sloMs),
   }
+}
+
+/** Share of the class's pods that stay on the legacy path even on the OTN kernel path. */
+export function legacyFallback(cls: Pick<NodeClass, 'podShape'>): number {
+  return Math.min(1, cls.podShape.userNamespacePodFraction + cls.podShape.hookedPodFraction)
+}
+
+/** The simulator request for one operating point of a class on one path. */
+export function runSpec(cls: NodeClass, plan: ClassPlan, path: KernelPath, density: number, burst: number): ClassRunSpec {
+  return {
+    path,
+    cores: cls.cores,
+    hostMounts: mountsAt(cls, density),
+    podsRunning: Math.max(0, density - burst),
+    burstPods: burst,
+    containersPerPod: cls.podShape.containersPerPod,
+    initContainersPerPod: cls.podShape.initContainersPerPod,
+    hostMountsPerPod: cls.podShape.hostMountsPerPod,
+    runtimeMountsPerContainer: cls.podShape.runtimeMountsPerContainer,
+    legacyFallbackFraction: path === 'legacy' ? 1 : legacyFallback(cls),
+    overhead: {medianMs: plan.overhead.p50Ms, p90Ms: plan.overhead.p90Ms},
+  }
+}
+
+/** The class's seed stream base: a pure function of --seed and the class id. */
+export function classSeedBase(plan: Pick<ClassPlan, 'seed'>, cls: Pick<NodeClass, 'id'>): number {
+  return fmix32((plan.seed ^ parseInt(fnv1a(cls.id), 16)) >>> 0)
 }
 
 /**

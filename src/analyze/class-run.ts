@@ -23,6 +23,11 @@ export interface ClassRunSpec {
   legacyFallbackFraction: number
   /** Non-mount pod start time (kubelet, CNI, shim, image checks): lognormal median / p90. */
   overhead: {medianMs: number; p90Ms: number}
+  /**
+   * Multiplies the OTN model's open_tree(OPEN_TREE_NAMESPACE) cost (sensitivity panel: the
+   * measured otn/otc ratio's range); absent = 1, the model as shipped.
+   */
+  otnCostScale?: number
 }
 
 /** One replication's per-pod figures (all pods of the burst), milliseconds. */

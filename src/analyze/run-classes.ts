@@ -7,6 +7,7 @@ import {analyzeClass} from './analyze-class.js'
 import type {SimulateFn} from './class-run.js'
 import {recordToday, spreadP99} from './model-spread.js'
 import {planClass, type AnalysisSettings} from './plan.js'
+import {classSensitivity} from './sensitivity.js'
 
 /** What the report says about a class's model before it is simulated (the spread comes after). */
 export type ClassModelInfo = Omit<ClassModel, 'spread'>
@@ -30,7 +31,9 @@ export function plannedRuns(job: ClassJob, settings: AnalysisSettings, pool?: re
   const plan = planClass(job.cls, settings, job.poolObservedMs, job.poolSli)
   const grid = plan.gridDensityList.reduce((n, d) => n + plan.gridBursts.filter((b) => b <= d).length, 0) * plan.gridReplications
   const spreadRuns = pool ? (['legacy', 'otn'] as const).filter((p) => hasSpread(pool[job.models[p]]!)).length * 2 * plan.replications : 0
-  return 2 * (plan.replications * (1 + plan.sweepDensities.length) + grid) + spreadRuns
+  // Sensitivity panel (sensitivity.ts), at most: three bursts on both paths and two OTN costs on one.
+  const sensitivity = (3 * 2 + 2) * plan.replications * (1 + plan.sweepDensities.length)
+  return 2 * (plan.replications * (1 + plan.sweepDensities.length) + grid) + spreadRuns + sensitivity
 }
 
 /**
@@ -43,8 +46,11 @@ export function runClassJob(job: ClassJob, settings: AnalysisSettings, pool: rea
   const plan = planClass(job.cls, settings, job.poolObservedMs, job.poolSli)
   const todayDensity = Math.max(1, job.cls.podsPerNodeToday)
   const todayBurst = Math.min(plan.burstToday, todayDensity)
-  const recorder = recordToday(simulatorFor(models), {podsRunning: Math.max(0, todayDensity - todayBurst), burstPods: todayBurst})
+  const simulate = simulatorFor(models)
+  const recorder = recordToday(simulate, {podsRunning: Math.max(0, todayDensity - todayBurst), burstPods: todayBurst})
   const result = analyzeClass(job.cls, plan, recorder.simulate)
+  // The panel's variations run on the plain simulator, so none of them is recorded as today's point.
+  const sensitivity = classSensitivity(job.cls, plan, simulate, result.results)
   const spreadOf = (path: 'legacy' | 'otn'): ClassModel['spread'] => {
     const m = models[path]
     const widest = widestSpread(m)
@@ -57,5 +63,5 @@ export function runClassJob(job: ClassJob, settings: AnalysisSettings, pool: rea
     const spread = spreadOf(path)
     return {...job.models.info[path], ...(spread ? {spread} : {})}
   }
-  return {...result, model: {legacy: withSpread('legacy'), otn: withSpread('otn')}}
+  return {...result, sensitivity, model: {legacy: withSpread('legacy'), otn: withSpread('otn')}}
 }

@@ -17,7 +17,18 @@ export const NODE_ASSUMPTIONS = {
 
 /** Maps an analysis operating point onto src/sim's Scenario and runs it. */
 export function simulatorFor(models: {legacy: KernelModel; otn: KernelModel}): SimulateFn {
-  return (spec, seed) => toSample(runScenario(spec.path === 'legacy' ? models.legacy : models.otn, toScenario(spec), seed))
+  const scaled = new Map<number, KernelModel>()
+  const otnModel = (scale: number): KernelModel => {
+    if (scale === 1) return models.otn
+    let m = scaled.get(scale)
+    if (!m) {
+      const otn = models.otn.costs.otn
+      m = {...models.otn, costs: {...models.otn.costs, otn: {...otn, fixedNs: otn.fixedNs * scale, perUnitNs: otn.perUnitNs * scale}}}
+      scaled.set(scale, m)
+    }
+    return m
+  }
+  return (spec, seed) => toSample(runScenario(spec.path === 'legacy' ? models.legacy : otnModel(spec.otnCostScale ?? 1), toScenario(spec), seed))
 }
 
 export function toScenario(spec: ClassRunSpec): Scenario {

@@ -4,7 +4,7 @@ import {parseDurationMs} from '../lib/duration.js'
 /**
  * `--fail-on` rules: `[legacy.|otn.]METRIC OP VALUE[UNIT]`, e.g. `p99>5s`, `otn.p99>=2500ms`,
  * `maxpods<60`, `gain<10`. A rule is violated when its condition HOLDS (fail on p99 > 5 s).
- * Metrics: p50, p90, p99 (pod start at today's density, ms; any duration unit of lib/duration.ts, e.g. 5s, 2500ms), maxpods (max
+ * Metrics: p50, p90, p99 (pod start at today's density, ms; any duration unit of lib/duration.ts, e.g. 5s, 2500ms), maxpods (capacity-aware max
  * pods/node under the SLO), gain (OTN − legacy max pods/node). Without a path prefix latency
  * and maxpods rules read each class's path today (OTN where the node takes it, else legacy).
  * Pools are judged by their most constrained class.
@@ -52,7 +52,7 @@ function poolValue(rule: ParsedRule, members: NodeClassResult[], gain: number): 
     case 'gain':
       return gain
     case 'maxpods':
-      return Math.min(...members.map((c) => c.results[pathOf(rule, c)].slo.maxPodsPerNode))
+      return Math.min(...members.map((c) => c.density[pathOf(rule, c)].maxPodsPerNode))
     default: {
       const key = `${rule.metric}Ms` as 'p50Ms' | 'p90Ms' | 'p99Ms'
       return Math.max(...members.map((c) => c.results[pathOf(rule, c)].today.podStart[key]))

@@ -107,7 +107,7 @@ export function generateSnapshot(spec: SyntheticClusterSpec): ClusterSnapshot {
   const pods: SnapshotPod[] = []
   for (const pool of spec.pools) {
     for (let i = 0; i < pool.nodes; i++) {
-      const node = makeNode(pool, i)
+      const node = makeNode(pool, i, nodes.length)
       nodes.push(node)
       for (const ds of daemonSetPods(node.name, rand, endMs)) pods.push(ds)
       const count = Math.max(0, pool.podsPerNode + rand.int(-3, 3))
@@ -151,7 +151,7 @@ function leakedMountinfo(spec: SyntheticClusterSpec, nodes: SnapshotNode[], pods
   })
 }
 
-function makeNode(pool: PoolSpec, i: number): SnapshotNode {
+function makeNode(pool: PoolSpec, i: number, k: number): SnapshotNode {
   let acc = 0
   const position = (i + 0.5) / pool.nodes
   const image = pool.images.find((im) => (acc += im.share) >= position) ?? pool.images[pool.images.length - 1]!
@@ -167,6 +167,8 @@ function makeNode(pool: PoolSpec, i: number): SnapshotNode {
     architecture: 'amd64',
     capacity: {...resources, cpuMilli: Math.ceil(pool.cpuMilli / 1000) * 1000, memoryBytes: Math.round(resources.memoryBytes)},
     allocatable: {...resources, memoryBytes: Math.round(resources.memoryBytes * 0.9)},
+    // A /24 per node, as kubenet and most cloud IPAM defaults give.
+    podCIDR: `10.${100 + (k >> 8)}.${k & 255}.0/24`,
     ready: true,
   }
 }
@@ -181,14 +183,18 @@ interface PodShape {
   initContainers: ContainerMountShape[]
   sidecars: ContainerMountShape[]
   gpu: boolean
+  /** The pod's effective request (translate-pod.ts rules), fixed per shape so no random draw moves. */
+  requests: {cpuMilli: number; memoryBytes: number}
 }
+
+const MI = 1024 * 1024
 
 function daemonSetPods(node: string, rand: Rand, endMs: number): SnapshotPod[] {
   const shapes: PodShape[] = [
-    {namespace: 'kube-system', ownerKind: 'DaemonSet', hostNetwork: true, hostUsers: null, volumes: {...emptyVolumeCounts(), hostPath: 3, projected: 1, configMap: 1}, containers: [{volumeMounts: 5, subPathMounts: 0}], initContainers: [], sidecars: [], gpu: false},
-    {namespace: 'kube-system', ownerKind: 'DaemonSet', hostNetwork: true, hostUsers: null, volumes: {...emptyVolumeCounts(), hostPath: 6, projected: 1}, containers: [{volumeMounts: 7, subPathMounts: 0}], initContainers: [{volumeMounts: 2, subPathMounts: 0}], sidecars: [], gpu: false},
-    {namespace: 'kube-system', ownerKind: 'DaemonSet', hostNetwork: false, hostUsers: null, volumes: {...emptyVolumeCounts(), hostPath: 5, projected: 1}, containers: [{volumeMounts: 4, subPathMounts: 0}, {volumeMounts: 2, subPathMounts: 0}, {volumeMounts: 2, subPathMounts: 0}], initContainers: [], sidecars: [], gpu: false},
-    {namespace: 'monitoring', ownerKind: 'DaemonSet', hostNetwork: true, hostUsers: null, volumes: {...emptyVolumeCounts(), hostPath: 3, projected: 1}, containers: [{volumeMounts: 4, subPathMounts: 0}], initContainers: [], sidecars: [], gpu: false},
+    {namespace: 'kube-system', ownerKind: 'DaemonSet', hostNetwork: true, hostUsers: null, volumes: {...emptyVolumeCounts(), hostPath: 3, projected: 1, configMap: 1}, containers: [{volumeMounts: 5, subPathMounts: 0}], initContainers: [], sidecars: [], gpu: false, requests: {cpuMilli: 100, memoryBytes: 128 * MI}},
+    {namespace: 'kube-system', ownerKind: 'DaemonSet', hostNetwork: true, hostUsers: null, volumes: {...emptyVolumeCounts(), hostPath: 6, projected: 1}, containers: [{volumeMounts: 7, subPathMounts: 0}], initContainers: [{volumeMounts: 2, subPathMounts: 0}], sidecars: [], gpu: false, requests: {cpuMilli: 150, memoryBytes: 200 * MI}},
+    {namespace: 'kube-system', ownerKind: 'DaemonSet', hostNetwork: false, hostUsers: null, volumes: {...emptyVolumeCounts(), hostPath: 5, projected: 1}, containers: [{volumeMounts: 4, subPathMounts: 0}, {volumeMounts: 2, subPathMounts: 0}, {volumeMounts: 2, subPathMounts: 0}], initContainers: [], sidecars: [], gpu: false, requests: {cpuMilli: 60, memoryBytes: 96 * MI}},
+    {namespace: 'monitoring', ownerKind: 'DaemonSet', hostNetwork: true, hostUsers: null, volumes: {...emptyVolumeCounts(), hostPath: 3, projected: 1}, containers: [{volumeMounts: 4, subPathMounts: 0}], initContainers: [], sidecars: [], gpu: false, requests: {cpuMilli: 100, memoryBytes: 180 * MI}},
   ]
   return shapes.map((s) => toPod(s, node, 'Running', endMs - rand.int(2, 30) * 24 * HOUR_MS, null, 0))
 }
@@ -217,6 +223,8 @@ function webShape(rand: Rand, j: number): PodShape {
     initContainers: mesh ? [{volumeMounts: 1, subPathMounts: 0}] : [],
     sidecars: mesh ? [{volumeMounts: 4, subPathMounts: 0}] : [],
     gpu: false,
+    // app 100m / 192Mi; the mesh sidecar adds 25m / 64Mi.
+    requests: mesh ? {cpuMilli: 125, memoryBytes: 256 * MI} : {cpuMilli: 100, memoryBytes: 192 * MI},
   }
 }
 
@@ -232,6 +240,8 @@ function batchShape(rand: Rand, finished: boolean): PodShape {
     initContainers: [{volumeMounts: 2, subPathMounts: 0}],
     sidecars: [],
     gpu,
+    // Small ETL Jobs; model-serving StatefulSets reserve more.
+    requests: job ? {cpuMilli: 50, memoryBytes: 128 * MI} : {cpuMilli: 150, memoryBytes: 512 * MI},
   }
 }
 
@@ -242,6 +252,7 @@ function usernsShape(rand: Rand, j: number): PodShape {
     volumes: {...emptyVolumeCounts(), projected: 1, secret: 1, emptyDirDisk: 1},
     containers: [{volumeMounts: 3, subPathMounts: 0}],
     initContainers: [], sidecars: [], gpu: false,
+    requests: {cpuMilli: 100, memoryBytes: 256 * MI},
   }
 }
 
@@ -254,6 +265,7 @@ function toPod(s: PodShape, node: string, phase: string, createdMs: number, late
     node, namespace: s.namespace, ownerKind: s.ownerKind, phase,
     qos: 'Burstable', hostNetwork: s.hostNetwork, hostUsers: s.hostUsers,
     containers: s.containers.length, initContainers: s.initContainers.length, sidecars: s.sidecars.length,
+    requests: s.requests,
     volumes: s.volumes,
     volumeMounts: {total, subPath, bidirectional: 0, hostToContainer: 0},
     pvcClaims: s.volumes.pvc > 0 ? [`${s.namespace}/data-${node}-${createdMs % 997}`] : [],

@@ -132,6 +132,65 @@ export const BurstSizesSchema = z.strictObject({
   source: z.enum(['snapshot', 'override']),
 })
 
+export const CapacityLimitSchema = z.enum(['max-pods', 'cpu', 'memory', 'pod-ips'])
+export type CapacityLimit = z.infer<typeof CapacityLimitSchema>
+
+/** One non-kernel limit of pods per node (src/profile/capacity.ts). */
+export const CapacityBoundSchema = z.strictObject({
+  limit: CapacityLimitSchema,
+  /** Pods per node this limit allows; null when it is no limit or unknown. */
+  pods: z.number().int().nonnegative().nullable(),
+  /** `limit`: it caps the pod count; `no-limit`: it cannot (no requests, a huge range); `unknown`: not in the snapshot. */
+  status: z.enum(['limit', 'no-limit', 'unknown']),
+  detail: z.string(),
+})
+export type CapacityBound = z.infer<typeof CapacityBoundSchema>
+
+export const ClassCapacitySchema = z.strictObject({
+  /** Mean effective request per running pod; null when the snapshot has no requests. */
+  requestsPerPod: z.strictObject({cpuMilli: z.number().nonnegative(), memoryBytes: z.number().int().nonnegative()}).nullable(),
+  podCIDR: z.string().nullable(),
+  bounds: z.array(CapacityBoundSchema),
+})
+export type ClassCapacity = z.infer<typeof ClassCapacitySchema>
+
+export const BindingLimitSchema = z.enum(['kernel-latency', 'max-pods', 'cpu', 'memory', 'pod-ips'])
+export type BindingLimit = z.infer<typeof BindingLimitSchema>
+
+/** Max pods/node on one kernel path: the smallest of the kernel-latency bound and the capacity bounds. */
+export const DensityLimitSchema = z.strictObject({
+  maxPodsPerNode: z.number().int().nonnegative(),
+  binding: BindingLimitSchema,
+  /** True only when the kernel-latency bound binds and is itself a lower bound (SLO held over the whole sweep). */
+  lowerBound: z.boolean(),
+  /** The kernel-latency bound alone, and whether it is a lower bound. */
+  kernelBound: z.number().int().nonnegative(),
+  kernelLowerBound: z.boolean(),
+})
+export type DensityLimit = z.infer<typeof DensityLimitSchema>
+
+export const VariationGroupSchema = z.enum(['burst', 'slo', 'otn-cost', 'contention'])
+export type VariationGroup = z.infer<typeof VariationGroupSchema>
+
+/**
+ * One sensitivity variation of a class (src/analyze/sensitivity.ts): a named change of the class's
+ * analysis inputs (burst, SLO, OTN cost scale) and what it gives on both paths.
+ */
+export const ClassVariationSchema = z.strictObject({
+  /** e.g. `burst/rolling-update`, `slo/minus-1s`, `otn-cost/high`. */
+  id: z.string(),
+  group: VariationGroupSchema,
+  label: z.string(),
+  /** Inside the range the model's own uncertainty spans (measured ranges), as opposed to a what-if. */
+  plausible: z.boolean(),
+  burstPods: z.number().int().positive(),
+  sloMs: z.number().positive(),
+  otnCostScale: z.number().positive(),
+  p99TodayMs: z.strictObject({legacy: ms, otn: ms}),
+  density: z.strictObject({legacy: DensityLimitSchema, otn: DensityLimitSchema}),
+})
+export type ClassVariation = z.infer<typeof ClassVariationSchema>
+
 /** A group of nodes with the same pool, kernel, runtime path and near-identical mount profile. */
 /**
  * The kernel model one class ran on, for one path (src/analyze/model-choice.ts): which file,
@@ -190,6 +249,11 @@ export const NodeClassResultSchema = z.strictObject({
   overhead: OverheadSchema,
   bursts: BurstSizesSchema,
   results: z.strictObject({legacy: PathResultSchema, otn: PathResultSchema}),
+  capacity: ClassCapacitySchema,
+  /** Capacity-aware max pods/node per path (kernel-latency bound capped by the capacity bounds). */
+  density: z.strictObject({legacy: DensityLimitSchema, otn: DensityLimitSchema}),
+  /** The sensitivity panel's variations for this class. */
+  sensitivity: z.array(ClassVariationSchema),
   /** OTN vs legacy at today's density: p99 change (negative = faster) and pods/node gain under the SLO. */
   delta: z.strictObject({p99TodayMs: z.number().finite(), p99Speedup: z.number().nonnegative(), podsPerNodeGain: z.number().int()}),
   /** The model each path ran on (absent in results written before per-class models). */
@@ -227,11 +291,31 @@ export const RecommendationSchema = z.strictObject({
      * lower bound (status `beyond-sweep`); a gain between two lower bounds is not a measured gain.
      */
     maxPodsLowerBound: z.strictObject({legacy: z.boolean(), otn: z.boolean()}),
+    /** Which limit sets max pods/node on each path (the pool's most constrained class). */
+    bindingLimit: z.strictObject({legacy: BindingLimitSchema, otn: BindingLimitSchema}),
     /** Share of pods that would take the OTN path after the upgrade. */
     otnPodFraction: z.number().min(0).max(1),
   }),
+  /** The burst the verdict assumes, in words (e.g. "a full refill: 46 pods start at once"). */
+  assumes: z.string(),
+  /** Plausible variations (sensitivity panel) that flip the verdict, in words; empty when none does. */
+  changesIf: z.array(z.string()),
 })
 export type Recommendation = z.infer<typeof RecommendationSchema>
+
+/** The same variation at pool level: the verdict it gives and the pool's figures under it. */
+export const PoolVariationSchema = z.strictObject({
+  id: z.string(),
+  group: VariationGroupSchema,
+  label: z.string(),
+  plausible: z.boolean(),
+  verdict: VerdictSchema,
+  p99TodayMs: z.strictObject({legacy: ms, otn: ms}),
+  density: z.strictObject({legacy: DensityLimitSchema, otn: DensityLimitSchema}),
+  /** True when this variation gives another verdict than the pool's. */
+  flipsVerdict: z.boolean(),
+})
+export type PoolVariation = z.infer<typeof PoolVariationSchema>
 
 export const PoolResultSchema = z.strictObject({
   name: z.string(),
@@ -256,6 +340,8 @@ export const PoolResultSchema = z.strictObject({
   /** Pool-level SLO capacity per path: the most constrained class binds. */
   slo: z.strictObject({legacy: SloSolutionSchema, otn: SloSolutionSchema}),
   recommendation: RecommendationSchema,
+  /** The sensitivity panel: the verdict and figures under each variation. */
+  sensitivity: z.array(PoolVariationSchema),
 })
 export type PoolResult = z.infer<typeof PoolResultSchema>
 

@@ -10,7 +10,11 @@ import {z} from 'zod'
  * Units are in the field names (`startLatencyMs`, `memoryBytes`, `cpuMilli`).
  */
 
-export const SNAPSHOT_API_VERSION = 'densityplan.dev/v1alpha1'
+/**
+ * v1alpha2 added what capacity-aware density needs: `nodes[].podCIDR` and `pods[].requests`.
+ * v1alpha1 snapshots are still read (snapshot-v1alpha1.ts): those bounds become "unknown".
+ */
+export const SNAPSHOT_API_VERSION = 'densityplan.dev/v1alpha2'
 export const SNAPSHOT_KIND = 'ClusterSnapshot'
 
 const count = z.number().int().nonnegative()
@@ -43,6 +47,12 @@ export const SnapshotNodeSchema = z.strictObject({
   allocatable: ResourceListSchema,
   /** Node has the Ready condition True. */
   ready: z.boolean(),
+  /**
+   * spec.podCIDR (IPv4 preferred from spec.podCIDRs): the pod IPs this node can hand out. Null when
+   * the node has none (the CNI assigns pod IPs from elsewhere, e.g. a cloud VPC) or the snapshot
+   * predates v1alpha2; the pod-IP bound of max pods/node is then unknown.
+   */
+  podCIDR: z.string().nullable(),
   /** RuntimeClass handlers the node reports (status.runtimeHandlers, Kubernetes ≥ 1.30), when present. */
   runtimeHandlers: z.array(z.string()).optional(),
 })
@@ -104,6 +114,13 @@ export const PodMountProfileSchema = z.strictObject({
 })
 export type PodMountProfile = z.infer<typeof PodMountProfileSchema>
 
+/**
+ * What the scheduler reserves for a pod (its effective request): max(sum over app containers and
+ * sidecars, largest init container) + spec.overhead, per resource. Null when the snapshot predates v1alpha2.
+ */
+export const PodRequestsSchema = z.strictObject({cpuMilli: count, memoryBytes: count})
+export type PodRequests = z.infer<typeof PodRequestsSchema>
+
 export const QosClassSchema = z.enum(['Guaranteed', 'Burstable', 'BestEffort'])
 export type QosClass = z.infer<typeof QosClassSchema>
 
@@ -123,6 +140,7 @@ export const SnapshotPodSchema = z.strictObject({
   initContainers: count,
   /** Native sidecars: init containers with restartPolicy Always. */
   sidecars: count,
+  requests: PodRequestsSchema.nullable(),
   volumes: VolumeCountsSchema,
   volumeMounts: VolumeMountCountsSchema,
   /**

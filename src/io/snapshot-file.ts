@@ -1,5 +1,6 @@
 import {readFileSync} from 'node:fs'
-import {ClusterSnapshotSchema, type ClusterSnapshot} from '../domain/snapshot.js'
+import type {ClusterSnapshot} from '../domain/snapshot.js'
+import {parseSnapshot} from '../domain/snapshot-v1alpha1.js'
 import {InputError} from '../errors/errors.js'
 import {describeSchemaError} from '../lib/schema-errors.js'
 import {writeFileAtomicWith} from './atomic-write.js'
@@ -48,7 +49,7 @@ export function readSnapshot(path: string): ClusterSnapshot {
     const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `is not JSON (${(err as Error).message})`
     throw new InputError(`snapshot ${path} ${why}`, 'pass a file written by `densityplan collect --out FILE`')
   }
-  const parsed = ClusterSnapshotSchema.safeParse(raw)
+  const parsed = parseSnapshot(raw)
   if (!parsed.success) throw new InputError(describeSchemaError(path, parsed.error), 'collect a new snapshot with this densityplan version (densityplan collect --out FILE)')
   return parsed.data
 }

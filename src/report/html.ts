@@ -3,19 +3,23 @@ import {buildCharts, type ReportChart} from './charts/index.js'
 import {el, type Html} from './html-kit.js'
 import {notesSection} from './html-notes.js'
 import {summarySection} from './html-summary.js'
+import {capacityTable, sensitivitySection} from './html-sensitivity.js'
 import {classesTables, poolsTable, readinessSection} from './html-tables.js'
 import {renderPage, type ReportAssets} from './page-shell.js'
 
 /**
  * The HTML report: one self-contained file (vega runtime inlined, no network, strict CSP).
- * Order: the one-screen answer, charts, then the tables that back it up and the provenance.
+ * Order: the one-screen answer (with the burst it assumes and what would change it), charts, the
+ * sensitivity panel, then the tables that back it up and the provenance.
  */
 export function renderHtml(result: AnalysisResult, assets: ReportAssets): string {
   const charts = buildCharts(result)
   const body = el('main', {},
     summarySection(result),
     section('charts', 'Charts', chartGrid(charts)),
+    section('sensitivity', 'Sensitivity: what the verdict depends on', sensitivitySection(result)),
     section('pools', 'Pools', poolsTable(result)),
+    section('capacity', 'Max pods per node: which limit binds', capacityTable(result)),
     section('classes', 'Node classes', classesTables(result)),
     section('readiness', 'Readiness for the OTN path', readinessSection(result)),
     section('provenance', 'Assumptions and provenance', notesSection(result)),

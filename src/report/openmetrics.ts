@@ -45,16 +45,16 @@ export const FAMILIES: readonly Family[] = [
   {name: 'densityplan_pool_nodes', help: 'Nodes in the pool.', samples: (r) => perPool(r, (p) => [[{}, p.nodeCount]])},
   {name: 'densityplan_pool_pods_per_node', help: 'Running pods per node today.', samples: (r) => perPool(r, (p) => [[{}, p.podsPerNodeToday]])},
   {name: 'densityplan_pool_predicted_pod_start_p99_seconds', unit: 'seconds', help: "Predicted p99 pod start latency at today's density and burst, per kernel path (legacy: today's CLONE_NEWNS; otn: Linux >= 7.0 OPEN_TREE_NAMESPACE).", samples: (r) => perPoolPath(r, (p, path) => s(poolP99(p, path)))},
-  {name: 'densityplan_pool_max_pods_per_node', help: 'Highest pods per node whose predicted p99 pod start meets the SLO, per kernel path (the most constrained class binds).', samples: (r) => perPoolPath(r, (p, path) => p.slo[path].maxPodsPerNode)},
+  {name: 'densityplan_pool_max_pods_per_node', help: 'Max pods per node per kernel path: the smallest of the SLO (kernel-latency) bound and the capacity limits (maxPods, CPU and memory requests, pod IPs); the most constrained class binds.', samples: (r) => perPoolPath(r, (p, path) => (path === 'legacy' ? p.recommendation.numbers.maxPodsPerNodeLegacy : p.recommendation.numbers.maxPodsPerNodeOtn))},
+  {name: 'densityplan_pool_max_pods_binding_limit_info', help: 'The limit that sets max pods per node, per kernel path (kernel-latency, max-pods, cpu, memory, pod-ips).', samples: (r) => perPool(r, (p) => PATHS.map((path) => [{path, limit: p.recommendation.numbers.bindingLimit[path]}, 1]))},
   {name: 'densityplan_pool_max_pods_per_node_lower_bound', help: '1 when the SLO still held at the largest simulated density, so the max pods per node is a lower bound.', samples: (r) => perPoolPath(r, (p, path) => (p.recommendation.numbers.maxPodsLowerBound[path] ? 1 : 0))},
   {name: 'densityplan_pool_kubelet_max_pods', help: "The nodes' allocatable pod limit (kubelet maxPods).", samples: (r) => perPool(r, (p) => [[{}, p.maxPods]])},
   {name: 'densityplan_pool_otn_eligible_pods_ratio', unit: 'ratio', help: 'Share of pods that would take the OPEN_TREE_NAMESPACE path once every node is upgraded.', samples: (r) => perPool(r, (p) => [[{}, p.readiness.otnEligiblePodFraction]])},
   {name: 'densityplan_class_nodes', help: 'Nodes in the node class.', samples: (r) => r.classes.map((c) => ({labels: {pool: c.pool, class: c.id}, value: c.nodeCount}))},
   {name: 'densityplan_class_predicted_pod_start_p50_seconds', unit: 'seconds', help: "Predicted median pod start latency at today's density and burst, per node class and kernel path.", samples: (r) => perClassPath(r, (c, path) => s(c.results[path].today.podStart.p50Ms))},
   {name: 'densityplan_class_predicted_pod_start_p99_seconds', unit: 'seconds', help: "Predicted p99 pod start latency at today's density and burst, per node class and kernel path.", samples: (r) => perClassPath(r, (c, path) => s(c.results[path].today.podStart.p99Ms))},
-  {name: 'densityplan_class_max_pods_per_node', help: 'Highest pods per node whose predicted p99 pod start meets the SLO, per node class and kernel path.', samples: (r) => perClassPath(r, (c, path) => c.results[path].slo.maxPodsPerNode)},
+  {name: 'densityplan_class_max_pods_per_node', help: 'Max pods per node per node class and kernel path: the smallest of the SLO (kernel-latency) bound and the capacity limits.', samples: (r) => perClassPath(r, (c, path) => c.density[path].maxPodsPerNode)},
   // Waiting on result fields other branches add (docs/report.md lists them):
-  // binding limit (issue 8, capacity-aware density): densityplan_pool_max_pods_binding_limit_info{pool,path,limit}
   // back-test error (issue 8, back-test): densityplan_class_backtest_p99_error_ratio{pool,class}
 ]
 

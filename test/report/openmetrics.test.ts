@@ -63,12 +63,13 @@ describe('OpenMetrics output (--format prom)', () => {
       for (const path of ['legacy', 'otn'] as const) {
         expect(get('densityplan_class_predicted_pod_start_p99_seconds', {class: c.id, path}).map((s) => s.value)).toEqual([c.results[path].today.podStart.p99Ms / 1000])
         expect(get('densityplan_class_predicted_pod_start_p50_seconds', {class: c.id, pool: c.pool, path}).map((s) => s.value)).toEqual([c.results[path].today.podStart.p50Ms / 1000])
-        expect(get('densityplan_class_max_pods_per_node', {class: c.id, path}).map((s) => s.value)).toEqual([c.results[path].slo.maxPodsPerNode])
+        expect(get('densityplan_class_max_pods_per_node', {class: c.id, path}).map((s) => s.value)).toEqual([c.density[path].maxPodsPerNode])
       }
     }
     for (const pool of result.pools) {
       expect(get('densityplan_pool_predicted_pod_start_p99_seconds', {pool: pool.name, path: 'otn'}).map((s) => s.value)).toEqual([pool.recommendation.numbers.p99TodayOtnMs / 1000])
-      expect(get('densityplan_pool_max_pods_per_node', {pool: pool.name, path: 'legacy'}).map((s) => s.value)).toEqual([pool.slo.legacy.maxPodsPerNode])
+      expect(get('densityplan_pool_max_pods_per_node', {pool: pool.name, path: 'legacy'}).map((s) => s.value)).toEqual([pool.recommendation.numbers.maxPodsPerNodeLegacy])
+      expect(get('densityplan_pool_max_pods_binding_limit_info', {pool: pool.name, path: 'otn'}).map((s) => [s.labels['limit'], s.value])).toEqual([[pool.recommendation.numbers.bindingLimit.otn, 1]])
       expect(get('densityplan_pool_verdict_info', {pool: pool.name}).map((s) => [s.labels['verdict'], s.value])).toEqual([[pool.recommendation.verdict, 1]])
     }
     expect(get('densityplan_model_info', {path: 'otn'})[0]!.labels).toMatchObject({model: result.models.otn.id, sha256: result.models.otn.sha256, measured_on_kernel: result.models.otn.measuredOnKernel})

@@ -35,3 +35,23 @@ export function classModelRows(result: AnalysisResult): ClassModelRow[] {
       : [],
   )
 }
+
+/**
+ * The kernel-model lines of a pool's sensitivity panel: one per class of the pool whose model was
+ * measured on other hardware or carries a calibration spread. The panel's variations do not vary
+ * the model; these lines say how far each class's answer rests on it.
+ */
+export function poolModelNotes(result: AnalysisResult, classIds: readonly string[]): string[] {
+  const out: string[] = []
+  for (const c of result.classes) {
+    if (!classIds.includes(c.id) || !c.model) continue
+    for (const path of ['legacy', 'otn'] as const) {
+      const m = c.model[path]
+      const parts: string[] = []
+      if (m.otherHardware) parts.push(`measured on other hardware (${describeMismatches(m.mismatches)})`)
+      if (m.spread) parts.push(`p99 today ${formatMs(m.spread.p99TodayMs[0])} – ${formatMs(m.spread.p99TodayMs[1])} across its calibration spread`)
+      if (parts.length) out.push(`${c.id}, ${path} path, model ${m.id}: ${parts.join('; ')}`)
+    }
+  }
+  return out
+}

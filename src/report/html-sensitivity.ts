@@ -1,6 +1,7 @@
 import type {AnalysisResult, PoolResult} from '../domain/analysis.js'
 import {formatDensity, recommendedDensity} from '../domain/density-text.js'
 import {formatMs} from '../lib/format.js'
+import {poolModelNotes} from './class-models.js'
 import {badge, el, join, list, table, type Html} from './html-kit.js'
 import {VERDICT_TEXT} from './verdict.js'
 
@@ -14,11 +15,11 @@ const GROUP_TEXT = {burst: 'Burst pattern', slo: 'SLO', 'otn-cost': 'OTN cost (m
 export function sensitivitySection(result: AnalysisResult): Html {
   return join([
     el('p', {class: 'note'}, 'Each row re-runs the pool with one input changed. Burst variations and the OTN cost range are re-simulated with the same seeds and replications as the analysis (point estimates); SLO variations re-read the same simulated curves. Rows marked in the last column flip the verdict; the headline lists them.'),
-    ...result.pools.map((p) => poolPanel(p, result.settings.sloMs)),
+    ...result.pools.map((p) => poolPanel(p, result.settings.sloMs, poolModelNotes(result, p.classIds))),
   ])
 }
 
-function poolPanel(p: PoolResult, sloMs: number): Html {
+function poolPanel(p: PoolResult, sloMs: number, modelNotes: string[]): Html {
   const n = p.recommendation.numbers
   const base = [
     el('strong', {}, 'as analysed'), `${p.recommendation.assumes.replace(/^assumes /, '')}; SLO ${formatMs(sloMs)}`,
@@ -38,6 +39,7 @@ function poolPanel(p: PoolResult, sloMs: number): Html {
     el('h3', {}, p.name),
     table([{title: 'Input'}, {title: 'Variation'}, {title: 'Verdict'}, {title: 'p99 today legacy → OTN', num: true}, {title: 'Max pods/node legacy → OTN (limit)', num: true}, {title: 'Changes the verdict'}], [base, ...rows]),
     p.recommendation.changesIf.length ? el('div', {class: 'changes-if'}, el('strong', {}, 'The verdict changes if:'), list(p.recommendation.changesIf)) : el('p', {class: 'meta'}, 'No variation in the panel changes this verdict.'),
+    ...(modelNotes.length ? [el('div', {class: 'meta'}, el('strong', {}, 'Kernel model (assumption, not varied above):'), list(modelNotes))] : []),
   ])
 }
 

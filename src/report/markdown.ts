@@ -1,5 +1,5 @@
 import type {AnalysisResult} from '../domain/analysis.js'
-import {classModelRows} from './class-models.js'
+import {classModelRows, poolModelNotes} from './class-models.js'
 import {PATH_LABEL} from './charts/common.js'
 import {DEFAULT_NULLFS_NOTE} from './html-notes.js'
 import {formatInt, formatMs, formatMsInterval, formatPercent, formatSigned} from '../lib/format.js'
@@ -47,6 +47,8 @@ export function renderMarkdown(result: AnalysisResult): string {
         ...p.sensitivity.map((v) => [md(v.label), VERDICT_TEXT[v.verdict].label, `${formatMs(v.p99TodayMs.legacy)} → ${formatMs(v.p99TodayMs.otn)}`, `${formatDensity(v.density.legacy)} → ${formatDensity(v.density.otn)}`, v.flipsVerdict ? '**yes**' : '']),
       ],
     ), '')
+    const modelNotes = poolModelNotes(result, p.classIds)
+    if (modelNotes.length) lines.push('Kernel model (assumption, not varied above):', '', ...modelNotes.map((n) => `- ${md(n)}`), '')
   }
   lines.push('## Max pods per node: which limit binds', '', ...mdTable(
     ['Class', 'Kernel latency legacy → OTN', 'maxPods', 'CPU', 'Memory', 'Pod IPs', 'Max pods/node legacy → OTN (limit)'],

@@ -78,6 +78,11 @@ describe('densityplan analyze --models DIR', () => {
     const table = md.slice(md.indexOf('### Kernel model per node class'))
     expect(table.split('\n').filter((l) => l.includes('linux-6.8-4c'))).toHaveLength(2)
     expect(table).toMatch(/\*\*assumption\*\*: other hardware: kernel 6\.8\.0-1019-aws/)
+    // The sensitivity panel of the 7.0 pool names its class's model from other hardware; the 6.8 pool's matches, so no line.
+    const panel = md.slice(md.indexOf('## Sensitivity'), md.indexOf('## Max pods per node'))
+    const poolSection = (name: string) => panel.slice(panel.indexOf(`### ${name}`)).split('\n### ')[0]!
+    expect(poolSection('new')).toMatch(/Kernel model \(assumption, not varied above\):\s+- new-\w+, legacy path, model linux-6\.8-4c: measured on other hardware \(kernel 6\.8\.0-1019-aws vs the nodes' 7\.0\.4/)
+    expect(poolSection('old')).not.toMatch(/legacy path, model linux-6\.8-4c/)
   })
 
   it('carries a wider calibration spread into a wider p99 interval at today\'s density, around the same answer', async () => {

@@ -62,6 +62,15 @@ export function recommendPool(f: PoolFacts): Recommendation {
     headline = `upgrade: p99 ${fmtS(numbers.p99TodayLegacyMs)} → ${fmtS(numbers.p99TodayOtnMs)}, ${signed(numbers.podsPerNodeGain)} pods/node under the SLO`
     if (verdict === 'upgrade-with-caveats') headline += `; ${caveats.map((c) => c.kind).join(' and ') || 'some'} pods stay on the legacy path`
   }
+  // A class whose simulation of today misses what its nodes observe: no prediction for the pool is
+  // trusted more than "uncertain" (structural verdicts, which need no simulation, stand).
+  const missed = f.classes.filter((c) => c.backTest && !c.backTest.withinTolerance)
+  if (missed.length > 0 && !allCapable && numbers.otnPodFraction >= MIN_OTN_POD_SHARE) {
+    const what = missed.map((c) => `${c.id} (${c.backTest!.misses.map((q) => `${q} ${pct(c.backTest!.errorPct[q])}`).join(', ')})`).join('; ')
+    reasons.push(`back-test: the simulation of today misses the observed start latency of ${what}, beyond the tolerance`)
+    headline = `uncertain: the simulation of today does not reproduce the observed start latency of ${missed.map((c) => c.id).join(', ')}; the prediction would have been: ${headline}`
+    verdict = 'uncertain'
+  }
   return {verdict, headline, reasons, numbers}
 }
 
@@ -88,7 +97,7 @@ function poolNumbers(f: PoolFacts): Recommendation['numbers'] {
  * pools when none does).
  */
 export function recommendOverall(pools: readonly Pick<PoolResult, 'name' | 'nodeCount' | 'recommendation'>[]): Recommendation {
-  const gaining = pools.filter((p) => p.recommendation.verdict !== 'no-gain')
+  const gaining = pools.filter((p) => p.recommendation.verdict === 'upgrade' || p.recommendation.verdict === 'upgrade-with-caveats')
   const basis = gaining.length > 0 ? gaining : pools
   const nodes = basis.reduce((s, p) => s + p.nodeCount, 0) || 1
   const w = (get: (n: Recommendation['numbers']) => number): number => basis.reduce((s, p) => s + get(p.recommendation.numbers) * p.nodeCount, 0) / nodes
@@ -102,13 +111,16 @@ export function recommendOverall(pools: readonly Pick<PoolResult, 'name' | 'node
     otnPodFraction: Math.round(w((n) => n.otnPodFraction) * 1000) / 1000,
   }
   numbers.podsPerNodeGain = numbers.maxPodsPerNodeOtn - numbers.maxPodsPerNodeLegacy
-  const verdict: Verdict = gaining.length === 0 ? 'no-gain' : gaining.some((p) => p.recommendation.verdict === 'upgrade-with-caveats') ? 'upgrade-with-caveats' : 'upgrade'
+  const uncertain = pools.some((p) => p.recommendation.verdict === 'uncertain')
+  const verdict: Verdict = gaining.length === 0 ? (uncertain ? 'uncertain' : 'no-gain') : gaining.some((p) => p.recommendation.verdict === 'upgrade-with-caveats') ? 'upgrade-with-caveats' : 'upgrade'
   const names = (v: Verdict): string => pools.filter((p) => p.recommendation.verdict === v).map((p) => p.name).join(', ')
   const headline =
-    verdict === 'no-gain'
+    verdict === 'uncertain'
+      ? `no pool gains for certain; ${names('uncertain')}: the simulation of today does not reproduce the observed start latency`
+      : verdict === 'no-gain'
       ? 'no pool gains materially from moving to Linux ≥ 7.0 with crun ≥ 1.29'
       : `upgrade ${gaining.map((p) => p.name).join(', ')}: node-weighted p99 ${fmtS(numbers.p99TodayLegacyMs)} → ${fmtS(numbers.p99TodayOtnMs)}, ${signed(numbers.podsPerNodeGain)} pods/node under the SLO`
-  const reasons = (['upgrade', 'upgrade-with-caveats', 'no-gain'] as const).filter((v) => names(v)).map((v) => `${v}: ${names(v)}`)
+  const reasons = (['upgrade', 'upgrade-with-caveats', 'uncertain', 'no-gain'] as const).filter((v) => names(v)).map((v) => `${v}: ${names(v)}`)
   for (const p of pools) reasons.push(`${p.name}: ${p.recommendation.headline}`)
   return {verdict, headline, reasons, numbers}
 }

@@ -25,7 +25,7 @@ import type {QuantileView} from './back-test.js'
  * MAX_P90_RATIO (p90/p50 = 4 already gives p99/p50 ≈ 11). When the simulated kernel time alone
  * exceeds what is observed, a bound binds, the fit does not converge and the back-test says so.
  */
-export const MAX_FIT_ITERATIONS = 16
+export const MAX_FIT_ITERATIONS = 24
 /** Ratio steps before the search takes over. */
 export const RATIO_STEPS = 3
 export const FIT_TOLERANCE = 0.03
@@ -55,9 +55,17 @@ export interface OverheadFit extends OverheadGuess {
 export function fitOverhead(target: QuantileView, simulateToday: (overhead: OverheadGuess) => QuantileView, maxIterations = MAX_FIT_ITERATIONS): OverheadFit {
   let ran = 0
   let best: (OverheadFit & {loss: number}) | null = null
+  // A point the bounds map onto one already simulated is not simulated again.
+  const seen = new Map<string, QuantileView>()
+  let proposals = 0
   const evaluate = (g: OverheadGuess): QuantileView => {
+    proposals++
     const guess = clampGuess(g)
+    const key = `${guess.p50Ms.toPrecision(6)}/${guess.p90Ms.toPrecision(6)}`
+    const known = seen.get(key)
+    if (known) return known
     const sim = simulateToday(guess)
+    seen.set(key, sim)
     ran++
     const l = loss(sim, target)
     const near = (s: number, t: number, tol: number): boolean => Math.abs(s - t) <= Math.max(tol * t, FIT_TOLERANCE_FLOOR_MS)
@@ -65,7 +73,8 @@ export function fitOverhead(target: QuantileView, simulateToday: (overhead: Over
     if (!best || l < best.loss) best = {...guess, iterations: 0, converged, simulated: sim, loss: l}
     return sim
   }
-  const done = (): boolean => best!.converged || ran >= maxIterations
+  // Proposals that land on known points are free but bounded, so a search stuck on a bound ends.
+  const done = (): boolean => best!.converged || ran >= maxIterations || proposals >= 4 * maxIterations
 
   // Phase 1: ratio steps on p50 and p90.
   let guess = clampGuess({p50Ms: target.p50Ms, p90Ms: target.p90Ms})

@@ -195,6 +195,11 @@ function assumptions(snapshot: ClusterSnapshot, classes: NodeClass[], results: A
   })
   if (!snapshot.complete) out.push({id: 'snapshot/incomplete', source: 'observed', text: 'the snapshot is marked incomplete (a node or pod list did not finish): pools may be missing nodes or pods.'})
   snapshot.warnings.forEach((w, i) => out.push({id: `snapshot/warning-${i + 1}`, source: 'observed', text: `collect warned: ${w}`}))
+  out.push({
+    id: 'cpu-contention',
+    source: req.settings.contention === 'measured' ? 'default' : 'override',
+    text: `CPU contention (--contention ${req.settings.contention}): ${[...new Set(results.map((r) => `${r.id}: ${r.cpuContention.note}`))].join('; ')}.`,
+  })
   out.push({id: 'pod-shape', source: 'inferred', text: "each class simulates its average pod, with containers, init containers and mounts rounded to whole numbers; user-namespaced and hooked pods fall back to the legacy path at their class's share."})
   out.push({
     id: 'sweep',

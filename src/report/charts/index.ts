@@ -1,5 +1,6 @@
 import type {TopLevelSpec} from 'vega-lite'
 import type {AnalysisResult} from '../../domain/analysis.js'
+import {backTestSpec} from './back-test.js'
 import {burstHeatmapSpec} from './burst-heatmap.js'
 import {latencyCdfSpec} from './latency-cdf.js'
 import {latencyVsDensitySpec} from './latency-vs-density.js'
@@ -34,5 +35,7 @@ export function buildCharts(result: AnalysisResult): ReportChart[] {
       caption: 'Mean pod start split into waiting for the global namespace_sem, holding it, and everything else.'},
     {id: 'chart-burst', title: 'Burst size × density (p99)', wide: true, spec: burstHeatmapSpec(result),
       caption: `p99 pod start for bursts of pods started at once; outlined cells exceed the ${slo} SLO.`},
+    ...(result.classes.some((c) => c.backTest) ? [{id: 'chart-back-test', title: 'Back-test: simulated today vs observed', wide: false, spec: backTestSpec(result),
+      caption: 'Grey steps: share of observed pod starts at or below each latency (the cumulative histogram); line: the same from the simulation of today. A line along the step tops means the model reproduces today.'}] : []),
   ]
 }

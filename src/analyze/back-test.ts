@@ -57,12 +57,24 @@ export const FIT_LEVELS = [0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99] as const
 /** p50/p90/p99 and the quantiles at FIT_LEVELS, ms. */
 export interface QuantileView extends Quantiles {
   levelsMs: number[]
+  /**
+   * Sampling noise of the p99 (observed side only): half the spread between the quantiles at
+   * 0.99 ± sqrt(0.99·0.01/n), the order-statistic band of one standard error. A fit asks no more of
+   * the p99 than this.
+   */
+  p99NoiseMs?: number
 }
 
 /** The observed p50/p90/p99 (after the smoothing `simulatedView` applies too). */
 export function observedView(obs: ObservedStarts, seed: number): QuantileView {
-  if (obs.kind === 'kubelet-sli') return histogramQuantiles(obs.histogram)
-  return smoothedQuantiles(Float64Array.from(obs.valuesMs), obs.resolutionMs, seed)
+  const d = Math.sqrt((0.99 * 0.01) / Math.max(1, obs.samples))
+  if (obs.kind === 'kubelet-sli') {
+    const q = (p: number): number => (histogramQuantile(obs.histogram, p) ?? 0) * 1000
+    return {...histogramQuantiles(obs.histogram), p99NoiseMs: (q(Math.min(1, 0.99 + d)) - q(0.99 - d)) / 2}
+  }
+  const view = smoothedQuantiles(Float64Array.from(obs.valuesMs), obs.resolutionMs, seed)
+  const sorted = sortedCopy(Float64Array.from(obs.valuesMs))
+  return {...view, p99NoiseMs: (quantileType7(sorted, Math.min(1, 0.99 + d)) - quantileType7(sorted, 0.99 - d)) / 2}
 }
 
 /** The simulated starts as the observation would have recorded them, as p50/p90/p99. */

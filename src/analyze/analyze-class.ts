@@ -11,7 +11,7 @@ import type {ClassRunSample, ClassRunSpec, SimulateFn} from './class-run.js'
 import {chooseContention} from './contention.js'
 import {fitOverhead, MAX_FIT_ITERATIONS, type OverheadFit, type OverheadGuess} from './fit-overhead.js'
 import type {ClassPlan} from './plan.js'
-import {fnv1a} from '../profile/node-classes.js'
+import {fnv1a} from '../lib/fnv1a.js'
 
 /**
  * Simulates one node class on both kernel paths: today's density with a start burst, the

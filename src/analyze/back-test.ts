@@ -1,7 +1,7 @@
 import type {Histogram} from '../domain/snapshot.js'
 import {createPrng} from '../lib/prng.js'
 import {quantileType7, sortedCopy} from '../stats/quantile.js'
-import {histogramQuantile} from './histogram.js'
+import {histogramQuantile} from '../profile/histogram.js'
 
 /**
  * The back-test: what a class's nodes observe today, and the same view of the simulation of

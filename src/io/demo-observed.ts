@@ -4,7 +4,7 @@ import {simulatorFor} from '../analyze/sim-adapter.js'
 import {createPrng} from '../lib/prng.js'
 import type {KernelModel} from '../model/schema.js'
 import {defaultModelFor} from '../model/registry.js'
-import type {StartLatencyModel} from './demo-generator.js'
+import type {StartLatencyModel} from '../demo/generator.js'
 import {loadShippedModels} from './model-file.js'
 
 /**

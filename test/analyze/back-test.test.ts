@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest'
 import {binLike, cdfAtBounds, compareQuantiles, observedStartsFor, observedView, roundLikeTimestamps, simulatedView, timestampResolutionMs} from '../../src/analyze/back-test.js'
 import {fitOverhead} from '../../src/analyze/fit-overhead.js'
 import type {Histogram} from '../../src/domain/snapshot.js'
-import {lognormal} from '../../src/lib/distributions.js'
+import {lognormal} from '../../src/model/distributions.js'
 import {createPrng} from '../../src/lib/prng.js'
 
 const hist = (pairs: Array<[number | null, number]>): Histogram => ({buckets: pairs.map(([le, count]) => ({le, count})), sum: 0, count: pairs.at(-1)![1]})

@@ -28,13 +28,19 @@ import {fnv1a} from '../lib/fnv1a.js'
  */
 /** The sweep stops at the first density whose p99 exceeds this multiple of the SLO. */
 export const SWEEP_STOP_FACTOR = 3
+/**
+ * The stopping rule trusts a p99 interval only from this many replications on: the bootstrap
+ * resamples whole replications, and with fewer than 8 of them (4 give only 35 distinct
+ * resamples) the interval comes out narrow by chance and the growth would stop too early.
+ */
+export const MIN_REPLICATIONS_FOR_CI = 8
 /** Pod starts per simulation of today while fitting the non-kernel time (at least 2 replications). */
 export const FIT_SAMPLES = 400
 
 export function analyzeClass(cls: NodeClass, plan: ClassPlan, simulate: SimulateFn): NodeClassResult {
   const base = classSeed(cls, plan)
   const todayPath: KernelPath = cls.otnCapableToday ? 'otn' : 'legacy'
-  const fit = plan.observed ? fitToday(cls, plan, simulate, todayPath, plan.observed, base) : null
+  const fit = plan.observed ? fitToday(cls, plan, simulate, todayPath, plan.observed) : null
   const overhead = fit ? fittedOverhead(fit.fit, plan.observed!) : plan.overhead
   const fitted: ClassPlan = {...plan, overhead}
   const atCap: NodeClassResult['precision']['atCap'] = []
@@ -60,7 +66,7 @@ export function analyzeClass(cls: NodeClass, plan: ClassPlan, simulate: Simulate
     maxPods: cls.maxPods,
     podShape: cls.podShape,
     overhead,
-    backTest: fit ? backTest(plan.observed!, fit, todayPath, today.todayPodStartMs, base) : null,
+    backTest: fit ? backTest(cls, plan.observed!, fit, todayPath, today.todayPodStartMs) : null,
     cpuContention: {mode: contention.mode, measuredCores: contention.measuredCores, applied: contention.applied, note: contention.note},
     precision: {targetHalfWidth: plan.targetHalfWidth, maxReplications: plan.maxReplications, atCap},
     otnVsLegacy: otnVsLegacy(legacy.result, otn.result, contention.applied),
@@ -112,6 +118,15 @@ export function simulateToday(cls: NodeClass, plan: ClassPlan, simulate: Simulat
   return concat(Array.from({length: reps}, (_, i) => simulate(specFor(cls, plan, path, density, burst, overhead), replicationSeed(seed, i)).podStartMs))
 }
 
+/**
+ * Seeds of the fit and of the back-test's observation view come from the class alone, not
+ * --seed: the fit is an estimate from the data, so every --seed simulates with the same fitted
+ * non-kernel time, and seeds differ only by the simulation noise their confidence intervals cover.
+ */
+function dataSeed(cls: NodeClass): number {
+  return parseInt(fnv1a(cls.id), 16) >>> 0
+}
+
 interface TodayFit {
   fit: OverheadFit
   observed: ReturnType<typeof observedView>
@@ -123,10 +138,10 @@ interface TodayFit {
  * lognormal and move it until the simulated view matches the observed one. Its replications use
  * their own seed stream, so the back-test afterwards is checked on runs the fit never saw.
  */
-function fitToday(cls: NodeClass, plan: ClassPlan, simulate: SimulateFn, path: KernelPath, obs: ObservedStarts, base: number): TodayFit {
-  const fitBase = fmix32((base ^ 0x0f17_0f17) >>> 0)
+function fitToday(cls: NodeClass, plan: ClassPlan, simulate: SimulateFn, path: KernelPath, obs: ObservedStarts): TodayFit {
+  const fitBase = fmix32((dataSeed(cls) ^ 0x0f17_0f17) >>> 0)
   const reps = Math.max(2, Math.ceil(FIT_SAMPLES / todayPoint(cls, plan).burst))
-  const viewSeed = fmix32((base ^ 0x71e5) >>> 0)
+  const viewSeed = fmix32((dataSeed(cls) ^ 0x71e5) >>> 0)
   const observed = observedView(obs, viewSeed)
   const fit = fitOverhead(observed, (guess) => simulatedView(obs, simulateToday(cls, plan, simulate, path, guess, reps, fitBase), viewSeed))
   return {fit, observed, start: {p50Ms: observed.p50Ms, p90Ms: observed.p90Ms}}
@@ -144,8 +159,8 @@ function fittedOverhead(fit: OverheadFit, obs: ObservedStarts): NodeClassResult[
   }
 }
 
-function backTest(obs: ObservedStarts, fit: TodayFit, todayPath: KernelPath, simulatedMs: Float64Array, base: number): BackTest {
-  const viewSeed = fmix32((base ^ 0x71e5) >>> 0)
+function backTest(cls: NodeClass, obs: ObservedStarts, fit: TodayFit, todayPath: KernelPath, simulatedMs: Float64Array): BackTest {
+  const viewSeed = fmix32((dataSeed(cls) ^ 0x71e5) >>> 0)
   const simulated = simulatedView(obs, simulatedMs, viewSeed)
   const resolutionMs = obs.kind === 'pod-timestamps' ? obs.resolutionMs : 0
   const cmp = compareQuantiles(fit.observed, simulated, resolutionMs)
@@ -192,7 +207,7 @@ function analyzePath(cls: NodeClass, plan: ClassPlan, simulate: SimulateFn, path
     if (known) return known
     let runs = run(density, burst, 0, Math.min(startReps, plan.maxReplications))
     let summary = latencySummary(runs.map((r) => r.podStartMs), plan)
-    while (halfWidth(summary) > plan.targetHalfWidth * summary.p99Ms && runs.length < plan.maxReplications) {
+    while ((runs.length < MIN_REPLICATIONS_FOR_CI || halfWidth(summary) > plan.targetHalfWidth * summary.p99Ms) && runs.length < plan.maxReplications) {
       runs = runs.concat(run(density, burst, runs.length, Math.min(runs.length, plan.maxReplications - runs.length)))
       summary = latencySummary(runs.map((r) => r.podStartMs), plan)
     }

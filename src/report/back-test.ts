@@ -14,6 +14,7 @@ const SOURCE_LABEL: Record<BackTest['source'], string> = {'kubelet-sli': 'kubele
 /** `+4.2%` / `−12%`. */
 export function formatError(x: number): string {
   const pct = Math.abs(x * 100)
+  if (pct < 0.05) return '0.0%'
   const text = pct < 10 ? pct.toFixed(1) : Math.round(pct).toString()
   return `${x < 0 ? '−' : '+'}${text}%`
 }
@@ -59,10 +60,14 @@ export function backTestSection(result: AnalysisResult): Html {
     ) : el('p', {}, toleranceText(result)),
     list([
       ...[...new Set(tested.map((c) => c.backTest!.source))].map((s) => `${SOURCE_LABEL[s]}: ${tested.find((c) => c.backTest!.source === s)!.backTest!.includes}.`),
-      ...(untested.length ? [`Not back-tested (fewer than 20 observed starts in the class and its pool): ${untested.map((c) => c.id).join(', ')}; they use the documented default non-kernel time.`] : []),
+      ...(untested.length ? [untestedText(untested)] : []),
       ...statisticsNotes(result),
     ]),
   ])
+}
+
+function untestedText(untested: readonly NodeClassResult[]): string {
+  return `Not back-tested (fewer than 20 observed starts in the class and its pool): ${untested.map((c) => c.id).join(', ')}; they use the documented default non-kernel time.`
 }
 
 /** Precision cap, contention choice and OTN-slower explanations, as sentences. */
@@ -93,6 +98,8 @@ export function backTestMarkdown(result: AnalysisResult, md: (text: string) => s
     )
   }
   for (const s of [...new Set(tested.map((c) => c.backTest!.source))]) lines.push(`- ${SOURCE_LABEL[s]}: ${md(tested.find((c) => c.backTest!.source === s)!.backTest!.includes)}.`)
+  const untested = result.classes.filter((c) => !c.backTest)
+  if (untested.length) lines.push(`- ${md(untestedText(untested))}`)
   for (const n of statisticsNotes(result)) lines.push(`- ${md(n)}`)
   lines.push('')
   return lines

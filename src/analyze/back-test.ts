@@ -24,17 +24,30 @@ export type ObservedStarts =
 
 /** What each source includes, for the report: the SLI and timestamps measure different things. */
 export const SOURCE_INCLUDES: Record<ObservedStarts['kind'], string> = {
-  'kubelet-sli': 'kubelet_pod_start_sli_duration_seconds: pod creation to all containers started, excluding image pulls and init containers (the Kubernetes SLI)',
-  'pod-timestamps': 'pod creationTimestamp to the last container running.startedAt: includes image pulls and init containers, which the SLI excludes, so the fitted non-kernel time includes them too',
+  'kubelet-sli':
+    'kubelet_pod_start_sli_duration_seconds: pod creation to all containers started, excluding image pulls and init containers (the Kubernetes SLI)',
+  'pod-timestamps':
+    'pod creationTimestamp to the last container running.startedAt: includes image pulls and init containers, which the SLI excludes, so the fitted non-kernel time includes them too',
 }
 
 /** Per class: its own SLI histogram, its pool's, its own pod timestamps, its pool's; null when none has enough starts. */
-export function observedStartsFor(classSli: Histogram | null, poolSli: Histogram | null, classMs: readonly number[], poolMs: readonly number[]): ObservedStarts | null {
-  for (const [h, scope] of [[classSli, 'class'], [poolSli, 'pool']] as const) {
+export function observedStartsFor(
+  classSli: Histogram | null,
+  poolSli: Histogram | null,
+  classMs: readonly number[],
+  poolMs: readonly number[],
+): ObservedStarts | null {
+  for (const [h, scope] of [
+    [classSli, 'class'],
+    [poolSli, 'pool'],
+  ] as const) {
     const total = h?.buckets.at(-1)?.count ?? 0
     if (h && total >= MIN_OBSERVED_STARTS) return {kind: 'kubelet-sli', scope, histogram: h, samples: Math.round(total)}
   }
-  for (const [ms, scope] of [[classMs, 'class'], [poolMs, 'pool']] as const) {
+  for (const [ms, scope] of [
+    [classMs, 'class'],
+    [poolMs, 'pool'],
+  ] as const) {
     if (ms.length >= MIN_OBSERVED_STARTS) return {kind: 'pod-timestamps', scope, valuesMs: ms, resolutionMs: timestampResolutionMs(ms), samples: ms.length}
   }
   return null
@@ -167,12 +180,19 @@ export function compareQuantiles(observed: Quantiles, simulated: Quantiles, reso
  * vs simulated CDF): the kubelet histogram's finite buckets, or whole multiples of the
  * timestamps' resolution (at most 40 points, up to 1.25 × the larger p99).
  */
-export function cdfAtBounds(obs: ObservedStarts, simulatedMs: Float64Array, seed: number, p99Ms: number): Array<{leMs: number; observed: number; simulated: number}> {
+export function cdfAtBounds(
+  obs: ObservedStarts,
+  simulatedMs: Float64Array,
+  seed: number,
+  p99Ms: number,
+): Array<{leMs: number; observed: number; simulated: number}> {
   if (obs.kind === 'kubelet-sli') {
     const sim = binLike(obs.histogram, simulatedMs)
     const total = obs.histogram.buckets.at(-1)?.count ?? 0
     const n = simulatedMs.length || 1
-    return obs.histogram.buckets.flatMap((b, i) => (b.le === null ? [] : [{leMs: b.le * 1000, observed: total > 0 ? b.count / total : 0, simulated: sim.buckets[i]!.count / n}]))
+    return obs.histogram.buckets.flatMap((b, i) =>
+      b.le === null ? [] : [{leMs: b.le * 1000, observed: total > 0 ? b.count / total : 0, simulated: sim.buckets[i]!.count / n}],
+    )
   }
   const rounded = sortedCopy(roundLikeTimestamps(simulatedMs, obs.resolutionMs, seed))
   const observed = sortedCopy(Float64Array.from(obs.valuesMs))

@@ -29,16 +29,40 @@ export interface ContentionChoice {
 }
 
 /** The curve a class with `cores` cores is simulated with under `mode`, and why. */
-export function chooseContention(points: readonly ContentionPoint[] | undefined, cores: number, mode: ContentionMode): ContentionChoice & {points: readonly ContentionPoint[] | undefined} {
+export function chooseContention(
+  points: readonly ContentionPoint[] | undefined,
+  cores: number,
+  mode: ContentionMode,
+): ContentionChoice & {points: readonly ContentionPoint[] | undefined} {
   const measuredCores = points && points.length > 0 ? points[points.length - 1]!.busyCores : null
   const at = measuredCores === null ? '' : ` (slowdown ${points!.at(-1)!.slowdown}× with all ${measuredCores} cores busy)`
   if (measuredCores === null) return {mode, measuredCores, applied: false, points: undefined, note: 'the model has no CPU-contention curve: none simulated'}
-  if (mode === 'none') return {mode, measuredCores, applied: false, points: undefined, note: `contention off (--contention none); the model's curve was measured on ${measuredCores} cores${at}`}
+  if (mode === 'none')
+    return {
+      mode,
+      measuredCores,
+      applied: false,
+      points: undefined,
+      note: `contention off (--contention none); the model's curve was measured on ${measuredCores} cores${at}`,
+    }
   if (mode === 'scaled') {
-    return {mode, measuredCores, applied: true, points, note: `curve measured on ${measuredCores} cores${at} stretched onto ${cores} cores by busy fraction (--contention scaled, pessimistic)`}
+    return {
+      mode,
+      measuredCores,
+      applied: true,
+      points,
+      note: `curve measured on ${measuredCores} cores${at} stretched onto ${cores} cores by busy fraction (--contention scaled, pessimistic)`,
+    }
   }
-  if (measuredCores === cores) return {mode, measuredCores, applied: true, points, note: `curve measured on a ${cores}-core machine${at}, the same core count as this class`}
-  return {mode, measuredCores, applied: false, points: undefined, note: `no contention: the curve was measured on ${measuredCores} cores, not ${cores}, and says nothing about this core count (calibrate on a node of this class to measure it)`}
+  if (measuredCores === cores)
+    return {mode, measuredCores, applied: true, points, note: `curve measured on a ${cores}-core machine${at}, the same core count as this class`}
+  return {
+    mode,
+    measuredCores,
+    applied: false,
+    points: undefined,
+    note: `no contention: the curve was measured on ${measuredCores} cores, not ${cores}, and says nothing about this core count (calibrate on a node of this class to measure it)`,
+  }
 }
 
 /** `model` with the contention curve chosen for `cores` (the same object when nothing changes). */

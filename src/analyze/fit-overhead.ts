@@ -70,7 +70,10 @@ export function fitOverhead(target: QuantileView, simulateToday: (overhead: Over
     ran++
     const l = loss(sim, target)
     const near = (s: number, t: number, tol: number, noise = 0): boolean => Math.abs(s - t) <= Math.max(tol * t, FIT_TOLERANCE_FLOOR_MS, noise)
-    const converged = near(sim.p50Ms, target.p50Ms, FIT_TOLERANCE) && near(sim.p90Ms, target.p90Ms, FIT_TOLERANCE) && near(sim.p99Ms, target.p99Ms, P99_FIT_TOLERANCE, target.p99NoiseMs)
+    const converged =
+      near(sim.p50Ms, target.p50Ms, FIT_TOLERANCE) &&
+      near(sim.p90Ms, target.p90Ms, FIT_TOLERANCE) &&
+      near(sim.p99Ms, target.p99Ms, P99_FIT_TOLERANCE, target.p99NoiseMs)
     if (!best || l < best.loss) best = {...guess, iterations: 0, converged, simulated: sim, loss: l}
     return sim
   }
@@ -89,7 +92,12 @@ export function fitOverhead(target: QuantileView, simulateToday: (overhead: Over
   // Phase 2: Nelder–Mead over (ln m, ln p/m) from the best point so far.
   if (!done()) {
     const b: OverheadGuess = best!
-    nelderMead((x) => loss(evaluate(fromParams(x)), target), toParams(b), 0.15, () => done())
+    nelderMead(
+      (x) => loss(evaluate(fromParams(x)), target),
+      toParams(b),
+      0.15,
+      () => done(),
+    )
   }
   const {loss: _loss, ...fit} = best!
   return {...fit, iterations: ran}

@@ -1,4 +1,5 @@
 import type {Blocker, NodeClassResult, PoolResult, Recommendation, SloSolution, Verdict} from '../domain/analysis.js'
+import {formatMs} from '../lib/format.js'
 import {roundTo} from '../stats/round.js'
 
 /**
@@ -38,10 +39,10 @@ export function recommendPool(f: PoolFacts): Recommendation {
   const todayOtnMeets = numbers.p99TodayOtnMs <= f.sloMs
   const material = cut >= MATERIAL_P99_CUT || (numbers.podsPerNodeGain >= MATERIAL_PODS_GAIN && numbers.podsPerNodeGain >= 0.05 * maxPods) || (!todayLegacyMeets && todayOtnMeets)
 
-  reasons.push(`p99 pod start at today's density: ${fmtS(numbers.p99TodayLegacyMs)} legacy → ${fmtS(numbers.p99TodayOtnMs)} with OPEN_TREE_NAMESPACE (${pct(-cut)})`)
+  reasons.push(`p99 pod start at today's density: ${formatMs(numbers.p99TodayLegacyMs)} legacy → ${formatMs(numbers.p99TodayOtnMs)} with OPEN_TREE_NAMESPACE (${pct(-cut)})`)
   const atLeast = (bound: boolean): string => (bound ? '≥ ' : '')
   const lb = numbers.maxPodsLowerBound
-  reasons.push(`max pods/node with p99 ≤ ${fmtS(f.sloMs)}: ${atLeast(lb.legacy)}${numbers.maxPodsPerNodeLegacy} legacy → ${atLeast(lb.otn)}${numbers.maxPodsPerNodeOtn} OTN (${signed(numbers.podsPerNodeGain)}${lb.legacy && lb.otn ? ', both lower bounds: the SLO holds across the whole sweep' : ''})`)
+  reasons.push(`max pods/node with p99 ≤ ${formatMs(f.sloMs)}: ${atLeast(lb.legacy)}${numbers.maxPodsPerNodeLegacy} legacy → ${atLeast(lb.otn)}${numbers.maxPodsPerNodeOtn} OTN (${signed(numbers.podsPerNodeGain)}${lb.legacy && lb.otn ? ', both lower bounds: the SLO holds across the whole sweep' : ''})`)
   reasons.push(`${pct(numbers.otnPodFraction, false)} of pods would take the OTN path after the upgrade`)
   for (const b of f.blockers) reasons.push(`${b.kind}: ${b.detail}`)
 
@@ -55,11 +56,11 @@ export function recommendPool(f: PoolFacts): Recommendation {
     headline = `only ${pct(numbers.otnPodFraction, false)} of pods could take the OTN path; an upgrade changes little`
   } else if (!material) {
     verdict = 'no-gain'
-    headline = `the kernel path is not what limits pod start here (p99 ${fmtS(numbers.p99TodayLegacyMs)} → ${fmtS(numbers.p99TodayOtnMs)})`
+    headline = `the kernel path is not what limits pod start here (p99 ${formatMs(numbers.p99TodayLegacyMs)} → ${formatMs(numbers.p99TodayOtnMs)})`
   } else {
     const caveats = f.blockers.filter((b) => b.kind === 'user-namespaces' || b.kind === 'hooks')
     verdict = numbers.otnPodFraction < CAVEAT_OTN_POD_SHARE ? 'upgrade-with-caveats' : 'upgrade'
-    headline = `upgrade: p99 ${fmtS(numbers.p99TodayLegacyMs)} → ${fmtS(numbers.p99TodayOtnMs)}, ${signed(numbers.podsPerNodeGain)} pods/node under the SLO`
+    headline = `upgrade: p99 ${formatMs(numbers.p99TodayLegacyMs)} → ${formatMs(numbers.p99TodayOtnMs)}, ${signed(numbers.podsPerNodeGain)} pods/node under the SLO`
     if (verdict === 'upgrade-with-caveats') headline += `; ${caveats.map((c) => c.kind).join(' and ') || 'some'} pods stay on the legacy path`
   }
   // A class whose simulation of today misses what its nodes observe: no prediction for the pool is
@@ -119,14 +120,10 @@ export function recommendOverall(pools: readonly Pick<PoolResult, 'name' | 'node
       ? `no pool gains for certain; ${names('uncertain')}: the simulation of today does not reproduce the observed start latency`
       : verdict === 'no-gain'
       ? 'no pool gains materially from moving to Linux ≥ 7.0 with crun ≥ 1.29'
-      : `upgrade ${gaining.map((p) => p.name).join(', ')}: node-weighted p99 ${fmtS(numbers.p99TodayLegacyMs)} → ${fmtS(numbers.p99TodayOtnMs)}, ${signed(numbers.podsPerNodeGain)} pods/node under the SLO`
+      : `upgrade ${gaining.map((p) => p.name).join(', ')}: node-weighted p99 ${formatMs(numbers.p99TodayLegacyMs)} → ${formatMs(numbers.p99TodayOtnMs)}, ${signed(numbers.podsPerNodeGain)} pods/node under the SLO`
   const reasons = (['upgrade', 'upgrade-with-caveats', 'uncertain', 'no-gain'] as const).filter((v) => names(v)).map((v) => `${v}: ${names(v)}`)
   for (const p of pools) reasons.push(`${p.name}: ${p.recommendation.headline}`)
   return {verdict, headline, reasons, numbers}
-}
-
-function fmtS(ms: number): string {
-  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`
 }
 
 function pct(x: number, sign = true): string {

@@ -1,17 +1,17 @@
 import type {AnalysisResult} from '../domain/analysis.js'
+import {formatMs} from '../lib/format.js'
 
 /** The one-screen summary `analyze` prints after writing its outputs (plain text, no colour). */
 export function renderSummary(o: {result: AnalysisResult; files: ReadonlyArray<{path: string}>; classes: number}): string {
   const r = o.result
-  const s = (ms: number): string => `${(ms / 1000).toFixed(2)}s`
   const lines: string[] = []
   lines.push(`densityplan ${r.tool.version} · cluster ${r.cluster.name} (${r.cluster.source}) · ${r.cluster.nodeCount} nodes, ${r.cluster.podCount} pods → ${o.classes} node classes${r.shard ? ` (shard ${r.shard.index}/${r.shard.count})` : ''}`)
-  lines.push(`SLO p99 pod start ≤ ${s(r.settings.sloMs)} · seed ${r.seed} · ${r.replications} replications · models ${r.models.legacy.id} / ${r.models.otn.id}`)
+  lines.push(`SLO p99 pod start ≤ ${formatMs(r.settings.sloMs)} · seed ${r.seed} · ${r.replications} replications · models ${r.models.legacy.id} / ${r.models.otn.id}`)
   lines.push('')
   const rows = [['pool', 'nodes', 'p99 today legacy → OTN', 'max pods/node legacy → OTN', 'OTN pods', 'verdict']]
   for (const p of r.pools) {
     const n = p.recommendation.numbers
-    rows.push([p.name, String(p.nodeCount), `${s(n.p99TodayLegacyMs)} → ${s(n.p99TodayOtnMs)}`, `${n.maxPodsLowerBound.legacy ? '≥' : ''}${n.maxPodsPerNodeLegacy} → ${n.maxPodsLowerBound.otn ? '≥' : ''}${n.maxPodsPerNodeOtn} (${n.podsPerNodeGain >= 0 ? '+' : ''}${n.podsPerNodeGain})`, `${Math.round(n.otnPodFraction * 100)}%`, p.recommendation.verdict])
+    rows.push([p.name, String(p.nodeCount), `${formatMs(n.p99TodayLegacyMs)} → ${formatMs(n.p99TodayOtnMs)}`, `${n.maxPodsLowerBound.legacy ? '≥' : ''}${n.maxPodsPerNodeLegacy} → ${n.maxPodsLowerBound.otn ? '≥' : ''}${n.maxPodsPerNodeOtn} (${n.podsPerNodeGain >= 0 ? '+' : ''}${n.podsPerNodeGain})`, `${Math.round(n.otnPodFraction * 100)}%`, p.recommendation.verdict])
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)))
   for (const row of rows) lines.push(row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd())

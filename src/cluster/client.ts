@@ -1,5 +1,6 @@
 import type {RequestContext, ResponseContext, V1Node, V1Pod} from '@kubernetes/client-node'
 import {loadKubeconfig, type KubeconfigChoice} from './kubeconfig.js'
+import {httpGet, type HttpAnswer} from './prometheus-http.js'
 import type {Page} from './pager.js'
 import {splitPodList} from './prune-pod.js'
 
@@ -12,9 +13,10 @@ export interface ClusterReaderOptions extends KubeconfigChoice {
 }
 
 /**
- * Read-only access to one cluster: the only `get`/`list` calls densityplan makes (see
- * docs/rbac.yaml). The only module that loads @kubernetes/client-node, lazily (it costs ~1 s
- * at import, which `--help` should not pay).
+ * Read-only access to one cluster: the `get`/`list` calls of collect and analyze (see
+ * docs/rbac.yaml). This and pod-client.ts (calibrate --node: the only writes, see
+ * docs/rbac-calibrate.yaml) are the only modules that load @kubernetes/client-node, lazily (it
+ * costs ~1 s at import, which `--help` should not pay).
  */
 export interface ClusterReader {
   contextName: string | null
@@ -24,6 +26,8 @@ export interface ClusterReader {
   podsPage(p: {limit: number; continueToken: string | undefined; namespace: string | undefined; fieldSelector?: string | undefined}): Promise<Page<V1Pod>>
   /** GET /api/v1/nodes/{name}/proxy/metrics (kubelet's /metrics through the API server). */
   nodeMetrics(name: string): Promise<string>
+  /** GET of a path on the API server with the kubeconfig's credentials (service proxy to an in-cluster Prometheus). */
+  get(path: string): Promise<HttpAnswer>
   /** Closes the shared connection pool (keep-alive sockets would hold the process open). */
   close(): Promise<void>
 }
@@ -97,6 +101,11 @@ export async function connectCluster(opts: ClusterReaderOptions): Promise<Cluste
       return {items, continueToken: list.metadata?._continue}
     },
     nodeMetrics: (name) => core.connectGetNodeProxyWithPath({name, path: 'metrics'}, withTimeout),
+    get: async (path) => {
+      const tls: import('node:https').RequestOptions = {}
+      await kc.applyToHTTPSOptions(tls)
+      return httpGet(new URL(path, kc.getCurrentCluster()?.server), {}, opts.requestTimeoutMs, tls)
+    },
     close: async () => {
       await shared?.close().catch(() => undefined)
     },

@@ -182,16 +182,19 @@ function replaceStartLatencies(spec: SyntheticClusterSpec, s: ClusterSnapshot, m
   }
 }
 
+/** Leaked mounts added to a demo batch node's estimated table: uniform in [min, max]. */
+const LEAKED_MOUNTS = {min: 4200, max: 5000}
+
 /**
  * Batch nodes come with real mountinfo captures that show leaked mounts (CSI and subPath binds
  * left behind by Jobs that were killed mid-teardown), the pattern reported on real clusters
- * (kernel-model.md: 1,000-8,000 mounts, leaks up to 36,887).
+ * (docs/kernel-model.md: 1,000-8,000 mounts, leaks up to 36,887).
  */
 function leakedMountinfo(spec: SyntheticClusterSpec, nodes: SnapshotNode[], pods: SnapshotPod[], endMs: number, windowMs: number, rand: Rand): MountinfoSummary[] {
   const batchPools = new Set(spec.pools.filter((p) => p.kind === 'batch').map((p) => p.name))
   const estimate = new Map(deriveNodes({nodes, pods, windowEndMs: endMs, windowMs}).map((d) => [d.node, d.estimatedHostMounts]))
   return nodes.filter((n) => batchPools.has(n.pool)).map((n) => {
-    const mounts = estimate.get(n.name)! + rand.int(4200, 5000)
+    const mounts = estimate.get(n.name)! + rand.int(LEAKED_MOUNTS.min, LEAKED_MOUNTS.max)
     return {node: n.name, mounts, propagation: {shared: mounts - 40, slave: 10, private: 30, unbindable: 0}, fsTypes: {tmpfs: Math.round(mounts * 0.45), overlay: 120, ext4: Math.round(mounts * 0.5), other: 0}}
   })
 }

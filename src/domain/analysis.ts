@@ -8,7 +8,7 @@ import {z} from 'zod'
  * Shape rules:
  * - Deterministic: same snapshot + seed + flags → byte-identical JSON. Nothing here comes from
  *   the wall clock; `generatedAt` is the snapshot's collection time.
- * - Mergeable (architecture.md "Scale"): all simulation output lives in `classes[]`, one
+ * - Mergeable (docs/architecture.md "Scale"): all simulation output lives in `classes[]`, one
  *   self-contained entry per node class. `pools[]`, `overall` and `thresholds.violations` are
  *   derived from `classes[]` plus the snapshot-level facts every shard carries, so
  *   `analyze --shard i/n` results merge by concatenating `classes` (ordered by id) and
@@ -20,6 +20,7 @@ const ms = z.number().finite().nonnegative()
 /** A two-sided confidence interval [low, high]. */
 const interval = z.tuple([z.number().finite(), z.number().finite()])
 
+/** The two container-start paths: legacy CLONE_NEWNS, or open_tree(OPEN_TREE_NAMESPACE) on Linux >= 7.0 (docs/kernel-model.md). */
 export const KernelPathSchema = z.enum(['legacy', 'otn'])
 export type KernelPath = z.infer<typeof KernelPathSchema>
 

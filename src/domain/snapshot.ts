@@ -35,7 +35,7 @@ export const SnapshotNodeSchema = z.strictObject({
   poolLabel: z.string().nullable(),
   kernelVersion: z.string(),
   osImage: z.string(),
-  /** e.g. `containerd://1.7.24`, `cri-o://1.31.1` — the CRI, not the OCI runtime (see kernel-model.md). */
+  /** e.g. `containerd://1.7.24`, `cri-o://1.31.1` — the CRI, not the OCI runtime (see docs/kernel-model.md). */
   containerRuntimeVersion: z.string(),
   kubeletVersion: z.string(),
   architecture: z.string(),
@@ -82,7 +82,7 @@ export const VolumeMountCountsSchema = z.strictObject({
 export type VolumeMountCounts = z.infer<typeof VolumeMountCountsSchema>
 
 /**
- * The derived mount profile of one pod (src/profile/pod-profile.ts, rules from kernel-model.md
+ * The derived mount profile of one pod (src/profile/pod-profile.ts, rules from docs/kernel-model.md
  * "Host-side mounts per pod"). All are estimates from the spec, not measurements.
  */
 export const PodMountProfileSchema = z.strictObject({
@@ -187,13 +187,31 @@ export const HistogramSchema = z.strictObject({
 })
 export type Histogram = z.infer<typeof HistogramSchema>
 
-/** Kubelet metrics read through the API server's node proxy (`--kubelet-metrics`). */
+/**
+ * Where a node's kubelet histograms came from when not from its own /metrics (`--prometheus`):
+ * counts are `increase()` over `window`, so they cover the window, not the time since the last
+ * kubelet restart. No URL or credentials are recorded.
+ */
+export const PrometheusSourceSchema = z.strictObject({
+  kind: z.literal('prometheus'),
+  window: z.string(),
+  /** kubelet_pod_start_sli_duration_seconds, or kubelet_pod_start_duration_seconds on kubelets < 1.26. */
+  podStartMetric: z.string(),
+  /** The PromQL of the start-latency buckets (the _sum and _count queries differ only in the suffix and `le`). */
+  query: z.string(),
+  runtimeOperationsQuery: z.string(),
+})
+export type PrometheusSource = z.infer<typeof PrometheusSourceSchema>
+
+/** Kubelet metrics read through the API server's node proxy (`--kubelet-metrics`) or from Prometheus (`--prometheus`). */
 export const KubeletMetricsSchema = z.strictObject({
   node: z.string().min(1),
-  /** kubelet_pod_start_sli_duration_seconds (all label sets merged). */
+  /** kubelet_pod_start_sli_duration_seconds (all label sets merged; from Prometheus, see source.podStartMetric). */
   podStartSliSeconds: HistogramSchema.nullable(),
   /** kubelet_runtime_operations_duration_seconds by operation_type. */
   runtimeOperationsSeconds: z.record(z.string(), HistogramSchema),
+  /** Absent: read from the kubelet's /metrics through the node proxy. */
+  source: PrometheusSourceSchema.optional(),
 })
 export type KubeletMetrics = z.infer<typeof KubeletMetricsSchema>
 

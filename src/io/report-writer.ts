@@ -7,7 +7,7 @@ import {describeSchemaError} from '../lib/schema-errors.js'
 import type {RenderedOutputs, ReportFormat} from '../report/index.js'
 import {writeFileAtomic} from './atomic-write.js'
 
-const EXTENSION: Record<ReportFormat, string> = {html: '.html', json: '.json', csv: '.csv', md: '.md'}
+const EXTENSION: Record<ReportFormat, string> = {html: '.html', json: '.json', csv: '.csv', md: '.md', prom: '.prom'}
 
 /**
  * Where each format goes. One format: exactly `out`. Several: `out` without its extension (when

@@ -7,10 +7,13 @@ import {HOST_BASELINE_MOUNTS} from './mount-rules.js'
 import {holdsMounts} from './node-profile.js'
 import {fnv1a} from '../lib/fnv1a.js'
 
+/** A Deployment's default rollingUpdate.maxSurge (25%, apps/v1 DeploymentStrategy): the share of its pods a rolling update starts at once. */
+export const DEFAULT_MAX_SURGE = 0.25
+
 /**
  * Node classes: nodes with the same pool, kernel, OS image, CRI, size and a near-identical
  * mount profile. Simulation runs once per class, so the cost grows with the number of distinct
- * profiles, not with the number of nodes (architecture.md "Scale").
+ * profiles, not with the number of nodes (docs/architecture.md "Scale").
  *
  * Near-identical means: within one (pool, kernel, OS image, CRI, cores, maxPods) group, host
  * mount tables within a factor SPLIT_RATIO of each other (sorted 1-D split, so no arbitrary
@@ -172,8 +175,8 @@ function summarizeClass(
     observedStartMs: members.flatMap((m) => m.observedStartMs).sort((a, b) => a - b),
     kubeletSli: null,
     bursts: {
-      // A rolling update with the default maxSurge 25% replaces a quarter of a node's ReplicaSet pods at once.
-      rollingUpdate: Math.max(1, Math.ceil(0.25 * median(members.map((m) => m.replicaSetPods)))),
+      // A rolling update with the default maxSurge replaces a quarter of a node's ReplicaSet pods at once.
+      rollingUpdate: Math.max(1, Math.ceil(DEFAULT_MAX_SURGE * median(members.map((m) => m.replicaSetPods)))),
       // A replaced or drained node is refilled with today's pods at once.
       drainRefill: Math.max(1, Math.round(podsToday)),
       // The busiest minute of Job pod creations on any member node.

@@ -1,6 +1,6 @@
 import type {AnalysisResult, BackTest, NodeClassResult} from '../domain/analysis.js'
 import {PATH_SHORT} from './charts/common.js'
-import {formatInt, formatMs} from './format.js'
+import {formatInt, formatMs} from '../lib/format.js'
 import {badge, el, join, list, table, type Html} from './html-kit.js'
 
 /**
@@ -48,18 +48,42 @@ export function backTestSection(result: AnalysisResult): Html {
   const rows = tested.map((c) => {
     const b = c.backTest!
     return [
-      el('span', {class: 'mono'}, c.id), sourceText(b), PATH_SHORT[b.todayPath], triple(b.observed), triple(b.simulated), errors(b),
-      b.withinTolerance ? badge('within', 'ok') : badge(`misses ${b.misses.join(', ')}`, 'bad'), fitText(c, b),
+      el('span', {class: 'mono'}, c.id),
+      sourceText(b),
+      PATH_SHORT[b.todayPath],
+      triple(b.observed),
+      triple(b.simulated),
+      errors(b),
+      b.withinTolerance ? badge('within', 'ok') : badge(`misses ${b.misses.join(', ')}`, 'bad'),
+      fitText(c, b),
     ]
   })
   return join([
-    el('p', {}, "The simulation of today (each class's kernel path, density, mounts and start burst today) with the fitted non-kernel start time, next to what the class's nodes observe. The non-kernel time is fitted so that the two agree (it is not the observed starts themselves, which already contain today's kernel time); the check uses replications the fit did not see. Both sides are read the way the data was recorded: histogram buckets, or whole-second timestamps."),
-    tested.length ? table(
-      [{title: 'Class'}, {title: 'Observed data'}, {title: 'Path today'}, {title: 'Observed p50 / p90 / p99', num: true}, {title: 'Simulated today', num: true}, {title: 'Error', num: true}, {title: 'Back-test'}, {title: 'Non-kernel p50 / p90: start → fitted'}],
-      rows, toleranceText(result),
-    ) : el('p', {}, toleranceText(result)),
+    el(
+      'p',
+      {},
+      "The simulation of today (each class's kernel path, density, mounts and start burst today) with the fitted non-kernel start time, next to what the class's nodes observe. The non-kernel time is fitted so that the two agree (it is not the observed starts themselves, which already contain today's kernel time); the check uses replications the fit did not see. Both sides are read the way the data was recorded: histogram buckets, or whole-second timestamps.",
+    ),
+    tested.length
+      ? table(
+          [
+            {title: 'Class'},
+            {title: 'Observed data'},
+            {title: 'Path today'},
+            {title: 'Observed p50 / p90 / p99', num: true},
+            {title: 'Simulated today', num: true},
+            {title: 'Error', num: true},
+            {title: 'Back-test'},
+            {title: 'Non-kernel p50 / p90: start → fitted'},
+          ],
+          rows,
+          toleranceText(result),
+        )
+      : el('p', {}, toleranceText(result)),
     list([
-      ...[...new Set(tested.map((c) => c.backTest!.source))].map((s) => `${SOURCE_LABEL[s]}: ${tested.find((c) => c.backTest!.source === s)!.backTest!.includes}.`),
+      ...[...new Set(tested.map((c) => c.backTest!.source))].map(
+        (s) => `${SOURCE_LABEL[s]}: ${tested.find((c) => c.backTest!.source === s)!.backTest!.includes}.`,
+      ),
       ...(untested.length ? [untestedText(untested)] : []),
       ...statisticsNotes(result),
     ]),
@@ -76,7 +100,9 @@ export function statisticsNotes(result: AnalysisResult): string[] {
   const capped = result.classes.filter((c) => c.precision.atCap.length > 0)
   const first = result.classes[0]?.precision
   if (first) {
-    out.push(`Replications per point grow until the p99's 95% CI half-width is at most ${Math.round(first.targetHalfWidth * 100)}% of the p99, up to ${formatInt(first.maxReplications)} replications.${capped.length ? ` The cap was hit at: ${capped.map((c) => `${c.id} (${c.precision.atCap.map((a) => `${PATH_SHORT[a.path]} at ${a.podsPerNode} pods/node: ±${a.halfWidthPct}%`).join(', ')})`).join('; ')}.` : ' Every point reached it.'}`)
+    out.push(
+      `Replications per point grow until the p99's 95% CI half-width is at most ${Math.round(first.targetHalfWidth * 100)}% of the p99, up to ${formatInt(first.maxReplications)} replications.${capped.length ? ` The cap was hit at: ${capped.map((c) => `${c.id} (${c.precision.atCap.map((a) => `${PATH_SHORT[a.path]} at ${a.podsPerNode} pods/node: ±${a.halfWidthPct}%`).join(', ')})`).join('; ')}.` : ' Every point reached it.'}`,
+    )
   }
   for (const c of result.classes) if (c.otnVsLegacy.note) out.push(`${c.id}: ${c.otnVsLegacy.note}`)
   return out
@@ -97,7 +123,8 @@ export function backTestMarkdown(result: AnalysisResult, md: (text: string) => s
       '',
     )
   }
-  for (const s of [...new Set(tested.map((c) => c.backTest!.source))]) lines.push(`- ${SOURCE_LABEL[s]}: ${md(tested.find((c) => c.backTest!.source === s)!.backTest!.includes)}.`)
+  for (const s of [...new Set(tested.map((c) => c.backTest!.source))])
+    lines.push(`- ${SOURCE_LABEL[s]}: ${md(tested.find((c) => c.backTest!.source === s)!.backTest!.includes)}.`)
   const untested = result.classes.filter((c) => !c.backTest)
   if (untested.length) lines.push(`- ${md(untestedText(untested))}`)
   for (const n of statisticsNotes(result)) lines.push(`- ${md(n)}`)

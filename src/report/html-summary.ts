@@ -1,5 +1,5 @@
 import type {AnalysisResult, PoolResult, Recommendation} from '../domain/analysis.js'
-import {formatInt, formatMs, formatPercent, formatSigned} from './format.js'
+import {formatInt, formatMs, formatPercent, formatSigned} from '../lib/format.js'
 import {badge, el, join, list, raw, table, type Html} from './html-kit.js'
 import {VERDICT_TEXT, formatMaxPods} from './verdict.js'
 

@@ -1,6 +1,6 @@
 import type {AnalysisResult, Blocker, PoolResult} from '../domain/analysis.js'
 import {PATH_SHORT} from './charts/common.js'
-import {formatDecimal, formatFactor, formatInt, formatMs, formatMsInterval, formatPercent, formatSigned} from './format.js'
+import {formatDecimal, formatFactor, formatInt, formatMs, formatMsInterval, formatPercent, formatSigned} from '../lib/format.js'
 import {badge, el, join, table, type Html} from './html-kit.js'
 import {formatMaxPods} from './verdict.js'
 

@@ -3,10 +3,11 @@ import {renderCsv} from './csv.js'
 import {renderHtml} from './html.js'
 import {renderJson} from './json.js'
 import {renderMarkdown} from './markdown.js'
+import {renderOpenMetrics} from './openmetrics.js'
 import type {ReportAssets} from './page-shell.js'
 
-export type ReportFormat = 'html' | 'json' | 'csv' | 'md'
-export const REPORT_FORMATS: readonly ReportFormat[] = ['html', 'json', 'csv', 'md']
+export type ReportFormat = 'html' | 'json' | 'csv' | 'md' | 'prom'
+export const REPORT_FORMATS: readonly ReportFormat[] = ['html', 'json', 'csv', 'md', 'prom']
 export type {ReportAssets} from './page-shell.js'
 
 export interface RenderedOutputs {
@@ -14,6 +15,8 @@ export interface RenderedOutputs {
   html?: string
   csv?: string
   md?: string
+  /** OpenMetrics text (openmetrics.ts). */
+  prom?: string
 }
 
 /**
@@ -29,5 +32,6 @@ export function renderOutputs(result: AnalysisResult, formats: readonly ReportFo
   }
   if (formats.includes('csv')) out.csv = renderCsv(result)
   if (formats.includes('md')) out.md = renderMarkdown(result)
+  if (formats.includes('prom')) out.prom = renderOpenMetrics(result)
   return out
 }

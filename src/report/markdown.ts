@@ -2,7 +2,7 @@ import type {AnalysisResult} from '../domain/analysis.js'
 import {PATH_LABEL} from './charts/common.js'
 import {backTestMarkdown} from './back-test.js'
 import {DEFAULT_NULLFS_NOTE} from './html-notes.js'
-import {formatInt, formatMs, formatMsInterval, formatPercent, formatSigned} from './format.js'
+import {formatInt, formatMs, formatMsInterval, formatPercent, formatSigned} from '../lib/format.js'
 import {VERDICT_TEXT, formatMaxPods} from './verdict.js'
 
 /**

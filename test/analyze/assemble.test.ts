@@ -103,6 +103,8 @@ describe('--fail-on thresholds', () => {
     expect(parseRule('p99>5s')).toEqual({expr: 'p99>5s', metric: 'p99', op: '>', value: 5000, path: 'today'})
     expect(parseRule('otn.p50 >= 1500ms')).toMatchObject({metric: 'p50', op: '>=', value: 1500, path: 'otn'})
     expect(parseRule('maxpods<60')).toMatchObject({metric: 'maxpods', op: '<', value: 60})
+    // The same duration syntax as every flag (lib/duration.ts).
+    expect(parseRule('legacy.p90<0.5m')).toMatchObject({metric: 'p90', op: '<', value: 30_000, path: 'legacy'})
   })
 
   it('rejects malformed rules with a message naming the rule and the syntax', () => {

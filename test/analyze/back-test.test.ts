@@ -1,5 +1,14 @@
 import {describe, expect, it} from 'vitest'
-import {binLike, cdfAtBounds, compareQuantiles, observedStartsFor, observedView, roundLikeTimestamps, simulatedView, timestampResolutionMs} from '../../src/analyze/back-test.js'
+import {
+  binLike,
+  cdfAtBounds,
+  compareQuantiles,
+  observedStartsFor,
+  observedView,
+  roundLikeTimestamps,
+  simulatedView,
+  timestampResolutionMs,
+} from '../../src/analyze/back-test.js'
 import {fitOverhead} from '../../src/analyze/fit-overhead.js'
 import type {Histogram} from '../../src/domain/snapshot.js'
 import {lognormal} from '../../src/model/distributions.js'
@@ -9,10 +18,24 @@ const hist = (pairs: Array<[number | null, number]>): Histogram => ({buckets: pa
 
 describe('the back-test observation', () => {
   it('prefers the class SLI histogram, then the pool one, then class and pool timestamps', () => {
-    const h = hist([[1, 10], [2, 25], [null, 25]])
+    const h = hist([
+      [1, 10],
+      [2, 25],
+      [null, 25],
+    ])
     const ms = Array.from({length: 30}, (_, i) => i * 1000)
     expect(observedStartsFor(h, null, ms, ms)).toMatchObject({kind: 'kubelet-sli', scope: 'class', samples: 25})
-    expect(observedStartsFor(hist([[1, 3], [null, 3]]), h, ms, [])).toMatchObject({kind: 'kubelet-sli', scope: 'pool'})
+    expect(
+      observedStartsFor(
+        hist([
+          [1, 3],
+          [null, 3],
+        ]),
+        h,
+        ms,
+        [],
+      ),
+    ).toMatchObject({kind: 'kubelet-sli', scope: 'pool'})
     expect(observedStartsFor(null, null, ms.slice(0, 5), ms)).toMatchObject({kind: 'pod-timestamps', scope: 'pool', resolutionMs: 1000})
     expect(observedStartsFor(null, null, [1, 2], [3])).toBeNull()
   })
@@ -23,7 +46,12 @@ describe('the back-test observation', () => {
   })
 
   it('bins simulated starts into the histogram buckets, cumulatively, by hand', () => {
-    const h = hist([[0.5, 0], [1, 0], [2, 0], [null, 0]])
+    const h = hist([
+      [0.5, 0],
+      [1, 0],
+      [2, 0],
+      [null, 0],
+    ])
     const binned = binLike(h, Float64Array.from([100, 500, 700, 1500, 2500]))
     expect(binned.buckets.map((b) => b.count)).toEqual([2, 3, 4, 5])
     expect(binned.count).toBe(5)
@@ -49,7 +77,12 @@ describe('the back-test observation', () => {
   })
 
   it('handles a zero-heavy SLI histogram (everything in the first bucket) with finite quantiles and fit', () => {
-    const h = hist([[0.5, 480], [1, 495], [2, 500], [null, 500]])
+    const h = hist([
+      [0.5, 480],
+      [1, 495],
+      [2, 500],
+      [null, 500],
+    ])
     const obs = observedStartsFor(h, null, [], [])!
     const target = observedView(obs, 1)
     expect(target.p50Ms).toBeGreaterThan(0)
@@ -70,10 +103,17 @@ describe('the back-test observation', () => {
   })
 
   it('gives the chart cumulative fractions at the histogram bounds for both sides', () => {
-    const h = hist([[1, 50], [2, 100], [null, 100]])
+    const h = hist([
+      [1, 50],
+      [2, 100],
+      [null, 100],
+    ])
     const obs = observedStartsFor(h, null, [], [])!
     const cdf = cdfAtBounds(obs, Float64Array.from([500, 1500, 1500, 2500]), 1, 2000)
-    expect(cdf).toEqual([{leMs: 1000, observed: 0.5, simulated: 0.25}, {leMs: 2000, observed: 1, simulated: 0.75}])
+    expect(cdf).toEqual([
+      {leMs: 1000, observed: 0.5, simulated: 0.25},
+      {leMs: 2000, observed: 1, simulated: 0.75},
+    ])
   })
 })
 

@@ -10,7 +10,10 @@ import {nodeClass} from './support/fake-sim.js'
 
 const model = (file: string) => KernelModelSchema.parse(JSON.parse(readFileSync(new URL(`../../models/${file}`, import.meta.url), 'utf8')))
 const models = {legacy: model('linux-6.18-legacy.json'), otn: model('linux-7.0-otn.json')}
-const twoCoreCurve = [{busyCores: 1, slowdown: 1}, {busyCores: 2, slowdown: 2.4}]
+const twoCoreCurve = [
+  {busyCores: 1, slowdown: 1},
+  {busyCores: 2, slowdown: 2.4},
+]
 
 describe('the CPU-contention curve per core count', () => {
   it('applies a curve measured on 2 cores to a 2-core class only, by default', () => {
@@ -34,7 +37,15 @@ describe('the CPU-contention curve per core count', () => {
 
   it('records the choice in the class result (what the report and the sensitivity panel show)', () => {
     const cls = nodeClass({cores: 16, podsPerNodeToday: 6, maxPods: 20, bursts: {rollingUpdate: 1, drainRefill: 6, jobWave: 1}})
-    const settings: AnalysisSettings = {...DEFAULT_SETTINGS, seed: 1, sweepPoints: 2, burstSizes: [1], gridDensities: 1, maxReplications: 2, contentionCurve: twoCoreCurve}
+    const settings: AnalysisSettings = {
+      ...DEFAULT_SETTINGS,
+      seed: 1,
+      sweepPoints: 2,
+      burstSizes: [1],
+      gridDensities: 1,
+      maxReplications: 2,
+      contentionCurve: twoCoreCurve,
+    }
     for (const mode of CONTENTION_MODES) {
       const r = analyzeClass(cls, planClass(cls, {...settings, contention: mode}, []), simulatorFor(models))
       expect(r.cpuContention.mode).toBe(mode)
@@ -59,11 +70,30 @@ describe('OTN against legacy (property, real simulator and shipped models)', () 
         }),
         (s) => {
           const cls = nodeClass({
-            cores: s.cores, hostMountsToday: s.mounts, podsPerNodeToday: s.pods, maxPods: Math.max(s.pods, 10),
+            cores: s.cores,
+            hostMountsToday: s.mounts,
+            podsPerNodeToday: s.pods,
+            maxPods: Math.max(s.pods, 10),
             bursts: {rollingUpdate: 1, drainRefill: s.pods, jobWave: 1},
-            podShape: {containersPerPod: s.containers, initContainersPerPod: s.inits, hostMountsPerPod: 8, runtimeMountsPerContainer: s.runtimeMounts, userNamespacePodFraction: 0, hookedPodFraction: 0},
+            podShape: {
+              containersPerPod: s.containers,
+              initContainersPerPod: s.inits,
+              hostMountsPerPod: 8,
+              runtimeMountsPerContainer: s.runtimeMounts,
+              userNamespacePodFraction: 0,
+              hookedPodFraction: 0,
+            },
           })
-          const settings: AnalysisSettings = {...DEFAULT_SETTINGS, seed: 5, sweepPoints: 2, burstSizes: [1], gridDensities: 1, maxReplications: 8, contention: s.contention, contentionCurve: models.legacy.costs.cpuContention?.points}
+          const settings: AnalysisSettings = {
+            ...DEFAULT_SETTINGS,
+            seed: 5,
+            sweepPoints: 2,
+            burstSizes: [1],
+            gridDensities: 1,
+            maxReplications: 8,
+            contention: s.contention,
+            contentionCurve: models.legacy.costs.cpuContention?.points,
+          }
           const r = analyzeClass(cls, planClass(cls, settings, []), simulate)
           const L = r.results.legacy.today
           const O = r.results.otn.today

@@ -3,7 +3,15 @@ import {FIT_LEVELS, type QuantileView} from '../../src/analyze/back-test.js'
 import {fitOverhead, MAX_FIT_ITERATIONS, MAX_P90_RATIO, nelderMead, P99_FIT_TOLERANCE} from '../../src/analyze/fit-overhead.js'
 
 /** A lognormal's quantiles, exactly: median·exp(σ·z_q), σ = ln(p90/median)/z90. */
-const Z: Record<number, number> = {0.1: -1.2815515655446004, 0.25: -0.6744897501960817, 0.5: 0, 0.75: 0.6744897501960817, 0.9: 1.2815515655446004, 0.95: 1.6448536269514722, 0.99: 2.3263478740408408}
+const Z: Record<number, number> = {
+  0.1: -1.2815515655446004,
+  0.25: -0.6744897501960817,
+  0.5: 0,
+  0.75: 0.6744897501960817,
+  0.9: 1.2815515655446004,
+  0.95: 1.6448536269514722,
+  0.99: 2.3263478740408408,
+}
 function lognormalView(p50: number, p90: number, shiftMs: number, queue = 0): QuantileView {
   const sigma = Math.log(p90 / p50) / Z[0.9]!
   // `queue` squeezes the body: starts below the queue's drain time all finish at about that time.
@@ -51,11 +59,16 @@ describe('nelderMead', () => {
   it('finds the minimum of a shifted quadratic bowl', () => {
     let best = {x: [0, 0], f: Infinity}
     let n = 0
-    nelderMead((x) => {
-      const f = (x[0]! - 1.5) ** 2 + 3 * (x[1]! + 0.5) ** 2
-      if (f < best.f) best = {x, f}
-      return f
-    }, [0, 0], 0.5, () => ++n > 200)
+    nelderMead(
+      (x) => {
+        const f = (x[0]! - 1.5) ** 2 + 3 * (x[1]! + 0.5) ** 2
+        if (f < best.f) best = {x, f}
+        return f
+      },
+      [0, 0],
+      0.5,
+      () => ++n > 200,
+    )
     expect(best.x[0]).toBeCloseTo(1.5, 2)
     expect(best.x[1]).toBeCloseTo(-0.5, 2)
   })

@@ -16,7 +16,15 @@ import {nodeClass} from './support/fake-sim.js'
 const model = (file: string) => KernelModelSchema.parse(JSON.parse(readFileSync(new URL(`../../models/${file}`, import.meta.url), 'utf8')))
 const models = {legacy: model('linux-6.18-legacy.json'), otn: model('linux-7.0-otn.json')}
 const simulate = simulatorFor(models)
-const settings: AnalysisSettings = {...DEFAULT_SETTINGS, seed: 11, sweepPoints: 2, burstSizes: [1], gridDensities: 1, maxReplications: 8, contentionCurve: models.legacy.costs.cpuContention?.points}
+const settings: AnalysisSettings = {
+  ...DEFAULT_SETTINGS,
+  seed: 11,
+  sweepPoints: 2,
+  burstSizes: [1],
+  gridDensities: 1,
+  maxReplications: 8,
+  contentionCurve: models.legacy.costs.cpuContention?.points,
+}
 const TRUTH = {p50Ms: 1000, p90Ms: 1500}
 /** kubelet_pod_start_sli_duration_seconds' bucket bounds (kubelet metrics.go), seconds. */
 const SLI_BUCKETS = [0.5, 1, 2, 3, 4, 5, 6, 8, 10, 20, 30, 45, 60, 120, 180, 240, 300, 360, 480, 600, 900, 1200, 1800, 2700, 3600]
@@ -42,9 +50,21 @@ function expectRecovered(cls: NodeClass): void {
 }
 
 const web = nodeClass({
-  id: 'web-ident1', cores: 8, hostMountsToday: 350, hostMountsPerPod: 7, podsPerNodeToday: 47, maxPods: 110,
+  id: 'web-ident1',
+  cores: 8,
+  hostMountsToday: 350,
+  hostMountsPerPod: 7,
+  podsPerNodeToday: 47,
+  maxPods: 110,
   bursts: {rollingUpdate: 12, drainRefill: 47, jobWave: 1},
-  podShape: {containersPerPod: 2, initContainersPerPod: 1, hostMountsPerPod: 7, runtimeMountsPerContainer: 31, userNamespacePodFraction: 0, hookedPodFraction: 0},
+  podShape: {
+    containersPerPod: 2,
+    initContainersPerPod: 1,
+    hostMountsPerPod: 7,
+    runtimeMountsPerContainer: 31,
+    userNamespacePodFraction: 0,
+    hookedPodFraction: 0,
+  },
 })
 
 describe('the non-kernel fit recovers a known distribution from simulated observations', () => {
@@ -58,9 +78,21 @@ describe('the non-kernel fit recovers a known distribution from simulated observ
 
   it('where the legacy namespace_sem queue dominates the start (5,500 host mounts, 75-pod burst)', () => {
     const batch = nodeClass({
-      id: 'batch-ident1', cores: 16, hostMountsToday: 5500, hostMountsPerPod: 12, podsPerNodeToday: 75, maxPods: 250,
+      id: 'batch-ident1',
+      cores: 16,
+      hostMountsToday: 5500,
+      hostMountsPerPod: 12,
+      podsPerNodeToday: 75,
+      maxPods: 250,
       bursts: {rollingUpdate: 1, drainRefill: 75, jobWave: 30},
-      podShape: {containersPerPod: 1, initContainersPerPod: 1, hostMountsPerPod: 12, runtimeMountsPerContainer: 35, userNamespacePodFraction: 0, hookedPodFraction: 0.06},
+      podShape: {
+        containersPerPod: 1,
+        initContainersPerPod: 1,
+        hostMountsPerPod: 12,
+        runtimeMountsPerContainer: 35,
+        userNamespacePodFraction: 0,
+        hookedPodFraction: 0.06,
+      },
     })
     expectRecovered({...batch, observedStartMs: observedStarts(batch, 2000)})
   })

@@ -23,11 +23,17 @@ function analyzeDemo(seed: number): {classes: NodeClassResult[]; verdicts: Recor
   const classes = buildNodeClasses(snapshot)
   const settings: AnalysisSettings = {...DEFAULT_SETTINGS, seed, contentionCurve: models.legacy.costs.cpuContention?.points}
   const simulate = simulatorFor(models)
-  const results = classes.map((cls) => runClassJob({
-    cls,
-    poolObservedMs: classes.filter((c) => c.pool === cls.pool).flatMap((c) => c.observedStartMs),
-    poolSli: mergeHistograms(classes.filter((c) => c.pool === cls.pool && c.kubeletSli).map((c) => c.kubeletSli!)),
-  }, settings, simulate))
+  const results = classes.map((cls) =>
+    runClassJob(
+      {
+        cls,
+        poolObservedMs: classes.filter((c) => c.pool === cls.pool).flatMap((c) => c.observedStartMs),
+        poolSli: mergeHistograms(classes.filter((c) => c.pool === cls.pool && c.kubeletSli).map((c) => c.kubeletSli!)),
+      },
+      settings,
+      simulate,
+    ),
+  )
   const {pools} = deriveSummaries(results, settings.sloMs, [])
   return {classes: results, verdicts: Object.fromEntries(pools.map((p) => [p.name, p.recommendation.verdict]))}
 }
@@ -38,7 +44,11 @@ describe('the demo analysis across seeds', () => {
     expect(runs[1]!.verdicts).toEqual(runs[0]!.verdicts)
     expect(runs[2]!.verdicts).toEqual(runs[0]!.verdicts)
     const overlaps = (a: readonly [number, number], b: readonly [number, number]): boolean => a[0] <= b[1] && b[0] <= a[1]
-    for (const [i, j] of [[0, 1], [0, 2], [1, 2]] as const) {
+    for (const [i, j] of [
+      [0, 1],
+      [0, 2],
+      [1, 2],
+    ] as const) {
       for (const a of runs[i]!.classes) {
         const b = runs[j]!.classes.find((c) => c.id === a.id)!
         for (const path of ['legacy', 'otn'] as const) {

@@ -17,7 +17,7 @@ function withVolume(type: VolumeType): PodMountShape {
   return pod
 }
 
-// Expected values are the table in kernel-model.md "Host-side mounts per pod", written out by hand.
+// Expected values are the table in docs/kernel-model.md "Host-side mounts per pod", written out by hand.
 const table: Array<[VolumeType, number, string]> = [
   ['secret', 1, 'a tmpfs per secret'],
   ['projected', 1, 'a tmpfs per projected volume, the service-account token included'],

@@ -12,9 +12,13 @@ export function backTestSpec(result: AnalysisResult): TopLevelSpec {
   const tested = result.classes.filter((c) => c.backTest)
   const labels = tested.map(classLabel)
   const rows = tested.flatMap((c) => c.backTest!.cdf.map((p) => ({nodeClass: classLabel(c), leMs: p.leMs, observed: p.observed, simulated: p.simulated})))
-  const select = labels.length > 1
-    ? {params: [{name: 'backTestClass', value: labels[0], bind: {input: 'select', options: labels, name: 'Node class '}}], filter: [{filter: 'datum.nodeClass === backTestClass'}]}
-    : {params: [], filter: []}
+  const select =
+    labels.length > 1
+      ? {
+          params: [{name: 'backTestClass', value: labels[0], bind: {input: 'select', options: labels, name: 'Node class '}}],
+          filter: [{filter: 'datum.nodeClass === backTestClass'}],
+        }
+      : {params: [], filter: []}
   const x = {field: 'leMs', type: 'quantitative' as const, title: 'Pod start latency (ms)'}
   const y = {type: 'quantitative' as const, title: 'Share of starts ≤ latency', axis: {format: '%'}, scale: {domain: [0, 1]}}
   return {
@@ -26,7 +30,16 @@ export function backTestSpec(result: AnalysisResult): TopLevelSpec {
     layer: [
       {
         mark: {type: 'area', interpolate: 'step-before', color: '#aab3bf', opacity: 0.6},
-        encoding: {x, y: {...y, field: 'observed'}, tooltip: [{field: 'nodeClass', title: 'Node class'}, {field: 'leMs', title: '≤ ms', format: ',.0f'}, {field: 'observed', title: 'Observed', format: '.1%'}, {field: 'simulated', title: 'Simulated today', format: '.1%'}]},
+        encoding: {
+          x,
+          y: {...y, field: 'observed'},
+          tooltip: [
+            {field: 'nodeClass', title: 'Node class'},
+            {field: 'leMs', title: '≤ ms', format: ',.0f'},
+            {field: 'observed', title: 'Observed', format: '.1%'},
+            {field: 'simulated', title: 'Simulated today', format: '.1%'},
+          ],
+        },
       },
       {
         mark: {type: 'line', color: '#1d2430', strokeWidth: 2, point: true, interpolate: 'monotone'},

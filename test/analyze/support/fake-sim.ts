@@ -4,7 +4,7 @@ import type {NodeClass} from '../../../src/profile/node-classes.js'
 /**
  * A hand-computable stand-in for the simulator. Pods start one after another through one lock:
  * pod i (0-based) waits i × hold and then holds it once, where hold is 0.01 ms per host mount on
- * the legacy path and a flat 1 ms on OTN (the kernel-model.md shapes, without the queueing
+ * the legacy path and a flat 1 ms on OTN (the docs/model.md shapes, without the queueing
  * detail). Its start is overhead median + wait + hold, plus `noiseMs` × a seed-derived
  * fraction, so tests can tell seeds apart.
  */

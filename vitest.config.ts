@@ -17,7 +17,10 @@ export default defineConfig({
     maxWorkers: 2,
     projects: [
       // npm run test:unit: no root, no build, no apt packages (test/suites.ts says which files are which).
-      {test: {...shared, name: 'unit', include: [ALL_TESTS], exclude: [...SYSTEM_TESTS, ...VALIDATE_TESTS], sequence: {groupOrder: 0}}},
+      // The files of a worker share one module graph (isolate: false): unit tests mock and stub
+      // nothing (test/suites.test.ts checks), and importing zod, vega-lite and the core once per
+      // worker instead of once per file halves the suite's CPU time (21 → 11 s).
+      {test: {...shared, name: 'unit', include: [ALL_TESTS], exclude: [...SYSTEM_TESTS, ...VALIDATE_TESTS], isolate: false, sequence: {groupOrder: 0}}},
       // npm run test:system: root, crun, Chromium, kubectl, the built CLI.
       {test: {...shared, name: 'system', include: [...SYSTEM_TESTS], setupFiles: [SYSTEM_SETUP], sequence: {groupOrder: 0}}},
       // Real crun starts timed against the model (system tests too): they run after every other

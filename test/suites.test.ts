@@ -34,10 +34,19 @@ describe('the split into unit and system tests', () => {
     expect(byName.validate).toMatchObject({include: [...VALIDATE_TESTS]})
   })
 
-  // A unit test runs as any user without a build: one that drives the built CLI, a browser or
-  // the test API server (openssl) or a real Prometheus belongs in SYSTEM_TESTS.
-  it('keeps unit tests away from the built CLI, Chromium and the test API server', () => {
-    const needsSystem = /from '@oclif\/test'|from 'playwright-core'|support\/browser\.js'|k8s-api-server\/index\.js'|bin', 'run\.js'|bin\/run\.js|support\/prometheus\/server\.js'/
+  // Unit test files share a module graph per worker (isolate: false in vitest.config.ts), so one
+  // that mocks a module or stubs a global or an environment variable would leak into the next.
+  it('keeps unit tests free of module mocks and global or environment stubs', () => {
+    const leaks = /vi\.(mock|doMock|stubGlobal|stubEnv)\(|process\.env\.\w+\s*=[^=]|globalThis\.\w+\s*=[^=]/
+    const others = unit.filter((f) => f !== 'test/suites.test.ts') // this file names the patterns
+    expect(others.filter((f) => leaks.test(readFileSync(join(root, f), 'utf8')))).toEqual([])
+  })
+
+  // A unit test runs as any user without a build: one that drives the built CLI, a browser,
+  // the test API server (openssl), Prometheus or promtool belongs in SYSTEM_TESTS.
+  it('keeps unit tests away from the built CLI, Chromium, the test API server and Prometheus', () => {
+    const needsSystem =
+      /from '@oclif\/test'|from 'playwright-core'|support\/browser\.js'|k8s-api-server\/index\.js'|prometheus\/server\.js'|'promtool'|bin', 'run\.js'|bin\/run\.js/
     const others = unit.filter((f) => f !== 'test/suites.test.ts') // this file names the patterns
     expect(others.filter((f) => needsSystem.test(readFileSync(join(root, f), 'utf8')))).toEqual([])
   })

@@ -1,4 +1,4 @@
-// Which test files are system tests (npm run test:system): they need root, crun, Chromium,
+// Which test files are system tests (npm run test:system): they need root, crun, Chromium, Prometheus,
 // kubectl, apt packages (scripts/test-prereqs.sh) or the built CLI (npm run build). Every other
 // test file is a unit test (npm run test:unit): the pure core and the edges with fakes, as any
 // user, without a build. vitest.config.ts builds its projects from this list, and

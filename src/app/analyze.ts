@@ -73,12 +73,14 @@ export async function analyze(req: AnalyzeRequest): Promise<AnalyzeOutcome> {
   if (allClasses.length === 0) throw new InputError(`the ${source} has no nodes`, 'collect a snapshot from a cluster with nodes (densityplan collect), or check --node-selector')
   const classes = req.shard ? allClasses.filter((_, i) => i % req.shard!.count === req.shard!.index) : allClasses
   const jobs = toJobs(classes, allClasses)
-  const total = jobs.reduce((n, j) => n + plannedRuns(j, req.settings), 0)
+  // The legacy model's contention curve travels with the settings, for each class's note (analyze/contention.ts).
+  const settings = {...req.settings, contentionCurve: models.legacy.model.costs.cpuContention?.points}
+  const total = jobs.reduce((n, j) => n + plannedRuns(j, settings), 0)
   let done = 0
   req.onProgress?.(0, total)
   const classResults = await runJobs(jobs, {
     jobs: req.jobs,
-    settings: req.settings,
+    settings,
     models: {legacy: models.legacy.model, otn: models.otn.model},
     onRuns: (n) => req.onProgress?.((done = Math.min(total, done + n)), total),
   })
@@ -90,7 +92,7 @@ export async function analyze(req: AnalyzeRequest): Promise<AnalyzeOutcome> {
     generatedAt: snapshot.collectedAt,
     settings: req.settings,
     models: {legacy: provenance(models.legacy), otn: provenance(models.otn)},
-    assumptions: assumptions(snapshot, allClasses, classResults, req),
+    assumptions: assumptions(snapshot, allClasses, classResults, {...req, settings}),
     classes: classResults,
     rules,
     ...(req.shard ? {shard: req.shard} : {}),

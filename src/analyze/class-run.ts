@@ -1,4 +1,5 @@
 import type {KernelPath} from '../domain/analysis.js'
+import type {ContentionMode} from './contention.js'
 
 /**
  * What the analysis asks of the simulator for one node class at one operating point, and what
@@ -28,6 +29,8 @@ export interface ClassRunSpec {
    * measured otn/otc ratio's range); absent = 1, the model as shipped.
    */
   otnCostScale?: number
+  /** Which CPU-contention curve applies at this class's core count (src/analyze/contention.ts). */
+  contention: ContentionMode
 }
 
 /** One replication's per-pod figures (all pods of the burst), milliseconds. */

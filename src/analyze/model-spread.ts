@@ -18,22 +18,37 @@ export interface RecordedRun {
 
 /**
  * Wraps a simulator so the runs of today's operating point are recorded: the point whose
- * burst and running pods are today's (the first operating point analyzeClass runs on each
- * path; the sweep and grid may repeat it with the same seeds, which are kept once).
+ * burst and running pods are today's (the sweep and grid may repeat it with the same seeds and
+ * spec, which are kept once).
  */
 export function recordToday(simulate: SimulateFn, today: {podsRunning: number; burstPods: number}): {simulate: SimulateFn; runs: Record<KernelPath, RecordedRun[]>} {
-  const runs: Record<KernelPath, RecordedRun[]> = {legacy: [], otn: []}
-  const seen = {legacy: new Set<number>(), otn: new Set<number>()}
-  return {
-    runs,
-    simulate: (spec, seed) => {
-      if (spec.burstPods === today.burstPods && spec.podsRunning === today.podsRunning && !seen[spec.path].has(seed)) {
-        seen[spec.path].add(seed)
-        runs[spec.path].push({spec, seed})
+  const all: Record<KernelPath, RecordedRun[]> = {legacy: [], otn: []}
+  const seen = new Set<string>()
+  const recorder = {
+    simulate: (spec: ClassRunSpec, seed: number) => {
+      const key = `${seed}|${JSON.stringify(spec)}`
+      if (spec.burstPods === today.burstPods && spec.podsRunning === today.podsRunning && !seen.has(key)) {
+        seen.add(key)
+        all[spec.path].push({spec, seed})
       }
       return simulate(spec, seed)
     },
+    /**
+     * Today's runs as the result used them: those with the spec of the last one recorded. The
+     * non-kernel fit (fit-overhead.ts) simulates today's point too, with earlier guesses of the
+     * non-kernel time; those specs differ, so they are left out.
+     */
+    get runs(): Record<KernelPath, RecordedRun[]> {
+      const final = (list: RecordedRun[]): RecordedRun[] => {
+        const last = list.at(-1)
+        if (!last) return []
+        const spec = JSON.stringify(last.spec)
+        return list.filter((r) => JSON.stringify(r.spec) === spec)
+      }
+      return {legacy: final(all.legacy), otn: final(all.otn)}
+    },
   }
+  return recorder
 }
 
 /** p99 (type 7) of the pod starts of these runs on a simulator, ms, rounded to 0.1. */

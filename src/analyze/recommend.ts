@@ -105,6 +105,15 @@ export function recommendPool(f: PoolFacts): Recommendation {
     if (steps.length > 1) headline += `; needs ${steps.length} steps: ${steps.map((s, i) => `(${i + 1}) ${s}`).join(', ')}`
     if (fewPods) headline += `; ${caveats.map((c) => c.kind).join(' and ') || 'some'} pods stay on the legacy path`
   }
+  // A class whose simulation of today misses what its nodes observe: no prediction for the pool is
+  // trusted more than "uncertain" (structural verdicts, which need no simulation, stand).
+  const missed = f.classes.filter((c) => c.backTest && !c.backTest.withinTolerance)
+  if (missed.length > 0 && !allCapable && numbers.otnPodFraction >= MIN_OTN_POD_SHARE) {
+    const what = missed.map((c) => `${c.id} (${c.backTest!.misses.map((q) => `${q} ${pct(c.backTest!.errorPct[q])}`).join(', ')})`).join('; ')
+    reasons.push(`back-test: the simulation of today misses the observed start latency of ${what}, beyond the tolerance`)
+    headline = `uncertain: the simulation of today does not reproduce the observed start latency of ${missed.map((c) => c.id).join(', ')}; the prediction would have been: ${headline}`
+    verdict = 'uncertain'
+  }
   return {verdict, headline, reasons, numbers, assumes: '', changesIf: []}
 }
 
@@ -134,7 +143,7 @@ function poolNumbers(f: PoolFacts): Recommendation['numbers'] {
  * pools that gain (or all pools when none does); with one, they are that pool's.
  */
 export function recommendOverall(pools: readonly Pick<PoolResult, 'name' | 'nodeCount' | 'recommendation'>[]): Recommendation {
-  const gaining = pools.filter((p) => p.recommendation.verdict !== 'no-gain')
+  const gaining = pools.filter((p) => p.recommendation.verdict === 'upgrade' || p.recommendation.verdict === 'upgrade-with-caveats')
   const basis = gaining.length > 0 ? gaining : pools
   const nodes = basis.reduce((s, p) => s + p.nodeCount, 0) || 1
   const w = (get: (n: Recommendation['numbers']) => number): number => basis.reduce((s, p) => s + get(p.recommendation.numbers) * p.nodeCount, 0) / nodes
@@ -150,14 +159,17 @@ export function recommendOverall(pools: readonly Pick<PoolResult, 'name' | 'node
     otnPodFraction: roundTo(w((n) => n.otnPodFraction), 3),
   }
   if (!only) numbers.podsPerNodeGain = numbers.maxPodsPerNodeOtn - numbers.maxPodsPerNodeLegacy
-  const verdict: Verdict = gaining.length === 0 ? 'no-gain' : gaining.some((p) => p.recommendation.verdict === 'upgrade-with-caveats') ? 'upgrade-with-caveats' : 'upgrade'
+  const uncertain = pools.some((p) => p.recommendation.verdict === 'uncertain')
+  const verdict: Verdict = gaining.length === 0 ? (uncertain ? 'uncertain' : 'no-gain') : gaining.some((p) => p.recommendation.verdict === 'upgrade-with-caveats') ? 'upgrade-with-caveats' : 'upgrade'
   const names = (v: Verdict): string => pools.filter((p) => p.recommendation.verdict === v).map((p) => p.name).join(', ')
   const weighting = only ? '' : 'node-weighted '
   const headline =
-    verdict === 'no-gain'
+    verdict === 'uncertain'
+      ? `no pool gains for certain; ${names('uncertain')}: the simulation of today does not reproduce the observed start latency`
+      : verdict === 'no-gain'
       ? 'no pool gains materially from moving to Linux ≥ 7.0 with crun ≥ 1.29'
       : `upgrade ${gaining.map((p) => p.name).join(', ')}: ${weighting}p99 ${formatMs(numbers.p99TodayLegacyMs)} → ${formatMs(numbers.p99TodayOtnMs)}, ${signed(numbers.podsPerNodeGain)} pods/node under the SLO`
-  const reasons = (['upgrade', 'upgrade-with-caveats', 'no-gain'] as const).filter((v) => names(v)).map((v) => `${v}: ${names(v)}`)
+  const reasons = (['upgrade', 'upgrade-with-caveats', 'uncertain', 'no-gain'] as const).filter((v) => names(v)).map((v) => `${v}: ${names(v)}`)
   for (const p of pools) reasons.push(`${p.name}: ${p.recommendation.headline}`)
   const changesIf = pools.flatMap((p) => p.recommendation.changesIf.map((c) => `${p.name}: ${c}`))
   const assumes = pools.length === 1 ? pools[0]!.recommendation.assumes : pools.filter((p) => p.recommendation.assumes).map((p) => `${p.name} ${p.recommendation.assumes}`).join('; ')

@@ -3,7 +3,7 @@ import type {Histogram} from '../domain/snapshot.js'
 import {hasSpread, modelAtSpread, widestSpread} from '../model/spread.js'
 import type {KernelModel} from '../model/schema.js'
 import type {NodeClass} from '../profile/node-classes.js'
-import {analyzeClass} from './analyze-class.js'
+import {analyzeClass, FIT_SAMPLES, MIN_REPLICATIONS_FOR_CI} from './analyze-class.js'
 import type {SimulateFn} from './class-run.js'
 import {recordToday, spreadP99} from './model-spread.js'
 import {planClass, type AnalysisSettings} from './plan.js'
@@ -26,14 +26,22 @@ export interface ClassJob {
 /** Builds a simulator for one pair of models (src/analyze/sim-adapter.ts, wrapped for progress by the caller). */
 export type SimulatorFactory = (models: {legacy: KernelModel; otn: KernelModel}) => SimulateFn
 
-/** Simulator calls one class will make at most (the sweep may stop early): for progress and ETA. */
+/**
+ * Simulator calls one class is expected to make, for progress and ETA: an estimate, since the
+ * sweep may stop early, replications grow until each p99 is precise enough (counted here at the
+ * minimum the rule trusts) and the non-kernel fit stops when it converges (counted at 4 steps).
+ */
 export function plannedRuns(job: ClassJob, settings: AnalysisSettings, pool?: readonly KernelModel[]): number {
   const plan = planClass(job.cls, settings, job.poolObservedMs, job.poolSli)
   const grid = plan.gridDensityList.reduce((n, d) => n + plan.gridBursts.filter((b) => b <= d).length, 0) * plan.gridReplications
-  const spreadRuns = pool ? (['legacy', 'otn'] as const).filter((p) => hasSpread(pool[job.models[p]]!)).length * 2 * plan.replications : 0
-  // Sensitivity panel (sensitivity.ts), at most: three bursts on both paths and two OTN costs on one.
-  const sensitivity = (3 * 2 + 2) * plan.replications * (1 + plan.sweepDensities.length)
-  return 2 * (plan.replications * (1 + plan.sweepDensities.length) + grid) + spreadRuns + sensitivity
+  const reps = Math.min(plan.maxReplications, Math.max(plan.replications, MIN_REPLICATIONS_FOR_CI))
+  const burst = Math.max(1, Math.min(plan.burstToday, job.cls.podsPerNodeToday))
+  const fit = plan.observed ? 4 * Math.max(2, Math.ceil(FIT_SAMPLES / burst)) : 0
+  // Sensitivity panel (sensitivity.ts), at most: three bursts and two contention assumptions on both paths, two OTN costs on one.
+  const sensitivity = (5 * 2 + 2) * plan.replications * (1 + plan.sweepDensities.length)
+  // Calibration spread (model-spread.ts): today's point at the low and high end, per path whose model has one.
+  const spreadRuns = pool ? (['legacy', 'otn'] as const).filter((p) => hasSpread(pool[job.models[p]]!)).length * 2 * reps : 0
+  return 2 * (reps * plan.sweepDensities.length + grid) + fit + sensitivity + spreadRuns
 }
 
 /**
@@ -43,14 +51,16 @@ export function plannedRuns(job: ClassJob, settings: AnalysisSettings, pool?: re
  */
 export function runClassJob(job: ClassJob, settings: AnalysisSettings, pool: readonly KernelModel[], simulatorFor: SimulatorFactory): NodeClassResult {
   const models = {legacy: pool[job.models.legacy]!, otn: pool[job.models.otn]!}
-  const plan = planClass(job.cls, settings, job.poolObservedMs, job.poolSli)
+  // The class's own legacy model's CPU-contention curve (contention.ts decides where it applies).
+  const plan = planClass(job.cls, {...settings, contentionCurve: models.legacy.costs.cpuContention?.points}, job.poolObservedMs, job.poolSli)
   const todayDensity = Math.max(1, job.cls.podsPerNodeToday)
   const todayBurst = Math.min(plan.burstToday, todayDensity)
   const simulate = simulatorFor(models)
   const recorder = recordToday(simulate, {podsRunning: Math.max(0, todayDensity - todayBurst), burstPods: todayBurst})
   const result = analyzeClass(job.cls, plan, recorder.simulate)
   // The panel's variations run on the plain simulator, so none of them is recorded as today's point.
-  const sensitivity = classSensitivity(job.cls, plan, simulate, result.results)
+  // The panel varies the analysis' inputs around the fitted non-kernel time the result used.
+  const sensitivity = classSensitivity(job.cls, {...plan, overhead: result.overhead}, simulate, result.results)
   const spreadOf = (path: 'legacy' | 'otn'): ClassModel['spread'] => {
     const m = models[path]
     const widest = widestSpread(m)

@@ -8,6 +8,7 @@ import {summarize} from '../stats/summary.js'
 import {burstAt, classSeedBase, replicationsFor, runSpec, SWEEP_STOP_FACTOR} from './analyze-class.js'
 import type {ClassRunSample, SimulateFn} from './class-run.js'
 import {densityLimit} from './density-limit.js'
+import type {ContentionMode} from './contention.js'
 import type {ClassPlan} from './plan.js'
 
 /**
@@ -41,6 +42,7 @@ export interface SensitivityInputs {
   burstPods: number
   sloMs: number
   otnCostScale: number
+  contention: ContentionMode
 }
 
 export interface VariationDef {
@@ -91,11 +93,23 @@ export const VARIATIONS: readonly VariationDef[] = [
     label: () => `OTN cost ratio ${OTN_RATIO.high} (measured upper quartile)`,
     apply: (b) => ({...b, otnCostScale: OTN_RATIO.high / OTN_RATIO.median}),
   },
+  // The CPU-contention curve is measured on one machine; how it carries over to another core
+  // count is an assumption (contention.ts), so both ends of it are in the panel.
+  {
+    id: 'contention/none', group: 'contention', plausible: true,
+    label: () => 'no CPU contention between concurrent starts',
+    apply: (b) => (b.contention === 'none' ? null : {...b, contention: 'none'}),
+  },
+  {
+    id: 'contention/scaled', group: 'contention', plausible: true,
+    label: () => 'the measured contention curve stretched onto this core count (pessimistic)',
+    apply: (b) => (b.contention === 'scaled' ? null : {...b, contention: 'scaled'}),
+  },
 ]
 
 /** Runs the panel for one class, reusing the base results wherever a path's inputs did not change. */
 export function classSensitivity(cls: NodeClass, plan: ClassPlan, simulate: SimulateFn, base: {legacy: PathResult; otn: PathResult}): ClassVariation[] {
-  const baseInputs: SensitivityInputs = {burstPods: Math.min(plan.burstToday, today(cls)), sloMs: plan.sloMs, otnCostScale: 1}
+  const baseInputs: SensitivityInputs = {burstPods: Math.min(plan.burstToday, today(cls)), sloMs: plan.sloMs, otnCostScale: 1, contention: plan.contention}
   const out: ClassVariation[] = []
   for (const v of VARIATIONS) {
     const to = v.apply(baseInputs, cls)
@@ -109,6 +123,7 @@ export function classSensitivity(cls: NodeClass, plan: ClassPlan, simulate: Simu
       burstPods: to.burstPods,
       sloMs: to.sloMs,
       otnCostScale: roundTo(to.otnCostScale, 4),
+      contention: to.contention,
       p99TodayMs: {legacy: paths.legacy.p99TodayMs, otn: paths.otn.p99TodayMs},
       density: {legacy: densityLimit(paths.legacy.slo, cls.capacity), otn: densityLimit(paths.otn.slo, cls.capacity)},
     })
@@ -117,11 +132,11 @@ export function classSensitivity(cls: NodeClass, plan: ClassPlan, simulate: Simu
 }
 
 function pathUnder(cls: NodeClass, plan: ClassPlan, simulate: SimulateFn, path: KernelPath, to: SensitivityInputs, from: SensitivityInputs, base: PathResult): {p99TodayMs: number; slo: ReturnType<typeof solveSlo>} {
-  const sameRuns = to.burstPods === from.burstPods && (path === 'legacy' || to.otnCostScale === from.otnCostScale)
+  const sameRuns = to.burstPods === from.burstPods && to.contention === from.contention && (path === 'legacy' || to.otnCostScale === from.otnCostScale)
   if (sameRuns) return {p99TodayMs: base.today.podStart.p99Ms, slo: solveSlo(base.sweep, to.sloMs)}
   const seedBase = classSeedBase(plan, cls)
   const run = (density: number, burst: number, reps: number): ClassRunSample[] =>
-    Array.from({length: reps}, (_, i) => simulate({...runSpec(cls, plan, path, density, burst), ...(path === 'otn' && to.otnCostScale !== 1 ? {otnCostScale: to.otnCostScale} : {})}, replicationSeed(seedBase, i)))
+    Array.from({length: reps}, (_, i) => simulate({...runSpec(cls, plan, path, density, burst), contention: to.contention, ...(path === 'otn' && to.otnCostScale !== 1 ? {otnCostScale: to.otnCostScale} : {})}, replicationSeed(seedBase, i)))
   const p99 = (runs: ClassRunSample[]): number => roundTo(summarize(concat(runs.map((r) => r.podStartMs))).p99, 1)
   const p99TodayMs = p99(run(today(cls), to.burstPods, plan.replications))
   const sweep: Array<{podsPerNode: number; p99Ms: number; p99Ci95: [number, number]}> = []

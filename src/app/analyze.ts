@@ -78,12 +78,15 @@ export async function analyze(req: AnalyzeRequest): Promise<AnalyzeOutcome> {
   const classes = req.shard ? allClasses.filter((_, i) => i % req.shard!.count === req.shard!.index) : allClasses
   const choices = chooseModels(candidates, allClasses, snapshot)
   const jobs = toJobs(classes, allClasses, choices)
-  const total = jobs.reduce((n, j) => n + plannedRuns(j, req.settings, choices.pool.map((m) => m.model)), 0)
+  // The contention curve of the legacy model most nodes run on, for the assumptions' wording; each
+  // class is simulated with its own legacy model's curve (analyze/run-classes.ts, contention.ts).
+  const settings = {...req.settings, contentionCurve: choices.mostNodes.legacy.model.costs.cpuContention?.points}
+  const total = jobs.reduce((n, j) => n + plannedRuns(j, settings, choices.pool.map((m) => m.model)), 0)
   let done = 0
   req.onProgress?.(0, total)
   const classResults = await runJobs(jobs, {
     jobs: req.jobs,
-    settings: req.settings,
+    settings,
     models: choices.pool.map((m) => m.model),
     onRuns: (n) => req.onProgress?.((done = Math.min(total, done + n)), total),
   })
@@ -95,7 +98,7 @@ export async function analyze(req: AnalyzeRequest): Promise<AnalyzeOutcome> {
     generatedAt: snapshot.collectedAt,
     settings: req.settings,
     models: {legacy: provenance(choices.mostNodes.legacy), otn: provenance(choices.mostNodes.otn)},
-    assumptions: assumptions(snapshot, allClasses, classResults, req),
+    assumptions: assumptions(snapshot, allClasses, classResults, {...req, settings}),
     classes: classResults,
     rules,
     ...(req.shard ? {shard: req.shard} : {}),

@@ -6,7 +6,7 @@ import type {KernelPath} from '../domain/analysis.js'
 import type {DurationDistribution} from '../model/schema.js'
 import {runScenario, type RunOutput} from '../sim/run-scenario.js'
 import type {Scenario, Workload} from '../sim/scenario.js'
-import {bootstrapQuantileCis} from '../stats/bootstrap.js'
+import {BOOTSTRAP_RESAMPLES, bootstrapQuantileCis} from '../stats/bootstrap.js'
 import {bootstrapSeed, replicationSeed} from '../stats/replication-seeds.js'
 import {roundTo} from '../stats/round.js'
 import {speedup} from '../stats/speedup.js'
@@ -15,8 +15,8 @@ import {derivedHostMountsPerPod, type SimulateRequest} from './simulate-request.
 
 export {parseSimulateFlags, type SimulateFlags, type SimulateRequest} from './simulate-request.js'
 
-/** Bootstrap resamples for every confidence interval (fixed, so output depends only on the inputs). */
-export const BOOTSTRAP_RESAMPLES = 1000
+/** Bootstrap resamples for every confidence interval: one setting for analyze and simulate (src/stats/bootstrap.ts). */
+export {BOOTSTRAP_RESAMPLES} from '../stats/bootstrap.js'
 
 export interface SimulateHooks {
   /** Called after each simulation run (one replication of one kernel path). */

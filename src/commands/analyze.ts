@@ -1,3 +1,4 @@
+import {CONTENTION_MODES, type ContentionMode} from '../analyze/contention.js'
 import {availableParallelism} from 'node:os'
 import {Flags} from '@oclif/core'
 import {analyze, type AnalyzeOutcome, type AnalyzeSource} from '../app/analyze.js'
@@ -50,6 +51,7 @@ export default class Analyze extends BaseCommand {
     'otn-model': Flags.string({description: 'Kernel model file for the OPEN_TREE_NAMESPACE path, for every class (default: each class picks from --models).'}),
     models: Flags.string({description: 'Directory of model files; each node class gets the one whose kernel major.minor, CPU and core count match it best (docs/model.md) [default: the shipped models/].', helpValue: 'DIR'}),
     'oci-runtime': Flags.string({description: 'OCI runtime on every node, instead of inferring it from the CRI.', options: ['runc', 'crun', 'crun-legacy']}),
+    contention: Flags.string({description: "CPU-contention curve: 'measured' (only on nodes with the measured machine's core count), 'none', or 'scaled' (stretched onto every core count, pessimistic).", options: [...CONTENTION_MODES], default: DEFAULT_SETTINGS.contention}),
     'fail-on': Flags.string({description: 'Exit 4 when this holds for any pool, e.g. p99>5s, otn.p99>2s, maxpods<60, gain<10 (repeatable).', multiple: true}),
   }
 
@@ -77,6 +79,7 @@ export default class Analyze extends BaseCommand {
           burstSizes: parseBurstSizes(flags['burst-sizes']),
           sloMs: parseSloMs(flags.slo),
           ...(flags.burst === undefined ? {} : {burstOverride: flags.burst}),
+          contention: flags.contention as ContentionMode,
         },
         ociRuntime: flags['oci-runtime'],
         jobs: flags.jobs ?? Math.max(1, Math.min(2, availableParallelism())),

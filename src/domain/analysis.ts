@@ -186,10 +186,70 @@ export const ClassVariationSchema = z.strictObject({
   burstPods: z.number().int().positive(),
   sloMs: z.number().positive(),
   otnCostScale: z.number().positive(),
+  /** The CPU-contention assumption the variation ran with (src/analyze/contention.ts). */
+  contention: z.enum(['measured', 'none', 'scaled']),
   p99TodayMs: z.strictObject({legacy: ms, otn: ms}),
   density: z.strictObject({legacy: DensityLimitSchema, otn: DensityLimitSchema}),
 })
 export type ClassVariation = z.infer<typeof ClassVariationSchema>
+const quantiles = z.strictObject({p50Ms: ms, p90Ms: ms, p99Ms: ms})
+
+/**
+ * Back-test (src/analyze/back-test.ts): the class's observed start latencies next to the
+ * simulation of today (today's kernel path, density, mounts, burst) with the fitted non-kernel
+ * time, both seen the way the data was recorded (histogram buckets or timestamp resolution).
+ * The fit is by construction (fit-overhead.ts); the comparison uses replications the fit did not see.
+ */
+export const BackTestSchema = z.strictObject({
+  source: z.enum(['kubelet-sli', 'pod-timestamps']),
+  /** Whether the class's own starts were used, or its pool's (too few of its own). */
+  scope: z.enum(['class', 'pool']),
+  /** What the observed quantity includes (the SLI excludes image pulls and init containers; timestamps do not). */
+  includes: z.string(),
+  samples: z.number().int().nonnegative(),
+  /** Timestamp resolution in ms (1000 for Kubernetes' whole-second timestamps), 0 for a histogram. */
+  resolutionMs: z.number().nonnegative(),
+  /** The kernel path the class's nodes take today, which the simulation of today uses. */
+  todayPath: KernelPathSchema,
+  observed: quantiles,
+  simulated: quantiles,
+  /** (simulated − observed) / observed per quantile. */
+  errorPct: z.strictObject({p50: z.number().finite(), p90: z.number().finite(), p99: z.number().finite()}),
+  /** Allowed |error| per quantile (share of observed), with an absolute floor in ms. */
+  tolerance: z.strictObject({p50: z.number().nonnegative(), p90: z.number().nonnegative(), p99: z.number().nonnegative(), floorMs: z.number().nonnegative()}),
+  withinTolerance: z.boolean(),
+  misses: z.array(z.enum(['p50', 'p90', 'p99'])),
+  fit: z.strictObject({
+    iterations: z.number().int().nonnegative(),
+    maxIterations: z.number().int().positive(),
+    converged: z.boolean(),
+    /** The non-kernel lognormal before the fit (the observed quantiles) and after it. */
+    startP50Ms: ms,
+    startP90Ms: ms,
+  }),
+  /** Cumulative fractions ≤ leMs, observed and simulated, at common bounds (the chart). */
+  cdf: z.array(z.strictObject({leMs: ms, observed: z.number().min(0).max(1), simulated: z.number().min(0).max(1)})),
+})
+export type BackTest = z.infer<typeof BackTestSchema>
+
+/** Which CPU-contention curve the class was simulated with (src/analyze/contention.ts). */
+export const CpuContentionChoiceSchema = z.strictObject({
+  mode: z.enum(['measured', 'none', 'scaled']),
+  measuredCores: z.number().int().positive().nullable(),
+  applied: z.boolean(),
+  note: z.string(),
+})
+
+/**
+ * Replications grow until every reported p99 (today and each sweep point, both paths) has a 95%
+ * CI half-width ≤ targetHalfWidth × p99, up to maxReplications per point.
+ */
+export const PrecisionSchema = z.strictObject({
+  targetHalfWidth: z.number().positive(),
+  maxReplications: z.number().int().positive(),
+  /** Points that reached the cap with a wider interval: the note the report prints. */
+  atCap: z.array(z.strictObject({path: KernelPathSchema, podsPerNode: z.number().int().nonnegative(), replications: z.number().int().positive(), halfWidthPct: z.number().nonnegative()})),
+})
 
 /** A group of nodes with the same pool, kernel, runtime path and near-identical mount profile. */
 /**
@@ -247,6 +307,16 @@ export const NodeClassResultSchema = z.strictObject({
     hookedPodFraction: z.number().min(0).max(1),
   }),
   overhead: OverheadSchema,
+  /** Null when the class (and its pool) has too few observed starts: not back-tested. */
+  backTest: BackTestSchema.nullable(),
+  cpuContention: CpuContentionChoiceSchema,
+  precision: PrecisionSchema,
+  /**
+   * Where the OTN path's p50 or p99 at today's density exceeds the upper end of legacy's 95% CI:
+   * which quantiles, and why in words a user can check against the breakdown. Empty / null when
+   * OTN is no slower beyond the noise.
+   */
+  otnVsLegacy: z.strictObject({slower: z.array(z.enum(['p50', 'p99'])), note: z.string().nullable()}),
   bursts: BurstSizesSchema,
   results: z.strictObject({legacy: PathResultSchema, otn: PathResultSchema}),
   capacity: ClassCapacitySchema,
@@ -273,7 +343,8 @@ export const BlockerSchema = z.strictObject({
 })
 export type Blocker = z.infer<typeof BlockerSchema>
 
-export const VerdictSchema = z.enum(['upgrade', 'upgrade-with-caveats', 'no-gain'])
+/** `uncertain`: a class of the pool fails its back-test, so no prediction of it is trusted. */
+export const VerdictSchema = z.enum(['upgrade', 'upgrade-with-caveats', 'uncertain', 'no-gain'])
 export type Verdict = z.infer<typeof VerdictSchema>
 
 export const RecommendationSchema = z.strictObject({

@@ -1,6 +1,7 @@
 import type {AnalysisResult} from '../domain/analysis.js'
 import {classModelRows, poolModelNotes} from './class-models.js'
 import {PATH_LABEL} from './charts/common.js'
+import {backTestMarkdown} from './back-test.js'
 import {DEFAULT_NULLFS_NOTE} from './html-notes.js'
 import {formatInt, formatMs, formatMsInterval, formatPercent, formatSigned} from '../lib/format.js'
 import {VERDICT_TEXT} from './verdict.js'
@@ -68,6 +69,7 @@ export function renderMarkdown(result: AnalysisResult): string {
       return [md(c.id), md(c.pool), formatInt(c.nodeCount), md(c.kernel), md(c.ociRuntime), PATH_LABEL[path], formatMs(r.today.podStart.p50Ms), formatMs(r.today.podStart.p99Ms), formatMsInterval(r.today.podStart.ci95.p99Ms), formatDensity(c.density[path], {binding: true})]
     })),
   ), '')
+  lines.push(...backTestMarkdown(result, md))
   const blockers = result.pools.flatMap((p) => p.readiness.blockers.map((b) => [md(p.name), b.kind, formatInt(b.affectedNodes), formatInt(b.affectedPods), md(b.detail), md(b.fix)]))
   lines.push('## Readiness for the OTN path', '', ...(blockers.length ? mdTable(['Pool', 'Blocker', 'Nodes', 'Pods', 'Detail', 'Fix'], blockers) : ['Nothing blocks the OTN path.']), '')
   lines.push('## Assumptions and provenance', '', ...result.assumptions.map((a) => `- ${md(a.text)} (${a.source})`))

@@ -4,5 +4,6 @@ import type {Verdict} from '../domain/analysis.js'
 export const VERDICT_TEXT: Record<Verdict, {label: string; tone: 'ok' | 'warn' | 'bad'}> = {
   upgrade: {label: 'Upgrade', tone: 'ok'},
   'upgrade-with-caveats': {label: 'Upgrade, with caveats', tone: 'warn'},
+  uncertain: {label: 'Uncertain', tone: 'warn'},
   'no-gain': {label: 'No gain', tone: 'bad'},
 }

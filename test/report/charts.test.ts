@@ -6,8 +6,11 @@ import {compileCapturingLog} from './vega-compile.js'
 describe('report charts', () => {
   const charts = buildCharts(makeResult())
 
-  it('builds the six charts the report promises, with unique ids', () => {
-    expect(charts.map((c) => c.id)).toEqual(['chart-max-pods', 'chart-latency-density', 'chart-cdf', 'chart-mounts', 'chart-breakdown', 'chart-burst'])
+  it('builds the six charts the report promises, plus the back-test chart when a class is back-tested, with unique ids', () => {
+    expect(charts.map((c) => c.id)).toEqual(['chart-max-pods', 'chart-latency-density', 'chart-cdf', 'chart-mounts', 'chart-breakdown', 'chart-burst', 'chart-back-test'])
+    const untested = makeResult()
+    untested.classes = untested.classes.map((c) => ({...c, backTest: null}))
+    expect(buildCharts(untested).map((c) => c.id)).not.toContain('chart-back-test')
   })
 
   for (const chart of charts) {

@@ -1,5 +1,6 @@
 import type {TopLevelSpec} from 'vega-lite'
 import type {AnalysisResult} from '../../domain/analysis.js'
+import {backTestSpec} from './back-test.js'
 import {burstHeatmapSpec} from './burst-heatmap.js'
 import {latencyCdfSpec} from './latency-cdf.js'
 import {latencyVsDensitySpec} from './latency-vs-density.js'
@@ -34,5 +35,7 @@ export function buildCharts(result: AnalysisResult): ReportChart[] {
       caption: 'Read: how much of a pod start is spent waiting for or holding the global namespace_sem (what the kernel upgrade removes) versus everything else (kubelet, CNI, runtime), which no kernel changes.'},
     {id: 'chart-burst', title: 'Burst size × density (p99)', wide: true, spec: burstHeatmapSpec(result),
       caption: `Read: p99 pod start when that many pods start at once on a node with that many pods; outlined cells exceed the ${slo} SLO. Grey cells: burst larger than the node's pods (cannot happen, not simulated). Columns are the simulated densities in order, not to scale.`},
+    ...(result.classes.some((c) => c.backTest) ? [{id: 'chart-back-test', title: 'Back-test: simulated today vs observed', wide: false, spec: backTestSpec(result),
+      caption: 'Read: whether the model reproduces today. Grey steps: share of observed pod starts at or below each latency (the cumulative histogram); line: the same from the simulation of today. A line along the step tops means the model reproduces today.'}] : []),
   ]
 }

@@ -14,7 +14,7 @@ describe('the sensitivity panel', () => {
     const cls = nodeClass({hostMountsToday: 3000})
     const plan = planClass(cls, settings, [])
     const base = analyzeClass(cls, plan, fakeSimulator())
-    const calls: Array<{path: string; burst: number; density: number}> = []
+    const calls: Array<{path: string; burst: number; density: number; contention?: string}> = []
     const panel = classSensitivity(cls, plan, fakeSimulator({calls}), base.results)
     const slo = panel.filter((v) => v.group === 'slo')
     expect(slo.map((v) => v.sloMs)).toEqual([4000, 6000])

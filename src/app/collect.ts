@@ -105,7 +105,7 @@ export async function collectSnapshot(opts: CollectOptions): Promise<CollectedSn
   }
   const anon = opts.anonymize ? makeAnonymizer(opts.salt) : identity
   // A bad --mountinfo is an input error before any network traffic.
-  const captures = opts.mountinfoDir ? readMountinfoDir(opts.mountinfoDir) : []
+  const captures = opts.mountinfoDir ? await readMountinfoDir(opts.mountinfoDir) : []
   const policy: RetryPolicy = {...DEFAULT_RETRY, maxRetries: opts.maxRetries, ...(opts.retryBaseDelayMs !== undefined ? {baseDelayMs: opts.retryBaseDelayMs} : {})}
   const reader = await connectCluster({kubeconfig: opts.kubeconfig, context: opts.context, requestTimeoutMs: opts.requestTimeoutMs})
   try {

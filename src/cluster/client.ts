@@ -30,7 +30,7 @@ export interface ClusterReader {
 
 export async function connectCluster(opts: ClusterReaderOptions): Promise<ClusterReader> {
   const k8s = await import('@kubernetes/client-node')
-  const {kc} = loadKubeconfig(k8s, opts)
+  const {kc} = loadKubeconfig(k8s, {...opts, execTimeoutMs: opts.requestTimeoutMs})
   const core = kc.makeApiClient(k8s.CoreV1Api)
   const versionApi = kc.makeApiClient(k8s.VersionApi)
   // A fresh AbortSignal per request: client-node hands it to undici's fetch. The object-param

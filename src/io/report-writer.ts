@@ -1,11 +1,11 @@
 import {existsSync} from 'node:fs'
-import {readFile} from 'node:fs/promises'
 import {extname} from 'node:path'
 import {AnalysisResultSchema, type AnalysisResult} from '../domain/analysis.js'
 import {InputError} from '../errors/errors.js'
 import {describeSchemaError} from '../lib/schema-errors.js'
 import type {RenderedOutputs, ReportFormat} from '../report/index.js'
 import {writeFileAtomic} from './atomic-write.js'
+import {MAX_INPUT_BYTES, readBounded} from './bounded-read.js'
 
 const EXTENSION: Record<ReportFormat, string> = {html: '.html', json: '.json', csv: '.csv', md: '.md'}
 
@@ -51,8 +51,9 @@ export async function writeReportFiles(outputs: RenderedOutputs, out: string, fo
 export async function readResultFile(path: string): Promise<AnalysisResult> {
   let raw: unknown
   try {
-    raw = JSON.parse(await readFile(path, 'utf8'))
+    raw = JSON.parse((await readBounded(path, MAX_INPUT_BYTES.result, 'results file')).toString('utf8'))
   } catch (err) {
+    if (err instanceof InputError) throw err
     const code = (err as NodeJS.ErrnoException).code
     const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `is not JSON (${(err as Error).message})`
     throw new InputError(`results file ${path} ${why}`, 'pass the JSON written by `densityplan analyze --format json --out FILE`')

@@ -29,7 +29,7 @@ describe('snapshot files', () => {
     for (const n of [0, 1, 2500]) {
       const path = join(dir, `s${n}.json`)
       await writeSnapshot(path, snapshot(n))
-      expect(readSnapshot(path)).toEqual(snapshot(n))
+      expect(await readSnapshot(path)).toEqual(snapshot(n))
     }
   })
 
@@ -44,13 +44,13 @@ describe('snapshot files', () => {
     await writeSnapshot(path, snapshot(1))
     await expect(writeSnapshot(path, snapshot(2))).rejects.toThrow('already exists')
     await writeSnapshot(path, snapshot(2), {force: true})
-    expect(readSnapshot(path).pods).toHaveLength(2)
+    expect((await readSnapshot(path)).pods).toHaveLength(2)
   })
 
-  it('names the file and the field of an invalid snapshot in one line', () => {
+  it('names the file and the field of an invalid snapshot in one line', async () => {
     const path = join(dir, 'bad.json')
     writeFileSync(path, JSON.stringify({...snapshot(0), apiVersion: 'densityplan.dev/v0'}))
-    expect(() => readSnapshot(path)).toThrow(/bad\.json: apiVersion: /)
+    await expect(readSnapshot(path)).rejects.toThrow(/bad\.json: apiVersion: /)
   })
 })
 

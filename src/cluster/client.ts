@@ -1,4 +1,5 @@
 import type {RequestContext, ResponseContext, V1Node, V1Pod} from '@kubernetes/client-node'
+import {redactSecrets} from '../errors/sanitize.js'
 import {loadKubeconfig, type KubeconfigChoice} from './kubeconfig.js'
 import type {Page} from './pager.js'
 import {splitPodList} from './prune-pod.js'
@@ -81,7 +82,8 @@ export async function connectCluster(opts: ClusterReaderOptions): Promise<Cluste
   const podOptions = {middleware: [timeout, prunePods], middlewareMergeStrategy: 'append' as const}
   return {
     contextName: kc.getCurrentContext() || null,
-    server: kc.getCurrentCluster()?.server ?? '(unknown)',
+    // Userinfo in the URL (https://user:password@host) is a credential: never in a message or a snapshot.
+    server: redactSecrets(kc.getCurrentCluster()?.server ?? '(unknown)'),
     version: async () => (await versionApi.getCode(withTimeout)).gitVersion,
     nodesPage: async ({limit, continueToken, labelSelector}) => {
       const list = await core.listNode({limit, _continue: continueToken, labelSelector}, withTimeout)

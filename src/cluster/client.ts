@@ -78,29 +78,55 @@ export async function connectCluster(opts: ClusterReaderOptions): Promise<Cluste
       return new k8s.Observable(Promise.resolve(res))
     },
   }
+  // The AbortSignal does not cover undici's TLS connect (its own 10 s connect timeout): a server
+  // that accepts TCP and never finishes the handshake took 11.7 s whatever --request-timeout
+  // said. So every call is also raced against the timeout here; a loser's socket is closed by
+  // close() (the shared dispatcher).
+  const bounded = <T>(call: () => Promise<T>): Promise<T> => withDeadline(call(), opts.requestTimeoutMs)
   const withTimeout = {middleware: [timeout], middlewareMergeStrategy: 'append' as const}
   const podOptions = {middleware: [timeout, prunePods], middlewareMergeStrategy: 'append' as const}
   return {
     contextName: kc.getCurrentContext() || null,
     // Userinfo in the URL (https://user:password@host) is a credential: never in a message or a snapshot.
     server: redactSecrets(kc.getCurrentCluster()?.server ?? '(unknown)'),
-    version: async () => (await versionApi.getCode(withTimeout)).gitVersion,
+    version: async () => (await bounded(() => versionApi.getCode(withTimeout))).gitVersion,
     nodesPage: async ({limit, continueToken, labelSelector}) => {
-      const list = await core.listNode({limit, _continue: continueToken, labelSelector}, withTimeout)
+      const list = await bounded(() => core.listNode({limit, _continue: continueToken, labelSelector}, withTimeout))
       return {items: list.items, continueToken: list.metadata?._continue}
     },
     podsPage: async ({limit, continueToken, namespace, fieldSelector}) => {
-      const list = namespace
-        ? await core.listNamespacedPod({namespace, limit, _continue: continueToken, fieldSelector}, podOptions)
-        : await core.listPodForAllNamespaces({limit, _continue: continueToken, fieldSelector}, podOptions)
+      const list = await bounded(() =>
+        namespace
+          ? core.listNamespacedPod({namespace, limit, _continue: continueToken, fieldSelector}, podOptions)
+          : core.listPodForAllNamespaces({limit, _continue: continueToken, fieldSelector}, podOptions),
+      )
       const id = list.metadata?.selfLink ?? ''
       const items = prunedPages.get(id) ?? list.items
       prunedPages.delete(id)
       return {items, continueToken: list.metadata?._continue}
     },
-    nodeMetrics: (name) => core.connectGetNodeProxyWithPath({name, path: 'metrics'}, withTimeout),
+    nodeMetrics: async (name) => {
+      const text = await bounded(() => core.connectGetNodeProxyWithPath({name, path: 'metrics'}, withTimeout))
+      // kubelet /metrics is 0.1-2 MB; a larger body is not kubelet metrics (docs/limits.md).
+      if (text.length > MAX_METRICS_CHARS) throw new Error(`the metrics of node ${name} are larger than ${MAX_METRICS_CHARS / 1024 / 1024} MiB, the limit for kubelet metrics`)
+      return text
+    },
     close: async () => {
-      await shared?.close().catch(() => undefined)
+      // destroy, not close: close waits for in-flight requests, and one lost to the deadline
+      // above (a stalled TLS handshake) would hold the exit until undici's own timeout.
+      await shared?.destroy().catch(() => undefined)
     },
   }
+}
+
+/** Longest kubelet /metrics text read (characters). */
+export const MAX_METRICS_CHARS = 64 * 1024 * 1024
+
+/** `p`, or a TimeoutError (classified as a retryable timeout) once `ms` have passed. */
+function withDeadline<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error(`no answer within ${ms} ms`), {name: 'TimeoutError'})), ms)
+  })
+  return Promise.race([p, deadline]).finally(() => clearTimeout(timer))
 }

@@ -50,7 +50,7 @@ export async function readSnapshot(path: string): Promise<ClusterSnapshot> {
   const fix = 'pass a file written by `densityplan collect --out FILE`'
   let raw: unknown
   try {
-    raw = await parseChunked(() => streamBounded(path, MAX_INPUT_BYTES.snapshot, 'snapshot'))
+    raw = await parseChunked(() => startsAsObject(streamBounded(path, MAX_INPUT_BYTES.snapshot, 'snapshot')))
   } catch (err) {
     if (err instanceof InputError) throw err
     const code = (err as NodeJS.ErrnoException).code
@@ -65,4 +65,24 @@ export async function readSnapshot(path: string): Promise<ClusterSnapshot> {
     throw new InputError(`${path}: ${contradictions[0]}${more}`, 'collect the snapshot again (nodes may have come and gone while collecting), or fix the file so every node is listed once and every pod is on a listed node')
   }
   return parsed.data
+}
+
+/**
+ * Passes chunks through, but fails on the first one unless the text opens a JSON object: the
+ * chunked parser buffers text without structure (all of /dev/zero, up to the size limit)
+ * before it can say it is not JSON.
+ */
+async function* startsAsObject(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  let checked = false
+  for await (const chunk of chunks) {
+    if (!checked) {
+      let i = 0
+      while (i < chunk.length && (chunk[i] === 0x20 || chunk[i] === 0x0a || chunk[i] === 0x0d || chunk[i] === 0x09)) i++
+      if (i < chunk.length) {
+        if (chunk[i] !== 0x7b) throw new Error(`expected { at byte ${i}, found ${JSON.stringify(String.fromCharCode(chunk[i]!))}`)
+        checked = true
+      }
+    }
+    yield chunk
+  }
 }

@@ -134,6 +134,7 @@ export function asInputError(err: unknown, path: string): unknown {
     EACCES: ['permission denied', 'write to a directory you can write to with --out'],
     EPERM: ['operation not permitted', 'write to a directory you can write to with --out'],
     EISDIR: ['it is a directory', 'pass a file name with --out, e.g. --out DIR/report.html'],
+    ENOENT: ['its directory cannot be created there', 'write to an existing, writable directory with --out'],
     ENOTDIR: ['a part of the path is not a directory', 'check the directories in the --out path'],
     ENAMETOOLONG: ['the name is too long', 'choose a shorter path with --out'],
     EEXIST: ['a file of that name appeared while writing', 'pass --force to overwrite it, or choose another path with --out'],

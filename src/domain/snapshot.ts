@@ -1,5 +1,5 @@
 import {z} from 'zod'
-import {aboveLimit, MAX_MOUNTS_PER_NAMESPACE, MAX_OBSERVED_WINDOW_MS, MAX_PER_POD, MAX_PODS_PER_NODE, MAX_SNAPSHOT_NODES, MAX_SNAPSHOT_PODS} from '../lib/limits.js'
+import {aboveLimit, MAX_CONTAINERS_PER_POD, MAX_MOUNTS_PER_CONTAINER, MAX_MOUNTS_PER_NAMESPACE, MAX_OBSERVED_WINDOW_MS, MAX_PER_POD, MAX_PODS_PER_NODE, MAX_SNAPSHOT_NODES, MAX_SNAPSHOT_PODS} from '../lib/limits.js'
 
 /**
  * The ClusterSnapshot: what `densityplan collect` writes and what `analyze --snapshot` replays.
@@ -20,6 +20,8 @@ const capped = (limit: number, why: string): z.ZodNumber => count.max(limit, {er
 const podsPerNode = capped(MAX_PODS_PER_NODE, 'fs.mount-max 100,000 host mounts ÷ 3 per pod')
 const mounts = capped(MAX_MOUNTS_PER_NAMESPACE, 'the kernel default fs.mount-max per mount namespace')
 const perPod = capped(MAX_PER_POD, 'each one adds a mount; fs.mount-max is 100,000')
+const containersPerPod = capped(MAX_CONTAINERS_PER_POD, 'a bound on simulation work, far beyond real pods')
+const containerMounts = capped(MAX_MOUNTS_PER_CONTAINER, 'a bound on simulation work; typical containers have 30-40')
 const isoTime = z.iso.datetime({offset: true})
 
 /** cpu in millicores, memory in bytes, pods as a count (from node.status.capacity/allocatable). */
@@ -98,15 +100,15 @@ export const PodMountProfileSchema = z.strictObject({
    * projected / downwardAPI / memory emptyDir, CSI publish per PVC/ephemeral/inline CSI volume,
    * one bind per subPath. CSI staging is per PV per node and counted on the node, not here.
    */
-  hostMounts: mounts,
+  hostMounts: containerMounts,
   /** Host mounts that exist only while init containers run (their rootfs). */
-  initHostMounts: mounts,
+  initHostMounts: containerMounts,
   /** Mounts inside each app/sidecar container's own mount namespace, in spec order (sidecars first). */
-  containerMounts: z.array(mounts).max(MAX_PER_POD),
+  containerMounts: z.array(containerMounts).max(3 * MAX_CONTAINERS_PER_POD),
   /** Same for each init container (not sidecars), in spec order. */
-  initContainerMounts: z.array(mounts).max(MAX_PER_POD),
+  initContainerMounts: z.array(containerMounts).max(MAX_CONTAINERS_PER_POD),
   /** Mount namespaces the runtime creates to start the pod: the sandbox + every container. */
-  namespaceCreations: perPod,
+  namespaceCreations: capped(1 + 3 * MAX_CONTAINERS_PER_POD, 'the sandbox and every container, init container and sidecar'),
 })
 export type PodMountProfile = z.infer<typeof PodMountProfileSchema>
 
@@ -124,11 +126,11 @@ export const SnapshotPodSchema = z.strictObject({
   hostNetwork: z.boolean(),
   /** spec.hostUsers; null when unset (defaults to true: no user namespace). false forces crun's legacy path. */
   hostUsers: z.boolean().nullable(),
-  containers: perPod,
+  containers: containersPerPod,
   /** Init containers that run to completion (restartPolicy not Always). */
-  initContainers: perPod,
+  initContainers: containersPerPod,
   /** Native sidecars: init containers with restartPolicy Always. */
-  sidecars: perPod,
+  sidecars: containersPerPod,
   volumes: VolumeCountsSchema,
   volumeMounts: VolumeMountCountsSchema,
   /**

@@ -101,7 +101,6 @@ const smallSnapshot = (() => {
   const on = (x: Json): boolean => names.has((x as {node: string}).node)
   return {...snapshotBase, nodes, pods: snapshotBase['pods']!.filter(on), derived: snapshotBase['derived']!.filter(on), mountinfo: (snapshotBase['mountinfo'] ?? []).filter(on), kubeletMetrics: (snapshotBase['kubeletMetrics'] ?? []).filter(on)}
 })()
-const smallSnapshotText = JSON.stringify(smallSnapshot)
 const modelText = readFileSync(join(root, 'models', 'linux-6.18-legacy.json'), 'utf8')
 const mountinfoSeeds = readdirSync(realWorld).filter((f) => f.startsWith('mountinfo-') || f.startsWith('proc-mounts-')).map((f) => readFileSync(join(realWorld, f), 'latin1'))
 const metricsSeeds = readdirSync(realWorld).filter((f) => f.endsWith('.prom')).map((f) => readFileSync(join(realWorld, f), 'utf8'))

@@ -56,8 +56,8 @@ describe('snapshot limits (defects 1, 2)', () => {
   it.each([
     ['maxPods 1e9', (s: Json) => s['nodes'].forEach((x: Json) => (x['capacity']['pods'] = x['allocatable']['pods'] = 1e9)), /nodes\.0\.capacity\.pods: 1000000000 is above the limit 33333/],
     ['estimatedHostMounts 1e7', (s: Json) => (s['derived'][0]['estimatedHostMounts'] = 1e7), /derived\.0\.estimatedHostMounts: 10000000 is above the limit 100000/],
-    ['1e6 containers in a pod', (s: Json) => (s['pods'][0]['containers'] = 1e6), /pods\.0\.containers: 1000000 is above the limit 100000/],
-    ['containerMounts [1e9]', (s: Json) => (s['pods'][0]['profile']['containerMounts'] = [1e9]), /pods\.0\.profile\.containerMounts\.0: 1000000000 is above the limit 100000/],
+    ['1e6 containers in a pod', (s: Json) => (s['pods'][0]['containers'] = 1e6), /pods\.0\.containers: 1000000 is above the limit 256/],
+    ['containerMounts [1e9]', (s: Json) => (s['pods'][0]['profile']['containerMounts'] = [1e9]), /pods\.0\.profile\.containerMounts\.0: 1000000000 is above the limit 4096/],
     ['10,000,000 secret volumes', (s: Json) => (s['pods'][0]['volumes']['secret'] = 1e7), /pods\.0\.volumes\.secret: 10000000 is above the limit 100000/],
     ['startLatencyMs 1e300', (s: Json) => (s['pods'][0]['startLatencyMs'] = 1e300), /pods\.0\.startLatencyMs: 1e\+300 is above the limit/],
   ])('refuses %s with exit 2 naming the field, the value and the limit', async (_name, edit, message) => {

@@ -12,7 +12,7 @@ afterAll(() => rmSync(dir, {recursive: true, force: true}))
 
 function snapshot(pods: number): ClusterSnapshot {
   const pod = {
-    node: 'n1', namespace: 'ns', ownerKind: 'ReplicaSet', phase: 'Running', qos: 'Burstable' as const, hostNetwork: false, hostUsers: null,
+    node: null, namespace: 'ns', ownerKind: 'ReplicaSet', phase: 'Running', qos: 'Burstable' as const, hostNetwork: false, hostUsers: null,
     containers: 1, initContainers: 0, sidecars: 0, volumes: emptyVolumeCounts(), volumeMounts: {total: 0, subPath: 0, bidirectional: 0, hostToContainer: 0},
     pvcClaims: [], hints: {gpu: false, runtimeClassName: null}, createdAt: '2026-01-01T00:00:00.000Z', startedAt: null, startLatencyMs: null, restarts: 0,
     profile: podMountProfile({hostNetwork: false, volumes: emptyVolumeCounts(), containers: [{volumeMounts: 0, subPathMounts: 0}], initContainers: [], sidecars: []}),

@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core'
 import {collect, type CollectSummary} from '../app/collect.js'
+import {MAX_OBSERVED_WINDOW_MS} from '../lib/limits.js'
 import {InputError} from '../errors/errors.js'
 import {BaseCommand} from './base-command.js'
 
@@ -11,6 +12,13 @@ function durationMs(flag: string, value: string): number {
   const ms = m ? Number(m[1]) * UNITS_MS[m[2] ?? 's']! : NaN
   if (!(ms > 0)) throw new InputError(`--${flag} ${value} is not a duration`, `write it like 30s, 5m, 1h or 2d`)
   return Math.round(ms)
+}
+
+/** --window: at most MAX_OBSERVED_WINDOW_MS (31 days), the snapshot schema's limit (docs/limits.md). */
+function windowMs(value: string): number {
+  const ms = durationMs('window', value)
+  if (ms > MAX_OBSERVED_WINDOW_MS) throw new InputError(`--window ${value} is above the limit 31d`, 'observe at most 31 days, e.g. --window 7d (see docs/limits.md)')
+  return ms
 }
 
 export default class Collect extends BaseCommand {
@@ -53,7 +61,7 @@ export default class Collect extends BaseCommand {
       pageSize: flags['page-size'],
       maxRetries: flags['max-retries'],
       requestTimeoutMs: durationMs('request-timeout', flags['request-timeout']),
-      windowMs: durationMs('window', flags.window),
+      windowMs: windowMs(flags.window),
       kubeletMetrics: flags['kubelet-metrics'] ?? false,
       mountinfoDir: flags.mountinfo,
       anonymize: flags.anonymize ?? false,

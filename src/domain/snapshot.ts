@@ -230,7 +230,7 @@ export const ClusterSnapshotSchema = z.strictObject({
   /** The window over which churn and start latencies are observed: [collectedAt - windowMs, collectedAt]. */
   observedWindowMs: z.number().int().positive().max(MAX_OBSERVED_WINDOW_MS, {error: (iss) => aboveLimit(Number(iss.input), MAX_OBSERVED_WINDOW_MS, '31 days')}),
   nodes: z.array(SnapshotNodeSchema).max(MAX_SNAPSHOT_NODES, {error: `more than ${MAX_SNAPSHOT_NODES} nodes (twice Kubernetes' supported 5,000; see docs/limits.md)`}),
-  pods: z.array(SnapshotPodSchema).max(MAX_SNAPSHOT_PODS, {error: `more than ${MAX_SNAPSHOT_PODS} pods (twice Kubernetes' supported 150,000; see docs/limits.md)`}),
+  pods: z.array(SnapshotPodSchema).max(MAX_SNAPSHOT_PODS, {error: `more than ${MAX_SNAPSHOT_PODS} pods (Kubernetes supports 150,000; see docs/limits.md)`}),
   derived: z.array(NodeDerivedSchema),
   mountinfo: z.array(MountinfoSummarySchema).optional(),
   kubeletMetrics: z.array(KubeletMetricsSchema).optional(),

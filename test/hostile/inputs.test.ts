@@ -8,7 +8,7 @@ import {afterAll, describe, expect, it} from 'vitest'
 import {overheadFor} from '../../src/analyze/plan.js'
 import {describeError} from '../../src/commands/base-command.js'
 import {ClusterError, InputError} from '../../src/errors/errors.js'
-import {asInputError, writeFileAtomic} from '../../src/io/atomic-write.js'
+import * as atomicWrite from '../../src/io/atomic-write.js'
 import {readMountinfoDir} from '../../src/io/mountinfo.js'
 import {parseModelBytes} from '../../src/io/model-file.js'
 import {readSnapshot} from '../../src/io/snapshot-file.js'
@@ -211,13 +211,13 @@ describe('outputs (defects 5, 9 and minor)', () => {
     expect(stderr).toMatch(message)
   })
   it('refuses an empty output path in the writer itself', async () => {
-    const err = await rejection(writeFileAtomic('', 'x'))
+    const err = await rejection(atomicWrite.writeFileAtomic('', 'x'))
     expect(err).toBeInstanceOf(InputError)
     expect(err.message).toContain('output path is empty')
   })
   it('maps a full disk and a read-only file system to exit 2 with the path and the fix', () => {
     for (const code of ['ENOSPC', 'EROFS']) {
-      const err = asInputError(Object.assign(new Error(code), {code}), '/mnt/x/report.html')
+      const err = atomicWrite.asInputError(Object.assign(new Error(code), {code}), '/mnt/x/report.html')
       expect(err).toBeInstanceOf(InputError)
       expect((err as InputError).message).toContain(`cannot write /mnt/x/report.html`)
       expect((err as InputError).fix).toContain('--out')

@@ -1,4 +1,4 @@
-import {execFileSync} from 'node:child_process'
+import {execFileSync, spawn} from 'node:child_process'
 import {existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -223,13 +223,32 @@ describe('outputs (defects 5, 9 and minor)', () => {
       expect((err as InputError).fix).toContain('--out')
     }
   })
-  it('writes no format when a later one fails, so the rerun needs no --force', async () => {
-    const base = join(dir, 'partial')
-    mkdirSync(`${base}.md`)
-    const {error} = await runCommand(['report', result, '--out', `${base}.json`, '--format', 'json,md'])
-    expect((error as {oclif?: {exit?: number}}).oclif?.exit).toBe(2)
-    expect(existsSync(`${base}.json`)).toBe(false)
-    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([])
+  it('writes no format when a later one fails on a full disk, and says so with exit 2 (needs root: mounts a 256 KiB tmpfs)', async () => {
+    // The HTML report (~1 MB, vega inlined) does not fit; the JSON (a few KB) does.
+    const tiny = join(dir, 'tiny')
+    mkdirSync(tiny)
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', tiny])
+    try {
+      const {stderr, error} = await runCommand(['report', result, '--out', join(tiny, 'plan.json'), '--format', 'json,html'])
+      expect((error as {oclif?: {exit?: number}}).oclif?.exit).toBe(2)
+      expect(stderr).toContain('the disk is full (ENOSPC)')
+      expect(readdirSync(tiny)).toEqual([])
+    } finally {
+      execFileSync('umount', [tiny])
+    }
+  })
+  it.each(['SIGINT', 'SIGTERM'] as const)('removes the temp file when %s arrives during a write', async (signal) => {
+    const target = join(dir, `killed-${signal}.json`)
+    const script = `import {writeFileAtomicWith} from ${JSON.stringify(join(root, 'dist', 'io', 'atomic-write.js'))}
+await writeFileAtomicWith(${JSON.stringify(target)}, async (fh) => { await fh.write('partial'); process.stdout.write('writing\\n'); await new Promise(() => setInterval(() => {}, 1000)) })`
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {stdio: ['ignore', 'pipe', 'inherit']})
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()))
+    expect(readdirSync(dir).some((f) => f.startsWith(`.killed-${signal}.json.`))).toBe(true)
+    child.kill(signal)
+    const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)))
+    expect(code).toBe(signal === 'SIGINT' ? 130 : 143)
+    expect(readdirSync(dir).filter((f) => f.startsWith(`.killed-${signal}.json.`))).toEqual([])
+    expect(existsSync(target)).toBe(false)
   })
   it('lets only one of two concurrent writers of the same --out succeed', async () => {
     for (let i = 0; i < 5; i++) {

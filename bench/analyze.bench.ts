@@ -17,7 +17,7 @@ const smoke = process.argv.includes('--smoke')
 const {mkdtempSync, rmSync, statSync} = await import('node:fs')
 const {tmpdir} = await import('node:os')
 const {join} = await import('node:path')
-const {generateSnapshot, largeSpec} = await import('../src/io/demo-generator.js')
+const {generateSnapshot, largeSpec} = await import('../src/demo/generator.js')
 const {writeSnapshot} = await import('../src/io/snapshot-file.js')
 
 const root = join(import.meta.dirname, '..')

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // kubectl plugin entry point (krew naming: the binary kubectl-densityplan makes
 // `kubectl densityplan analyze ...` work). kubectl passes every argument after the plugin name
-// unparsed; src/analyze/kubectl-args.ts maps kubectl's --kubeconfig, --context, -n and -A onto
+// unparsed; src/cli/kubectl-args.ts maps kubectl's --kubeconfig, --context, -n and -A onto
 // densityplan's flags, then bin/run.js (Node >= 24 check, oclif) runs as usual.
-const {fromKubectlArgs} = await import('../dist/analyze/kubectl-args.js')
+const {fromKubectlArgs} = await import('../dist/cli/kubectl-args.js')
 const mapped = fromKubectlArgs(process.argv.slice(2))
 if (!mapped.ok) {
   process.stderr.write(`Error: ${mapped.message}\nTry this: ${mapped.fix}\n`)

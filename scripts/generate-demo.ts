@@ -7,7 +7,7 @@ import {gzipSync} from 'node:zlib'
 import {join} from 'node:path'
 import {parseArgs} from 'node:util'
 import {ClusterSnapshotSchema} from '../src/domain/snapshot.js'
-import {DEMO_SPEC, generateSnapshot, largeSpec} from '../src/io/demo-generator.js'
+import {DEMO_SPEC, generateSnapshot, largeSpec} from '../src/demo/generator.js'
 
 const {values} = parseArgs({options: {nodes: {type: 'string'}, 'pods-per-node': {type: 'string', default: '30'}, out: {type: 'string'}}})
 const spec = values.nodes ? largeSpec(Number(values.nodes), Number(values['pods-per-node'])) : DEMO_SPEC

@@ -8,7 +8,7 @@ import {solveSlo} from '../stats/slo-solver.js'
 import {summarize} from '../stats/summary.js'
 import type {ClassRunSample, ClassRunSpec, SimulateFn} from './class-run.js'
 import type {ClassPlan} from './plan.js'
-import {fnv1a} from '../profile/node-classes.js'
+import {fnv1a} from '../lib/fnv1a.js'
 
 /**
  * Simulates one node class on both kernel paths: today's density with a start burst, the

@@ -2,7 +2,7 @@ import {AnalysisResultSchema, type AnalysisResult, type Assumption, type ModelPr
 import type {AnalysisSettings} from './plan.js'
 import {NULLFS_NOTE, otnEligiblePodFraction, poolBlockers} from './readiness.js'
 import {poolSlo, recommendOverall, recommendPool} from './recommend.js'
-import {kernelHasOtn} from './runtime-path.js'
+import {kernelHasOtn} from '../profile/runtime-path.js'
 import {evaluateRules, type ParsedRule} from './thresholds.js'
 
 export interface AssembleInput {

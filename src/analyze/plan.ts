@@ -1,6 +1,6 @@
 import type {NodeClassResult} from '../domain/analysis.js'
 import type {Histogram} from '../domain/snapshot.js'
-import {histogramQuantile} from './histogram.js'
+import {histogramQuantile} from '../profile/histogram.js'
 import type {NodeClass} from '../profile/node-classes.js'
 import {quantileType7} from '../stats/quantile.js'
 import {roundTo} from '../stats/round.js'

@@ -1,5 +1,6 @@
 import type {Blocker, NodeClassResult} from '../domain/analysis.js'
-import {kernelHasOtn, OTN_RUNTIME_NAME} from './runtime-path.js'
+import {kernelHasOtn, OTN_RUNTIME_NAME} from '../profile/runtime-path.js'
+import {roundTo} from '../stats/round.js'
 
 /** The class facts readiness needs; all are in the result, so merged shards re-derive it. */
 export type ClassFacts = Pick<NodeClassResult, 'kernel' | 'osImage' | 'containerRuntime' | 'ociRuntime' | 'nodeCount' | 'podsPerNodeToday' | 'podShape'>
@@ -81,7 +82,7 @@ export function otnEligiblePodFraction(classes: readonly ClassFacts[]): number {
   const pods = classes.reduce((s, c) => s + c.podsPerNodeToday * c.nodeCount, 0)
   if (pods === 0) return 0
   const eligible = classes.reduce((s, c) => s + (1 - Math.min(1, c.podShape.userNamespacePodFraction + c.podShape.hookedPodFraction)) * c.podsPerNodeToday * c.nodeCount, 0)
-  return Math.round((eligible / pods) * 1000) / 1000
+  return roundTo(eligible / pods, 3)
 }
 
 /** What nullfs changes for node images; shown once per report. */

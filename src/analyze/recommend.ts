@@ -99,7 +99,7 @@ export function recommendOverall(pools: readonly Pick<PoolResult, 'name' | 'node
     maxPodsPerNodeOtn: Math.round(w((n) => n.maxPodsPerNodeOtn)),
     podsPerNodeGain: 0,
     maxPodsLowerBound: {legacy: basis.some((p) => p.recommendation.numbers.maxPodsLowerBound.legacy), otn: basis.some((p) => p.recommendation.numbers.maxPodsLowerBound.otn)},
-    otnPodFraction: Math.round(w((n) => n.otnPodFraction) * 1000) / 1000,
+    otnPodFraction: roundTo(w((n) => n.otnPodFraction), 3),
   }
   numbers.podsPerNodeGain = numbers.maxPodsPerNodeOtn - numbers.maxPodsPerNodeLegacy
   const verdict: Verdict = gaining.length === 0 ? 'no-gain' : gaining.some((p) => p.recommendation.verdict === 'upgrade-with-caveats') ? 'upgrade-with-caveats' : 'upgrade'

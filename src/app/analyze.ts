@@ -2,12 +2,11 @@ import {basename, join} from 'node:path'
 import {assembleResult} from '../analyze/assemble.js'
 import type {AnalysisSettings} from '../analyze/plan.js'
 import {plannedRuns, type ClassJob} from '../analyze/run-classes.js'
-import {NODE_ASSUMPTIONS} from '../analyze/sim-adapter.js'
-import {SWEEP_STOP_FACTOR, SAMPLES_PER_POINT} from '../analyze/analyze-class.js'
-import {mergeHistograms} from '../analyze/histogram.js'
+import {assumptions} from '../analyze/assumptions.js'
+import {mergeHistograms} from '../profile/histogram.js'
 import {mergeShards} from '../analyze/merge.js'
 import {parseRule, type ParsedRule} from '../analyze/thresholds.js'
-import type {AnalysisResult, Assumption, ModelProvenance} from '../domain/analysis.js'
+import type {AnalysisResult, ModelProvenance} from '../domain/analysis.js'
 import type {ClusterSnapshot} from '../domain/snapshot.js'
 import {ClusterError, InputError} from '../errors/errors.js'
 import {loadDemoSnapshot} from '../io/demo.js'
@@ -165,42 +164,6 @@ function toJobs(classes: NodeClass[], all: NodeClass[]): ClassJob[] {
 
 function provenance(m: LoadedModel): ModelProvenance {
   return {id: m.model.id, file: m.source, sha256: m.sha256, measuredOnKernel: m.model.provenance.kernel, cpu: m.model.provenance.cpu, date: m.model.provenance.date}
-}
-
-function assumptions(snapshot: ClusterSnapshot, classes: NodeClass[], results: AnalysisResult['classes'], req: AnalyzeRequest): Assumption[] {
-  const out: Assumption[] = []
-  for (const r of results) out.push({id: `overhead/${r.id}`, source: r.overhead.source, text: `non-mount pod start time for ${r.id}: ${r.overhead.note}`})
-  const runtimes = new Map(classes.map((c) => [c.containerRuntime, c.oci]))
-  for (const [cri, oci] of [...runtimes.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-    out.push({id: `oci-runtime/${cri}`, source: req.ociRuntime ? 'override' : 'inferred', text: `${cri} → ${oci.name}: ${oci.basis}. The Node object does not show the OCI runtime; override with --oci-runtime.`})
-  }
-  const measured = snapshot.derived.filter((d) => d.hostMountsSource === 'mountinfo').length
-  out.push({
-    id: 'host-mounts',
-    source: measured === snapshot.derived.length && measured > 0 ? 'observed' : 'inferred',
-    text: `host mount tables: real /proc/1/mountinfo counts on ${measured} node(s), estimated from pod specs on ${snapshot.derived.length - measured} (about 30 baseline mounts + the pod's sandbox, rootfs, tmpfs and CSI mounts). Other densities extrapolate with each class's mounts per pod.`,
-  })
-  out.push({
-    id: 'burst',
-    source: req.settings.burstOverride === undefined ? 'inferred' : 'override',
-    text: req.settings.burstOverride === undefined
-      ? "pods started at once at today's density: the largest of a rolling update (25% maxSurge of a node's ReplicaSet pods), a drained node's refill (all its pods) and the busiest minute of Job creations; other densities keep the same share of the node's pods."
-      : `pods started at once at today's density: ${req.settings.burstOverride} (--burst); other densities keep the same share of the node's pods.`,
-  })
-  out.push({
-    id: 'node',
-    source: 'default',
-    text: `each node runs ${NODE_ASSUMPTIONS.baseThreads} threads plus ${NODE_ASSUMPTIONS.threadsPerPod} per running pod (pivot_root walks all threads) and ${NODE_ASSUMPTIONS.readers} background mountinfo readers re-reading the table every ${NODE_ASSUMPTIONS.readerIntervalMs / 1000} s on average (systemd, kubelet/cadvisor, a node agent).`,
-  })
-  if (!snapshot.complete) out.push({id: 'snapshot/incomplete', source: 'observed', text: 'the snapshot is marked incomplete (a node or pod list did not finish): pools may be missing nodes or pods.'})
-  snapshot.warnings.forEach((w, i) => out.push({id: `snapshot/warning-${i + 1}`, source: 'observed', text: `collect warned: ${w}`}))
-  out.push({id: 'pod-shape', source: 'inferred', text: "each class simulates its average pod, with containers, init containers and mounts rounded to whole numbers; user-namespaced and hooked pods fall back to the legacy path at their class's share."})
-  out.push({
-    id: 'sweep',
-    source: 'default',
-    text: `the density sweep stops at the first point whose p99 exceeds ${SWEEP_STOP_FACTOR}× the SLO; dense points use fewer replications (at least 2) once one run holds ${SAMPLES_PER_POINT} pod starts.`,
-  })
-  return out
 }
 
 function defaultOutPath(cluster: string, nowMs: number, formats: ReportFormat[]): string {

@@ -10,8 +10,9 @@ import {ensureProbe, packageRoot, requireRootLinux, runProbe} from '../io/probe-
 import {readOtnReference, type OtnReference} from '../io/probe-otn-reference.js'
 import {KernelModelSchema, type KernelModel} from '../model/schema.js'
 import {describeSchemaError} from '../lib/schema-errors.js'
-import {buildCosts, type Environment, type Measurements} from './calibrate-model.js'
+import {buildCosts, type Environment, type Measurements} from '../model/calibrate-model.js'
 import {FULL_PLAN, QUICK_PLAN, type CalibrationPlan} from './calibrate-plan.js'
+import {roundTo} from '../stats/round.js'
 
 export interface CalibrateOptions {
   out?: string
@@ -85,7 +86,7 @@ export async function calibrate(opts: CalibrateOptions): Promise<CalibrateResult
   for (const [name, cost] of Object.entries(costs)) {
     if ('perUnitNs' in cost) coefficients[name] = {fixedNs: cost.fixedNs, perUnitNs: cost.perUnitNs, r2: cost.source.r2}
   }
-  return {written, kernel: release, otnSupported, seconds: Math.round((performance.now() - started) / 100) / 10, coefficients, ...(reference ? {otnRatio: reference.ratio} : {})}
+  return {written, kernel: release, otnSupported, seconds: roundTo((performance.now() - started) / 1000, 1), coefficients, ...(reference ? {otnRatio: reference.ratio} : {})}
 }
 
 async function measure(probe: string, plan: CalibrationPlan, opts: CalibrateOptions): Promise<Measurements> {

@@ -10,9 +10,10 @@ import {ensureProbe, packageRoot, requireRootLinux} from '../io/probe-runner.js'
 import {defaultModelFor} from '../model/registry.js'
 import {quantileType7, sortedCopy} from '../stats/quantile.js'
 import type {KernelModel} from '../model/schema.js'
-import {modelledStartStepsNs, nonMountSamplesNs} from './calibrate-model.js'
+import {modelledStartStepsNs, nonMountSamplesNs} from '../model/calibrate-model.js'
 import {simulate} from './simulate.js'
 import type {SimulateRequest} from './simulate-request.js'
+import {roundTo} from '../stats/round.js'
 
 export interface ValidateOptions {
   /** Extra host mounts per cell (the namespace's ~20 baseline mounts come on top). */
@@ -113,7 +114,7 @@ export async function validate(opts: ValidateOptions): Promise<ValidateResult> {
       opts.modelPath = join(scratch, 'model-with-run-overhead.json')
       writeFileSync(opts.modelPath, JSON.stringify(model))
     }
-    overhead = {source: opts.overhead, medianMs: r2(quantileType7(sortedCopy(samplesOf(model.costs.forkExecOverhead)), 0.5) / 1e6), note: model.costs.forkExecOverhead.source.note ?? ''}
+    overhead = {source: opts.overhead, medianMs: round2(quantileType7(sortedCopy(samplesOf(model.costs.forkExecOverhead)), 0.5) / 1e6), note: model.costs.forkExecOverhead.source.note ?? ''}
     for (const threads of opts.threads) {
       for (const m of opts.mounts) {
         for (const c of opts.concurrency) {
@@ -130,7 +131,7 @@ export async function validate(opts: ValidateOptions): Promise<ValidateResult> {
   const verdict = misses.length === 0
     ? `PASS: all ${cells.length} cells within ±${TARGET.p50 * 100}% on p50 and ±${TARGET.p99 * 100}% on p99`
     : `MISS: ${misses.length} of ${cells.length} cells outside ±${TARGET.p50 * 100}% p50 / ±${TARGET.p99 * 100}% p99 (worst: ${worst(cells)})`
-  const result: ValidateResult = {runtime, model: {id: loaded.model.id, sha256: loaded.sha256}, containerMounts: bundle.containerMounts, mountCalls, cores: opts.cores ?? cpus().length, overhead, target: TARGET, cells, verdict, loadAverage: {before: before.map(r2), after: loadavg().map(r2)}}
+  const result: ValidateResult = {runtime, model: {id: loaded.model.id, sha256: loaded.sha256}, containerMounts: bundle.containerMounts, mountCalls, cores: opts.cores ?? cpus().length, overhead, target: TARGET, cells, verdict, loadAverage: {before: before.map(round2), after: loadavg().map(round2)}}
   return result
 }
 
@@ -173,10 +174,10 @@ async function cell(probe: string, bundle: CrunBundle, loaded: LoadedModel, opts
     extraThreads,
     threads: run.threads,
     starts: run.startNs.length,
-    cpuCoresUsed: r2(run.cpuNs.reduce((a, b) => a + b, 0) / run.wallNs),
-    cpuPerStartMs: r2(quantileType7(sortedCopy(run.cpuNs), 0.5) / 1e6),
-    measuredMs: {p50: r2(measuredMs.p50), p99: r2(measuredMs.p99)},
-    predictedMs: {p50: r2(predictedMs.p50), p99: r2(predictedMs.p99)},
+    cpuCoresUsed: round2(run.cpuNs.reduce((a, b) => a + b, 0) / run.wallNs),
+    cpuPerStartMs: round2(quantileType7(sortedCopy(run.cpuNs), 0.5) / 1e6),
+    measuredMs: {p50: round2(measuredMs.p50), p99: round2(measuredMs.p99)},
+    predictedMs: {p50: round2(predictedMs.p50), p99: round2(predictedMs.p99)},
     relativeError,
     withinTarget: Math.abs(relativeError.p50) <= TARGET.p50 && Math.abs(relativeError.p99) <= TARGET.p99,
     overheadCell: reuse !== undefined,
@@ -229,6 +230,7 @@ function worst(cells: ValidateCell[]): string {
 }
 
 const score = (c: ValidateCell) => Math.max(Math.abs(c.relativeError.p50) / TARGET.p50, Math.abs(c.relativeError.p99) / TARGET.p99)
-const rel = (predicted: number, measured: number) => Math.round(((predicted - measured) / measured) * 1000) / 1000
-const r2 = (v: number) => Math.round(v * 100) / 100
+const rel = (predicted: number, measured: number) => roundTo((predicted - measured) / measured, 3)
+/** Two decimals: milliseconds, cores and load averages in the result. */
+const round2 = (v: number) => roundTo(v, 2)
 export const pct = (v: number) => `${v >= 0 ? '+' : ''}${Math.round(v * 100)}%`

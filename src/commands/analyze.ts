@@ -8,7 +8,7 @@ import type {AnalysisResult} from '../domain/analysis.js'
 import {InputError, ThresholdError} from '../errors/errors.js'
 import {BaseCommand} from './base-command.js'
 import {startProgress} from '../app/analyze-progress.js'
-import {renderSummary} from '../analyze/summary.js'
+import {renderSummary} from '../cli/summary.js'
 
 export default class Analyze extends BaseCommand {
   static override summary = 'Simulate pod starts per node class on the legacy and OPEN_TREE_NAMESPACE paths and recommend kernel upgrades and max pods per node.'

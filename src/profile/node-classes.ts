@@ -1,10 +1,11 @@
 import type {ClusterSnapshot, Histogram, SnapshotPod} from '../domain/snapshot.js'
-import {mergeHistograms} from '../analyze/histogram.js'
-import {guessOciRuntime, kernelHasOtn, type OciRuntimeGuess} from '../analyze/runtime-path.js'
+import {mergeHistograms} from './histogram.js'
+import {guessOciRuntime, kernelHasOtn, type OciRuntimeGuess} from './runtime-path.js'
 import {quantileType7} from '../stats/quantile.js'
 import {roundTo} from '../stats/round.js'
 import {HOST_BASELINE_MOUNTS} from './mount-rules.js'
 import {holdsMounts} from './node-profile.js'
+import {fnv1a} from '../lib/fnv1a.js'
 
 /**
  * Node classes: nodes with the same pool, kernel, OS image, CRI, size and a near-identical
@@ -192,14 +193,4 @@ function ratio(part: number, whole: number, fallback: number): number {
 function median(values: number[]): number {
   if (values.length === 0) return 0
   return quantileType7(Float64Array.from(values).sort(), 0.5)
-}
-
-/** FNV-1a 32-bit of a string, 6 hex digits: a short stable class id suffix. */
-export function fnv1a(text: string): string {
-  let h = 0x811c9dc5
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i)
-    h = Math.imul(h, 0x01000193)
-  }
-  return (h >>> 0).toString(16).padStart(8, '0').slice(0, 6)
 }

@@ -1,5 +1,6 @@
 import type {MountinfoSummary, NodeDerived, SnapshotNode, SnapshotPod} from '../domain/snapshot.js'
 import {HOST_BASELINE_MOUNTS, VOLUME_MOUNT_RULES} from './mount-rules.js'
+import {roundTo} from '../stats/round.js'
 
 const TERMINAL_PHASES = new Set(['Succeeded', 'Failed'])
 
@@ -50,11 +51,7 @@ export function deriveNodes(input: NodeProfileInput): NodeDerived[] {
       containers: a.containers,
       estimatedHostMounts: measured ?? HOST_BASELINE_MOUNTS + a.hostMounts + a.claims.size * stagingPerClaim,
       hostMountsSource: measured === undefined ? 'estimate' : 'mountinfo',
-      podCreationRatePerMin: round3(a.created / minutes),
+      podCreationRatePerMin: roundTo(a.created / minutes, 3),
     }
   })
-}
-
-function round3(x: number): number {
-  return Math.round(x * 1000) / 1000
 }

@@ -9,7 +9,7 @@ import type {Scenario} from './scenario.js'
 import type {NodeState, Recorder, SimNode, StartPath} from './node.js'
 import {rwsemHandoffNs, type KernelModel} from '../model/schema.js'
 import type {Prng} from '../lib/prng.js'
-import {samplerFor} from '../lib/distributions.js'
+import {samplerFor} from '../model/distributions.js'
 
 /** Independent random streams, so e.g. adding readers does not change the wake-up latencies drawn. */
 export const STREAM = {forkExec: 1, wake: 2, rcu: 3, podOverhead: 4, arrivals: 5, readers: 6, fallback: 7, lifetime: 8} as const

@@ -1,5 +1,5 @@
 import type {Environment, SimEvent} from './engine.js'
-import type {Sampler} from '../lib/distributions.js'
+import type {Sampler} from '../model/distributions.js'
 
 /**
  * Expedited RCU grace periods (synchronize_rcu_expedited after namespace_unlock when mounts were

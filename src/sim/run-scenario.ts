@@ -1,5 +1,5 @@
 import type {Process, ProcessGenerator} from './engine.js'
-import type {LockUser} from './rwsem.js'
+import type {LockUser} from './lock-user.js'
 import {validateScenario, type Scenario} from './scenario.js'
 import type {SimNode} from './node.js'
 import {buildNode, STREAM} from './build-node.js'
@@ -8,7 +8,7 @@ import {mountinfoReader} from './paths/readers.js'
 import {systemdReader} from './paths/systemd-reader.js'
 import type {KernelModel} from '../model/schema.js'
 import {createPrng, type Prng} from '../lib/prng.js'
-import {exponential, fixed, samplerFor, type Sampler} from '../lib/distributions.js'
+import {exponential, fixed, samplerFor, type Sampler} from '../model/distributions.js'
 
 export {buildNode} from './build-node.js'
 

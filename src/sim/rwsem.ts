@@ -2,7 +2,8 @@ import type {Environment, Ns, ProcessGenerator, SimEvent} from './engine.js'
 import type {Cpus} from './cpus.js'
 import {Fifo} from './fifo.js'
 import {LockSection, type SectionCost} from './section.js'
-import type {Sampler} from '../lib/distributions.js'
+import {NOT_WAITING, type LockUser, type Waiter} from './lock-user.js'
+import type {Sampler} from '../model/distributions.js'
 
 /**
  * namespace_sem (fs/namespace.c): the global rw-semaphore every mount-topology change takes for
@@ -25,16 +26,6 @@ import type {Sampler} from '../lib/distributions.js'
  * A task holds a CPU from its lock attempt to its release (the syscall runs on it), so a writer
  * owner is "running" unless it explicitly sleeps while holding (`sleepHolding`).
  */
-export interface LockUser {
-  readonly name: string
-  /** Accumulated time spent waiting for (spinning on or sleeping for) this lock. */
-  waitNs: number
-  /** Accumulated time holding this lock. */
-  holdNs: number
-  /** @internal When the current hold began; -1 or absent when not holding. */
-  heldSinceNs?: number
-}
-
 export type TraceAction = 'acquire' | 'release' | 'spin' | 'queue' | 'wake' | 'sleep'
 export type TraceEntry = [name: string, action: TraceAction, atNs: Ns]
 
@@ -65,29 +56,14 @@ export interface RwsemStats {
   readAcquisitions: number
 }
 
-type Kind = 'read' | 'write'
 const GRANTED = 1
 const STOP_SPINNING = 2
 
-/** Where a section in down_write's slow path is (LockSection.phase). */
-export const NOT_WAITING = 0
+/** down_write's slow-path phases in LockSection.phase, after NOT_WAITING (lock-user.ts). */
 const WAIT_CPU = 1
 const SPIN = 2
 const SLEEP = 3
 const WAKE_CPU = 4
-
-/** @internal A queued sleeper. */
-export interface Waiter {
-  readonly user: LockUser
-  readonly kind: Kind
-  readonly arrivedNs: Ns
-  readonly queuedNs: Ns
-  /** Fires when this sleeper runs again (writers) or has been made an owner (readers). */
-  event: SimEvent<unknown>
-  woken: boolean
-  /** Granted out of order (a reader behind a writer): skipped when it reaches the head. */
-  removed: boolean
-}
 
 interface Spinner {
   readonly user: LockUser

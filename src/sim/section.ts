@@ -1,8 +1,18 @@
 import {NORMAL, PENDING, PROCESSED, SimEvent, type Environment, type Ns, type ProcessGenerator, type Resumable} from './engine.js'
-import {NOT_WAITING, type LockUser, type RwSemaphore, type Waiter} from './rwsem.js'
+import type {Cpus} from './cpus.js'
+import {NOT_WAITING, type LockUser, type Waiter} from './lock-user.js'
 
 /** A section's hold time: a number, or a function evaluated once the lock is held. */
 export type SectionCost = Ns | (() => Ns)
+
+/** What a section needs from its semaphore (RwSemaphore in rwsem.ts, which imports this file). */
+export interface SectionLock {
+  readonly cores: Cpus
+  enter(section: LockSection): void
+  continueWrite(section: LockSection, value: unknown): void
+  releaseWrite(user: LockUser): void
+  releaseRead(user: LockUser): void
+}
 
 /**
  * One namespace_sem section as one event: down_write (or down_read), hold for `cost`, then
@@ -30,7 +40,7 @@ export class LockSection extends SimEvent<unknown> implements Resumable {
   sleeper: Waiter | null = null
   /** Slow path of a read: the rwsem's generator, driven by this object. */
   private acquiring: ProcessGenerator | null = null
-  private readonly sem: RwSemaphore
+  private readonly sem: SectionLock
   /** null: acquire only (down_write without a hold; the caller releases). */
   private readonly cost: SectionCost | null
   /** Sections still to run after the current one. */
@@ -38,7 +48,7 @@ export class LockSection extends SimEvent<unknown> implements Resumable {
   /** Progress mark at which the current hold's CPU work is done, under CPU contention (cpus.ts); -1 otherwise. */
   private targetMark = -1
 
-  constructor(env: Environment, sem: RwSemaphore, user: LockUser, forWrite: boolean, cost: SectionCost | null, count: number) {
+  constructor(env: Environment, sem: SectionLock, user: LockUser, forWrite: boolean, cost: SectionCost | null, count: number) {
     super(env)
     this.sem = sem
     this.user = user

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 import {ClusterSnapshotSchema} from '../../src/domain/snapshot.js'
 import {loadDemoSnapshot, readDemoSnapshotText} from '../../src/io/demo.js'
-import {DEMO_SPEC, generateSnapshot, largeSpec} from '../../src/io/demo-generator.js'
+import {DEMO_SPEC, generateSnapshot, largeSpec} from '../../src/demo/generator.js'
 
 describe('the embedded demo snapshot', () => {
   const text = readDemoSnapshotText()

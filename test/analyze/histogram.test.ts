@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {histogramQuantile, mergeHistograms} from '../../src/analyze/histogram.js'
+import {histogramQuantile, mergeHistograms} from '../../src/profile/histogram.js'
 import {overheadFromSli, planClass, DEFAULT_SETTINGS} from '../../src/analyze/plan.js'
 import {nodeClass} from './support/fake-sim.js'
 

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {generateSnapshot, type SyntheticClusterSpec} from '../../src/io/demo-generator.js'
+import {generateSnapshot, type SyntheticClusterSpec} from '../../src/demo/generator.js'
 import {buildNodeClasses} from '../../src/profile/node-classes.js'
 
 const spec: SyntheticClusterSpec = {

@@ -62,7 +62,7 @@ const kubectl = ['/usr/bin/kubectl', join(root, '.tools', 'kubectl-deb', 'usr', 
 describe('kubectl densityplan', () => {
   it('runs analyze as a kubectl plugin with kubectl-style flags', async () => {
     expect(kubectl, 'kubectl is needed for this test (CI installs Debian kubernetes-client)').toBeDefined()
-    expect(existsSync(join(root, 'dist', 'analyze', 'kubectl-args.js')), 'run npm run build first').toBe(true)
+    expect(existsSync(join(root, 'dist', 'cli', 'kubectl-args.js')), 'run npm run build first').toBe(true)
     const plugins = join(scratch, 'plugins')
     mkdirSync(plugins, {recursive: true})
     symlinkSync(join(root, 'bin', 'kubectl-densityplan.js'), join(plugins, 'kubectl-densityplan'))

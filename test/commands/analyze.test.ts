@@ -4,7 +4,7 @@ import {join} from 'node:path'
 import {runCommand} from '@oclif/test'
 import {afterAll, describe, expect, it} from 'vitest'
 import {AnalysisResultSchema, type AnalysisResult} from '../../src/domain/analysis.js'
-import {generateSnapshot, type SyntheticClusterSpec} from '../../src/io/demo-generator.js'
+import {generateSnapshot, type SyntheticClusterSpec} from '../../src/demo/generator.js'
 
 // In-process runs of `densityplan analyze` on a small generated snapshot (two pools, small
 // maxPods) so each run takes a second or two on a shared 2-core machine.

@@ -2,9 +2,10 @@ import {describe, expect, it} from 'vitest'
 import {Environment, type ProcessGenerator} from '../../src/sim/engine.js'
 import {FifoResource} from '../../src/sim/resource.js'
 import {Cpus} from '../../src/sim/cpus.js'
-import {RwSemaphore, type LockUser} from '../../src/sim/rwsem.js'
+import type {LockUser} from '../../src/sim/lock-user.js'
+import {RwSemaphore} from '../../src/sim/rwsem.js'
 import {createPrng} from '../../src/lib/prng.js'
-import {exponential, fixed, type Sampler} from '../../src/lib/distributions.js'
+import {exponential, fixed, type Sampler} from '../../src/model/distributions.js'
 
 // Closed-form checks of the engine against queueing theory: a single FIFO server fed by Poisson
 // arrivals at utilisation 0.5, one million customers each.

@@ -1,7 +1,8 @@
 import {describe, expect, it} from 'vitest'
 import {Environment, type ProcessGenerator} from '../../src/sim/engine.js'
 import {Cpus} from '../../src/sim/cpus.js'
-import {RwSemaphore, type LockUser, type TraceEntry} from '../../src/sim/rwsem.js'
+import type {LockUser} from '../../src/sim/lock-user.js'
+import {RwSemaphore, type TraceEntry} from '../../src/sim/rwsem.js'
 import {rwsemHandoffNs} from '../../src/model/schema.js'
 
 // Tiny hand-computed scenarios, one per rule of design/kernel-model.md "rw-semaphore rules".

@@ -1,5 +1,5 @@
 import type {ProcessGenerator, Process} from '../engine.js'
-import type {Sampler} from '../../lib/distributions.js'
+import type {Sampler} from '../../model/distributions.js'
 import {newTask, type ContainerTask, type SimNode} from '../node.js'
 import {legacyStart} from './legacy.js'
 import {otnStart} from './otn.js'

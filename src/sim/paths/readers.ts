@@ -1,7 +1,7 @@
 import type {ProcessGenerator} from '../engine.js'
-import {exponential} from '../../lib/distributions.js'
+import {exponential} from '../../model/distributions.js'
 import type {Prng} from '../../lib/prng.js'
-import type {LockUser} from '../rwsem.js'
+import type {LockUser} from '../lock-user.js'
 import type {SimNode} from '../node.js'
 import {MOUNTINFO_LINES_PER_CHUNK} from '../scenario.js'
 

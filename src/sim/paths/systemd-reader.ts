@@ -1,5 +1,5 @@
 import type {ProcessGenerator} from '../engine.js'
-import type {LockUser} from '../rwsem.js'
+import type {LockUser} from '../lock-user.js'
 import type {SimNode} from '../node.js'
 import {readWholeMountinfo} from './readers.js'
 

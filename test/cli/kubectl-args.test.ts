@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {fromKubectlArgs} from '../../src/analyze/kubectl-args.js'
+import {fromKubectlArgs} from '../../src/cli/kubectl-args.js'
 
 describe('kubectl plugin arguments', () => {
   it('passes --kubeconfig, --context and densityplan flags through unchanged', () => {

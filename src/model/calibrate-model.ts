@@ -1,5 +1,6 @@
 import type {CpuContention, DurationDistribution, FixedCost, KernelModel, LinearCost} from '../model/schema.js'
 import {fitLinearOnMedians, medianNs, spreadP90Ns, type FitPoint, type LinearFit} from '../stats/fit.js'
+import {roundTo} from '../stats/round.js'
 
 /** Raw measurements of one calibrate run, series by series (ns). */
 export interface Measurements {
@@ -57,9 +58,9 @@ function linear(fit: LinearFit, unit: LinearCost['unit'], command: string, note?
   const text = [note, clampNote].filter(Boolean).join('; ')
   return {
     fixedNs: Math.round(fit.fixedNs),
-    perUnitNs: round3(fit.perUnitNs),
+    perUnitNs: roundTo(fit.perUnitNs, 3),
     unit,
-    source: {command, samples: fit.samples, r2: round3(fit.r2), residualP90Ns: Math.round(fit.residualP90Ns), ...(text ? {note: text} : {})},
+    source: {command, samples: fit.samples, r2: roundTo(fit.r2, 3), residualP90Ns: Math.round(fit.residualP90Ns), ...(text ? {note: text} : {})},
   }
 }
 
@@ -71,7 +72,6 @@ function empirical(values: number[], command: string, note: string): DurationDis
   return {kind: 'empirical', samplesNs: [...values].sort((a, b) => a - b).map(Math.round), source: {command, samples: values.length, note}}
 }
 
-const round3 = (v: number) => Math.round(v * 1000) / 1000
 
 /** Subtracts a constant from a linear fit's intercept (never below 0). */
 function minusFixed(fit: LinearFit, ns: number): LinearFit {
@@ -98,7 +98,7 @@ export function buildCosts(m: Measurements, scaling?: OtnScaling): {costs: Kerne
   if (m.otn.length > 0) {
     otn = linear(fitLinearOnMedians(m.otn), 'mount', c.tree ?? 'dp-probe tree', 'real open_tree(OPEN_TREE_NAMESPACE|AT_RECURSIVE) + setns, measured on this kernel')
   } else if (scaling) {
-    otn = linear(scaled(fitLinearOnMedians(m.otc), scaling.ratio), 'mount', c.tree ?? 'dp-probe tree', `stand-in: open_tree(OPEN_TREE_CLONE|AT_RECURSIVE) + unshare(CLONE_NEWNS) in a ~20-mount namespace, measured here, both coefficients × ${round3(scaling.ratio)} (otn/otc ratio on Linux ${scaling.kernel}, ${scaling.file})`)
+    otn = linear(scaled(fitLinearOnMedians(m.otc), scaling.ratio), 'mount', c.tree ?? 'dp-probe tree', `stand-in: open_tree(OPEN_TREE_CLONE|AT_RECURSIVE) + unshare(CLONE_NEWNS) in a ~20-mount namespace, measured here, both coefficients × ${roundTo(scaling.ratio, 3)} (otn/otc ratio on Linux ${scaling.kernel}, ${scaling.file})`)
   } else {
     otn = linear(fitLinearOnMedians(m.otc), 'mount', c.tree ?? 'dp-probe tree', 'stand-in: open_tree(OPEN_TREE_CLONE|AT_RECURSIVE) + unshare(CLONE_NEWNS), unscaled (no --otn-reference given); this kernel has no OPEN_TREE_NAMESPACE')
   }
@@ -144,7 +144,7 @@ export function cpuContention(points: readonly FitPoint[], command: string): Cpu
     const values = byBusy.get(b)
     if (!values) throw new Error(`cpu contention: no measurement with ${b} busy cores`)
     const med = medianNs(values)
-    out.push({busyCores: b, slowdown: b === 1 ? 1 : round3(med / baseNs)})
+    out.push({busyCores: b, slowdown: b === 1 ? 1 : roundTo(med / baseNs, 3)})
     medians.push(`${b}: ${(med / 1e6).toFixed(2)} ms`)
   }
   return {
@@ -184,7 +184,7 @@ export function nonMountSamplesNs(startNs: readonly number[], stepsNs: number): 
 
 function propCost(m: Measurements, command: string): FixedCost {
   const fit = fitLinearOnMedians(m.prop)
-  return {ns: round3(fit.perUnitNs), source: {command, samples: fit.samples, r2: round3(fit.r2), residualP90Ns: Math.round(fit.residualP90Ns), note: `slope of a host bind mount's ${m.clock === 'wall' ? 'wall' : 'CPU'} time vs P in-flight slave copies (fixed part ${Math.round(fit.fixedNs)} ns)`}}
+  return {ns: roundTo(fit.perUnitNs, 3), source: {command, samples: fit.samples, r2: roundTo(fit.r2, 3), residualP90Ns: Math.round(fit.residualP90Ns), note: `slope of a host bind mount's ${m.clock === 'wall' ? 'wall' : 'CPU'} time vs P in-flight slave copies (fixed part ${Math.round(fit.fixedNs)} ns)`}}
 }
 
 /**

@@ -1,5 +1,5 @@
 import {SNAPSHOT_API_VERSION, SNAPSHOT_KIND, type ClusterSnapshot, type MountinfoSummary, type SnapshotNode, type SnapshotPod, type VolumeCounts} from '../domain/snapshot.js'
-import {lognormal} from '../lib/distributions.js'
+import {lognormal} from '../model/distributions.js'
 import {createPrng, type Prng} from '../lib/prng.js'
 import {deriveNodes} from '../profile/node-profile.js'
 import {emptyVolumeCounts, podMountProfile, type ContainerMountShape} from '../profile/pod-profile.js'

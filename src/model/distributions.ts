@@ -1,5 +1,5 @@
-import type {DurationDistribution} from '../model/schema.js'
-import type {Prng} from './prng.js'
+import type {DurationDistribution} from './schema.js'
+import type {Prng} from '../lib/prng.js'
 
 /** Draws one duration in integer nanoseconds (the simulation clock has no fractions). */
 export type Sampler = () => number

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {empirical, exponential, fixed, lognormal, meanOf, samplerFor} from '../../src/lib/distributions.js'
+import {empirical, exponential, fixed, lognormal, meanOf, samplerFor} from '../../src/model/distributions.js'
 import {createPrng} from '../../src/lib/prng.js'
 
 const N = 200_000

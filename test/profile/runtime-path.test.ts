@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {guessOciRuntime, kernelHasOtn, parseVersion} from '../../src/analyze/runtime-path.js'
+import {guessOciRuntime, kernelHasOtn, parseVersion} from '../../src/profile/runtime-path.js'
 
 describe('kernel and runtime path', () => {
   it('reads major.minor from kernel and CRI version strings', () => {

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {buildCosts, cpuContention, modelledStartStepsNs, nonMountSamplesNs, type Measurements} from '../../src/app/calibrate-model.js'
+import {buildCosts, cpuContention, modelledStartStepsNs, nonMountSamplesNs, type Measurements} from '../../src/model/calibrate-model.js'
 import {KernelModelSchema} from '../../src/model/schema.js'
 
 // Synthetic measurements with known coefficients: what calibrate must recover from them.

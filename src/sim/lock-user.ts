@@ -1,0 +1,33 @@
+import type {Ns, SimEvent} from './engine.js'
+
+// What the rw-semaphore (rwsem.ts) and a lock section (section.ts) both speak of. Its own file so
+// that section.ts does not import rwsem.ts, which imports section.ts.
+
+export interface LockUser {
+  readonly name: string
+  /** Accumulated time spent waiting for (spinning on or sleeping for) this lock. */
+  waitNs: number
+  /** Accumulated time holding this lock. */
+  holdNs: number
+  /** @internal When the current hold began; -1 or absent when not holding. */
+  heldSinceNs?: number
+}
+
+export type Kind = 'read' | 'write'
+
+/** Where a section in down_write's slow path is (LockSection.phase); the other phases are in rwsem.ts. */
+export const NOT_WAITING = 0
+
+/** @internal A queued sleeper. */
+export interface Waiter {
+  readonly user: LockUser
+  readonly kind: Kind
+  readonly arrivedNs: Ns
+  readonly queuedNs: Ns
+  /** Fires when this sleeper runs again (writers) or has been made an owner (readers). */
+  event: SimEvent<unknown>
+  woken: boolean
+  /** Granted out of order (a reader behind a writer): skipped when it reaches the head. */
+  removed: boolean
+}
+

@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 import {collect, type CollectSummary} from '../app/collect.js'
-import {MAX_OBSERVED_WINDOW_MS} from '../lib/limits.js'
+import {MAX_OBSERVED_WINDOW_MS} from '../domain/limits.js'
 import {InputError} from '../errors/errors.js'
 import {BaseCommand} from './base-command.js'
 

@@ -1,5 +1,5 @@
 import {z} from 'zod'
-import {aboveLimit, MAX_CONTAINERS_PER_POD, MAX_MOUNTS_PER_CONTAINER, MAX_MOUNTS_PER_NAMESPACE, MAX_OBSERVED_WINDOW_MS, MAX_PER_POD, MAX_PODS_PER_NODE, MAX_SNAPSHOT_NODES, MAX_SNAPSHOT_PODS} from '../lib/limits.js'
+import {aboveLimit, MAX_CONTAINERS_PER_POD, MAX_MOUNTS_PER_CONTAINER, MAX_MOUNTS_PER_NAMESPACE, MAX_OBSERVED_WINDOW_MS, MAX_PER_POD, MAX_PODS_PER_NODE, MAX_SNAPSHOT_NODES, MAX_SNAPSHOT_PODS} from './limits.js'
 
 /**
  * The ClusterSnapshot: what `densityplan collect` writes and what `analyze --snapshot` replays.
@@ -15,7 +15,7 @@ export const SNAPSHOT_API_VERSION = 'densityplan.dev/v1alpha1'
 export const SNAPSHOT_KIND = 'ClusterSnapshot'
 
 const count = z.number().int().nonnegative()
-/** A count with a physical limit (src/lib/limits.ts); a value above it names the value and the limit. */
+/** A count with a physical limit (src/domain/limits.ts); a value above it names the value and the limit. */
 const capped = (limit: number, why: string): z.ZodNumber => count.max(limit, {error: (iss) => aboveLimit(Number(iss.input), limit, why)})
 const podsPerNode = capped(MAX_PODS_PER_NODE, 'fs.mount-max 100,000 host mounts ÷ 3 per pod')
 const mounts = capped(MAX_MOUNTS_PER_NAMESPACE, 'the kernel default fs.mount-max per mount namespace')

@@ -2,7 +2,7 @@ import {readdir, stat} from 'node:fs/promises'
 import {join} from 'node:path'
 import type {MountinfoSummary} from '../domain/snapshot.js'
 import {InputError} from '../errors/errors.js'
-import {MAX_MOUNTS_PER_NAMESPACE} from '../lib/limits.js'
+import {MAX_MOUNTS_PER_NAMESPACE} from '../domain/limits.js'
 import {MAX_INPUT_BYTES, readBounded} from './bounded-read.js'
 import {summariseMountinfo} from './mountinfo-parse.js'
 

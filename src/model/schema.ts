@@ -1,5 +1,5 @@
 import {z} from 'zod'
-import {aboveLimit, KERNEL_HZ_RANGE, MAX_EMPIRICAL_SAMPLES, MAX_FORK_EXEC_NS, MAX_KERNEL_OP_NS, MAX_PER_UNIT_NS, MAX_SLOWDOWN_PER_BUSY_CORE} from '../lib/limits.js'
+import {aboveLimit, KERNEL_HZ_RANGE, MAX_EMPIRICAL_SAMPLES, MAX_FORK_EXEC_NS, MAX_KERNEL_OP_NS, MAX_PER_UNIT_NS, MAX_SLOWDOWN_PER_BUSY_CORE} from '../domain/limits.js'
 
 /**
  * The kernel cost model file format (models/*.json). One file describes one kernel as measured
@@ -12,7 +12,7 @@ import {aboveLimit, KERNEL_HZ_RANGE, MAX_EMPIRICAL_SAMPLES, MAX_FORK_EXEC_NS, MA
  */
 
 const nonNegativeNs = z.number().finite().nonnegative()
-/** A duration with a physical limit (src/lib/limits.ts); a value above it names the value and the limit. */
+/** A duration with a physical limit (src/domain/limits.ts); a value above it names the value and the limit. */
 const cappedNs = (limit: number, why: string): z.ZodNumber => nonNegativeNs.max(limit, {error: (iss) => aboveLimit(Number(iss.input), limit, why)})
 const opNs = cappedNs(MAX_KERNEL_OP_NS, 'the kernel RCU stall timeout, 21 s')
 const perUnitNs = cappedNs(MAX_PER_UNIT_NS, '1 ms per unit, ~1,000x the measured costs')

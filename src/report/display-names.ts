@@ -1,5 +1,6 @@
 import type {AnalysisResult} from '../domain/analysis.js'
-import {MAX_DISPLAY_NAME_CHARS} from '../lib/limits.js'
+import {MAX_DISPLAY_NAME_CHARS} from '../domain/limits.js'
+import {fnv1a} from '../lib/fnv1a.js'
 
 /** Other text (notes, headlines that embed names) is cut at this length. */
 const MAX_DISPLAY_TEXT_CHARS = 2000
@@ -10,7 +11,7 @@ const NAME_KEYS = new Set(['name', 'pool', 'id', 'classIds', 'nodeNames', 'membe
 /**
  * The result as the HTML and Markdown reports show it: names longer than
  * MAX_DISPLAY_NAME_CHARS are cut (a 100,000-character node name made a 48 MB page), other text
- * at MAX_DISPLAY_TEXT_CHARS. A cut name ends in `…` and a hash of the whole name, so two long
+ * at MAX_DISPLAY_TEXT_CHARS. A cut name ends in `…` and a hash of the whole name (lib/fnv1a.ts), so two long
  * names that share a prefix stay distinct and a pool still finds its classes by name.
  * JSON and CSV keep the exact values.
  */
@@ -27,10 +28,8 @@ function walk(value: unknown, isName: boolean): unknown {
   return value
 }
 
-/** `text` itself when short enough, else its start + `…` + an 8-hex FNV-1a hash of all of it. */
+/** `text` itself when short enough, else its start + `…` + a short FNV-1a hash of all of it. */
 export function cut(text: string, max: number): string {
   if (text.length <= max) return text
-  let h = 0x811c9dc5
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0
-  return `${text.slice(0, max - 10)}…${h.toString(16).padStart(8, '0')}`
+  return `${text.slice(0, max - 8)}…${fnv1a(text)}`
 }

@@ -1,6 +1,6 @@
 import type {RequestContext, ResponseContext, V1Node, V1Pod} from '@kubernetes/client-node'
 import {redactSecrets} from '../errors/sanitize.js'
-import {loadKubeconfig, type KubeconfigChoice} from './kubeconfig.js'
+import {loadKubeconfig, runningExecPlugins, type KubeconfigChoice} from './kubeconfig.js'
 import type {Page} from './pager.js'
 import {splitPodList} from './prune-pod.js'
 
@@ -80,9 +80,11 @@ export async function connectCluster(opts: ClusterReaderOptions): Promise<Cluste
   }
   // The AbortSignal does not cover undici's TLS connect (its own 10 s connect timeout): a server
   // that accepts TCP and never finishes the handshake took 11.7 s whatever --request-timeout
-  // said. So every call is also raced against the timeout here; a loser's socket is closed by
+  // said. So every call is also raced against the timeout here, plus a second of grace: the
+  // signal still ends ordinary requests at the timeout, and an exec credential plugin (killed
+  // at the timeout after it started) gets to report itself. A loser's socket is closed by
   // close() (the shared dispatcher).
-  const bounded = <T>(call: () => Promise<T>): Promise<T> => withDeadline(call(), opts.requestTimeoutMs)
+  const bounded = <T>(call: () => Promise<T>): Promise<T> => withDeadline(call(), opts.requestTimeoutMs + DEADLINE_GRACE_MS)
   const withTimeout = {middleware: [timeout], middlewareMergeStrategy: 'append' as const}
   const podOptions = {middleware: [timeout, prunePods], middlewareMergeStrategy: 'append' as const}
   return {
@@ -119,6 +121,9 @@ export async function connectCluster(opts: ClusterReaderOptions): Promise<Cluste
   }
 }
 
+/** How much later than --request-timeout the backstop deadline of one call fires. */
+const DEADLINE_GRACE_MS = 1000
+
 /** Longest kubelet /metrics text read (characters). */
 export const MAX_METRICS_CHARS = 64 * 1024 * 1024
 
@@ -126,7 +131,12 @@ export const MAX_METRICS_CHARS = 64 * 1024 * 1024
 function withDeadline<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(Object.assign(new Error(`no answer within ${ms} ms`), {name: 'TimeoutError'})), ms)
+    timer = setTimeout(() => {
+      // Still waiting for the credential plugin, not the server: say so (exit 3, names the plugin).
+      const plugin = [...runningExecPlugins][0]
+      if (plugin !== undefined) reject(Object.assign(new Error(`exec credential plugin ${plugin} timed out`), {execPlugin: {command: plugin, problem: 'timeout', detail: `did not finish within ${ms} ms`}}))
+      else reject(Object.assign(new Error(`no answer within ${ms} ms`), {name: 'TimeoutError'}))
+    }, ms)
   })
   return Promise.race([p, deadline]).finally(() => clearTimeout(timer))
 }

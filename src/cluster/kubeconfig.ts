@@ -121,12 +121,16 @@ export interface ExecPluginProblem {
  * errors (a missing binary is ENOENT, which read as a network error) with `execPlugin`.
  * client-node keeps the last 'error' it saw and rejects with it when the process closes.
  */
+/** Exec credential plugins running right now (their commands), so a request deadline can name the one it waited for. */
+export const runningExecPlugins = new Set<string>()
+
 function boundExecPlugins(kc: KubeConfig, timeoutMs: number): void {
   const auths = (kc as unknown as {authenticators?: Array<{execFn?: unknown}>}).authenticators ?? []
   for (const auth of auths) {
     if (typeof auth.execFn !== 'function') continue
     auth.execFn = (command: string, args: string[] | undefined, opts: object) => {
       const child = spawn(command, args ?? [], {...opts, stdio: ['ignore', 'pipe', 'pipe']})
+      runningExecPlugins.add(command)
       const timer = setTimeout(() => {
         const problem: ExecPluginProblem = {command, problem: 'timeout', detail: `did not finish within ${timeoutMs} ms`}
         child.emit('error', Object.assign(new Error(`exec credential plugin ${command} ${problem.detail}`), {execPlugin: problem}))
@@ -135,9 +139,13 @@ function boundExecPlugins(kc: KubeConfig, timeoutMs: number): void {
       // Registered before client-node's own listener, so the tag is on the object it keeps.
       child.on('error', (err: NodeJS.ErrnoException & {execPlugin?: ExecPluginProblem}) => {
         clearTimeout(timer)
+        runningExecPlugins.delete(command)
         err.execPlugin ??= {command, problem: err.code === 'ENOENT' ? 'missing' : 'failed', detail: err.code ?? err.message}
       })
-      child.once('close', () => clearTimeout(timer))
+      child.once('close', () => {
+        clearTimeout(timer)
+        runningExecPlugins.delete(command)
+      })
       return child
     }
   }

@@ -25,6 +25,8 @@ const SEED = process.env['FUZZ_SEED'] === undefined ? undefined : Number(process
 const params = {numRuns: RUNS, ...(SEED === undefined ? {} : {seed: SEED}), endOnFailure: true}
 /** Per case: generous for a loaded 2-core machine; the defects this guards against took minutes. */
 const CASE_MS = 20_000
+/** Per property: vitest's 60 s default suits the CI run; a long run needs time in proportion. */
+const PROPERTY_MS = 60_000 + RUNS * 4 * 200
 /** Resident memory after any case; the defects took 8-17 GB. */
 const RSS_LIMIT = 3 * 1024 * 1024 * 1024
 
@@ -105,7 +107,7 @@ const modelText = readFileSync(join(root, 'models', 'linux-6.18-legacy.json'), '
 const mountinfoSeeds = readdirSync(realWorld).filter((f) => f.startsWith('mountinfo-') || f.startsWith('proc-mounts-')).map((f) => readFileSync(join(realWorld, f), 'latin1'))
 const metricsSeeds = readdirSync(realWorld).filter((f) => f.endsWith('.prom')).map((f) => readFileSync(join(realWorld, f), 'utf8'))
 
-describe('fuzz: every input format fails cleanly or succeeds', () => {
+describe('fuzz: every input format fails cleanly or succeeds', {timeout: PROPERTY_MS}, () => {
   it('snapshot files (demo snapshot with field edits and text damage)', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(edit, {minLength: 1, maxLength: 4}), fc.option(textDamage, {nil: undefined}), async (edits, d) => {

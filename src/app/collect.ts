@@ -144,6 +144,7 @@ async function collectWith(reader: ClusterReader, opts: CollectOptions, {anon, c
     for (const w of r.warnings) warn(w)
   }
   const mountinfo = matchCaptures(captures, nodes.rawNames, anon, warn)
+  const podItems = podsOnListedNodes(pods.items, nodes.items, warn)
 
   const snapshot: ClusterSnapshot = {
     apiVersion: SNAPSHOT_API_VERSION,
@@ -160,8 +161,8 @@ async function collectWith(reader: ClusterReader, opts: CollectOptions, {anon, c
     cluster: {version: v.value},
     observedWindowMs: opts.windowMs,
     nodes: nodes.items,
-    pods: pods.items,
-    derived: deriveNodes({nodes: nodes.items, pods: pods.items, windowEndMs: nowMs, windowMs: opts.windowMs, mountinfo}),
+    pods: podItems,
+    derived: deriveNodes({nodes: nodes.items, pods: podItems, windowEndMs: nowMs, windowMs: opts.windowMs, mountinfo}),
     ...(mountinfo.length ? {mountinfo} : {}),
     ...(kubelet ? {kubeletMetrics: kubelet} : {}),
     warnings,
@@ -171,6 +172,21 @@ async function collectWith(reader: ClusterReader, opts: CollectOptions, {anon, c
 }
 
 type Warn = (w: string) => void
+
+/**
+ * Pods bound to a node the node list does not hold (a node that joined or left between the two
+ * lists) belong to no pool: they are left out with a warning, so every count in the snapshot
+ * (and the report's header) adds up. Unscheduled pods (node null) stay.
+ */
+export function podsOnListedNodes(pods: ClusterSnapshot['pods'], nodes: ClusterSnapshot['nodes'], warn: Warn): ClusterSnapshot['pods'] {
+  const listed = new Set(nodes.map((n) => n.name))
+  const kept = pods.filter((p) => p.node === null || listed.has(p.node))
+  if (kept.length < pods.length) {
+    const missing = new Set(pods.filter((p) => p.node !== null && !listed.has(p.node)).map((p) => p.node))
+    warn(`${pods.length - kept.length} pod(s) on ${missing.size} node(s) missing from the node list (nodes that joined or left while collecting) were left out`)
+  }
+  return kept
+}
 
 function matchCaptures(captures: MountinfoSummary[], nodeNames: string[], anon: Anonymizer, warn: Warn): MountinfoSummary[] {
   const known = new Set(nodeNames)

@@ -91,6 +91,19 @@ describe('contradictions in a snapshot (defect 4)', () => {
   })
 })
 
+describe('pods on nodes missing from the node list in a live collect (defect 4)', () => {
+  it('leaves them out with a warning so counts add up, and keeps unscheduled pods', async () => {
+    const {podsOnListedNodes} = await import('../../src/app/collect.js')
+    const s = baseSnapshot()
+    const ghost = {...s['pods'][0], node: 'ghost'}
+    const unscheduled = {...s['pods'][0], node: null}
+    const warnings: string[] = []
+    const kept = podsOnListedNodes([...s['pods'], ghost, ghost, unscheduled], s['nodes'], (w) => warnings.push(w))
+    expect(kept).toHaveLength(s['pods'].length + 1)
+    expect(warnings).toEqual(['2 pod(s) on 1 node(s) missing from the node list (nodes that joined or left while collecting) were left out'])
+  })
+})
+
 describe('zero observed start latencies (defect 3)', () => {
   it('fits a positive median when most observed starts are 0 at one-second resolution', () => {
     const ms = [...Array(70).fill(0), ...Array(30).fill(1594.2)]

@@ -10,4 +10,6 @@ if (!mapped.ok) {
   process.exit(2)
 }
 process.argv = [...process.argv.slice(0, 2), ...mapped.argv]
+// bin/run.js then names the CLI `kubectl densityplan` (oclif's config.bin), also after a re-run on Node 24.
+process.env.DENSITYPLAN_KUBECTL_PLUGIN = '1'
 await import('./run.js')

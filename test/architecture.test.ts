@@ -1,4 +1,4 @@
-import {readdirSync, readFileSync, statSync} from 'node:fs'
+import {existsSync, readdirSync, readFileSync, statSync} from 'node:fs'
 import {dirname, join, relative, resolve} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
@@ -29,7 +29,13 @@ export const RANKS: Readonly<Record<string, number>> = {
 const root = join(import.meta.dirname, '..')
 const src = join(root, 'src')
 const pureLayers = ['sim', 'model', 'stats', 'profile', 'report', 'lib', 'domain', 'analyze', 'demo', 'cli']
-const forbidden = [/^node:/, /^(fs|path|os|child_process|worker_threads|crypto|http|https|net)$/, /^@kubernetes\/client-node/, /^@oclif\//, /\/(io|cluster|app|commands)\//]
+const forbidden = [
+  /^node:/,
+  /^(fs|path|os|child_process|worker_threads|crypto|http|https|net)$/,
+  /^@kubernetes\/client-node/,
+  /^@oclif\//,
+  /\/(io|cluster|app|commands)\//,
+]
 
 function tsFiles(dir: string): string[] {
   let out: string[] = []
@@ -114,7 +120,12 @@ function sourceGraph(): Map<string, string[]> {
   const graph = new Map<string, string[]>()
   for (const file of tsFiles(src)) {
     const rel = relative(src, file)
-    graph.set(rel, importsOf(readFileSync(file, 'utf8')).map((s) => resolveSpec(rel, s)).filter((t): t is string => t !== null))
+    graph.set(
+      rel,
+      importsOf(readFileSync(file, 'utf8'))
+        .map((s) => resolveSpec(rel, s))
+        .filter((t): t is string => t !== null),
+    )
   }
   return graph
 }
@@ -188,3 +199,53 @@ describe('import cycles', () => {
     expect(missing).toEqual([])
   })
 })
+
+describe('the map in docs/', () => {
+  it('lists every ranked folder in docs/architecture.md with the rank the test enforces', () => {
+    const doc = readFileSync(join(root, 'docs', 'architecture.md'), 'utf8')
+    const rows = new Map([...doc.matchAll(/^\| (\d+) \| `([a-z]+)\/` \|/gm)].map((m) => [m[2]!, Number(m[1])]))
+    expect(Object.fromEntries(rows)).toEqual(RANKS)
+  })
+
+  // A clone has only the repository: a comment or page that cites a document must cite one in it.
+  it('has comments and docs cite only documents that exist in the repository', () => {
+    const dirs = ['src', 'scripts', 'bench', 'test', 'native', 'docs', 'bin']
+    const files = dirs.flatMap((d) => allFiles(join(root, d))).filter((f) => !f.includes(`${join('test', 'fixtures')}`) && /\.(ts|js|c|h|sh|md)$/.test(f))
+    const missing: string[] = []
+    // This file is left out: its own examples cite documents that do not exist.
+    for (const file of files.concat(join(root, 'README.md')).filter((f) => f !== import.meta.filename)) {
+      for (const cited of citedDocuments(readFileSync(file, 'utf8'))) {
+        const candidates = [join(root, cited), join(dirname(file), cited)]
+        // Inside the repository only: ../shared exists on a developer's machine, not in a clone.
+        if (!candidates.some((c) => !relative(root, c).startsWith('..') && existsSync(c))) missing.push(`${relative(root, file)} cites ${cited}`)
+      }
+    }
+    expect(missing).toEqual([])
+  })
+
+  it('reads a cited document as a path with a folder, or as a design note named alone', () => {
+    expect(citedDocuments('see docs/model.md and ../shared/design/kernel-model.md; kernel-model.md "rules"; out.md = x; https://x.io/a/b.md')).toEqual([
+      'docs/model.md',
+      '../shared/design/kernel-model.md',
+      'kernel-model.md',
+    ])
+  })
+})
+
+/** Documents a text cites: any `dir/name.md` path, and the design notes' names on their own. */
+export function citedDocuments(text: string): string[] {
+  const out: string[] = []
+  for (const m of text.matchAll(/(?<![\w/.:-])((?:\.{1,2}\/)*(?:[\w.-]+\/)+[\w.-]+\.md|(?:kernel-model|architecture|stack|style)\.md)\b/g)) out.push(m[1]!)
+  return out
+}
+
+function allFiles(dir: string): string[] {
+  if (!existsSync(dir)) return []
+  let out: string[] = []
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name)
+    if (statSync(p).isDirectory()) out = out.concat(allFiles(p))
+    else out.push(p)
+  }
+  return out
+}

@@ -1,5 +1,5 @@
 /*
- * The timed primitives of kernel-model.md. Each is timed around the single syscall with
+ * The timed primitives of docs/kernel-model.md "Parameter names". Each is timed around the single syscall with
  * CLOCK_MONOTONIC, in a forked child where the syscall changes the caller's namespace, so
  * every repetition starts from the same state. A child reports -errno for a failed call.
  */
@@ -41,7 +41,7 @@ static int sys_pivot_root(const char *new_root, const char *put_old) {
   } while (0)
 
 /*
- * The legacy container start of one runtime, step by step (kernel-model.md §Legacy):
+ * The legacy container start of one runtime, step by step  (docs/model.md "Legacy start"):
  * copy_mnt_ns, MS_SLAVE|MS_REC, pivot_root into a fresh tmpfs root, detach of the old root.
  * out = CPU time of {copy, chtype, pivot, umount}, then wall time of the same four. CPU time is
  * the work each call did, free of preemption by other tenants of a shared machine; the wall

@@ -1,4 +1,4 @@
-import type {KernelPath, LatencySummary, NodeClassResult, PathResult, SweepPoint} from '../domain/analysis.js'
+import type {BackTest, KernelPath, LatencySummary, NodeClassResult, PathResult, SweepPoint} from '../domain/analysis.js'
 import type {NodeClass} from '../profile/node-classes.js'
 import {bootstrapQuantileCis} from '../stats/bootstrap.js'
 import {quantileType7, sortedCopy} from '../stats/quantile.js'
@@ -6,25 +6,51 @@ import {fmix32, replicationSeed} from '../stats/replication-seeds.js'
 import {roundTo} from '../stats/round.js'
 import {solveSlo} from '../stats/slo-solver.js'
 import {summarize} from '../stats/summary.js'
+import {BACK_TEST_TOLERANCE, cdfAtBounds, compareQuantiles, observedView, simulatedView, SOURCE_INCLUDES, TOLERANCE_FLOOR_MS, type ObservedStarts, type Quantiles} from './back-test.js'
 import type {ClassRunSample, ClassRunSpec, SimulateFn} from './class-run.js'
+import {chooseContention} from './contention.js'
+import {fitOverhead, MAX_FIT_ITERATIONS, type OverheadFit, type OverheadGuess} from './fit-overhead.js'
 import type {ClassPlan} from './plan.js'
 import {fnv1a} from '../lib/fnv1a.js'
+import {densityLimit} from './density-limit.js'
 
 /**
  * Simulates one node class on both kernel paths: today's density with a start burst, the
  * density sweep, and the burst-size × density grid; then solves the SLO per path.
  *
+ * Before that, when the class has observed starts, the non-kernel start time is fitted so that
+ * the simulation of today reproduces them (fit-overhead.ts), and the result carries the back-test:
+ * observed vs simulated-today quantiles from replications the fit did not use (back-test.ts).
+ *
  * Common random numbers: the legacy and OTN runs of one operating point use the same seeds, so
  * their difference reflects the kernel path, not sampling noise. Seeds are a pure function of
  * (--seed, class id, operating point, replication), so any --jobs split gives the same bytes.
+ * Replications grow per point until its p99's 95% CI is narrow enough (plan.targetHalfWidth).
  */
 /** The sweep stops at the first density whose p99 exceeds this multiple of the SLO. */
 export const SWEEP_STOP_FACTOR = 3
+/**
+ * The stopping rule trusts a p99 interval only from this many replications on: the bootstrap
+ * resamples whole replications, and with fewer than 8 of them (4 give only 35 distinct
+ * resamples) the interval comes out narrow by chance and the growth would stop too early.
+ */
+export const MIN_REPLICATIONS_FOR_CI = 8
+/** Pod starts per simulation of today while fitting the non-kernel time (at least 2 replications). */
+export const FIT_SAMPLES = 400
 
 export function analyzeClass(cls: NodeClass, plan: ClassPlan, simulate: SimulateFn): NodeClassResult {
-  const legacy = analyzePath(cls, plan, simulate, 'legacy')
-  const otn = analyzePath(cls, plan, simulate, 'otn')
-  const speedup = otn.today.podStart.p99Ms > 0 ? legacy.today.podStart.p99Ms / otn.today.podStart.p99Ms : 1
+  const base = classSeed(cls, plan)
+  const todayPath: KernelPath = cls.otnCapableToday ? 'otn' : 'legacy'
+  const fit = plan.observed ? fitToday(cls, plan, simulate, todayPath, plan.observed) : null
+  const overhead = fit ? fittedOverhead(fit.fit, plan.observed!) : plan.overhead
+  const fitted: ClassPlan = {...plan, overhead}
+  const atCap: NodeClassResult['precision']['atCap'] = []
+  const legacy = analyzePath(cls, fitted, simulate, 'legacy', base, atCap)
+  const otn = analyzePath(cls, fitted, simulate, 'otn', base, atCap)
+  const speedup = otn.result.today.podStart.p99Ms > 0 ? legacy.result.today.podStart.p99Ms / otn.result.today.podStart.p99Ms : 1
+  const today = todayPath === 'legacy' ? legacy : otn
+  const contention = chooseContention(plan.contentionCurve, cls.cores, plan.contention)
+  const density = {legacy: densityLimit(legacy.result.slo, cls.capacity), otn: densityLimit(otn.result.slo, cls.capacity)}
   return {
     id: cls.id,
     pool: cls.pool,
@@ -41,20 +67,33 @@ export function analyzeClass(cls: NodeClass, plan: ClassPlan, simulate: Simulate
     podsPerNodeToday: cls.podsPerNodeToday,
     maxPods: cls.maxPods,
     podShape: cls.podShape,
-    overhead: plan.overhead,
+    overhead,
+    backTest: fit ? backTest(cls, plan.observed!, fit, todayPath, today.todayPodStartMs) : null,
+    cpuContention: {mode: contention.mode, measuredCores: contention.measuredCores, applied: contention.applied, note: contention.note},
+    precision: {targetHalfWidth: plan.targetHalfWidth, maxReplications: plan.maxReplications, atCap},
+    otnVsLegacy: otnVsLegacy(legacy.result, otn.result, contention.applied),
     bursts: {...cls.bursts, chosen: plan.burstToday, source: plan.burstSource},
-    results: {legacy, otn},
+    results: {legacy: legacy.result, otn: otn.result},
+    capacity: cls.capacity,
+    density,
+    // Filled by runClassJob (sensitivity.ts reuses this result's runs).
+    sensitivity: [],
     delta: {
-      p99TodayMs: roundTo(otn.today.podStart.p99Ms - legacy.today.podStart.p99Ms, 1),
+      p99TodayMs: roundTo(otn.result.today.podStart.p99Ms - legacy.result.today.podStart.p99Ms, 1),
       p99Speedup: roundTo(speedup, 3),
-      podsPerNodeGain: otn.slo.maxPodsPerNode - legacy.slo.maxPodsPerNode,
+      podsPerNodeGain: density.otn.maxPodsPerNode - density.legacy.maxPodsPerNode,
     },
   }
 }
 
-function analyzePath(cls: NodeClass, plan: ClassPlan, simulate: SimulateFn, path: KernelPath): PathResult {
-  const fallback = path === 'legacy' ? 1 : Math.min(1, cls.podShape.userNamespacePodFraction + cls.podShape.hookedPodFraction)
-  const spec = (density: number, burst: number): ClassRunSpec => ({
+/** One seed stream per class, shared by every operating point and both paths (common random numbers). */
+function classSeed(cls: NodeClass, plan: ClassPlan): number {
+  return classSeedBase(plan, cls)
+}
+
+function specFor(cls: NodeClass, plan: ClassPlan, path: KernelPath, density: number, burst: number, overhead: OverheadGuess): ClassRunSpec {
+  const fallback = path === 'legacy' ? 1 : legacyFallback(cls)
+  return {
     path,
     cores: cls.cores,
     hostMounts: mountsAt(cls, density),
@@ -65,47 +104,203 @@ function analyzePath(cls: NodeClass, plan: ClassPlan, simulate: SimulateFn, path
     hostMountsPerPod: cls.podShape.hostMountsPerPod,
     runtimeMountsPerContainer: cls.podShape.runtimeMountsPerContainer,
     legacyFallbackFraction: fallback,
-    overhead: {medianMs: plan.overhead.p50Ms, p90Ms: plan.overhead.p90Ms},
-  })
-  // One seed stream per class, shared by every operating point (common random numbers): pod i
-  // draws the same non-mount overhead at every density, so the curves differ by the kernel
-  // work and queueing, not by fresh noise at each point.
-  const base = fmix32((plan.seed ^ parseInt(fnv1a(cls.id), 16)) >>> 0)
-  const run = (density: number, burst: number, reps: number): ClassRunSample[] =>
-    Array.from({length: reps}, (_, i) => simulate(spec(density, burst), replicationSeed(base, i)))
+    overhead: {medianMs: overhead.p50Ms, p90Ms: overhead.p90Ms},
+    contention: plan.contention,
+  }
+}
 
-  const todayDensity = Math.max(1, cls.podsPerNodeToday)
-  const todayBurst = Math.min(plan.burstToday, todayDensity)
-  const todayRuns = run(todayDensity, todayBurst, plan.replications)
+function todayPoint(cls: NodeClass, plan: ClassPlan): {density: number; burst: number} {
+  const density = Math.max(1, cls.podsPerNodeToday)
+  return {density, burst: Math.min(plan.burstToday, density)}
+}
+
+/**
+ * Pod starts of `reps` replications of today (the class's density and burst on `path`) with the
+ * given non-kernel lognormal: what the fit simulates, and what the demo generator and the
+ * identifiability test draw "observed" starts from.
+ */
+export function simulateToday(cls: NodeClass, plan: ClassPlan, simulate: SimulateFn, path: KernelPath, overhead: OverheadGuess, reps: number, seed: number): Float64Array {
+  const {density, burst} = todayPoint(cls, plan)
+  return concat(Array.from({length: reps}, (_, i) => simulate(specFor(cls, plan, path, density, burst, overhead), replicationSeed(seed, i)).podStartMs))
+}
+
+/**
+ * Seeds of the fit and of the back-test's observation view come from the class alone, not
+ * --seed: the fit is an estimate from the data, so every --seed simulates with the same fitted
+ * non-kernel time, and seeds differ only by the simulation noise their confidence intervals cover.
+ */
+function dataSeed(cls: NodeClass): number {
+  return parseInt(fnv1a(cls.id), 16) >>> 0
+}
+
+interface TodayFit {
+  fit: OverheadFit
+  observed: ReturnType<typeof observedView>
+  start: OverheadGuess
+}
+
+/**
+ * The deconvolution: simulate today (today's path, density, burst) with a candidate non-kernel
+ * lognormal and move it until the simulated view matches the observed one. Its replications use
+ * their own seed stream, so the back-test afterwards is checked on runs the fit never saw.
+ */
+function fitToday(cls: NodeClass, plan: ClassPlan, simulate: SimulateFn, path: KernelPath, obs: ObservedStarts): TodayFit {
+  const fitBase = fmix32((dataSeed(cls) ^ 0x0f17_0f17) >>> 0)
+  const reps = Math.max(2, Math.ceil(FIT_SAMPLES / todayPoint(cls, plan).burst))
+  const viewSeed = fmix32((dataSeed(cls) ^ 0x71e5) >>> 0)
+  const observed = observedView(obs, viewSeed)
+  const fit = fitOverhead(observed, (guess) => simulatedView(obs, simulateToday(cls, plan, simulate, path, guess, reps, fitBase), viewSeed))
+  return {fit, observed, start: {p50Ms: observed.p50Ms, p90Ms: observed.p90Ms}}
+}
+
+function fittedOverhead(fit: OverheadFit, obs: ObservedStarts): NodeClassResult['overhead'] {
+  const where = obs.scope === 'class' ? 'this class' : 'its pool'
+  const what = obs.kind === 'kubelet-sli' ? 'kubelet_pod_start_sli_duration_seconds' : `observed pod start timestamps${obs.resolutionMs >= 1000 ? ' (whole seconds)' : ''}`
+  return {
+    source: 'observed',
+    p50Ms: roundTo(fit.p50Ms, 1),
+    p90Ms: roundTo(Math.max(fit.p90Ms, fit.p50Ms * 1.01), 1),
+    samples: obs.samples,
+    note: `deconvolved from ${obs.samples} starts of ${what} on ${where}: the lognormal that makes the simulation of today (today's kernel path, density and burst) reproduce the observed p50 and p90 (${fit.iterations} simulation${fit.iterations === 1 ? '' : 's'}, ${fit.converged ? 'converged' : `not converged within ${MAX_FIT_ITERATIONS}`}); so today's kernel time is not counted twice`,
+  }
+}
+
+function backTest(cls: NodeClass, obs: ObservedStarts, fit: TodayFit, todayPath: KernelPath, simulatedMs: Float64Array): BackTest {
+  const viewSeed = fmix32((dataSeed(cls) ^ 0x71e5) >>> 0)
+  const simulated = simulatedView(obs, simulatedMs, viewSeed)
+  const resolutionMs = obs.kind === 'pod-timestamps' ? obs.resolutionMs : 0
+  const cmp = compareQuantiles(fit.observed, simulated, resolutionMs)
+  const r1 = (x: number): number => roundTo(x, 1)
+  const q = (x: Quantiles): Quantiles => ({p50Ms: r1(x.p50Ms), p90Ms: r1(x.p90Ms), p99Ms: r1(x.p99Ms)})
+  const r4 = (x: number): number => roundTo(x, 4)
+  return {
+    source: obs.kind,
+    scope: obs.scope,
+    includes: SOURCE_INCLUDES[obs.kind],
+    samples: obs.samples,
+    resolutionMs,
+    todayPath,
+    observed: q(cmp.observed),
+    simulated: q(cmp.simulated),
+    errorPct: {p50: r4(cmp.errorPct.p50), p90: r4(cmp.errorPct.p90), p99: r4(cmp.errorPct.p99)},
+    tolerance: {...BACK_TEST_TOLERANCE, floorMs: Math.max(TOLERANCE_FLOOR_MS, resolutionMs / 2)},
+    withinTolerance: cmp.withinTolerance,
+    misses: cmp.misses,
+    fit: {iterations: fit.fit.iterations, maxIterations: MAX_FIT_ITERATIONS, converged: fit.fit.converged, startP50Ms: r1(fit.start.p50Ms), startP90Ms: r1(fit.start.p90Ms)},
+    cdf: cdfAtBounds(obs, simulatedMs, viewSeed, Math.max(cmp.observed.p99Ms, cmp.simulated.p99Ms)).map((c) => ({leMs: r1(c.leMs), observed: r4(c.observed), simulated: r4(c.simulated)})),
+  }
+}
+
+interface PathRun {
+  result: PathResult
+  /** Today's pooled pod starts (all replications), for the back-test. */
+  todayPodStartMs: Float64Array
+}
+
+function analyzePath(cls: NodeClass, plan: ClassPlan, simulate: SimulateFn, path: KernelPath, base: number, atCap: NodeClassResult['precision']['atCap']): PathRun {
+  const overhead = {p50Ms: plan.overhead.p50Ms, p90Ms: plan.overhead.p90Ms}
+  // Pod i of replication r draws the same non-mount overhead at every density, so the curves
+  // differ by the kernel work and queueing, not by fresh noise at each point.
+  const run = (density: number, burst: number, from: number, count: number): ClassRunSample[] =>
+    Array.from({length: count}, (_, i) => simulate(specFor(cls, plan, path, density, burst, overhead), replicationSeed(base, from + i)))
+  // Replications double until the p99's 95% CI half-width is within plan.targetHalfWidth of the
+  // p99, or plan.maxReplications is reached (the point is then listed in precision.atCap).
+  // Today's point and the sweep point at today's density are the same runs: computed once.
+  const memo = new Map<string, {runs: ClassRunSample[]; summary: LatencySummary}>()
+  const precise = (density: number, burst: number, startReps: number): {runs: ClassRunSample[]; summary: LatencySummary} => {
+    const key = `${density}/${burst}`
+    const known = memo.get(key)
+    if (known) return known
+    let runs = run(density, burst, 0, Math.min(startReps, plan.maxReplications))
+    let summary = latencySummary(runs.map((r) => r.podStartMs), plan)
+    while ((runs.length < MIN_REPLICATIONS_FOR_CI || halfWidth(summary) > plan.targetHalfWidth * summary.p99Ms) && runs.length < plan.maxReplications) {
+      runs = runs.concat(run(density, burst, runs.length, Math.min(runs.length, plan.maxReplications - runs.length)))
+      summary = latencySummary(runs.map((r) => r.podStartMs), plan)
+    }
+    if (halfWidth(summary) > plan.targetHalfWidth * summary.p99Ms) {
+      atCap.push({path, podsPerNode: density, replications: runs.length, halfWidthPct: roundTo((100 * halfWidth(summary)) / Math.max(summary.p99Ms, 1e-9), 1)})
+    }
+    memo.set(key, {runs, summary})
+    return {runs, summary}
+  }
+
+  const {density: todayDensity, burst: todayBurst} = todayPoint(cls, plan)
+  const today = precise(todayDensity, todayBurst, plan.replications)
+  const todayRuns = today.runs
   const sweep: SweepPoint[] = []
   for (const d of plan.sweepDensities) {
     const burst = burstAt(plan, cls, d)
-    const point = sweepPoint(d, burst, run(d, burst, replicationsFor(plan, burst)), plan, cls)
+    const point = sweepPoint(d, burst, precise(d, burst, replicationsFor(plan, burst)).summary, cls)
     sweep.push(point)
     // Past SWEEP_STOP_FACTOR × SLO the curve has long crossed; denser points change no answer
     // and are the most expensive to simulate (the legacy queue grows with pods × mounts).
     if (point.p99Ms > SWEEP_STOP_FACTOR * plan.sloMs) break
   }
   const burstGrid = plan.gridDensityList.flatMap((d) =>
-    plan.gridBursts.filter((b) => b <= d).map((b) => ({podsPerNode: d, burstPods: b, p99Ms: roundTo(summarize(pooled(run(d, b, plan.gridReplications), 'podStartMs')).p99, 1)})),
+    plan.gridBursts.filter((b) => b <= d).map((b) => ({podsPerNode: d, burstPods: b, p99Ms: roundTo(summarize(pooled(run(d, b, 0, plan.gridReplications), 'podStartMs')).p99, 1)})),
   )
+  const todayPodStartMs = pooled(todayRuns, 'podStartMs')
   return {
-    path,
-    podsOnPathFraction: roundTo(path === 'legacy' ? 1 : 1 - fallback, 3),
-    today: {
-      podsPerNode: todayDensity,
-      burstPods: todayBurst,
-      hostMounts: mountsAt(cls, todayDensity),
-      podStart: latencySummary(todayRuns.map((r) => r.podStartMs), plan),
-      containerStart: latencySummary(todayRuns.map((r) => r.containerStartMs), plan),
-      breakdown: breakdown(todayRuns),
-      cdf: cdf(pooled(todayRuns, 'podStartMs'), plan.cdfPoints),
-      lockUtilization: roundTo(todayRuns.reduce((s, r) => s + r.lockUtilization, 0) / todayRuns.length, 4),
+    todayPodStartMs,
+    result: {
+      path,
+      podsOnPathFraction: roundTo(path === 'legacy' ? 1 : 1 - specFor(cls, plan, path, 1, 1, overhead).legacyFallbackFraction, 3),
+      today: {
+        podsPerNode: todayDensity,
+        burstPods: todayBurst,
+        hostMounts: mountsAt(cls, todayDensity),
+        podStart: today.summary,
+        containerStart: latencySummary(todayRuns.map((r) => r.containerStartMs), plan),
+        breakdown: breakdown(todayRuns),
+        cdf: cdf(todayPodStartMs, plan.cdfPoints),
+        lockUtilization: roundTo(todayRuns.reduce((s, r) => s + r.lockUtilization, 0) / todayRuns.length, 4),
+      },
+      sweep,
+      burstGrid,
+      slo: solveSlo(sweep, plan.sloMs),
     },
-    sweep,
-    burstGrid,
-    slo: solveSlo(sweep, plan.sloMs),
   }
+}
+
+/** Share of the class's pods that stay on the legacy path even on the OTN kernel path. */
+export function legacyFallback(cls: Pick<NodeClass, 'podShape'>): number {
+  return Math.min(1, cls.podShape.userNamespacePodFraction + cls.podShape.hookedPodFraction)
+}
+
+/** The simulator request for one operating point of a class on one path, with the plan's non-kernel time. */
+export function runSpec(cls: NodeClass, plan: ClassPlan, path: KernelPath, density: number, burst: number): ClassRunSpec {
+  return specFor(cls, plan, path, density, burst, plan.overhead)
+}
+
+/** The class's seed stream base: a pure function of --seed and the class id. */
+export function classSeedBase(plan: Pick<ClassPlan, 'seed'>, cls: Pick<NodeClass, 'id'>): number {
+  return fmix32((plan.seed ^ parseInt(fnv1a(cls.id), 16)) >>> 0)
+}
+
+/**
+ * OTN against legacy at today's density: slower only where OTN's quantile lies above legacy's
+ * 95% CI. The note names the cause the breakdown shows: more namespace_sem time (OTN pre-opens
+ * every bind mount with open_tree(OPEN_TREE_CLONE) and moves every mount in, each a write
+ * section, which costs more than copying a small host table), or CPU contention.
+ */
+export function otnVsLegacy(legacy: PathResult, otn: PathResult, contention: boolean): NodeClassResult['otnVsLegacy'] {
+  const slower = (['p50', 'p99'] as const).filter((q) => otn.today.podStart[`${q}Ms`] > legacy.today.podStart.ci95[`${q}Ms`][1])
+  if (slower.length === 0) return {slower: [], note: null}
+  const d = slower.map((q) => `${q} +${roundTo(otn.today.podStart[`${q}Ms`] - legacy.today.podStart[`${q}Ms`], 1)} ms`).join(', ')
+  const lo = legacy.today.breakdown
+  const o = otn.today.breakdown
+  const lock = o.lockWaitMs + o.lockHoldMs - (lo.lockWaitMs + lo.lockHoldMs)
+  const why =
+    lock > 0
+      ? `namespace_sem costs OTN more here: hold ${o.lockHoldMs} vs ${lo.lockHoldMs} ms and wait ${o.lockWaitMs} vs ${lo.lockWaitMs} ms per pod. With ${legacy.today.hostMounts} host mounts the legacy copy of the table is short, while OTN pre-opens each bind mount (open_tree(OPEN_TREE_CLONE)) and moves each mount in (move_mount), one write section each, at the model's measured costs`
+      : contention
+        ? 'the CPU-contention curve applies to this core count: with the lock gone more starts run at once, and each is slowed'
+        : `the time outside the lock differs (${o.otherMs} vs ${lo.otherMs} ms per pod), which is sampling of the non-kernel time, not the kernel path`
+  return {slower: [...slower], note: `OTN is slower than legacy at today's density beyond the 95% CI (${d}): ${why}.`}
+}
+
+function halfWidth(s: LatencySummary): number {
+  return (s.ci95.p99Ms[1] - s.ci95.p99Ms[0]) / 2
 }
 
 /**
@@ -128,8 +323,7 @@ export function burstAt(plan: Pick<ClassPlan, 'burstToday'>, cls: Pick<NodeClass
   return Math.min(density, Math.max(1, Math.round((plan.burstToday * density) / today)))
 }
 
-function sweepPoint(density: number, burst: number, runs: ClassRunSample[], plan: ClassPlan, cls: NodeClass): SweepPoint {
-  const s = latencySummary(runs.map((r) => r.podStartMs), plan)
+function sweepPoint(density: number, burst: number, s: LatencySummary, cls: NodeClass): SweepPoint {
   return {podsPerNode: density, burstPods: burst, hostMounts: mountsAt(cls, density), p50Ms: s.p50Ms, p50Ci95: s.ci95.p50Ms, p99Ms: s.p99Ms, p99Ci95: s.ci95.p99Ms}
 }
 

@@ -1,6 +1,7 @@
 import {AnalysisResultSchema, type AnalysisResult, type Assumption, type ModelProvenance, type NodeClassResult, type PoolResult} from '../domain/analysis.js'
 import type {AnalysisSettings} from './plan.js'
 import {NULLFS_NOTE, otnEligiblePodFraction, poolBlockers} from './readiness.js'
+import {burstAssumption, poolSensitivity, withSensitivity} from './pool-sensitivity.js'
 import {poolSlo, recommendOverall, recommendPool} from './recommend.js'
 import {kernelHasOtn} from '../profile/runtime-path.js'
 import {evaluateRules, type ParsedRule} from './thresholds.js'
@@ -66,7 +67,11 @@ export function deriveSummaries(input: readonly NodeClassResult[], sloMs: number
   const otnImages = [...new Set(classes.filter((c) => kernelHasOtn(c.kernel)).map((c) => `${c.osImage} (${c.kernel})`))].sort()
   const poolNames = [...new Set(classes.map((c) => c.pool))].sort()
   const pools = poolNames.map((name) => buildPool(name, classes.filter((c) => c.pool === name), otnImages, sloMs))
-  return {classes, pools, overall: recommendOverall(pools), violations: evaluateRules(rules, pools, classes)}
+  // The overall burst assumption, worded once over every class rather than once per pool.
+  const base = recommendOverall(pools)
+  const assumes = pools.length > 1 ? burstAssumption(classes) : (pools[0]?.recommendation.assumes ?? '')
+  const overall = {...base, headline: assumes ? `${base.headline} (${assumes})` : base.headline, assumes}
+  return {classes, pools, overall, violations: evaluateRules(rules, pools, classes)}
 }
 
 function buildPool(name: string, classes: NodeClassResult[], otnImages: string[], sloMs: number): PoolResult {
@@ -74,6 +79,9 @@ function buildPool(name: string, classes: NodeClassResult[], otnImages: string[]
   const weighted = (get: (c: NodeClassResult) => number): number => Math.round(classes.reduce((s, c) => s + get(c) * c.nodeCount, 0) / Math.max(1, nodeCount))
   const blockers = poolBlockers(classes, otnImages)
   const eligible = otnEligiblePodFraction(classes)
+  const facts = {classes, blockers, otnEligiblePodFraction: eligible, sloMs}
+  const base = recommendPool(facts)
+  const sensitivity = poolSensitivity(facts, base)
   return {
     name,
     nodeCount,
@@ -94,7 +102,8 @@ function buildPool(name: string, classes: NodeClassResult[], otnImages: string[]
       blockers,
     },
     slo: {legacy: poolSlo(classes, 'legacy'), otn: poolSlo(classes, 'otn')},
-    recommendation: recommendPool({classes, blockers, otnEligiblePodFraction: eligible, sloMs}),
+    recommendation: withSensitivity(base, classes, sensitivity),
+    sensitivity,
   }
 }
 

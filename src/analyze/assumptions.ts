@@ -1,6 +1,6 @@
 import type {AnalysisResult, Assumption} from '../domain/analysis.js'
 import type {ClusterSnapshot} from '../domain/snapshot.js'
-import type {NodeClass} from '../profile/node-classes.js'
+import {DEFAULT_MAX_SURGE, type NodeClass} from '../profile/node-classes.js'
 import {SWEEP_STOP_FACTOR, SAMPLES_PER_POINT} from './analyze-class.js'
 import type {AnalysisSettings} from './plan.js'
 import {NODE_ASSUMPTIONS} from './sim-adapter.js'
@@ -34,7 +34,7 @@ export function assumptions(snapshot: ClusterSnapshot, classes: NodeClass[], res
     id: 'burst',
     source: req.settings.burstOverride === undefined ? 'inferred' : 'override',
     text: req.settings.burstOverride === undefined
-      ? "pods started at once at today's density: the largest of a rolling update (25% maxSurge of a node's ReplicaSet pods), a drained node's refill (all its pods) and the busiest minute of Job creations; other densities keep the same share of the node's pods."
+      ? `pods started at once at today's density: the largest of a rolling update (${DEFAULT_MAX_SURGE * 100}% maxSurge of a node's ReplicaSet pods), a drained node's refill (all its pods) and the busiest minute of Job creations; other densities keep the same share of the node's pods.`
       : `pods started at once at today's density: ${req.settings.burstOverride} (--burst); other densities keep the same share of the node's pods.`,
   })
   out.push({
@@ -44,11 +44,22 @@ export function assumptions(snapshot: ClusterSnapshot, classes: NodeClass[], res
   })
   if (!snapshot.complete) out.push({id: 'snapshot/incomplete', source: 'observed', text: 'the snapshot is marked incomplete (a node or pod list did not finish): pools may be missing nodes or pods.'})
   snapshot.warnings.forEach((w, i) => out.push({id: `snapshot/warning-${i + 1}`, source: 'observed', text: `collect warned: ${w}`}))
+  out.push({id: 'cpu-contention', source: req.settings.contention === 'measured' ? 'default' : 'override', text: contentionText(req.settings)})
   out.push({id: 'pod-shape', source: 'inferred', text: "each class simulates its average pod, with containers, init containers and mounts rounded to whole numbers; user-namespaced and hooked pods fall back to the legacy path at their class's share."})
   out.push({
     id: 'sweep',
     source: 'default',
-    text: `the density sweep stops at the first point whose p99 exceeds ${SWEEP_STOP_FACTOR}× the SLO; dense points use fewer replications (at least 2) once one run holds ${SAMPLES_PER_POINT} pod starts.`,
+    text: `the density sweep stops at the first point whose p99 exceeds ${SWEEP_STOP_FACTOR}× the SLO; dense points start with fewer replications (at least 2) once one run holds ${SAMPLES_PER_POINT} pod starts; every point then doubles its replications until the p99's 95% CI half-width is at most ${Math.round(req.settings.targetHalfWidth * 100)}% of the p99, up to ${req.settings.maxReplications}.`,
   })
   return out
+}
+
+/** The contention setting in words, the same for every shard (each class's choice is in classes[].cpuContention). */
+function contentionText(s: AnalysisSettings): string {
+  const n = s.contentionCurve?.at(-1)?.busyCores
+  if (n === undefined) return 'CPU contention: the legacy model has no contention curve, so none is simulated.'
+  const curve = `the models' CPU-contention curve was measured on ${n} cores (slowdown ${s.contentionCurve!.at(-1)!.slowdown}× with all busy)`
+  if (s.contention === 'none') return `CPU contention off (--contention none); ${curve}.`
+  if (s.contention === 'scaled') return `CPU contention (--contention scaled, pessimistic): ${curve}, stretched onto every node's core count by busy fraction.`
+  return `CPU contention (--contention measured): ${curve}; it applies to classes with ${n} cores, and classes with other core counts run with no contention (the curve says nothing about them; calibrate on such a node to measure its own).`
 }

@@ -1,4 +1,5 @@
 import type {KernelPath} from '../domain/analysis.js'
+import type {ContentionMode} from './contention.js'
 
 /**
  * What the analysis asks of the simulator for one node class at one operating point, and what
@@ -23,6 +24,13 @@ export interface ClassRunSpec {
   legacyFallbackFraction: number
   /** Non-mount pod start time (kubelet, CNI, shim, image checks): lognormal median / p90. */
   overhead: {medianMs: number; p90Ms: number}
+  /**
+   * Multiplies the OTN model's open_tree(OPEN_TREE_NAMESPACE) cost (sensitivity panel: the
+   * measured otn/otc ratio's range); absent = 1, the model as shipped.
+   */
+  otnCostScale?: number
+  /** Which CPU-contention curve applies at this class's core count (src/analyze/contention.ts). */
+  contention: ContentionMode
 }
 
 /** One replication's per-pod figures (all pods of the burst), milliseconds. */

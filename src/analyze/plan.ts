@@ -4,6 +4,9 @@ import {histogramQuantile} from '../profile/histogram.js'
 import type {NodeClass} from '../profile/node-classes.js'
 import {quantileType7} from '../stats/quantile.js'
 import {roundTo} from '../stats/round.js'
+import {BOOTSTRAP_RESAMPLES} from '../stats/bootstrap.js'
+import {observedStartsFor, type ObservedStarts} from './back-test.js'
+import {DEFAULT_CONTENTION, type ContentionMode} from './contention.js'
 
 /** The flags that shape every class's simulation. */
 export interface AnalysisSettings {
@@ -23,16 +26,27 @@ export interface AnalysisSettings {
   sloMs: number
   /** --burst: simulate this many pods at once at today's density instead of the snapshot-derived burst. */
   burstOverride?: number
+  /** Which CPU-contention curve applies per core count (src/analyze/contention.ts). */
+  contention: ContentionMode
+  /** The legacy model's measured contention curve, for the per-class note (set by the analyze use case). */
+  contentionCurve?: ReadonlyArray<{busyCores: number; slowdown: number}>
+  /** Replications per point grow (doubling from `replications`) until the p99's 95% CI half-width ≤ this share of p99 ... */
+  targetHalfWidth: number
+  /** ... or this many replications per point (then the result lists the point in precision.atCap). */
+  maxReplications: number
 }
 
 export const DEFAULT_SETTINGS: Omit<AnalysisSettings, 'seed'> = {
   replications: 4,
+  contention: DEFAULT_CONTENTION,
+  targetHalfWidth: 0.05,
+  maxReplications: 32,
   sweepPoints: 6,
   sweepBeyondMaxPods: 1.25,
   burstSizes: [1, 10, 25, 50, 100],
   gridDensities: 3,
   gridReplications: 1,
-  bootstrapResamples: 200,
+  bootstrapResamples: BOOTSTRAP_RESAMPLES,
   cdfPoints: 200,
   sloMs: 5000,
 }
@@ -49,7 +63,10 @@ export const SUBSECOND_START_MS = 500
 export const MIN_OBSERVED_STARTS = 20
 
 export interface ClassPlan extends AnalysisSettings {
+  /** The starting point of the non-kernel fit (observed quantiles) or the documented default. */
   overhead: NodeClassResult['overhead']
+  /** What the class's nodes observe today, for the fit and the back-test; null: not back-tested. */
+  observed: ObservedStarts | null
   burstToday: number
   burstSource: 'snapshot' | 'override'
   sweepDensities: number[]
@@ -65,6 +82,7 @@ export function planClass(cls: NodeClass, settings: AnalysisSettings, poolObserv
   return {
     ...settings,
     overhead: overheadFromSli(cls.kubeletSli, 'this class') ?? overheadFromSli(poolSli, 'its pool') ?? overheadFor(cls.observedStartMs, poolObservedMs),
+    observed: observedStartsFor(cls.kubeletSli, poolSli, cls.observedStartMs, poolObservedMs),
     burstToday,
     burstSource: settings.burstOverride === undefined ? 'snapshot' : 'override',
     sweepDensities,

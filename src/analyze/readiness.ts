@@ -6,7 +6,7 @@ import {roundTo} from '../stats/round.js'
 export type ClassFacts = Pick<NodeClassResult, 'kernel' | 'osImage' | 'containerRuntime' | 'ociRuntime' | 'nodeCount' | 'podsPerNodeToday' | 'podShape'>
 
 /**
- * Per pool: what keeps pods off the OPEN_TREE_NAMESPACE path today (kernel-model.md "OPEN_TREE_NAMESPACE start"):
+ * Per pool: what keeps pods off the OPEN_TREE_NAMESPACE path today (docs/kernel-model.md "Which start path a container takes"):
  * a kernel < 7.0, an OCI runtime without OTN support (runc; containerd's default), and, even
  * on capable nodes, pods crun starts on the legacy path: user-namespaced (`hostUsers: false`)
  * and hooked (GPU toolkits inject OCI hooks).

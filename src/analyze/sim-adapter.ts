@@ -1,6 +1,7 @@
 import type {KernelModel} from '../model/schema.js'
 import {runScenario} from '../sim/run-scenario.js'
 import type {Scenario} from '../sim/scenario.js'
+import {withContention} from './contention.js'
 import type {ClassRunSample, ClassRunSpec, SimulateFn} from './class-run.js'
 
 /**
@@ -15,9 +16,34 @@ export const NODE_ASSUMPTIONS = {
   readerIntervalMs: 5000,
 }
 
+/**
+ * Of a container's runtime mounts, the new filesystems the OCI default spec makes: proc, the /dev
+ * tmpfs, devpts, mqueue, sysfs and cgroup (src/profile/mount-rules.ts CONTAINER_BASE_MOUNTS).
+ * On the OTN path crun creates them with fsmount, which takes no namespace_sem, so only the other
+ * runtime mounts are pre-opened with open_tree(OPEN_TREE_CLONE) (docs/model.md); every one is
+ * still attached with move_mount.
+ */
+export const OCI_NEW_FILESYSTEMS = 6
+
 /** Maps an analysis operating point onto src/sim's Scenario and runs it. */
 export function simulatorFor(models: {legacy: KernelModel; otn: KernelModel}): SimulateFn {
-  return (spec, seed) => toSample(runScenario(spec.path === 'legacy' ? models.legacy : models.otn, toScenario(spec), seed))
+  // One model object per (path, cores, contention mode, OTN cost scale), so the engine sees the
+  // curve chosen for the class's core count (contention.ts) and the sensitivity panel's OTN cost
+  // without a copy per run.
+  const cache = new Map<string, KernelModel>()
+  const scaledOtn = (scale: number): KernelModel => {
+    if (scale === 1) return models.otn
+    const otn = models.otn.costs.otn
+    return {...models.otn, costs: {...models.otn.costs, otn: {...otn, fixedNs: otn.fixedNs * scale, perUnitNs: otn.perUnitNs * scale}}}
+  }
+  const modelFor = (spec: ClassRunSpec): KernelModel => {
+    const scale = spec.path === 'otn' ? (spec.otnCostScale ?? 1) : 1
+    const key = `${spec.path}/${spec.cores}/${spec.contention}/${scale}`
+    let m = cache.get(key)
+    if (!m) cache.set(key, (m = withContention(spec.path === 'legacy' ? models.legacy : scaledOtn(scale), spec.cores, spec.contention)))
+    return m
+  }
+  return (spec, seed) => toSample(runScenario(modelFor(spec), toScenario(spec), seed))
 }
 
 export function toScenario(spec: ClassRunSpec): Scenario {
@@ -35,6 +61,7 @@ export function toScenario(spec: ClassRunSpec): Scenario {
       initContainers: Math.max(0, Math.round(spec.initContainersPerPod)),
       rootfsMounts: 1,
       runtimeMounts,
+      runtimeBindMounts: Math.max(0, runtimeMounts - OCI_NEW_FILESYSTEMS),
       hostMountsPerPod: perPod,
       containerMounts: runtimeMounts,
       podOverhead: {

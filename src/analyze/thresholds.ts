@@ -1,14 +1,15 @@
 import type {NodeClassResult, PoolResult, ThresholdRule, Violation} from '../domain/analysis.js'
+import {parseDurationMs} from '../lib/duration.js'
 
 /**
  * `--fail-on` rules: `[legacy.|otn.]METRIC OP VALUE[UNIT]`, e.g. `p99>5s`, `otn.p99>=2500ms`,
  * `maxpods<60`, `gain<10`. A rule is violated when its condition HOLDS (fail on p99 > 5 s).
- * Metrics: p50, p90, p99 (pod start at today's density, ms; units ms or s), maxpods (max
+ * Metrics: p50, p90, p99 (pod start at today's density, ms; any duration unit of lib/duration.ts, e.g. 5s, 2500ms), maxpods (capacity-aware max
  * pods/node under the SLO), gain (OTN − legacy max pods/node). Without a path prefix latency
  * and maxpods rules read each class's path today (OTN where the node takes it, else legacy).
  * Pools are judged by their most constrained class.
  */
-const RULE = /^(?:(legacy|otn|today)\.)?(p50|p90|p99|maxpods|gain)\s*(>=|<=|>|<)\s*([0-9]+(?:\.[0-9]+)?)\s*(ms|s)?$/i
+const RULE = /^(?:(legacy|otn|today)\.)?(p50|p90|p99|maxpods|gain)\s*(>=|<=|>|<)\s*([0-9]+(?:\.[0-9]+)?)\s*(ns|us|µs|ms|s|m|h|d)?$/i
 
 export type ParsedRule = ThresholdRule
 
@@ -20,7 +21,7 @@ export function parseRule(expr: string): ParsedRule | string {
   const latency = metric.startsWith('p')
   if (!latency && unit) return `--fail-on "${expr}": ${metric} is a pod count and takes no unit`
   if (latency && !unit) return `--fail-on "${expr}": give the latency a unit, e.g. ${metric}>5s or ${metric}>5000ms`
-  const value = Number(m[4]) * (unit === 's' ? 1000 : 1)
+  const value = latency ? parseDurationMs(`${m[4]}${unit}`)! : Number(m[4])
   return {expr: expr.trim(), metric, op: m[3] as ParsedRule['op'], value, path: (m[1]?.toLowerCase() ?? 'today') as ParsedRule['path']}
 }
 
@@ -51,7 +52,7 @@ function poolValue(rule: ParsedRule, members: NodeClassResult[], gain: number): 
     case 'gain':
       return gain
     case 'maxpods':
-      return Math.min(...members.map((c) => c.results[pathOf(rule, c)].slo.maxPodsPerNode))
+      return Math.min(...members.map((c) => c.density[pathOf(rule, c)].maxPodsPerNode))
     default: {
       const key = `${rule.metric}Ms` as 'p50Ms' | 'p90Ms' | 'p99Ms'
       return Math.max(...members.map((c) => c.results[pathOf(rule, c)].today.podStart[key]))

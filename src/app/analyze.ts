@@ -19,11 +19,12 @@ import {buildNodeClasses, type NodeClass} from '../profile/node-classes.js'
 import {renderOutputs, type ReportFormat} from '../report/index.js'
 import {runJobs} from './analyze-jobs.js'
 import {collectSnapshot} from './collect.js'
+import type {PrometheusOptions} from '../cluster/prometheus-source.js'
 
 export type AnalyzeSource =
   | {kind: 'demo'}
   | {kind: 'snapshot'; path: string}
-  | {kind: 'live'; kubeconfig?: string; context?: string; namespace?: string; nodeSelector?: string; poolLabel?: string}
+  | {kind: 'live'; kubeconfig?: string; context?: string; namespace?: string; nodeSelector?: string; poolLabel?: string; prometheus?: PrometheusOptions}
 
 export interface AnalyzeRequest {
   source: AnalyzeSource
@@ -72,12 +73,14 @@ export async function analyze(req: AnalyzeRequest): Promise<AnalyzeOutcome> {
   if (allClasses.length === 0) throw new InputError(`the ${source} has no nodes`, 'collect a snapshot from a cluster with nodes (densityplan collect), or check --node-selector')
   const classes = req.shard ? allClasses.filter((_, i) => i % req.shard!.count === req.shard!.index) : allClasses
   const jobs = toJobs(classes, allClasses)
-  const total = jobs.reduce((n, j) => n + plannedRuns(j, req.settings), 0)
+  // The legacy model's contention curve travels with the settings, for each class's note (analyze/contention.ts).
+  const settings = {...req.settings, contentionCurve: models.legacy.model.costs.cpuContention?.points}
+  const total = jobs.reduce((n, j) => n + plannedRuns(j, settings), 0)
   let done = 0
   req.onProgress?.(0, total)
   const classResults = await runJobs(jobs, {
     jobs: req.jobs,
-    settings: req.settings,
+    settings,
     models: {legacy: models.legacy.model, otn: models.otn.model},
     onRuns: (n) => req.onProgress?.((done = Math.min(total, done + n)), total),
   })
@@ -89,7 +92,7 @@ export async function analyze(req: AnalyzeRequest): Promise<AnalyzeOutcome> {
     generatedAt: snapshot.collectedAt,
     settings: req.settings,
     models: {legacy: provenance(models.legacy), otn: provenance(models.otn)},
-    assumptions: assumptions(snapshot, allClasses, classResults, req),
+    assumptions: assumptions(snapshot, allClasses, classResults, {...req, settings}),
     classes: classResults,
     rules,
     ...(req.shard ? {shard: req.shard} : {}),
@@ -143,7 +146,7 @@ async function loadSource(req: AnalyzeRequest): Promise<{snapshot: ClusterSnapsh
     const {snapshot} = await collectSnapshot({
       kubeconfig: s.kubeconfig, context: s.context, namespace: s.namespace, nodeSelector: s.nodeSelector, poolLabel: s.poolLabel,
       pageSize: 500, maxRetries: 6, requestTimeoutMs: 30_000, windowMs: 3_600_000, kubeletMetrics: false,
-      anonymize: false, log: req.log ?? (() => {}),
+      anonymize: false, log: req.log ?? (() => {}), ...(s.prometheus ? {prometheus: s.prometheus} : {}),
     })
     return {snapshot, source: 'cluster'}
   } catch (err) {

@@ -66,3 +66,30 @@ export const FULL_PLAN: CalibrationPlan = {
   contentionReps: 7,
   contentionSpawns: 300,
 }
+
+/**
+ * A sanity run of every experiment in seconds (small inputs, 5 repetitions): the end-to-end
+ * tests of `calibrate --node` use it. Its coefficients are too noisy to plan with.
+ */
+export const SMOKE_PLAN: CalibrationPlan = {
+  legacyAddedMounts: [0, 200, 400],
+  legacyReps: 5,
+  pivotExtraThreads: [0, 50],
+  pivotReps: 5,
+  attachReps: 10,
+  treeMounts: [1, 16, 64],
+  treeReps: 5,
+  mountinfoAddedMounts: 100,
+  mountinfoReps: 5,
+  propPeers: [0, 4, 8],
+  propReps: 5,
+  wakeSamples: 20,
+  forkExecSamples: 10,
+  crunStarts: 0,
+  contentionReps: 2,
+  contentionSpawns: 10,
+}
+
+export type PlanName = 'full' | 'quick' | 'smoke'
+
+export const PLANS: Record<PlanName, CalibrationPlan> = {full: FULL_PLAN, quick: QUICK_PLAN, smoke: SMOKE_PLAN}

@@ -6,12 +6,12 @@ import {writeFileAtomic} from '../io/atomic-write.js'
 import {buildCrunBundle, requireCrun} from '../io/crun-bundle.js'
 import {runCrunLoad} from '../io/crun-load.js'
 import {series, type ProbeOutput} from '../io/probe-output.js'
-import {ensureProbe, packageRoot, requireRootLinux, runProbe} from '../io/probe-runner.js'
+import {ensureProbe, localProbe, packageRoot, requireRootLinux, runProbe, type ProbeChannel} from '../io/probe-runner.js'
 import {readOtnReference, type OtnReference} from '../io/probe-otn-reference.js'
 import {KernelModelSchema, type KernelModel} from '../model/schema.js'
 import {describeSchemaError} from '../lib/schema-errors.js'
 import {buildCosts, type Environment, type Measurements} from '../model/calibrate-model.js'
-import {FULL_PLAN, QUICK_PLAN, type CalibrationPlan} from './calibrate-plan.js'
+import {PLANS, type CalibrationPlan, type PlanName} from './calibrate-plan.js'
 import {roundTo} from '../stats/round.js'
 
 export interface CalibrateOptions {
@@ -21,6 +21,8 @@ export interface CalibrateOptions {
   /** Single-op CSV from a real OTN kernel; its otn/otc ratio scales the stand-in. */
   otnReference?: string
   quick: boolean
+  /** A named plan; overrides `quick` (smoke: seconds-long, for tests). */
+  plan?: PlanName
   force: boolean
   /** Override CONFIG_HZ when the kernel config cannot be read. */
   hz?: number
@@ -40,7 +42,7 @@ export interface CalibrateResult {
   otnRatio?: number
 }
 
-const TOOL_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {version: string}).version
+export const TOOL_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {version: string}).version
 
 /** Measures the running kernel with the probe and writes model file(s). */
 export async function calibrate(opts: CalibrateOptions): Promise<CalibrateResult> {
@@ -53,13 +55,12 @@ export async function calibrate(opts: CalibrateOptions): Promise<CalibrateResult
   }
   const reference = opts.otnReference ? readOtnReference(opts.otnReference) : undefined
   const hz = opts.hz ?? readHz(release)
-  const plan = opts.quick ? QUICK_PLAN : FULL_PLAN
+  const plan = PLANS[planName(opts)]
   const probe = ensureProbe()
   const loadBefore = loadavg()
-  const caps = await runProbe(probe, 'caps', [])
-  const otnSupported = series(caps, 'otnSupported')[0]!.ns === 1
-  opts.log(`kernel ${release}: open_tree(OPEN_TREE_NAMESPACE) ${otnSupported ? 'supported' : `rejected (errno ${series(caps, 'otnErrno')[0]!.ns})`}`)
-  const m = await measure(probe, plan, opts)
+  const otnSupported = await probeCaps(localProbe(probe), release, opts.log)
+  const m = await measure(localProbe(probe), plan, {clock: opts.clock ?? 'cpu', cores: cpus().length, log: opts.log})
+  if (!opts.noCrun && plan.crunStarts > 0) m.crun = await measureCrun(probe, plan, m.commands, opts)
   const loadAfter = loadavg()
   const env: Environment = {
     release,
@@ -69,7 +70,7 @@ export async function calibrate(opts: CalibrateOptions): Promise<CalibrateResult
     cpu: cpuModel(),
     cores: cpus().length,
     date: new Date().toISOString(),
-    tool: `densityplan calibrate ${TOOL_VERSION}${opts.quick ? ' --quick' : ''}${opts.clock === 'wall' ? ' --clock wall' : ''}`,
+    tool: `densityplan calibrate ${TOOL_VERSION}${planFlag(opts)}${opts.clock === 'wall' ? ' --clock wall' : ''}`,
     loadNotes: [`load average (1/5/15 min) before ${loadBefore.map((v) => v.toFixed(2)).join('/')}, after ${loadAfter.map((v) => v.toFixed(2)).join('/')}: the machine is shared, so every point is repeated and fits go through per-input medians`],
   }
   const {costs, notes} = buildCosts(m, reference)
@@ -89,7 +90,28 @@ export async function calibrate(opts: CalibrateOptions): Promise<CalibrateResult
   return {written, kernel: release, otnSupported, seconds: roundTo((performance.now() - started) / 1000, 1), coefficients, ...(reference ? {otnRatio: reference.ratio} : {})}
 }
 
-async function measure(probe: string, plan: CalibrationPlan, opts: CalibrateOptions): Promise<Measurements> {
+export function planName(opts: {quick: boolean; plan?: PlanName}): PlanName {
+  return opts.plan ?? (opts.quick ? 'quick' : 'full')
+}
+
+function planFlag(opts: {quick: boolean; plan?: PlanName}): string {
+  const name = planName(opts)
+  return name === 'full' ? '' : name === 'quick' ? ' --quick' : ` --plan ${name}`
+}
+
+/** Asks the probe whether the kernel has open_tree(OPEN_TREE_NAMESPACE), and says so. */
+export async function probeCaps(probe: ProbeChannel, release: string, log: (line: string) => void): Promise<boolean> {
+  const caps = await runProbe(probe, 'caps', [])
+  const otnSupported = series(caps, 'otnSupported')[0]!.ns === 1
+  log(`kernel ${release}: open_tree(OPEN_TREE_NAMESPACE) ${otnSupported ? 'supported' : `rejected (errno ${series(caps, 'otnErrno')[0]!.ns})`}`)
+  return otnSupported
+}
+
+/**
+ * Every probe experiment of `plan`, run through `probe` (this machine or a pod on a node), on a
+ * machine with `cores` cores. The crun step is separate (measureCrun: local only).
+ */
+export async function measure(probe: ProbeChannel, plan: CalibrationPlan, opts: {clock: 'cpu' | 'wall'; cores: number; log: (line: string) => void}): Promise<Measurements> {
   const commands: Record<string, string> = {}
   const run = async (exp: string, args: string[]): Promise<ProbeOutput> => {
     commands[exp] = ['dp-probe', exp, ...args].join(' ')
@@ -104,13 +126,13 @@ async function measure(probe: string, plan: CalibrationPlan, opts: CalibrateOpti
   const prop = await run('prop', ['--x', plan.propPeers.join(','), '--reps', String(plan.propReps)])
   const wake = await run('wake', ['--reps', String(plan.wakeSamples)])
   const forkexec = await run('forkexec', ['--reps', String(plan.forkExecSamples)])
-  const busy = Array.from({length: Math.min(cpus().length, 256)}, (_, i) => i + 1)
+  const busy = Array.from({length: Math.min(opts.cores, 256)}, (_, i) => i + 1)
   const contention = await run('contention', ['--x', busy.join(','), '--reps', String(plan.contentionReps), '--starts', String(plan.contentionSpawns)])
   const ns = (o: ProbeOutput, s: string) => series(o, s).map((p) => p.ns)
   // Wall-clock variants of the same calls carry a `Wall` suffix in the probe output.
   const w = opts.clock === 'wall' ? 'Wall' : ''
   const m: Measurements = {
-    clock: opts.clock ?? 'cpu',
+    clock: opts.clock,
     commands,
     copy: series(legacy, `copy${w}`),
     chtype: series(legacy, `chtype${w}`),
@@ -130,7 +152,6 @@ async function measure(probe: string, plan: CalibrationPlan, opts: CalibrateOpti
     forkExec: ns(forkexec, 'forkexec'),
     contention: series(contention, 'cpuPerSpawn'),
   }
-  if (!opts.noCrun && plan.crunStarts > 0) m.crun = await measureCrun(probe, plan, commands, opts)
   return m
 }
 
@@ -153,7 +174,7 @@ async function measureCrun(probe: string, plan: CalibrationPlan, commands: Recor
   }
 }
 
-function assemble(m: Measurements, env: Environment, costs: KernelModel['costs'], notes: string[], path: KernelModel['path'], reference: OtnReference | undefined): KernelModel {
+export function assemble(m: Measurements, env: Environment, costs: KernelModel['costs'], notes: string[], path: KernelModel['path'], reference: OtnReference | undefined): KernelModel {
   const mm = majorMinor(env.release)
   const projected = path === 'otn' && !env.otnSupported
   const method = projected
@@ -173,6 +194,7 @@ function assemble(m: Measurements, env: Environment, costs: KernelModel['costs']
       tool: env.tool,
       method,
       notes: [...env.loadNotes, ...notes, ...(projected ? ['kernel.release 7.0 and openTreeNamespace true describe the kernel this model is for; provenance.kernel is the kernel actually measured'] : [])],
+      ...(env.node ? {node: env.node} : {}),
       rawPoints: rawPoints(m),
     },
     costs,
@@ -204,7 +226,7 @@ function rawPoints(m: Measurements): NonNullable<KernelModel['provenance']['rawP
   return out
 }
 
-async function write(path: string, model: KernelModel, force: boolean): Promise<void> {
+export async function write(path: string, model: KernelModel, force: boolean): Promise<void> {
   await writeFileAtomic(path, `${JSON.stringify(model, null, 2)}\n`, {force})
 }
 

@@ -5,8 +5,9 @@ import {connectCluster, type ClusterReader} from '../cluster/client.js'
 import {toClusterError} from '../cluster/failure.js'
 import {collectKubeletMetrics} from '../cluster/kubelet-metrics.js'
 import {listNodes, listPods} from '../cluster/list.js'
+import {checkPrometheusOptions, collectPrometheusMetrics, type PrometheusOptions} from '../cluster/prometheus-source.js'
 import {DEFAULT_RETRY, withRetry, type RetryPolicy} from '../cluster/retry.js'
-import {InputError} from '../errors/errors.js'
+import {ClusterError, InputError} from '../errors/errors.js'
 import {readMountinfoDir} from '../io/mountinfo.js'
 import {writeSnapshot} from '../io/snapshot-file.js'
 import {deriveNodes} from '../profile/node-profile.js'
@@ -24,6 +25,8 @@ export interface CollectOptions {
   /** Churn and start latencies are observed over [now - windowMs, now]. */
   windowMs: number
   kubeletMetrics: boolean
+  /** Kubelet histograms from Prometheus (`--prometheus`) instead of (or on top of) the node proxy. */
+  prometheus?: PrometheusOptions
   mountinfoDir?: string
   anonymize: boolean
   salt?: string
@@ -103,6 +106,7 @@ export async function collectSnapshot(opts: CollectOptions): Promise<CollectedSn
   const anon = opts.anonymize ? makeAnonymizer(opts.salt) : identity
   // A bad --mountinfo is an input error before any network traffic.
   const captures = opts.mountinfoDir ? await readMountinfoDir(opts.mountinfoDir) : []
+  if (opts.prometheus) checkPrometheusOptions(opts.prometheus)
   const policy: RetryPolicy = {...DEFAULT_RETRY, maxRetries: opts.maxRetries, ...(opts.retryBaseDelayMs !== undefined ? {baseDelayMs: opts.retryBaseDelayMs} : {})}
   const reader = await connectCluster({kubeconfig: opts.kubeconfig, context: opts.context, requestTimeoutMs: opts.requestTimeoutMs})
   try {
@@ -143,6 +147,7 @@ async function collectWith(reader: ClusterReader, opts: CollectOptions, {anon, c
     retries += r.retries
     for (const w of r.warnings) warn(w)
   }
+  if (opts.prometheus) kubelet = await addPrometheusMetrics(reader, opts.prometheus, nodes.rawNames, anon, nowMs, kubelet, warn)
   const mountinfo = matchCaptures(captures, nodes.rawNames, anon, warn)
   const podItems = podsOnListedNodes(pods.items, nodes.items, warn)
 
@@ -186,6 +191,24 @@ export function podsOnListedNodes(pods: ClusterSnapshot['pods'], nodes: ClusterS
     warn(`${pods.length - kept.length} pod(s) on ${missing.size} node(s) missing from the node list (nodes that joined or left while collecting) were left out`)
   }
   return kept
+}
+
+/**
+ * Prometheus's histograms replace the node proxy's for the nodes it has (they cover the whole
+ * --prometheus-window); with --kubelet-metrics data present, a Prometheus failure is a warning.
+ */
+async function addPrometheusMetrics(reader: ClusterReader, prom: PrometheusOptions, nodeNames: string[], anon: Anonymizer, atMs: number, kubelet: KubeletMetrics[] | undefined, warn: Warn): Promise<KubeletMetrics[]> {
+  try {
+    const r = await collectPrometheusMetrics(prom, nodeNames, anon, atMs, (path) => reader.get(path))
+    for (const w of r.warnings) warn(w)
+    const fromProm = new Set(r.metrics.map((m) => m.node))
+    const order = new Map(nodeNames.map((n, i) => [anon.name('node', n), i]))
+    return [...r.metrics, ...(kubelet ?? []).filter((m) => !fromProm.has(m.node))].sort((a, b) => (order.get(a.node) ?? 0) - (order.get(b.node) ?? 0))
+  } catch (err) {
+    if (!(err instanceof ClusterError) || !kubelet?.length) throw err
+    warn(`${err.message}; kept the --kubelet-metrics histograms (${err.fix ?? ''})`)
+    return kubelet
+  }
 }
 
 function matchCaptures(captures: MountinfoSummary[], nodeNames: string[], anon: Anonymizer, warn: Warn): MountinfoSummary[] {

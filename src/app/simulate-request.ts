@@ -1,4 +1,5 @@
 import {InputError} from '../errors/errors.js'
+import {DURATION_UNITS, parseDurationNs} from '../lib/duration.js'
 import type {KernelChoice, WorkloadKind} from '../domain/simulation.js'
 
 /**
@@ -94,7 +95,7 @@ export const LIMITS = {
 export const KERNELS: readonly KernelChoice[] = ['legacy', 'otn', 'both']
 export const WORKLOADS: readonly WorkloadKind[] = ['burst', 'poisson', 'closed']
 
-/** Host mounts a pod adds besides its volumes: sandbox rootfs, /dev/shm, netns bind (kernel-model.md). */
+/** Host mounts a pod adds besides its volumes: sandbox rootfs, /dev/shm, netns bind (docs/kernel-model.md). */
 export const SANDBOX_HOST_MOUNTS = 3
 
 /**
@@ -198,19 +199,10 @@ function num(name: LimitName, raw: string, integer: boolean): number {
   return value
 }
 
-const UNIT_NS: Record<string, number> = {ns: 1, us: 1e3, 'µs': 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9}
-
-/** Parses `500ms`, `30s`, `1.5m`, `250us` into integer nanoseconds; a bare number is refused (which unit?). */
-export function parseDurationNs(text: string): number | undefined {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ns|us|µs|ms|s|m|h)\s*$/.exec(text)
-  if (!m) return undefined
-  return Math.round(Number(m[1]) * UNIT_NS[m[2]!]!)
-}
-
 function duration(flag: string, raw: string, range: {min: number; max: number}, expected = 'a duration like 500ms, 30s or 2m'): number {
   const ns = parseDurationNs(raw)
   const bounds = `from ${formatNs(range.min)} to ${formatNs(range.max)}`
-  if (ns === undefined) throw new InputError(`${flag} ${JSON.stringify(raw)} is not ${expected}`, `pass ${flag} as ${expected} (units ns, us, ms, s, m, h), ${bounds}`)
+  if (ns === undefined) throw new InputError(`${flag} ${JSON.stringify(raw)} is not ${expected}`, `pass ${flag} as ${expected} (units ${DURATION_UNITS}), ${bounds}`)
   if (ns < range.min || ns > range.max) throw new InputError(`${flag} ${raw} is out of range: expected ${bounds}`, `pass ${flag} ${bounds}`)
   return ns
 }

@@ -1,11 +1,12 @@
 import type {BothKernelsResult, KernelSimulationResult, LatencyMs, ScenarioEcho, SimulateResult} from '../domain/simulation.js'
 import {InputError} from '../errors/errors.js'
 import {loadModelFile, loadShippedModels, type LoadedModel} from '../io/model-file.js'
-import {defaultModelFor, type StartPath} from '../model/registry.js'
+import {defaultModelFor} from '../model/registry.js'
+import type {KernelPath} from '../domain/analysis.js'
 import type {DurationDistribution} from '../model/schema.js'
 import {runScenario, type RunOutput} from '../sim/run-scenario.js'
 import type {Scenario, Workload} from '../sim/scenario.js'
-import {bootstrapQuantileCis} from '../stats/bootstrap.js'
+import {BOOTSTRAP_RESAMPLES, bootstrapQuantileCis} from '../stats/bootstrap.js'
 import {bootstrapSeed, replicationSeed} from '../stats/replication-seeds.js'
 import {roundTo} from '../stats/round.js'
 import {speedup} from '../stats/speedup.js'
@@ -14,8 +15,8 @@ import {derivedHostMountsPerPod, type SimulateRequest} from './simulate-request.
 
 export {parseSimulateFlags, type SimulateFlags, type SimulateRequest} from './simulate-request.js'
 
-/** Bootstrap resamples for every confidence interval (fixed, so output depends only on the inputs). */
-export const BOOTSTRAP_RESAMPLES = 1000
+/** Bootstrap resamples for every confidence interval: one setting for analyze and simulate (src/stats/bootstrap.ts). */
+export {BOOTSTRAP_RESAMPLES} from '../stats/bootstrap.js'
 
 export interface SimulateHooks {
   /** Called after each simulation run (one replication of one kernel path). */
@@ -29,11 +30,11 @@ export interface SimulateHooks {
  * (common random numbers), which makes their speedup less noisy than independent seeds would.
  */
 export async function simulate(req: SimulateRequest, hooks: SimulateHooks = {}): Promise<SimulateResult> {
-  const paths: StartPath[] = req.kernel === 'both' ? ['legacy', 'otn'] : [req.kernel]
+  const paths: KernelPath[] = req.kernel === 'both' ? ['legacy', 'otn'] : [req.kernel]
   const models = await resolveModels(req, paths)
   const total = paths.length * req.replications
   let done = 0
-  const results: Partial<Record<StartPath, KernelSimulationResult>> = {}
+  const results: Partial<Record<KernelPath, KernelSimulationResult>> = {}
   for (const path of paths) {
     const loaded = models[path]!
     const scenario = buildScenario(req, path, loaded)
@@ -58,9 +59,9 @@ function ratio(a: number, b: number): number | null {
   return r === null ? null : roundTo(r, 3)
 }
 
-async function resolveModels(req: SimulateRequest, paths: StartPath[]): Promise<Partial<Record<StartPath, LoadedModel>>> {
+async function resolveModels(req: SimulateRequest, paths: KernelPath[]): Promise<Partial<Record<KernelPath, LoadedModel>>> {
   let shipped: LoadedModel[] | undefined
-  const out: Partial<Record<StartPath, LoadedModel>> = {}
+  const out: Partial<Record<KernelPath, LoadedModel>> = {}
   for (const path of paths) {
     const explicit = path === 'legacy' ? req.modelPath : req.otnModelPath
     const loaded = explicit !== undefined ? await loadModelFile(explicit) : defaultModelFor((shipped ??= await loadShippedModels()), path)
@@ -76,7 +77,7 @@ async function resolveModels(req: SimulateRequest, paths: StartPath[]): Promise<
 }
 
 /** Flags → the simulator's scenario. How pod shape becomes mounts is documented in docs/model.md. */
-export function buildScenario(req: SimulateRequest, path: StartPath, loaded: LoadedModel): Scenario {
+export function buildScenario(req: SimulateRequest, path: KernelPath, loaded: LoadedModel): Scenario {
   // Each secret/projected volume is bind-mounted into every container by the runtime.
   const runtimeMounts = req.runtimeMounts + (req.pod ? req.volumesPerPod : 0)
   return {
@@ -116,7 +117,7 @@ function fixedFromFlag(flag: string, ns: number): DurationDistribution {
 }
 
 /** Pools replications into the documented per-kernel result (ms, rounded; see domain/simulation.ts). */
-export function kernelResult(req: SimulateRequest, path: StartPath, loaded: LoadedModel, outputs: RunOutput[]): KernelSimulationResult {
+export function kernelResult(req: SimulateRequest, path: KernelPath, loaded: LoadedModel, outputs: RunOutput[]): KernelSimulationResult {
   const container = latencyMs(outputs.map((o) => o.containerStartNs), req.seed)
   if (container === null) {
     throw new InputError('the simulated run started no containers', 'raise --rate or --duration (poisson), --pods (burst) or --starts (closed)')

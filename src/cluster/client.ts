@@ -1,6 +1,7 @@
 import type {RequestContext, ResponseContext, V1Node, V1Pod} from '@kubernetes/client-node'
 import {redactSecrets} from '../errors/sanitize.js'
 import {loadKubeconfig, runningExecPlugins, type KubeconfigChoice} from './kubeconfig.js'
+import {httpGet, type HttpAnswer} from './prometheus-http.js'
 import type {Page} from './pager.js'
 import {splitPodList} from './prune-pod.js'
 
@@ -13,9 +14,10 @@ export interface ClusterReaderOptions extends KubeconfigChoice {
 }
 
 /**
- * Read-only access to one cluster: the only `get`/`list` calls densityplan makes (see
- * docs/rbac.yaml). The only module that loads @kubernetes/client-node, lazily (it costs ~1 s
- * at import, which `--help` should not pay).
+ * Read-only access to one cluster: the `get`/`list` calls of collect and analyze (see
+ * docs/rbac.yaml). This and pod-client.ts (calibrate --node: the only writes, see
+ * docs/rbac-calibrate.yaml) are the only modules that load @kubernetes/client-node, lazily (it
+ * costs ~1 s at import, which `--help` should not pay).
  */
 export interface ClusterReader {
   contextName: string | null
@@ -25,6 +27,8 @@ export interface ClusterReader {
   podsPage(p: {limit: number; continueToken: string | undefined; namespace: string | undefined; fieldSelector?: string | undefined}): Promise<Page<V1Pod>>
   /** GET /api/v1/nodes/{name}/proxy/metrics (kubelet's /metrics through the API server). */
   nodeMetrics(name: string): Promise<string>
+  /** GET of a path on the API server with the kubeconfig's credentials (service proxy to an in-cluster Prometheus). */
+  get(path: string): Promise<HttpAnswer>
   /** Closes the shared connection pool (keep-alive sockets would hold the process open). */
   close(): Promise<void>
 }
@@ -112,6 +116,11 @@ export async function connectCluster(opts: ClusterReaderOptions): Promise<Cluste
       // kubelet /metrics is 0.1-2 MB; a larger body is not kubelet metrics (docs/limits.md).
       if (text.length > MAX_METRICS_CHARS) throw new Error(`the metrics of node ${name} are larger than ${MAX_METRICS_CHARS / 1024 / 1024} MiB, the limit for kubelet metrics`)
       return text
+    },
+    get: async (path) => {
+      const tls: import('node:https').RequestOptions = {}
+      await kc.applyToHTTPSOptions(tls)
+      return httpGet(new URL(path, kc.getCurrentCluster()?.server), {}, opts.requestTimeoutMs, tls)
     },
     close: async () => {
       // destroy, not close: close waits for in-flight requests, and one lost to the deadline

@@ -4,7 +4,7 @@ import {ClusterError} from '../errors/errors.js'
  * What went wrong with one API request, classified once so retry decisions and user messages
  * agree. client-node 2.0.1 throws `ApiException` (numeric `code`, `body` as raw JSON text or
  * undefined for 401, lower-case `headers`) for HTTP errors, and undici's `TypeError: fetch
- * failed` with `cause.code` for network and TLS failures (notes/stack.md §3).
+ * failed` with `cause.code` for network and TLS failures (docs/kubernetes-client.md).
  */
 export type Failure =
   | {kind: 'http'; status: number; reason: string; message: string; retryAfterS: number | null}
@@ -53,10 +53,12 @@ export function isRetryable(f: Failure): boolean {
 
 /** What the failing request was doing, for the message: `list pods at the cluster scope`. */
 export interface RequestWhat {
-  verb: 'list' | 'get'
+  verb: 'list' | 'get' | 'create' | 'delete'
   resource: string
   scope: string
   server: string
+  /** The RBAC file that grants it, named in the fix of a 403 (default docs/rbac.yaml). */
+  rbacFile?: string
 }
 
 /** One line naming the problem and one naming the fix; exit 3 through BaseCommand. */
@@ -67,7 +69,7 @@ export function toClusterError(f: Failure, what: RequestWhat, attempts = 1): Clu
     if (f.status === 401) return new ClusterError(`cannot ${action}: the API server at ${what.server} rejected the credentials (401 Unauthorized)`, 'refresh the credentials of this context (e.g. your cloud CLI\'s get-credentials), or pick another with --kubeconfig/--context')
     if (f.status === 403) {
       const user = f.message.match(/User "([^"]+)"/)?.[1]
-      return new ClusterError(`cannot ${action}: forbidden${user ? ` for user "${user}"` : ''} (403)`, `grant ${what.verb} on ${what.resource} (see docs/rbac.yaml)`)
+      return new ClusterError(`cannot ${action}: forbidden${user ? ` for user "${user}"` : ''} (403)`, `grant ${what.verb} on ${what.resource} (see ${what.rbacFile ?? 'docs/rbac.yaml'})`)
     }
     if (f.status === 429) return new ClusterError(`cannot ${action}: the API server kept throttling (429 Too Many Requests)${tries}`, 'retry later, or raise --max-retries / lower --page-size')
     if (f.status === 410) return new ClusterError(`cannot ${action}: the list expired twice (410 Gone) before it finished`, 'retry when the cluster is less busy, or raise --page-size so the list finishes sooner')

@@ -54,7 +54,7 @@ export function prunePod(pod: Json): Json {
       ownerReferences: arr(meta?.['ownerReferences']).map((o) => pick(o, ['kind', 'controller'])),
     },
     spec: {
-      ...pick(spec, ['nodeName', 'hostNetwork', 'hostUsers', 'runtimeClassName']),
+      ...pick(spec, ['nodeName', 'hostNetwork', 'hostUsers', 'runtimeClassName', 'overhead']),
       volumes: arr(spec?.['volumes']).map(volume),
       containers: arr(spec?.['containers']).map(container),
       initContainers: arr(spec?.['initContainers']).map(container),

@@ -24,7 +24,21 @@ export function translateNode(node: V1Node, anon: Anonymizer, poolLabel?: string
     architecture: info?.architecture ?? '',
     capacity: resources(node.status?.capacity),
     allocatable: resources(node.status?.allocatable),
+    podCIDR: podCidr(node.spec?.podCIDRs, node.spec?.podCIDR, anon.enabled),
     ready: node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
     ...(handlers && handlers.length ? {runtimeHandlers: handlers} : {}),
   }
+}
+
+/**
+ * The node's IPv4 pod range when it has one (dual-stack nodes list both), else its first range;
+ * null when unset. With --anonymize only the size is kept (`0.0.0.0/24`): the pod-IP bound needs
+ * the prefix length, not the network.
+ */
+function podCidr(list: string[] | undefined, single: string | undefined, anonymize: boolean): string | null {
+  const all = [...(list ?? []), ...(single ? [single] : [])]
+  const cidr = all.find((c) => !c.includes(':')) ?? all[0] ?? null
+  if (cidr === null || !anonymize) return cidr
+  const prefix = cidr.split('/')[1] ?? ''
+  return cidr.includes(':') ? `::/${prefix}` : `0.0.0.0/${prefix}`
 }

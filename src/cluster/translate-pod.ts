@@ -1,9 +1,10 @@
 import type {V1Container, V1Pod, V1Volume} from '@kubernetes/client-node'
-import type {QosClass, SnapshotPod, VolumeCounts, VolumeMountCounts} from '../domain/snapshot.js'
+import type {PodRequests, QosClass, SnapshotPod, VolumeCounts, VolumeMountCounts} from '../domain/snapshot.js'
 import {emptyVolumeCounts, podMountProfile, type ContainerMountShape} from '../profile/pod-profile.js'
 import {allRunningSinceMs, observedStartLatencyMs} from '../profile/start-latency.js'
 import type {Anonymizer} from './anonymizer.js'
 import {Interner} from './intern.js'
+import {cpuMilli, wholeUnits} from './quantity.js'
 
 /** Extended resources that mean a device plugin and, usually, an OCI hook (crun falls back to legacy). */
 const GPU_RESOURCE = /(^|\/)gpu$|^nvidia\.com\/|^amd\.com\/gpu|^gpu\.intel\.com\/|^habana\.ai\/|^aws\.amazon\.com\/neuron/
@@ -49,6 +50,7 @@ export function translatePod(pod: V1Pod, ctx: PodTranslateContext): SnapshotPod 
     containers: containers.length,
     initContainers: initOnly.length,
     sidecars: sidecars.length,
+    requests: i.object(podRequests(containers, sidecars, initOnly, spec?.overhead)),
     volumes: i.object(volumes),
     volumeMounts: i.object(countMounts([...containers, ...inits])),
     pvcClaims: i.object(claims.map((c) => i.string(c))),
@@ -108,6 +110,26 @@ function countMounts(containers: V1Container[]): VolumeMountCounts {
     }
   }
   return c
+}
+
+/**
+ * The pod's effective request as the scheduler counts it (KEP-753 rules): app containers and
+ * native sidecars run together, each init container runs alone next to the sidecars (all of them
+ * counted here: a slight over-estimate when an init container precedes some), so the request is
+ * the larger of the two, plus the RuntimeClass overhead (spec.overhead).
+ */
+function podRequests(containers: V1Container[], sidecars: V1Container[], initOnly: V1Container[], overhead: Record<string, string> | undefined): PodRequests {
+  const req = (c: V1Container, r: 'cpu' | 'memory'): number => {
+    const q = c.resources?.requests?.[r] ?? c.resources?.limits?.[r]
+    return r === 'cpu' ? cpuMilli(q) : wholeUnits(q)
+  }
+  const one = (r: 'cpu' | 'memory'): number => {
+    const running = [...containers, ...sidecars].reduce((s, c) => s + req(c, r), 0)
+    const sidecarSum = sidecars.reduce((s, c) => s + req(c, r), 0)
+    const init = Math.max(0, ...initOnly.map((c) => req(c, r) + sidecarSum))
+    return Math.max(running, init) + (r === 'cpu' ? cpuMilli(overhead?.[r]) : wholeUnits(overhead?.[r]))
+  }
+  return {cpuMilli: one('cpu'), memoryBytes: one('memory')}
 }
 
 /** status.qosClass when the API server set it; otherwise the kubelet's rule (pkg/apis/core/helper/qos). */

@@ -1,12 +1,14 @@
+import {CONTENTION_MODES, type ContentionMode} from '../analyze/contention.js'
 import {availableParallelism} from 'node:os'
 import {Flags} from '@oclif/core'
 import {analyze, type AnalyzeOutcome, type AnalyzeSource} from '../app/analyze.js'
 import {parseFormats} from '../app/report.js'
-import {parseDurationNs} from '../app/simulate-request.js'
+import {parseDurationMs} from '../lib/duration.js'
 import {DEFAULT_SETTINGS} from '../analyze/plan.js'
 import type {AnalysisResult} from '../domain/analysis.js'
 import {InputError, ThresholdError} from '../errors/errors.js'
 import {BaseCommand} from './base-command.js'
+import {prometheusFlags, prometheusOptions} from './collect.js'
 import {startProgress} from '../app/analyze-progress.js'
 import {renderSummary} from '../cli/summary.js'
 
@@ -18,22 +20,24 @@ export default class Analyze extends BaseCommand {
     '<%= config.bin %> analyze --snapshot snapshot.json --format html,json --out plan.html',
     '<%= config.bin %> analyze --context prod --slo 5s --fail-on p99>5s --json',
     '<%= config.bin %> analyze --demo --jobs 2 --seed 7 --replications 8',
+    '<%= config.bin %> analyze --snapshot s.json --format prom --out /var/lib/node_exporter/textfile/densityplan.prom --force',
     '<%= config.bin %> analyze --snapshot s.json --shard 0/2 --format json --out shard-0.json  # one per shard, then:',
     '<%= config.bin %> analyze --merge shard-0.json --merge shard-1.json --format html,json --out plan.html',
   ]
 
   static override flags = {
-    demo: Flags.boolean({description: 'Analyze the embedded demo cluster (no cluster needed).', exclusive: ['snapshot', 'kubeconfig', 'context', 'namespace', 'node-selector']}),
-    snapshot: Flags.string({description: 'Analyze a snapshot written by `densityplan collect`.', exclusive: ['demo', 'kubeconfig', 'context', 'namespace', 'node-selector']}),
+    demo: Flags.boolean({description: 'Analyze the embedded demo cluster (no cluster needed).', exclusive: ['snapshot', 'kubeconfig', 'context', 'namespace', 'node-selector', 'prometheus']}),
+    snapshot: Flags.string({description: 'Analyze a snapshot written by `densityplan collect`.', exclusive: ['demo', 'kubeconfig', 'context', 'namespace', 'node-selector', 'prometheus']}),
     kubeconfig: Flags.string({description: 'Kubeconfig file for a live cluster (default: $KUBECONFIG, then ~/.kube/config).'}),
     context: Flags.string({description: 'Kubeconfig context (default: current-context).'}),
     namespace: Flags.string({char: 'n', description: 'Only pods of this namespace.', exclusive: ['all-namespaces']}),
     'all-namespaces': Flags.boolean({char: 'A', description: 'Pods of all namespaces (the default).', exclusive: ['namespace']}),
     'node-selector': Flags.string({description: 'Only nodes matching this label selector.'}),
     'pool-label': Flags.string({description: 'Node label naming the pool.'}),
+    ...prometheusFlags,
     slo: Flags.string({description: 'p99 pod start latency SLO (Kubernetes: 5s).', default: '5s'}),
     out: Flags.string({char: 'o', description: 'Report path (default: reports/<cluster>-<timestamp>.html); other formats go next to it.'}),
-    format: Flags.string({description: 'Comma-separated outputs: html, json, csv, md.', default: 'html'}),
+    format: Flags.string({description: 'Comma-separated outputs: html, json, csv, md, prom (OpenMetrics text for a textfile collector or Pushgateway).', default: 'html'}),
     force: Flags.boolean({description: 'Overwrite existing output files.'}),
     seed: Flags.integer({description: 'Seed of every simulation (same seed, same snapshot → byte-identical JSON).', default: 1, min: 0, max: 0xffff_ffff}),
     replications: Flags.integer({description: 'Replications per operating point (confidence intervals).', default: DEFAULT_SETTINGS.replications, min: 2, max: 200}),
@@ -46,6 +50,7 @@ export default class Analyze extends BaseCommand {
     model: Flags.string({description: 'Kernel model file for the legacy path (default: newest shipped model).'}),
     'otn-model': Flags.string({description: 'Kernel model file for the OPEN_TREE_NAMESPACE path (default: newest shipped model).'}),
     'oci-runtime': Flags.string({description: 'OCI runtime on every node, instead of inferring it from the CRI.', options: ['runc', 'crun', 'crun-legacy']}),
+    contention: Flags.string({description: "CPU-contention curve: 'measured' (only on nodes with the measured machine's core count), 'none', or 'scaled' (stretched onto every core count, pessimistic).", options: [...CONTENTION_MODES], default: DEFAULT_SETTINGS.contention}),
     'fail-on': Flags.string({description: 'Exit 4 when this holds for any pool, e.g. p99>5s, otn.p99>2s, maxpods<60, gain<10 (repeatable).', multiple: true}),
   }
 
@@ -56,7 +61,7 @@ export default class Analyze extends BaseCommand {
       ? {kind: 'demo'}
       : flags.snapshot
         ? {kind: 'snapshot', path: flags.snapshot}
-        : {kind: 'live', kubeconfig: flags.kubeconfig, context: flags.context, namespace: flags.namespace, nodeSelector: flags['node-selector'], poolLabel: flags['pool-label']}
+        : {kind: 'live', kubeconfig: flags.kubeconfig, context: flags.context, namespace: flags.namespace, nodeSelector: flags['node-selector'], poolLabel: flags['pool-label'], prometheus: prometheusOptions(flags, 30_000)}
     const progress = json ? undefined : startProgress()
     let outcome: AnalyzeOutcome
     try {
@@ -72,6 +77,7 @@ export default class Analyze extends BaseCommand {
           burstSizes: parseBurstSizes(flags['burst-sizes']),
           sloMs: parseSloMs(flags.slo),
           ...(flags.burst === undefined ? {} : {burstOverride: flags.burst}),
+          contention: flags.contention as ContentionMode,
         },
         ociRuntime: flags['oci-runtime'],
         jobs: flags.jobs ?? Math.max(1, Math.min(2, availableParallelism())),
@@ -105,9 +111,9 @@ export default class Analyze extends BaseCommand {
 }
 
 export function parseSloMs(value: string): number {
-  const ns = parseDurationNs(value)
-  if (ns === undefined || !(ns > 0)) throw new InputError(`--slo ${value} is not a duration`, 'write it like 5s or 2500ms')
-  return ns / 1e6
+  const ms = parseDurationMs(value)
+  if (ms === undefined || !(ms > 0)) throw new InputError(`--slo ${value} is not a duration`, 'write it like 5s or 2500ms')
+  return ms
 }
 
 export function parseShard(value: string): {index: number; count: number} {

@@ -19,7 +19,10 @@ export abstract class BaseCommand extends Command {
     // oclif's own exit (this.exit) and help requests pass through untouched.
     if (err instanceof Errors.ExitError) throw err
     const debug = this.argv.includes('--debug')
-    const {message, fix, code} = describeError(err)
+    const described = describeError(err)
+    const {code} = described
+    const message = asBin(described.message, this.config.bin)
+    const fix = described.fix === undefined ? undefined : asBin(described.fix, this.config.bin)
     if (this.jsonEnabled()) {
       this.logJson({error: {message, fix, exitCode: code, kind: err instanceof DensityplanError ? err.kind : 'usage'}})
     } else {
@@ -51,6 +54,11 @@ function describeRaw(err: unknown): {message: string; fix: string | undefined; c
     fix: 'Re-run with --debug and report the output at the densityplan issue tracker.',
     code: ExitCode.internal,
   }
+}
+
+/** Advice written as `densityplan analyze ...` names the CLI as it was started (`kubectl densityplan analyze ...`). */
+export function asBin(text: string, bin: string): string {
+  return bin === 'densityplan' ? text : text.replace(/(?<![\w./-])(?<!kubectl )densityplan (?=(?:analyze|calibrate|collect|report|simulate|validate)\b)/g, `${bin} `)
 }
 
 function oneLine(text: string): string {

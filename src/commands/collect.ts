@@ -1,16 +1,16 @@
 import {Flags} from '@oclif/core'
 import {collect, type CollectSummary} from '../app/collect.js'
 import {MAX_OBSERVED_WINDOW_MS} from '../domain/limits.js'
+import type {PrometheusOptions} from '../cluster/prometheus-source.js'
+import {loadPrometheusAuth} from '../cluster/prometheus-http.js'
 import {InputError} from '../errors/errors.js'
+import {parseDurationMs} from '../lib/duration.js'
 import {BaseCommand} from './base-command.js'
 
-const UNITS_MS: Record<string, number> = {ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000}
-
-/** `30s`, `5m`, `1h`, `2d`, `1500ms` → milliseconds; a bare number is seconds. */
+/** `30s`, `5m`, `1h`, `2d`, `1500ms` → whole milliseconds (lib/duration.ts: a bare number is refused). */
 function durationMs(flag: string, value: string): number {
-  const m = value.trim().match(/^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/)
-  const ms = m ? Number(m[1]) * UNITS_MS[m[2] ?? 's']! : NaN
-  if (!(ms > 0)) throw new InputError(`--${flag} ${value} is not a duration`, `write it like 30s, 5m, 1h or 2d`)
+  const ms = parseDurationMs(value)
+  if (ms === undefined || !(ms > 0)) throw new InputError(`--${flag} ${value} is not a duration`, `write it like 30s, 5m, 1h or 2d`)
   return Math.round(ms)
 }
 
@@ -21,6 +21,32 @@ function windowMs(value: string): number {
   return ms
 }
 
+/** The Prometheus source's flags, shared by `collect` and a live `analyze`. */
+export const prometheusFlags = {
+  prometheus: Flags.string({description: 'Read kubelet start-latency and runtime-operation histograms from this Prometheus (http(s)://HOST:PORT[/PREFIX]; http://NAME.NAMESPACE.svc:PORT goes through the API server\'s service proxy). No nodes/proxy permission needed.', helpValue: 'URL'}),
+  'prometheus-window': Flags.string({description: 'Range of increase() over the Prometheus histograms (a Prometheus duration).', default: '7d'}),
+  'prometheus-node-label': Flags.string({description: 'Label holding the node name in Prometheus (default: node, then instance without its port).', dependsOn: ['prometheus']}),
+  'prometheus-token-file': Flags.string({description: 'File holding a bearer token for Prometheus.', dependsOn: ['prometheus'], exclusive: ['prometheus-user']}),
+  'prometheus-user': Flags.string({description: 'User name for basic auth to Prometheus (password in --prometheus-password-file).', dependsOn: ['prometheus']}),
+  'prometheus-password-file': Flags.string({description: 'File holding the basic-auth password.', dependsOn: ['prometheus-user']}),
+  'prometheus-ca-file': Flags.string({description: 'PEM CA bundle that signed Prometheus\'s certificate (like kubectl --certificate-authority).', dependsOn: ['prometheus']}),
+  'prometheus-insecure-skip-tls-verify': Flags.boolean({description: 'Do not verify Prometheus\'s TLS certificate (like kubectl --insecure-skip-tls-verify).', dependsOn: ['prometheus']}),
+}
+
+/** The parsed flags above → options for the Prometheus source (undefined without --prometheus). */
+export function prometheusOptions(flags: {[K in keyof typeof prometheusFlags]?: string | boolean | undefined}, timeoutMs: number): PrometheusOptions | undefined {
+  if (typeof flags.prometheus !== 'string') return undefined
+  const str = (v: string | boolean | undefined) => (typeof v === 'string' ? v : undefined)
+  const nodeLabel = str(flags['prometheus-node-label'])
+  return {
+    url: flags.prometheus,
+    window: str(flags['prometheus-window']) ?? '7d',
+    ...(nodeLabel ? {nodeLabel} : {}),
+    auth: loadPrometheusAuth({tokenFile: str(flags['prometheus-token-file']), user: str(flags['prometheus-user']), passwordFile: str(flags['prometheus-password-file']), caFile: str(flags['prometheus-ca-file']), insecure: flags['prometheus-insecure-skip-tls-verify'] === true}),
+    timeoutMs,
+  }
+}
+
 export default class Collect extends BaseCommand {
   static override summary = 'Read nodes and pods from a cluster into a snapshot for offline analysis.'
   static override description = `Lists nodes and pods page by page (read-only: list/get only, see docs/rbac.yaml), reduces each pod to the counts the mount model needs, and writes a versioned ClusterSnapshot. No env values, Secret data, tokens, annotation values or command lines are stored. Usage details: docs/collect.md.`
@@ -28,6 +54,7 @@ export default class Collect extends BaseCommand {
     '<%= config.bin %> collect --out snapshot.json',
     '<%= config.bin %> collect --context prod -n payments --out payments.json --json',
     '<%= config.bin %> collect --node-selector karpenter.sh/nodepool=general --kubelet-metrics --anonymize --out s.json',
+    '<%= config.bin %> collect --prometheus http://prometheus-k8s.monitoring.svc:9090 --prometheus-window 14d --out s.json',
   ]
 
   static override flags = {
@@ -43,6 +70,7 @@ export default class Collect extends BaseCommand {
     window: Flags.string({description: 'Observed window for pod churn and start latencies, ending now.', default: '1h'}),
     'kubelet-metrics': Flags.boolean({description: 'Also read kubelet pod-start and runtime-operation histograms through the node proxy (needs get nodes/proxy).'}),
     mountinfo: Flags.string({description: 'Directory of real /proc/1/mountinfo captures, one file per node named after it (see docs/collect.md).'}),
+    ...prometheusFlags,
     anonymize: Flags.boolean({description: 'Replace node, namespace, pool, claim and context names with stable salted hashes.'}),
     salt: Flags.string({description: 'Salt for --anonymize, to keep hashes stable across snapshots (default: random per run).', dependsOn: ['anonymize']}),
     out: Flags.string({char: 'o', description: 'Snapshot file to write.', required: true}),
@@ -52,6 +80,7 @@ export default class Collect extends BaseCommand {
   async run(): Promise<CollectSummary> {
     const {flags} = await this.parse(Collect)
     const quiet = this.jsonEnabled()
+    const requestTimeoutMs = durationMs('request-timeout', flags['request-timeout'])
     const summary = await collect({
       kubeconfig: flags.kubeconfig,
       context: flags.context,
@@ -60,9 +89,10 @@ export default class Collect extends BaseCommand {
       poolLabel: flags['pool-label'],
       pageSize: flags['page-size'],
       maxRetries: flags['max-retries'],
-      requestTimeoutMs: durationMs('request-timeout', flags['request-timeout']),
+      requestTimeoutMs,
       windowMs: windowMs(flags.window),
       kubeletMetrics: flags['kubelet-metrics'] ?? false,
+      prometheus: prometheusOptions(flags, requestTimeoutMs),
       mountinfoDir: flags.mountinfo,
       anonymize: flags.anonymize ?? false,
       salt: flags.salt,
@@ -75,7 +105,7 @@ export default class Collect extends BaseCommand {
     })
     if (!quiet) {
       this.log(`Collected ${summary.nodes} nodes and ${summary.pods} pods in ${summary.pages} pages (${summary.retries} retries) from ${summary.context ?? 'the cluster'} (${summary.clusterVersion}).`)
-      if (flags['kubelet-metrics']) this.log(`Kubelet metrics from ${summary.kubeletMetricsNodes} of ${summary.nodes} nodes.`)
+      if (flags['kubelet-metrics'] || flags.prometheus) this.log(`Kubelet metrics from ${summary.kubeletMetricsNodes} of ${summary.nodes} nodes.`)
       if (flags.mountinfo) this.log(`Real mount tables (mountinfo) for ${summary.mountinfoNodes} of ${summary.nodes} nodes.`)
       this.log(`Wrote ${summary.out} (${(summary.bytes / 1e6).toFixed(1)} MB) in ${(summary.durationMs / 1000).toFixed(1)} s, ${summary.podsPerSecond} pods/s${summary.warnings.length ? `; ${summary.warnings.length} warning(s) above` : ''}.`)
     }

@@ -3,7 +3,7 @@ import {parseFormats, renderReport, type ReportSummary} from '../app/report.js'
 import {BaseCommand} from './base-command.js'
 
 export default class Report extends BaseCommand {
-  static override summary = 'Re-render a saved analysis result as a self-contained HTML report, JSON, CSV or Markdown.'
+  static override summary = 'Re-render a saved analysis result as a self-contained HTML report, JSON, CSV, Markdown or OpenMetrics text.'
   static override description =
     'Validates RESULTS.json (written by `densityplan analyze --format json`) and renders it again. The HTML file works offline: ' +
     'the chart runtime is inlined and a Content-Security-Policy blocks every network request. Files are written atomically and never overwritten without --force. ' +
@@ -13,6 +13,7 @@ export default class Report extends BaseCommand {
     '<%= config.bin %> report results.json --out report.html',
     '<%= config.bin %> report results.json --out reports/prod --format html,md,csv',
     '<%= config.bin %> report results.json --out report.html --force --json',
+    '<%= config.bin %> report results.json --format prom --out densityplan.prom',
   ]
 
   static override args = {
@@ -21,7 +22,7 @@ export default class Report extends BaseCommand {
 
   static override flags = {
     out: Flags.string({char: 'o', description: 'Output file (or base name when several formats are given).', required: true, helpValue: 'FILE'}),
-    format: Flags.string({description: 'Comma-separated formats: html, json, csv, md.', default: 'html', helpValue: 'LIST'}),
+    format: Flags.string({description: 'Comma-separated formats: html, json, csv, md, prom (OpenMetrics text).', default: 'html', helpValue: 'LIST'}),
     force: Flags.boolean({description: 'Overwrite existing output files.', default: false}),
   }
 

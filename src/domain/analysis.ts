@@ -8,7 +8,7 @@ import {z} from 'zod'
  * Shape rules:
  * - Deterministic: same snapshot + seed + flags → byte-identical JSON. Nothing here comes from
  *   the wall clock; `generatedAt` is the snapshot's collection time.
- * - Mergeable (architecture.md "Scale"): all simulation output lives in `classes[]`, one
+ * - Mergeable (docs/architecture.md "Scale"): all simulation output lives in `classes[]`, one
  *   self-contained entry per node class. `pools[]`, `overall` and `thresholds.violations` are
  *   derived from `classes[]` plus the snapshot-level facts every shard carries, so
  *   `analyze --shard i/n` results merge by concatenating `classes` (ordered by id) and
@@ -20,6 +20,7 @@ const ms = z.number().finite().nonnegative()
 /** A two-sided confidence interval [low, high]. */
 const interval = z.tuple([z.number().finite(), z.number().finite()])
 
+/** The two container-start paths: legacy CLONE_NEWNS, or open_tree(OPEN_TREE_NAMESPACE) on Linux >= 7.0 (docs/kernel-model.md). */
 export const KernelPathSchema = z.enum(['legacy', 'otn'])
 export type KernelPath = z.infer<typeof KernelPathSchema>
 
@@ -131,6 +132,125 @@ export const BurstSizesSchema = z.strictObject({
   source: z.enum(['snapshot', 'override']),
 })
 
+export const CapacityLimitSchema = z.enum(['max-pods', 'cpu', 'memory', 'pod-ips'])
+export type CapacityLimit = z.infer<typeof CapacityLimitSchema>
+
+/** One non-kernel limit of pods per node (src/profile/capacity.ts). */
+export const CapacityBoundSchema = z.strictObject({
+  limit: CapacityLimitSchema,
+  /** Pods per node this limit allows; null when it is no limit or unknown. */
+  pods: z.number().int().nonnegative().nullable(),
+  /** `limit`: it caps the pod count; `no-limit`: it cannot (no requests, a huge range); `unknown`: not in the snapshot. */
+  status: z.enum(['limit', 'no-limit', 'unknown']),
+  detail: z.string(),
+})
+export type CapacityBound = z.infer<typeof CapacityBoundSchema>
+
+export const ClassCapacitySchema = z.strictObject({
+  /** Mean effective request per running pod; null when the snapshot has no requests. */
+  requestsPerPod: z.strictObject({cpuMilli: z.number().nonnegative(), memoryBytes: z.number().int().nonnegative()}).nullable(),
+  podCIDR: z.string().nullable(),
+  bounds: z.array(CapacityBoundSchema),
+})
+export type ClassCapacity = z.infer<typeof ClassCapacitySchema>
+
+export const BindingLimitSchema = z.enum(['kernel-latency', 'max-pods', 'cpu', 'memory', 'pod-ips'])
+export type BindingLimit = z.infer<typeof BindingLimitSchema>
+
+/** Max pods/node on one kernel path: the smallest of the kernel-latency bound and the capacity bounds. */
+export const DensityLimitSchema = z.strictObject({
+  maxPodsPerNode: z.number().int().nonnegative(),
+  binding: BindingLimitSchema,
+  /** True only when the kernel-latency bound binds and is itself a lower bound (SLO held over the whole sweep). */
+  lowerBound: z.boolean(),
+  /** The kernel-latency bound alone, and whether it is a lower bound. */
+  kernelBound: z.number().int().nonnegative(),
+  kernelLowerBound: z.boolean(),
+})
+export type DensityLimit = z.infer<typeof DensityLimitSchema>
+
+export const VariationGroupSchema = z.enum(['burst', 'slo', 'otn-cost', 'contention'])
+export type VariationGroup = z.infer<typeof VariationGroupSchema>
+
+/**
+ * One sensitivity variation of a class (src/analyze/sensitivity.ts): a named change of the class's
+ * analysis inputs (burst, SLO, OTN cost scale) and what it gives on both paths.
+ */
+export const ClassVariationSchema = z.strictObject({
+  /** e.g. `burst/rolling-update`, `slo/minus-1s`, `otn-cost/high`. */
+  id: z.string(),
+  group: VariationGroupSchema,
+  label: z.string(),
+  /** Inside the range the model's own uncertainty spans (measured ranges), as opposed to a what-if. */
+  plausible: z.boolean(),
+  burstPods: z.number().int().positive(),
+  sloMs: z.number().positive(),
+  otnCostScale: z.number().positive(),
+  /** The CPU-contention assumption the variation ran with (src/analyze/contention.ts). */
+  contention: z.enum(['measured', 'none', 'scaled']),
+  p99TodayMs: z.strictObject({legacy: ms, otn: ms}),
+  density: z.strictObject({legacy: DensityLimitSchema, otn: DensityLimitSchema}),
+})
+export type ClassVariation = z.infer<typeof ClassVariationSchema>
+const quantiles = z.strictObject({p50Ms: ms, p90Ms: ms, p99Ms: ms})
+
+/**
+ * Back-test (src/analyze/back-test.ts): the class's observed start latencies next to the
+ * simulation of today (today's kernel path, density, mounts, burst) with the fitted non-kernel
+ * time, both seen the way the data was recorded (histogram buckets or timestamp resolution).
+ * The fit is by construction (fit-overhead.ts); the comparison uses replications the fit did not see.
+ */
+export const BackTestSchema = z.strictObject({
+  source: z.enum(['kubelet-sli', 'pod-timestamps']),
+  /** Whether the class's own starts were used, or its pool's (too few of its own). */
+  scope: z.enum(['class', 'pool']),
+  /** What the observed quantity includes (the SLI excludes image pulls and init containers; timestamps do not). */
+  includes: z.string(),
+  samples: z.number().int().nonnegative(),
+  /** Timestamp resolution in ms (1000 for Kubernetes' whole-second timestamps), 0 for a histogram. */
+  resolutionMs: z.number().nonnegative(),
+  /** The kernel path the class's nodes take today, which the simulation of today uses. */
+  todayPath: KernelPathSchema,
+  observed: quantiles,
+  simulated: quantiles,
+  /** (simulated − observed) / observed per quantile. */
+  errorPct: z.strictObject({p50: z.number().finite(), p90: z.number().finite(), p99: z.number().finite()}),
+  /** Allowed |error| per quantile (share of observed), with an absolute floor in ms. */
+  tolerance: z.strictObject({p50: z.number().nonnegative(), p90: z.number().nonnegative(), p99: z.number().nonnegative(), floorMs: z.number().nonnegative()}),
+  withinTolerance: z.boolean(),
+  misses: z.array(z.enum(['p50', 'p90', 'p99'])),
+  fit: z.strictObject({
+    iterations: z.number().int().nonnegative(),
+    maxIterations: z.number().int().positive(),
+    converged: z.boolean(),
+    /** The non-kernel lognormal before the fit (the observed quantiles) and after it. */
+    startP50Ms: ms,
+    startP90Ms: ms,
+  }),
+  /** Cumulative fractions ≤ leMs, observed and simulated, at common bounds (the chart). */
+  cdf: z.array(z.strictObject({leMs: ms, observed: z.number().min(0).max(1), simulated: z.number().min(0).max(1)})),
+})
+export type BackTest = z.infer<typeof BackTestSchema>
+
+/** Which CPU-contention curve the class was simulated with (src/analyze/contention.ts). */
+export const CpuContentionChoiceSchema = z.strictObject({
+  mode: z.enum(['measured', 'none', 'scaled']),
+  measuredCores: z.number().int().positive().nullable(),
+  applied: z.boolean(),
+  note: z.string(),
+})
+
+/**
+ * Replications grow until every reported p99 (today and each sweep point, both paths) has a 95%
+ * CI half-width ≤ targetHalfWidth × p99, up to maxReplications per point.
+ */
+export const PrecisionSchema = z.strictObject({
+  targetHalfWidth: z.number().positive(),
+  maxReplications: z.number().int().positive(),
+  /** Points that reached the cap with a wider interval: the note the report prints. */
+  atCap: z.array(z.strictObject({path: KernelPathSchema, podsPerNode: z.number().int().nonnegative(), replications: z.number().int().positive(), halfWidthPct: z.number().nonnegative()})),
+})
+
 /** A group of nodes with the same pool, kernel, runtime path and near-identical mount profile. */
 export const NodeClassResultSchema = z.strictObject({
   /** Stable id derived from the profile (pool + hash); ordering key for merges. */
@@ -165,8 +285,23 @@ export const NodeClassResultSchema = z.strictObject({
     hookedPodFraction: z.number().min(0).max(1),
   }),
   overhead: OverheadSchema,
+  /** Null when the class (and its pool) has too few observed starts: not back-tested. */
+  backTest: BackTestSchema.nullable(),
+  cpuContention: CpuContentionChoiceSchema,
+  precision: PrecisionSchema,
+  /**
+   * Where the OTN path's p50 or p99 at today's density exceeds the upper end of legacy's 95% CI:
+   * which quantiles, and why in words a user can check against the breakdown. Empty / null when
+   * OTN is no slower beyond the noise.
+   */
+  otnVsLegacy: z.strictObject({slower: z.array(z.enum(['p50', 'p99'])), note: z.string().nullable()}),
   bursts: BurstSizesSchema,
   results: z.strictObject({legacy: PathResultSchema, otn: PathResultSchema}),
+  capacity: ClassCapacitySchema,
+  /** Capacity-aware max pods/node per path (kernel-latency bound capped by the capacity bounds). */
+  density: z.strictObject({legacy: DensityLimitSchema, otn: DensityLimitSchema}),
+  /** The sensitivity panel's variations for this class. */
+  sensitivity: z.array(ClassVariationSchema),
   /** OTN vs legacy at today's density: p99 change (negative = faster) and pods/node gain under the SLO. */
   delta: z.strictObject({p99TodayMs: z.number().finite(), p99Speedup: z.number().nonnegative(), podsPerNodeGain: z.number().int()}),
 })
@@ -184,7 +319,8 @@ export const BlockerSchema = z.strictObject({
 })
 export type Blocker = z.infer<typeof BlockerSchema>
 
-export const VerdictSchema = z.enum(['upgrade', 'upgrade-with-caveats', 'no-gain'])
+/** `uncertain`: a class of the pool fails its back-test, so no prediction of it is trusted. */
+export const VerdictSchema = z.enum(['upgrade', 'upgrade-with-caveats', 'uncertain', 'no-gain'])
 export type Verdict = z.infer<typeof VerdictSchema>
 
 export const RecommendationSchema = z.strictObject({
@@ -202,11 +338,31 @@ export const RecommendationSchema = z.strictObject({
      * lower bound (status `beyond-sweep`); a gain between two lower bounds is not a measured gain.
      */
     maxPodsLowerBound: z.strictObject({legacy: z.boolean(), otn: z.boolean()}),
+    /** Which limit sets max pods/node on each path (the pool's most constrained class). */
+    bindingLimit: z.strictObject({legacy: BindingLimitSchema, otn: BindingLimitSchema}),
     /** Share of pods that would take the OTN path after the upgrade. */
     otnPodFraction: z.number().min(0).max(1),
   }),
+  /** The burst the verdict assumes, in words (e.g. "a full refill: 46 pods start at once"). */
+  assumes: z.string(),
+  /** Plausible variations (sensitivity panel) that flip the verdict, in words; empty when none does. */
+  changesIf: z.array(z.string()),
 })
 export type Recommendation = z.infer<typeof RecommendationSchema>
+
+/** The same variation at pool level: the verdict it gives and the pool's figures under it. */
+export const PoolVariationSchema = z.strictObject({
+  id: z.string(),
+  group: VariationGroupSchema,
+  label: z.string(),
+  plausible: z.boolean(),
+  verdict: VerdictSchema,
+  p99TodayMs: z.strictObject({legacy: ms, otn: ms}),
+  density: z.strictObject({legacy: DensityLimitSchema, otn: DensityLimitSchema}),
+  /** True when this variation gives another verdict than the pool's. */
+  flipsVerdict: z.boolean(),
+})
+export type PoolVariation = z.infer<typeof PoolVariationSchema>
 
 export const PoolResultSchema = z.strictObject({
   name: z.string(),
@@ -231,6 +387,8 @@ export const PoolResultSchema = z.strictObject({
   /** Pool-level SLO capacity per path: the most constrained class binds. */
   slo: z.strictObject({legacy: SloSolutionSchema, otn: SloSolutionSchema}),
   recommendation: RecommendationSchema,
+  /** The sensitivity panel: the verdict and figures under each variation. */
+  sensitivity: z.array(PoolVariationSchema),
 })
 export type PoolResult = z.infer<typeof PoolResultSchema>
 

@@ -1,6 +1,6 @@
 /**
- * The `densityplan simulate` result, exactly the names architecture.md promises to scripts
- * ("simulate --json result"). All times are milliseconds rounded to 3 decimals (1 µs);
+ * The `densityplan simulate` result, exactly the names docs/simulate.md promises to scripts
+ * ("Output"). All times are milliseconds rounded to 3 decimals (1 µs);
  * ratios to 4 (utilisation) or 3 (speedup) decimals, so the same run prints the same bytes.
  */
 

@@ -11,7 +11,11 @@ import {aboveLimit, MAX_CONTAINERS_PER_POD, MAX_MOUNTS_PER_CONTAINER, MAX_MOUNTS
  * Units are in the field names (`startLatencyMs`, `memoryBytes`, `cpuMilli`).
  */
 
-export const SNAPSHOT_API_VERSION = 'densityplan.dev/v1alpha1'
+/**
+ * v1alpha2 added what capacity-aware density needs: `nodes[].podCIDR` and `pods[].requests`.
+ * v1alpha1 snapshots are still read (snapshot-v1alpha1.ts): those bounds become "unknown".
+ */
+export const SNAPSHOT_API_VERSION = 'densityplan.dev/v1alpha2'
 export const SNAPSHOT_KIND = 'ClusterSnapshot'
 
 const count = z.number().int().nonnegative()
@@ -43,7 +47,7 @@ export const SnapshotNodeSchema = z.strictObject({
   poolLabel: z.string().nullable(),
   kernelVersion: z.string(),
   osImage: z.string(),
-  /** e.g. `containerd://1.7.24`, `cri-o://1.31.1` — the CRI, not the OCI runtime (see kernel-model.md). */
+  /** e.g. `containerd://1.7.24`, `cri-o://1.31.1` — the CRI, not the OCI runtime (see docs/kernel-model.md). */
   containerRuntimeVersion: z.string(),
   kubeletVersion: z.string(),
   architecture: z.string(),
@@ -51,6 +55,12 @@ export const SnapshotNodeSchema = z.strictObject({
   allocatable: ResourceListSchema,
   /** Node has the Ready condition True. */
   ready: z.boolean(),
+  /**
+   * spec.podCIDR (IPv4 preferred from spec.podCIDRs): the pod IPs this node can hand out. Null when
+   * the node has none (the CNI assigns pod IPs from elsewhere, e.g. a cloud VPC) or the snapshot
+   * predates v1alpha2; the pod-IP bound of max pods/node is then unknown.
+   */
+  podCIDR: z.string().nullable(),
   /** RuntimeClass handlers the node reports (status.runtimeHandlers, Kubernetes ≥ 1.30), when present. */
   runtimeHandlers: z.array(z.string()).optional(),
 })
@@ -90,7 +100,7 @@ export const VolumeMountCountsSchema = z.strictObject({
 export type VolumeMountCounts = z.infer<typeof VolumeMountCountsSchema>
 
 /**
- * The derived mount profile of one pod (src/profile/pod-profile.ts, rules from kernel-model.md
+ * The derived mount profile of one pod (src/profile/pod-profile.ts, rules from docs/kernel-model.md
  * "Host-side mounts per pod"). All are estimates from the spec, not measurements.
  */
 export const PodMountProfileSchema = z.strictObject({
@@ -112,6 +122,13 @@ export const PodMountProfileSchema = z.strictObject({
 })
 export type PodMountProfile = z.infer<typeof PodMountProfileSchema>
 
+/**
+ * What the scheduler reserves for a pod (its effective request): max(sum over app containers and
+ * sidecars, largest init container) + spec.overhead, per resource. Null when the snapshot predates v1alpha2.
+ */
+export const PodRequestsSchema = z.strictObject({cpuMilli: count, memoryBytes: count})
+export type PodRequests = z.infer<typeof PodRequestsSchema>
+
 export const QosClassSchema = z.enum(['Guaranteed', 'Burstable', 'BestEffort'])
 export type QosClass = z.infer<typeof QosClassSchema>
 
@@ -131,6 +148,7 @@ export const SnapshotPodSchema = z.strictObject({
   initContainers: containersPerPod,
   /** Native sidecars: init containers with restartPolicy Always. */
   sidecars: containersPerPod,
+  requests: PodRequestsSchema.nullable(),
   volumes: VolumeCountsSchema,
   volumeMounts: VolumeMountCountsSchema,
   /**
@@ -204,13 +222,31 @@ export const HistogramSchema = z.strictObject({
 })
 export type Histogram = z.infer<typeof HistogramSchema>
 
-/** Kubelet metrics read through the API server's node proxy (`--kubelet-metrics`). */
+/**
+ * Where a node's kubelet histograms came from when not from its own /metrics (`--prometheus`):
+ * counts are `increase()` over `window`, so they cover the window, not the time since the last
+ * kubelet restart. No URL or credentials are recorded.
+ */
+export const PrometheusSourceSchema = z.strictObject({
+  kind: z.literal('prometheus'),
+  window: z.string(),
+  /** kubelet_pod_start_sli_duration_seconds, or kubelet_pod_start_duration_seconds on kubelets < 1.26. */
+  podStartMetric: z.string(),
+  /** The PromQL of the start-latency buckets (the _sum and _count queries differ only in the suffix and `le`). */
+  query: z.string(),
+  runtimeOperationsQuery: z.string(),
+})
+export type PrometheusSource = z.infer<typeof PrometheusSourceSchema>
+
+/** Kubelet metrics read through the API server's node proxy (`--kubelet-metrics`) or from Prometheus (`--prometheus`). */
 export const KubeletMetricsSchema = z.strictObject({
   node: z.string().min(1),
-  /** kubelet_pod_start_sli_duration_seconds (all label sets merged). */
+  /** kubelet_pod_start_sli_duration_seconds (all label sets merged; from Prometheus, see source.podStartMetric). */
   podStartSliSeconds: HistogramSchema.nullable(),
   /** kubelet_runtime_operations_duration_seconds by operation_type. */
   runtimeOperationsSeconds: z.record(z.string(), HistogramSchema),
+  /** Absent: read from the kubelet's /metrics through the node proxy. */
+  source: PrometheusSourceSchema.optional(),
 })
 export type KubeletMetrics = z.infer<typeof KubeletMetricsSchema>
 

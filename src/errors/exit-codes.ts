@@ -11,6 +11,8 @@ export const ExitCode = {
   cluster: 3,
   /** The plan violates a threshold the user set with --fail-on (the report is still written). */
   threshold: 4,
+  /** Stopped by Ctrl-C (SIGINT; 143 for SIGTERM) after cleaning up (calibrate --node deletes its pod). */
+  interrupted: 130,
 } as const
 
 export type ExitCodeName = keyof typeof ExitCode

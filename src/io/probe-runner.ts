@@ -10,16 +10,22 @@ export function packageRoot(): string {
   return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 }
 
-/** Path of the built probe, building it first when missing or older than its sources. */
-export function ensureProbe(root: string = packageRoot()): string {
-  const bin = join(root, 'native', 'build', 'dp-probe')
+/**
+ * Path of the built probe, building it first when missing or older than its sources. `static`
+ * builds native/build/dp-probe-static (no shared libraries), the one streamed into a pod.
+ */
+export function ensureProbe(root: string = packageRoot(), opts: {static?: boolean} = {}): string {
+  const bin = join(root, 'native', 'build', opts.static ? 'dp-probe-static' : 'dp-probe')
   const srcDir = join(root, 'native', 'probe')
   const newestSrc = Math.max(...readdirSync(srcDir).map((f) => statSync(join(srcDir, f)).mtimeMs))
   if (existsSync(bin) && statSync(bin).mtimeMs >= newestSrc) return bin
-  const r = spawnSync(join(root, 'scripts', 'build-probe.sh'), [], {encoding: 'utf8'})
+  const r = spawnSync(join(root, 'scripts', 'build-probe.sh'), opts.static ? ['--static'] : [], {encoding: 'utf8'})
   if (r.status !== 0) {
     const why = (r.stderr || r.error?.message || '').trim().split('\n').pop() ?? ''
-    throw new InputError(`could not build the measurement probe: ${why}`, 'install a C compiler (Debian: apt-get install -y gcc) or set CC, then run scripts/build-probe.sh')
+    const fix = opts.static
+      ? 'install a C compiler and a static libc (Debian: apt-get install -y gcc libc6-dev) or set CC, then run scripts/build-probe.sh --static'
+      : 'install a C compiler (Debian: apt-get install -y gcc) or set CC, then run scripts/build-probe.sh'
+    throw new InputError(`could not build the measurement probe${opts.static ? ' (static)' : ''}: ${why}`, fix)
   }
   return bin
 }
@@ -32,17 +38,40 @@ export function requireRootLinux(command: string): void {
   }
 }
 
-/** Runs one probe experiment and returns its parsed output. */
-export async function runProbe(bin: string, experiment: string, args: readonly string[], opts: {timeoutMs?: number} = {}): Promise<ProbeOutput> {
-  const {stdout, stderr, code} = await run(bin, [experiment, ...args], opts.timeoutMs ?? 600_000)
+/** What one probe run printed, and how it ended. */
+export interface ProbeRun {
+  stdout: string
+  stderr: string
+  code: number
+}
+
+/**
+ * Where the probe runs: a local child process (`localProbe`) or a pod on a cluster node through
+ * the Kubernetes exec API (src/cluster/pod-exec.ts). Both take the probe's argv after the binary.
+ */
+export interface ProbeChannel {
+  /** Where it runs, for messages: `this machine`, `node X (pod ns/name)`. */
+  where: string
+  run(args: readonly string[], timeoutMs: number): Promise<ProbeRun>
+}
+
+/** The probe binary at `bin`, spawned on this machine. */
+export function localProbe(bin: string): ProbeChannel {
+  return {where: 'this machine', run: (args, timeoutMs) => run(bin, [...args], timeoutMs)}
+}
+
+/** Runs one probe experiment and returns its parsed output. A string is a local binary. */
+export async function runProbe(probe: string | ProbeChannel, experiment: string, args: readonly string[], opts: {timeoutMs?: number} = {}): Promise<ProbeOutput> {
+  const channel = typeof probe === 'string' ? localProbe(probe) : probe
+  const {stdout, stderr, code} = await channel.run([experiment, ...args], opts.timeoutMs ?? 600_000)
   if (code !== 0 && !(experiment === 'run-load' && code === 3)) {
     const why = stderr.trim().split('\n').pop() ?? `exit ${code}`
-    throw new InputError(`probe experiment '${experiment}' failed: ${why}`, /EPERM|Operation not permitted/.test(stderr) ? 'run as root (or with CAP_SYS_ADMIN)' : 'run with --debug for the full probe output; check that the machine is Linux with mount namespaces')
+    throw new InputError(`probe experiment '${experiment}' failed on ${channel.where}: ${why || `exit ${code}`}`, /EPERM|Operation not permitted/.test(stderr) ? 'run as root (or with CAP_SYS_ADMIN)' : 'run with --debug for the full probe output; check that the machine is Linux with mount namespaces')
   }
   return parseProbeOutput(stdout, experiment)
 }
 
-function run(bin: string, args: string[], timeoutMs: number): Promise<{stdout: string; stderr: string; code: number}> {
+function run(bin: string, args: string[], timeoutMs: number): Promise<ProbeRun> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(bin, args, {stdio: ['ignore', 'pipe', 'pipe']})
     let stdout = ''

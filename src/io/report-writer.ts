@@ -7,7 +7,7 @@ import type {RenderedOutputs, ReportFormat} from '../report/index.js'
 import {commitStaged, discardStaged, stageFile, type StagedFile} from './atomic-write.js'
 import {MAX_INPUT_BYTES, readBounded} from './bounded-read.js'
 
-const EXTENSION: Record<ReportFormat, string> = {html: '.html', json: '.json', csv: '.csv', md: '.md'}
+const EXTENSION: Record<ReportFormat, string> = {html: '.html', json: '.json', csv: '.csv', md: '.md', prom: '.prom'}
 
 /**
  * Where each format goes. One format: exactly `out`. Several: `out` without its extension (when

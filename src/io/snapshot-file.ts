@@ -1,6 +1,7 @@
 import {parseChunked} from '@discoveryjs/json-ext'
-import {ClusterSnapshotSchema, type ClusterSnapshot} from '../domain/snapshot.js'
+import type {ClusterSnapshot} from '../domain/snapshot.js'
 import {snapshotContradictions} from '../domain/snapshot-consistency.js'
+import {parseSnapshot} from '../domain/snapshot-v1alpha1.js'
 import {InputError} from '../errors/errors.js'
 import {describeSchemaError} from '../lib/schema-errors.js'
 import {writeFileAtomicWith} from './atomic-write.js'
@@ -57,7 +58,7 @@ export async function readSnapshot(path: string): Promise<ClusterSnapshot> {
     const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'cannot be read (permission denied)' : `is not JSON (${(err as Error).message})`
     throw new InputError(`snapshot ${path} ${why}`, fix)
   }
-  const parsed = ClusterSnapshotSchema.safeParse(raw)
+  const parsed = parseSnapshot(raw)
   if (!parsed.success) throw new InputError(describeSchemaError(path, parsed.error), 'collect a new snapshot with this densityplan version (densityplan collect --out FILE)')
   const contradictions = snapshotContradictions(parsed.data)
   if (contradictions.length) {

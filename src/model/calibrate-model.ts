@@ -30,6 +30,12 @@ export interface Measurements {
   contention: FitPoint[]
   /** crun run /bin/true at M≈0, C=1, with the namespace's mounts and threads, when crun exists. */
   crun?: {version: string; startNs: number[]; mounts: number; threads: number; containerMounts: number}
+  /**
+   * Runtime start times from a cluster node's kubelet (create_container + start_container
+   * histograms, read at evenly spaced quantiles) with the node's mounts M and threads T and the
+   * container mounts k assumed for them; used instead of crun by `calibrate --node`.
+   */
+  kubeletRuntime?: {startNs: number[]; mounts: number; threads: number; containerMounts: number; source: string; command: string}
 }
 
 export interface Environment {
@@ -42,6 +48,8 @@ export interface Environment {
   date: string
   tool: string
   loadNotes: string[]
+  /** The cluster node, for `calibrate --node`. */
+  node?: NonNullable<KernelModel['provenance']['node']>
 }
 
 export interface OtnScaling {
@@ -193,6 +201,12 @@ function propCost(m: Measurements, command: string): FixedCost {
  * probe's fork+exec+wait of /bin/true stands in.
  */
 function forkExec(m: Measurements, costs: Omit<KernelModel['costs'], 'forkExecOverhead'>, notes: string[]): DurationDistribution {
+  if (m.kubeletRuntime) {
+    const {mounts, threads, containerMounts: k, startNs, source, command} = m.kubeletRuntime
+    const stepsNs = modelledStartStepsNs(costs, mounts, threads, k)
+    notes.push(`forkExecOverhead: ${source}; median ${Math.round(medianNs(startNs) / 1000)} µs minus ${Math.round(stepsNs / 1000)} µs of modelled mount steps at the node's M=${mounts} mounts, T=${threads} threads and k=${k} container mounts`)
+    return {kind: 'empirical', samplesNs: nonMountSamplesNs(startNs, stepsNs), source: {command, samples: startNs.length, note: `${source}, minus ${Math.round(stepsNs)} ns of modelled mount steps`}}
+  }
   if (!m.crun) {
     notes.push('forkExecOverhead: crun not available, so the probe\'s fork + execve(/bin/true) + waitpid stands in; it omits the runtime\'s own work (config parsing, namespaces, cgroups)')
     return empirical(m.forkExec, m.commands.forkexec ?? 'dp-probe forkexec', 'fork + execve(/bin/true) + waitpid (crun unavailable)')

@@ -1,8 +1,6 @@
 import {InputError} from '../errors/errors.js'
+import type {KernelPath} from '../domain/analysis.js'
 import type {KernelModel} from './schema.js'
-
-/** The two container-start paths a model can be meant for (kernel-model.md). */
-export type StartPath = KernelModel['path']
 
 /**
  * Picks the model to use for a start path when the user names none: among the candidates whose
@@ -10,7 +8,7 @@ export type StartPath = KernelModel['path']
  * back to the lexically greatest id, so the choice never depends on directory order.
  * The caller (src/io/model-file.ts) supplies the shipped models; this stays pure.
  */
-export function defaultModelFor<T extends {model: KernelModel}>(candidates: readonly T[], path: StartPath): T {
+export function defaultModelFor<T extends {model: KernelModel}>(candidates: readonly T[], path: KernelPath): T {
   const matching = candidates.filter((c) => c.model.path === path)
   if (matching.length === 0) {
     const flag = path === 'legacy' ? '--model' : '--otn-model'

@@ -1,5 +1,6 @@
 import {z} from 'zod'
 import {aboveLimit, KERNEL_HZ_RANGE, MAX_EMPIRICAL_SAMPLES, MAX_FORK_EXEC_NS, MAX_KERNEL_OP_NS, MAX_PER_UNIT_NS, MAX_SLOWDOWN_PER_BUSY_CORE} from '../domain/limits.js'
+import {KernelPathSchema} from '../domain/analysis.js'
 
 /**
  * The kernel cost model file format (models/*.json). One file describes one kernel as measured
@@ -7,8 +8,8 @@ import {aboveLimit, KERNEL_HZ_RANGE, MAX_EMPIRICAL_SAMPLES, MAX_FORK_EXEC_NS, MA
  * The schema is the single source of the TypeScript type; unknown keys are rejected so a typo
  * in a hand-edited file is an error, not a silently ignored default.
  *
- * Parameter names follow ../shared/design/kernel-model.md: copy_fixed + copy_per_mount becomes
- * costs.copy.{fixedNs, perUnitNs}. All times are nanoseconds.
+ * Each cost is named after the kernel step it stands for (docs/kernel-model.md "Parameter
+ * names"); a linear cost a + b·x is {fixedNs, perUnitNs}. All times are nanoseconds.
  */
 
 const nonNegativeNs = z.number().finite().nonnegative()
@@ -105,6 +106,18 @@ export const ProvenanceSchema = z.strictObject({
   /** How the numbers were obtained, in one paragraph an SRE can follow. */
   method: z.string().min(1),
   notes: z.array(z.string()).default([]),
+  /** The cluster node measured by `calibrate --node` (absent for a local calibration). */
+  node: z.strictObject({
+    name: z.string().min(1),
+    kubeletVersion: z.string(),
+    containerRuntimeVersion: z.string(),
+    osImage: z.string(),
+    architecture: z.string(),
+    /** The calibration pod's image. */
+    image: z.string(),
+    /** Where forkExecOverhead came from: the node's kubelet runtime-operation histograms, or fork/exec measured on the node. */
+    runtimeOverhead: z.enum(['kubelet-runtime-operations', 'node-fork-exec']),
+  }).optional(),
   /** Raw measured points, kept so a fit can be re-checked. Optional for compact files. */
   rawPoints: z.array(z.strictObject({param: z.string(), x: z.number(), ns: nonNegativeNs})).optional(),
 })
@@ -115,7 +128,7 @@ export const KernelModelSchema = z.strictObject({
   /** Stable id, e.g. linux-6.18-legacy. */
   id: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, 'lower-case letters, digits, dots and dashes'),
   /** The container-start path this model is meant for by default. */
-  path: z.enum(['legacy', 'otn']),
+  path: KernelPathSchema,
   kernel: z.strictObject({
     release: z.string().min(1),
     /** Whether open_tree(OPEN_TREE_NAMESPACE) exists (Linux >= 7.0), probed, not inferred from the release. */

@@ -1,7 +1,7 @@
 import type {VolumeType} from '../domain/snapshot.js'
 
 /**
- * Mount counting rules, from ../shared/design/kernel-model.md "Host-side mounts per pod"
+ * Mount counting rules, from docs/kernel-model.md "Host-side mounts per pod"
  * (containerd paths). Every number here is an estimate from how kubelet, containerd and the
  * OCI runtime lay out a pod; a real `/proc/1/mountinfo` capture (`collect --mountinfo`)
  * replaces the node-level estimate when available.
@@ -29,7 +29,7 @@ export const CONTAINER_ROOTFS_HOST_MOUNTS = 1
  * default filesystems proc, dev, devpts, shm, mqueue, sysfs (6), cgroup (1), kubelet's binds
  * /etc/hosts, /etc/hostname, /etc/resolv.conf, /dev/termination-log (4), and containerd's 11
  * masked plus 5 read-only /proc and /sys paths (16). Each one is an attach under
- * namespace_sem on the legacy path (kernel-model.md, legacy step 3).
+ * namespace_sem on the legacy path (docs/model.md "Legacy start").
  */
 export const CONTAINER_BASE_MOUNTS = 28
 
@@ -51,7 +51,7 @@ export interface VolumeMountRule {
 }
 
 /**
- * The table from kernel-model.md. Secrets, projected (incl. the service-account token),
+ * The table in docs/kernel-model.md. Secrets, projected (incl. the service-account token),
  * downwardAPI and memory emptyDirs are tmpfs mounts kubelet creates on the host; configMap and
  * disk emptyDir are plain directories under /var/lib/kubelet (no host mount). Every volume a
  * container mounts is one bind inside the container's namespace.

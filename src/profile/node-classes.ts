@@ -3,14 +3,19 @@ import {mergeHistograms} from './histogram.js'
 import {guessOciRuntime, kernelHasOtn, type OciRuntimeGuess} from './runtime-path.js'
 import {quantileType7} from '../stats/quantile.js'
 import {roundTo} from '../stats/round.js'
+import type {ClassCapacity} from '../domain/analysis.js'
+import {classCapacity, smallerCidr} from './capacity.js'
 import {HOST_BASELINE_MOUNTS} from './mount-rules.js'
 import {holdsMounts} from './node-profile.js'
 import {fnv1a} from '../lib/fnv1a.js'
 
+/** A Deployment's default rollingUpdate.maxSurge (25%, apps/v1 DeploymentStrategy): the share of its pods a rolling update starts at once. */
+export const DEFAULT_MAX_SURGE = 0.25
+
 /**
  * Node classes: nodes with the same pool, kernel, OS image, CRI, size and a near-identical
  * mount profile. Simulation runs once per class, so the cost grows with the number of distinct
- * profiles, not with the number of nodes (architecture.md "Scale").
+ * profiles, not with the number of nodes (docs/architecture.md "Scale").
  *
  * Near-identical means: within one (pool, kernel, OS image, CRI, cores, maxPods) group, host
  * mount tables within a factor SPLIT_RATIO of each other (sorted 1-D split, so no arbitrary
@@ -47,6 +52,8 @@ export interface NodeClass {
   /** kubelet_pod_start_sli_duration_seconds merged over the class's nodes, when collected (--kubelet-metrics). */
   kubeletSli: Histogram | null
   bursts: {rollingUpdate: number; drainRefill: number; jobWave: number}
+  /** Non-kernel limits of pods per node (src/profile/capacity.ts). */
+  capacity: ClassCapacity
 }
 
 /** Per-node facts gathered in one pass over the pods. */
@@ -94,11 +101,22 @@ export function buildNodeClasses(snapshot: ClusterSnapshot, opts: {ociRuntime?: 
     }
     groups.set(`${key}|${start}`, current)
   }
+  // Pod requests are null only in snapshots upgraded from v1alpha1, which also lack podCIDR.
+  const collected = !snapshot.pods.some((p) => p.requests === null)
   const sli = new Map((snapshot.kubeletMetrics ?? []).flatMap((m) => (m.podStartSliSeconds ? [[m.node, m.podStartSliSeconds] as const] : [])))
   const classes = [...groups.entries()].map(([key, names]) => {
     names.sort()
     const first = nodesByName.get(names[0]!)!
     const cls = summarizeClass(key, first, names, facts, derived, opts.ociRuntime)
+    const cidr = names.map((n) => nodesByName.get(n)!.podCIDR).reduce((a, b) => smallerCidr(a, b))
+    const running = names.flatMap((n) => facts.get(n)!.running)
+    cls.capacity = classCapacity({
+      allocatable: first.allocatable,
+      podCIDR: cidr,
+      collected,
+      requests: running.map((p) => p.requests),
+      hostNetworkPods: running.filter((p) => p.hostNetwork).length,
+    })
     cls.kubeletSli = mergeHistograms(names.flatMap((n) => sli.get(n) ?? []))
     return cls
   })
@@ -171,9 +189,10 @@ function summarizeClass(
     },
     observedStartMs: members.flatMap((m) => m.observedStartMs).sort((a, b) => a - b),
     kubeletSli: null,
+    capacity: {requestsPerPod: null, podCIDR: null, bounds: []},
     bursts: {
-      // A rolling update with the default maxSurge 25% replaces a quarter of a node's ReplicaSet pods at once.
-      rollingUpdate: Math.max(1, Math.ceil(0.25 * median(members.map((m) => m.replicaSetPods)))),
+      // A rolling update with the default maxSurge replaces a quarter of a node's ReplicaSet pods at once.
+      rollingUpdate: Math.max(1, Math.ceil(DEFAULT_MAX_SURGE * median(members.map((m) => m.replicaSetPods)))),
       // A replaced or drained node is refilled with today's pods at once.
       drainRefill: Math.max(1, Math.round(podsToday)),
       // The busiest minute of Job pod creations on any member node.

@@ -28,7 +28,7 @@ export interface PodMountShape {
 }
 
 /**
- * Derives the mount profile of one pod (rules in mount-rules.ts, from kernel-model.md).
+ * Derives the mount profile of one pod (rules in mount-rules.ts, from docs/kernel-model.md).
  *
  * @example
  * // one container, the default service-account token (projected) and one secret

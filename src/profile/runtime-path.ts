@@ -1,7 +1,7 @@
 /**
  * Which container-start path a node takes, from what the Node object shows. The Node reports
  * the kernel and the CRI (containerd / CRI-O), never the OCI runtime, so the OCI runtime is
- * inferred from each CRI's default (kernel-model.md): containerd → runc, CRI-O ≥ 1.31 → crun.
+ * inferred from each CRI's default (docs/kernel-model.md): containerd → runc, CRI-O ≥ 1.31 → crun.
  * OPEN_TREE_NAMESPACE needs Linux ≥ 7.0 and crun ≥ 1.29; runc and youki never use it.
  */
 

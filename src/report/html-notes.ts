@@ -1,6 +1,6 @@
 import type {AnalysisResult, Assumption} from '../domain/analysis.js'
 import {PATH_LABEL} from './charts/common.js'
-import {formatInt, formatMs} from './format.js'
+import {formatInt, formatMs} from '../lib/format.js'
 import {badge, el, join, list, table, type Html} from './html-kit.js'
 
 /**

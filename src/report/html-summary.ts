@@ -1,7 +1,8 @@
 import type {AnalysisResult, PoolResult, Recommendation} from '../domain/analysis.js'
-import {formatInt, formatMs, formatPercent, formatSigned} from './format.js'
+import {formatInt, formatMs, formatPercent, formatSigned} from '../lib/format.js'
 import {badge, el, join, list, raw, table, type Html} from './html-kit.js'
-import {VERDICT_TEXT, formatMaxPods} from './verdict.js'
+import {VERDICT_TEXT} from './verdict.js'
+import {BINDING_LABEL, formatDensity, recommendedDensity} from '../domain/density-text.js'
 
 const SOURCE_TEXT = {live: 'live cluster', snapshot: 'snapshot', demo: 'built-in demo cluster'}
 
@@ -32,17 +33,18 @@ function overallVerdict(rec: Recommendation, result: AnalysisResult): Html {
   const n = rec.numbers
   return el('section', {class: `verdict ${v.tone}`, 'aria-label': 'Overall recommendation'},
     el('h2', {}, badge(v.label, v.tone), ' ', rec.headline),
+    rec.changesIf.length ? el('div', {class: 'changes-if'}, el('strong', {}, 'The verdict changes if:'), list(rec.changesIf)) : raw(''),
     rec.reasons.length ? list(rec.reasons) : raw(''),
     el('div', {class: 'kpis'},
       kpi('p99 pod start today', el('span', {}, el('span', {class: 'legacy'}, formatMs(n.p99TodayLegacyMs)), ' → ', el('span', {class: 'otn'}, formatMs(n.p99TodayOtnMs))), 'legacy → OTN'),
-      kpi('Max pods/node under SLO', el('span', {}, el('span', {class: 'legacy'}, atLeast(n.maxPodsLowerBound.legacy), formatInt(n.maxPodsPerNodeLegacy)), ' → ', el('span', {class: 'otn'}, atLeast(n.maxPodsLowerBound.otn), formatInt(n.maxPodsPerNodeOtn))), `p99 ≤ ${formatMs(result.settings.sloMs)}${n.maxPodsLowerBound.legacy || n.maxPodsLowerBound.otn ? ' (≥: holds across the whole sweep)' : ''}`),
+      kpi('Max pods/node under SLO', el('span', {}, el('span', {class: 'legacy'}, density(n, 'legacy')), ' → ', el('span', {class: 'otn'}, density(n, 'otn'))), `p99 ≤ ${formatMs(result.settings.sloMs)} and within capacity; limit: ${BINDING_LABEL[n.bindingLimit.legacy]} → ${BINDING_LABEL[n.bindingLimit.otn]}${n.maxPodsLowerBound.legacy || n.maxPodsLowerBound.otn ? ' (≥: the SLO held across the whole sweep)' : ''}`),
       kpi('Density gain', formatSigned(n.podsPerNodeGain), 'pods per node with OTN'),
       kpi('Pods on the OTN path', formatPercent(n.otnPodFraction), 'after the upgrade (rest fall back)')))
 }
 
-/** `≥ ` before a max pods/node that is a lower bound (the SLO held at the largest swept density). */
-function atLeast(lowerBound: boolean): string {
-  return lowerBound ? '≥ ' : ''
+/** Max pods/node of a recommendation on one path, in the report's one wording. */
+function density(n: Recommendation['numbers'], path: 'legacy' | 'otn'): string {
+  return formatDensity(recommendedDensity(n, path))
 }
 
 function kpi(label: string, value: string | Html, sub: string): Html {
@@ -62,16 +64,20 @@ function violations(result: AnalysisResult): Html {
 
 function poolVerdictTable(pools: PoolResult[]): Html {
   return table(
-    [{title: 'Pool'}, {title: 'Verdict'}, {title: 'Headline'}, {title: 'p99 today legacy → OTN', num: true}, {title: 'Max pods/node legacy → OTN', num: true}, {title: 'Gain', num: true}, {title: 'Pods on OTN', num: true}],
+    [{title: 'Pool'}, {title: 'Verdict'}, {title: 'Headline'}, {title: 'p99 today', num: true}, {title: 'Max pods/node', num: true}, {title: 'Gain', num: true}, {title: 'OTN pods', num: true}],
     pools.map((p) => {
       const v = VERDICT_TEXT[p.recommendation.verdict]
       const n = p.recommendation.numbers
       return [
         el('strong', {}, p.name), badge(v.label, v.tone), p.recommendation.headline,
         `${formatMs(n.p99TodayLegacyMs)} → ${formatMs(n.p99TodayOtnMs)}`,
-        `${formatMaxPods(p.slo.legacy)} → ${formatMaxPods(p.slo.otn)}`,
+        join([
+          el('div', {}, `${formatDensity(recommendedDensity(n, 'legacy'))} → ${formatDensity(recommendedDensity(n, 'otn'))}`),
+          el('div', {class: 'meta'}, `${BINDING_LABEL[n.bindingLimit.legacy]} → ${BINDING_LABEL[n.bindingLimit.otn]}`),
+        ]),
         formatSigned(n.podsPerNodeGain), formatPercent(n.otnPodFraction),
       ]
     }),
+    'p99 today and max pods/node: legacy → OTN, with the limit that binds under the value. OTN pods: share of the pool\'s pods on the OTN path after the upgrade.',
   )
 }

@@ -1,8 +1,8 @@
 import type {AnalysisResult, Blocker, PoolResult} from '../domain/analysis.js'
 import {PATH_SHORT} from './charts/common.js'
-import {formatDecimal, formatFactor, formatInt, formatMs, formatMsInterval, formatPercent, formatSigned} from './format.js'
+import {formatDecimal, formatFactor, formatInt, formatMs, formatMsInterval, formatPercent, formatSigned} from '../lib/format.js'
 import {badge, el, join, table, type Html} from './html-kit.js'
-import {formatMaxPods} from './verdict.js'
+import {formatDensity} from '../domain/density-text.js'
 
 /** Pools: what runs where today (kernels, runtimes, images, density, mount table). */
 export function poolsTable(result: AnalysisResult): Html {
@@ -43,14 +43,14 @@ export function classesTables(result: AnalysisResult): Html {
     'Burst: pods started at once at today\'s density. Non-mount p50: kubelet, CNI and runtime time outside the mount path, observed or a documented default.',
   )
   const outcome = table(
-    [{title: 'Class'}, {title: 'Path'}, {title: 'p50 today', num: true}, {title: 'p99 today', num: true}, {title: 'p99 95% CI', num: true}, {title: 'Container start p99', num: true}, {title: 'Lock utilisation', num: true}, {title: 'Max pods/node', num: true}, {title: 'Pods on path', num: true}],
+    [{title: 'Class'}, {title: 'Path'}, {title: 'p50 today', num: true}, {title: 'p99 today', num: true}, {title: 'p99 95% CI', num: true}, {title: 'Container start p99', num: true}, {title: 'Lock utilisation', num: true}, {title: 'Max pods/node (limit)', num: true}, {title: 'Pods on path', num: true}],
     result.classes.flatMap((c) =>
       (['legacy', 'otn'] as const).map((path) => {
         const r = c.results[path]
         return [
           el('span', {class: 'mono'}, c.id), el('span', {class: path}, PATH_SHORT[path]),
           formatMs(r.today.podStart.p50Ms), el('strong', {}, formatMs(r.today.podStart.p99Ms)), formatMsInterval(r.today.podStart.ci95.p99Ms),
-          formatMs(r.today.containerStart.p99Ms), formatPercent(r.today.lockUtilization), formatMaxPods(r.slo), formatPercent(r.podsOnPathFraction),
+          formatMs(r.today.containerStart.p99Ms), formatPercent(r.today.lockUtilization), formatDensity(c.density[path], {binding: true}), formatPercent(r.podsOnPathFraction),
         ]
       }),
     ),
@@ -79,7 +79,9 @@ const BLOCKER_TEXT: Record<Blocker['kind'], string> = {
 export function readinessSection(result: AnalysisResult): Html {
   return join(result.pools.map((p) => join([
     el('h3', {}, p.name, ' ', readinessBadge(p)),
-    el('p', {class: 'meta'}, `${formatInt(p.readiness.otnCapableNodes)} of ${formatInt(p.nodeCount)} nodes take the OTN path today; ${formatPercent(p.readiness.otnEligiblePodFraction)} of pods would take it after the upgrade.`),
+    el('p', {class: 'meta'}, p.readiness.otnCapableNodes === p.nodeCount
+      ? `All ${formatInt(p.nodeCount)} nodes can take the OTN path today; ${formatPercent(p.readiness.otnEligiblePodFraction)} of pods do (the rest stay on the legacy path on any kernel).`
+      : `${formatInt(p.readiness.otnCapableNodes)} of ${formatInt(p.nodeCount)} nodes can take the OTN path today; after the upgrade, ${formatPercent(p.readiness.otnEligiblePodFraction)} of pods would.`),
     p.readiness.blockers.length === 0
       ? el('p', {}, 'Nothing blocks the OTN path in this pool.')
       : table(

@@ -4,10 +4,11 @@ import {forDisplay} from './display-names.js'
 import {renderHtml} from './html.js'
 import {renderJson} from './json.js'
 import {renderMarkdown} from './markdown.js'
+import {renderOpenMetrics} from './openmetrics.js'
 import type {ReportAssets} from './page-shell.js'
 
-export type ReportFormat = 'html' | 'json' | 'csv' | 'md'
-export const REPORT_FORMATS: readonly ReportFormat[] = ['html', 'json', 'csv', 'md']
+export type ReportFormat = 'html' | 'json' | 'csv' | 'md' | 'prom'
+export const REPORT_FORMATS: readonly ReportFormat[] = ['html', 'json', 'csv', 'md', 'prom']
 export type {ReportAssets} from './page-shell.js'
 
 export interface RenderedOutputs {
@@ -15,6 +16,8 @@ export interface RenderedOutputs {
   html?: string
   csv?: string
   md?: string
+  /** OpenMetrics text (openmetrics.ts). */
+  prom?: string
 }
 
 /**
@@ -30,5 +33,6 @@ export function renderOutputs(result: AnalysisResult, formats: readonly ReportFo
   }
   if (formats.includes('csv')) out.csv = renderCsv(result)
   if (formats.includes('md')) out.md = renderMarkdown(forDisplay(result))
+  if (formats.includes('prom')) out.prom = renderOpenMetrics(result)
   return out
 }

@@ -6,7 +6,8 @@ import {FifoResource} from './resource.js'
 import {Signal} from './signal.js'
 import {Samples} from './samples.js'
 import type {Scenario} from './scenario.js'
-import type {NodeState, Recorder, SimNode, StartPath} from './node.js'
+import type {NodeState, Recorder, SimNode} from './node.js'
+import type {KernelPath} from '../domain/analysis.js'
 import {rwsemHandoffNs, type KernelModel} from '../model/schema.js'
 import type {Prng} from '../lib/prng.js'
 import {samplerFor} from '../model/distributions.js'
@@ -27,6 +28,7 @@ export function buildNode(model: KernelModel, scenario: Scenario, rng: Prng): Si
   const sem = new RwSemaphore(env, cpus, {
     handoffNs: rwsemHandoffNs(model.kernel.hz),
     wakeLatency: samplerFor(model.costs.wakeLatency, rng.fork(STREAM.wake)),
+    keepCoreBetweenSections: scenario.sectionsKeepCore ?? false,
   })
   const state: NodeState = {
     hostMounts: scenario.hostMounts,
@@ -57,7 +59,7 @@ export function buildNode(model: KernelModel, scenario: Scenario, rng: Prng): Si
   return node
 }
 
-function pathChooser(scenario: Scenario, rng: Prng): () => StartPath {
+function pathChooser(scenario: Scenario, rng: Prng): () => KernelPath {
   if (scenario.path === 'legacy') return () => 'legacy'
   const fallback = scenario.legacyFallbackFraction ?? 0
   if (fallback === 0) return () => 'otn'

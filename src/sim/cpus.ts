@@ -49,9 +49,14 @@ export class Cpus {
 
   /** The progress clock now: uncontended ns of work one busy core has done since time 0. */
   mark(): number {
+    return this.markAt(this.env.now)
+  }
+
+  /** The progress clock at `atNs` (now or later) if the busy count does not change before then. */
+  markAt(atNs: Ns): number {
     const table = this.slowdownByBusy
-    if (table === null) return this.env.now
-    return this.markNs + (this.env.now - this.markAtNs) / table[this.cores.used]!
+    if (table === null) return atNs
+    return this.markNs + (atNs - this.markAtNs) / table[this.cores.used]!
   }
 
   /** Wall ns that `workNs` of uncontended work takes at the current speed (≥ 1, whole ns). */
@@ -63,7 +68,12 @@ export class Cpus {
 
   /** Work left (uncontended ns) before progress reaches `targetMark`; 0 once it has (within ½ ns). */
   workLeft(targetMark: number): number {
-    const left = targetMark - this.mark()
+    return this.workLeftAt(targetMark, this.env.now)
+  }
+
+  /** workLeft as it will be at `atNs` if the busy count does not change before then. */
+  workLeftAt(targetMark: number, atNs: Ns): number {
+    const left = targetMark - this.markAt(atNs)
     return left > 0.5 ? left : 0
   }
 
@@ -72,6 +82,24 @@ export class Cpus {
     if (this.slowdownByBusy === null) return
     this.markNs = this.mark()
     this.markAtNs = this.env.now
+  }
+
+  /**
+   * A holder passes `count` release + re-acquire pairs at `fromNs`, `fromNs + stepNs`, ... with
+   * nobody waiting and nothing else happening (rwsem.ts passQuietBoundaries): the busy count
+   * stays the same, and the progress clock is brought through those instants with the same
+   * floating-point steps the pairs would have taken, so later figures match bit for bit.
+   * The last instant may lie ahead of now; nothing reads the clock before it.
+   */
+  replayReacquisitions(fromNs: Ns, stepNs: Ns, count: number): void {
+    const table = this.slowdownByBusy
+    if (table === null) return
+    const slowdown = table[this.cores.used]!
+    for (let i = 0; i < count; i++) {
+      const at = fromNs + i * stepNs
+      this.markNs = this.markNs + (at - this.markAtNs) / slowdown
+      this.markAtNs = at
+    }
   }
 
   /** null when a core was free and is now held; otherwise an event that fires with one. */
@@ -164,7 +192,7 @@ class CpuBurst extends SimEvent<unknown> implements Resumable {
         else granted.addWaiter(this)
       } else {
         this.state = PENDING
-        this.work()
+        this.workOn()
       }
       return
     }
@@ -185,15 +213,50 @@ class CpuBurst extends SimEvent<unknown> implements Resumable {
   }
 
   private work(): void {
+    this.workAt(this.env.now)
+  }
+
+  /**
+   * A quantum ended and nobody waits for a core: the tick gives the core back to us. Every later
+   * quantum boundary before the next scheduled event (engine peek) is the same no-op, since
+   * nothing else happens until then, so those quanta run on without an event each; the last
+   * one is scheduled from its start, with the progress-clock arithmetic each would have done.
+   * Exact: the same seed gives the same numbers (test/sim/equivalence.test.ts).
+   */
+  private workOn(): void {
+    const cpus = this.cpus
+    const now = this.env.now
+    const nextNs = this.env.peek()
+    let atNs = now
+    if (nextNs > now) {
+      for (;;) {
+        const ns = Math.min(this.laterNs, cpus.quantumNs)
+        if (!(this.laterNs - ns > 0)) break // the last piece is scheduled for real
+        let endNs = atNs + ns
+        if (cpus.contended) {
+          endNs = atNs + cpus.delayFor(ns)
+          if (cpus.workLeftAt(cpus.markAt(atNs) + ns, endNs) > 0) break
+        }
+        if (!(endNs < nextNs)) break
+        this.laterNs -= ns
+        atNs = endNs
+      }
+    }
+    this.workAt(atNs)
+  }
+
+  /** Starts the next slice at `atNs` (now, or a later quantum boundary nobody can observe). */
+  private workAt(atNs: Ns): void {
     const ns = Math.min(this.laterNs, this.cpus.quantumNs)
     this.laterNs -= ns
+    const startsIn = atNs - this.env.now
     if (ns > 0) {
       if (!Number.isInteger(ns)) throw new RangeError(`Cpus.run: work must be a whole number of ns, got ${ns}`)
       if (this.cpus.contended) {
-        this.targetMark = this.cpus.mark() + ns
-        this.env.schedule(this, this.cpus.delayFor(ns), NORMAL)
+        this.targetMark = this.cpus.markAt(atNs) + ns
+        this.env.schedule(this, startsIn + this.cpus.delayFor(ns), NORMAL)
       } else {
-        this.env.schedule(this, ns, NORMAL)
+        this.env.schedule(this, startsIn + ns, NORMAL)
       }
     } else {
       this.fire()

@@ -30,4 +30,3 @@ export interface Waiter {
   /** Granted out of order (a reader behind a writer): skipped when it reaches the head. */
   removed: boolean
 }
-

@@ -7,6 +7,7 @@ import type {FifoResource} from './resource.js'
 import type {KernelCosts, LinearCost} from '../model/schema.js'
 import type {Sampler} from '../model/distributions.js'
 import type {Prng} from '../lib/prng.js'
+import type {KernelPath} from '../domain/analysis.js'
 import type {PodShape} from './scenario.js'
 import type {Signal} from './signal.js'
 import type {Samples} from './samples.js'
@@ -32,12 +33,10 @@ export interface SimNode {
   readonly state: NodeState
   readonly record: Recorder
   /** Which start path the next container takes (OTN scenarios may fall back to legacy). */
-  readonly choosePath: () => StartPath
+  readonly choosePath: () => KernelPath
   /** Notified after every host mount or unmount (what systemd polls /proc/self/mountinfo for). */
   readonly hostMountChanged: Signal
 }
-
-export type StartPath = 'legacy' | 'otn'
 
 export interface NodeState {
   /** M: mounts in the host (init) mount namespace right now. */

@@ -8,7 +8,7 @@ import type {Sampler} from '../model/distributions.js'
 /**
  * namespace_sem (fs/namespace.c): the global rw-semaphore every mount-topology change takes for
  * write and every mountinfo chunk takes for read. The rules are those of kernel/locking/rwsem.c
- * as summarised in design/kernel-model.md "rw-semaphore rules":
+ * as summarised in docs/model.md "The rw-semaphore rules":
  *
  * 1. Reader fast path only when no writer holds it and nobody is queued; a reader arriving while
  *    other readers hold it and waiters exist queues. A reader may steal a free lock while the
@@ -38,6 +38,11 @@ export interface RwsemOptions {
   spinning?: boolean
   /** Receives every state change, for trace tests and debugging. */
   trace?: (entry: TraceEntry) => void
+  /**
+   * Opt-in (Scenario.sectionsKeepCore): a task keeps its core between the back-to-back sections
+   * of one step (`writeEach`/`readEach`) instead of queueing for a core again after each.
+   */
+  keepCoreBetweenSections?: boolean
 }
 
 export interface RwsemStats {
@@ -87,6 +92,8 @@ export class RwSemaphore {
   private readonly wakeLatency: Sampler
   private readonly spinning: boolean
   private readonly trace: ((entry: TraceEntry) => void) | undefined
+  /** @internal RwsemOptions.keepCoreBetweenSections. */
+  readonly keepsCore: boolean
   private readonly startNs: Ns
   private writeSinceNs = 0
   private readSinceNs = 0
@@ -107,6 +114,7 @@ export class RwSemaphore {
     this.wakeLatency = options.wakeLatency
     this.spinning = options.spinning ?? true
     this.trace = options.trace
+    this.keepsCore = options.keepCoreBetweenSections ?? false
     this.startNs = env.now
   }
 
@@ -138,11 +146,11 @@ export class RwSemaphore {
     return this.cpus
   }
 
-  /** @internal Requests the lock for a section's next hold (section.ts). */
-  enter(section: LockSection): void {
+  /** @internal Requests the lock for a section's next hold (section.ts); `hasCore`: the task kept its core from the previous one. */
+  enter(section: LockSection, hasCore = false): void {
     const user = section.user
     // Uncontended fast paths inline: nothing allocated (most sections at low load).
-    const cpu = this.cpus.acquire()
+    const cpu = hasCore ? null : this.cpus.acquire()
     if (section.forWrite) {
       if (cpu === null && this.isFree() && this.waiting === 0) {
         this.grantWrite(user, this.env.now)
@@ -154,7 +162,7 @@ export class RwSemaphore {
       this.grantRead(user, this.env.now)
       section.holdNow()
     } else {
-      section.acquireThenHold(this.acquireReadSlow(user, cpu))
+      this.readSlow(section, cpu)
     }
   }
 
@@ -276,32 +284,76 @@ export class RwSemaphore {
     waiter.event.addWaiter(s)
   }
 
+  /** The section holds the lock (for write or read) and a core: its hold starts now. */
   private writeAcquired(s: LockSection): void {
     s.phase = NOT_WAITING
     s.holdNow()
   }
 
-  /** up_write: releases the lock and the CPU. */
-  releaseWrite(user: LockUser): void {
+  /** up_write: releases the lock and the CPU (`keepCore`: only the lock, another section follows). */
+  releaseWrite(user: LockUser, keepCore = false): void {
     if (this.writer !== user) throw new Error(`RwSemaphore.releaseWrite: ${user.name} does not hold the lock for write`)
     this.writer = null
     this.writeHoldNs += this.env.now - this.writeSinceNs
     this.endHold(user)
-    this.cpus.release()
+    if (!keepCore) this.cpus.release()
     this.onFree()
   }
 
-  /** down_read: returns holding the lock for read and a CPU. */
+  /** down_read: returns holding the lock for read and a CPU (release with releaseRead). */
   *acquireRead(user: LockUser): ProcessGenerator {
-    yield* this.acquireReadSlow(user, this.cpus.acquire())
+    const section = new LockSection(this.env, this, user, false, null, 1)
+    this.readSlow(section, this.cpus.acquire())
+    yield section
   }
 
-  private *acquireReadSlow(user: LockUser, cpu: SimEvent<unknown> | null): ProcessGenerator {
-    if (cpu !== null) yield cpu
+  /**
+   * down_read's slow path (rwsem_down_read_slowpath) for a section, a state machine like
+   * writeSlow's (continueRead): under load most read chunks take it, and a generator per chunk
+   * was the largest allocation of a contended run. `cpu` as in writeSlow.
+   */
+  private readSlow(s: LockSection, cpu: SimEvent<unknown> | null): void {
+    if (cpu === null) {
+      this.readArrive(s)
+      return
+    }
+    s.phase = WAIT_CPU
+    cpu.addWaiter(s)
+  }
+
+  /** @internal The event read section `s` waited on in its current phase fired. */
+  continueRead(s: LockSection): void {
+    switch (s.phase) {
+      case WAIT_CPU:
+        this.readArrive(s)
+        return
+      case SLEEP: {
+        // We are an owner once this fires (granted, then woken); now run again.
+        const again = this.cpus.acquire()
+        if (again === null) {
+          this.writeAcquired(s)
+        } else {
+          s.phase = WAKE_CPU
+          again.addWaiter(s)
+        }
+        return
+      }
+      case WAKE_CPU:
+        this.writeAcquired(s)
+        return
+      default:
+        throw new Error(`RwSemaphore: read section of ${s.user.name} resumed while not waiting`)
+    }
+  }
+
+  /** The task runs and calls down_read: take it, steal it, or queue and sleep. */
+  private readArrive(s: LockSection): void {
+    const user = s.user
     const arrivedNs = this.env.now
     if (this.writer === null) {
       if (this.waiting === 0) {
         this.grantRead(user, arrivedNs)
+        this.writeAcquired(s)
         return
       }
       if (this.readers === 0 && !this.handoffBlocks()) {
@@ -309,23 +361,54 @@ export class RwSemaphore {
         // wakes the readers queued at the head (rwsem_mark_wake with RWSEM_WAKE_READ_OWNED).
         this.grantRead(user, arrivedNs)
         if (this.head()?.kind === 'read') this.grantQueuedReaders()
+        this.writeAcquired(s)
         return
       }
     }
     this.cpus.release()
     const waiter: Waiter = {user, kind: 'read', arrivedNs, queuedNs: this.env.now, event: this.env.event<unknown>(), woken: false, removed: false}
     this.enqueue(waiter)
-    yield waiter.event // we are an owner once this fires (granted, then woken)
-    const again = this.cpus.acquire()
-    if (again !== null) yield again
+    s.phase = SLEEP
+    waiter.event.addWaiter(s)
   }
 
-  /** up_read: releases a read hold and the CPU. */
-  releaseRead(user: LockUser): void {
+  /**
+   * @internal A holder of `cost`-ns sections with `left` more to run is at the end of one (now).
+   * At a boundary where nobody waits for a core or for the lock, no writer spins and nobody
+   * traces, up + down is a no-op: the core and the lock are taken again at once, and nothing
+   * but time changes until the next scheduled event (engine peek). So every boundary from now
+   * until just before that event passes without an event: returns how many more sections run
+   * back to back from now (0: none, take this boundary the ordinary way), after counting their
+   * acquisitions and bringing the cores' progress clock through the skipped boundaries with the
+   * same arithmetic the releases and re-acquisitions would have done (cpus.ts). Holds, waits
+   * and busy time are integer ns, so their sums come out the same without the splits. Exact:
+   * the same seed gives the same numbers (test/sim/equivalence.test.ts).
+   */
+  passQuietBoundaries(user: LockUser, forWrite: boolean, left: number, cost: Ns): number {
+    // A task that keeps its core between sections is not affected by tasks waiting for one.
+    if (this.waiting !== 0 || this.spinners.length !== 0 || this.trace !== undefined || (!this.keepsCore && this.cpus.runQueue !== 0)) return 0
+    const now = this.env.now
+    const nextNs = this.env.peek()
+    if (!(nextNs > now)) return 0 // more happens at this instant: take the boundary as it comes
+    // Boundaries now + i·cost (i = 0..skipped) are passed; the last chunk fires at now + chunks·cost.
+    const later = nextNs === Infinity ? left - 1 : Math.min(left - 1, Math.ceil((nextNs - now) / cost) - 1)
+    const chunks = later + 1
+    if (forWrite) {
+      if (this.writer !== user) throw new Error(`RwSemaphore: ${user.name} passes a write boundary without holding the lock`)
+      this.writeAcquisitions += chunks
+    } else {
+      this.readAcquisitions += chunks
+    }
+    if (!this.keepsCore) this.cpus.replayReacquisitions(now, cost, chunks)
+    return chunks
+  }
+
+  /** up_read: releases a read hold and the CPU (`keepCore`: only the lock, another section follows). */
+  releaseRead(user: LockUser, keepCore = false): void {
     if (this.readers === 0 || !((user.heldSinceNs ?? -1) >= 0)) throw new Error(`RwSemaphore.releaseRead: ${user.name} does not hold the lock for read`)
     this.readers--
     this.endHold(user)
-    this.cpus.release()
+    if (!keepCore) this.cpus.release()
     if (this.readers === 0) {
       this.readHoldNs += this.env.now - this.readSinceNs
       this.onFree()

@@ -77,9 +77,16 @@ export interface Scenario {
   legacyFallbackFraction?: number
   /** Burst/poisson with teardown: how long a started pod runs before it exits. */
   podLifetime?: DurationDistribution | null
+  /**
+   * Opt-in, changes results (src/sim/README.md): a task keeps its core between the back-to-back
+   * namespace_sem sections of one step (a runtime's mounts, the chunks of one mountinfo read), as
+   * returning from one syscall and making the next does not give up the CPU unless the scheduler
+   * asks. Default false: after each section the task queues for a core again (every model so far).
+   */
+  sectionsKeepCore?: boolean
 }
 
-/** mountinfo lines per read() chunk: seq_file fills ~4 KiB per m_start/m_stop (design/kernel-model.md). */
+/** mountinfo lines per read() chunk: seq_file fills ~4 KiB per m_start/m_stop (docs/kernel-model.md). */
 export const MOUNTINFO_LINES_PER_CHUNK = 75
 
 /** Rejects a scenario the simulator cannot run, naming the field and the fix. */

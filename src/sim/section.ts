@@ -1,4 +1,4 @@
-import {NORMAL, PENDING, PROCESSED, SimEvent, type Environment, type Ns, type ProcessGenerator, type Resumable} from './engine.js'
+import {NORMAL, PENDING, SimEvent, type Environment, type Ns, type Resumable} from './engine.js'
 import type {Cpus} from './cpus.js'
 import {NOT_WAITING, type LockUser, type Waiter} from './lock-user.js'
 
@@ -8,10 +8,14 @@ export type SectionCost = Ns | (() => Ns)
 /** What a section needs from its semaphore (RwSemaphore in rwsem.ts, which imports this file). */
 export interface SectionLock {
   readonly cores: Cpus
-  enter(section: LockSection): void
+  /** RwsemOptions.keepCoreBetweenSections. */
+  readonly keepsCore: boolean
+  enter(section: LockSection, hasCore?: boolean): void
   continueWrite(section: LockSection, value: unknown): void
-  releaseWrite(user: LockUser): void
-  releaseRead(user: LockUser): void
+  continueRead(section: LockSection): void
+  passQuietBoundaries(user: LockUser, forWrite: boolean, left: number, cost: Ns): number
+  releaseWrite(user: LockUser, keepCore?: boolean): void
+  releaseRead(user: LockUser, keepCore?: boolean): void
 }
 
 /**
@@ -25,12 +29,13 @@ export interface SectionLock {
  * generator object, a `yield*` level every resume passed through, and a timeout event. Here the
  * section is its own timeout: it is scheduled when the hold begins and releases when it fires,
  * before its waiter (the process) runs, exactly where the generator released. Contended
- * acquisitions still run the rwsem's slow-path generator, driven by this object.
+ * acquisitions run the rwsem's slow-path state machines (down_write's, down_read's), driven by
+ * this object.
  */
 export class LockSection extends SimEvent<unknown> implements Resumable {
   readonly user: LockUser
   readonly forWrite: boolean
-  /** @internal down_write's slow path state, kept here so a contended acquisition allocates little (rwsem.ts). */
+  /** @internal down_write's or down_read's slow path state, kept here so a contended acquisition allocates little (rwsem.ts). */
   phase = NOT_WAITING
   /** @internal */
   arrivedNs = 0
@@ -38,8 +43,6 @@ export class LockSection extends SimEvent<unknown> implements Resumable {
   spinSinceNs = 0
   /** @internal */
   sleeper: Waiter | null = null
-  /** Slow path of a read: the rwsem's generator, driven by this object. */
-  private acquiring: ProcessGenerator | null = null
   private readonly sem: SectionLock
   /** null: acquire only (down_write without a hold; the caller releases). */
   private readonly cost: SectionCost | null
@@ -62,16 +65,10 @@ export class LockSection extends SimEvent<unknown> implements Resumable {
     this.hold()
   }
 
-  /** @internal Runs the slow-path acquisition (a generator that returns holding the lock and a core), then holds. */
-  acquireThenHold(acquire: ProcessGenerator): void {
-    this.acquiring = acquire
-    this.advance(undefined)
-  }
-
   /** @internal Called when the event the slow path waits on fires. */
   resume(event: SimEvent<unknown>): void {
-    if (this.acquiring === null) this.sem.continueWrite(this, event.value)
-    else this.advance(event.value)
+    if (this.forWrite) this.sem.continueWrite(this, event.value)
+    else this.sem.continueRead(this)
   }
 
   /** @internal Called when the hold ends: release first, then the next section or the process. */
@@ -87,35 +84,27 @@ export class LockSection extends SimEvent<unknown> implements Resumable {
       }
       this.targetMark = -1
     }
-    if (this.forWrite) this.sem.releaseWrite(this.user)
-    else this.sem.releaseRead(this.user)
+    const cost = this.cost
+    if (this.left > 0 && typeof cost === 'number' && cost > 0) {
+      // Boundaries nobody can observe are passed without an event each (RwSemaphore.passQuietBoundaries).
+      const chunks = this.sem.passQuietBoundaries(this.user, this.forWrite, this.left, cost)
+      if (chunks > 0) {
+        this.left -= chunks
+        this.state = PENDING
+        this.env.schedule(this, chunks * cost, NORMAL)
+        return
+      }
+    }
+    const keepCore = this.left > 0 && this.sem.keepsCore
+    if (this.forWrite) this.sem.releaseWrite(this.user, keepCore)
+    else this.sem.releaseRead(this.user, keepCore)
     if (this.left > 0) {
       this.left--
       this.state = PENDING
-      this.sem.enter(this)
+      this.sem.enter(this, keepCore)
       return
     }
     super.fire()
-  }
-
-  // Same loop as Process.resume: an event that already happened continues at once.
-  private advance(value: unknown): void {
-    const acquiring = this.acquiring!
-    for (;;) {
-      const step = acquiring.next(value)
-      if (step.done === true) {
-        this.acquiring = null
-        this.hold()
-        return
-      }
-      const next = step.value
-      if (next.state === PROCESSED) {
-        value = next.value
-        continue
-      }
-      next.addWaiter(this)
-      return
-    }
   }
 
   private hold(): void {

@@ -2,6 +2,12 @@ import {uniformInt} from 'pure-rand/distribution/uniformInt'
 import {xoroshiro128plus} from 'pure-rand/generator/xoroshiro128plus'
 import {quantileType7} from './quantile.js'
 
+/**
+ * Bootstrap resamples for every confidence interval densityplan reports (analyze and simulate):
+ * one setting, documented in docs/model.md and printed in every report's settings.
+ */
+export const BOOTSTRAP_RESAMPLES = 1000
+
 /** A closed interval [low, high]. */
 export type Interval = [number, number]
 

@@ -13,7 +13,10 @@ describe('analyzeClass', () => {
     const r = analyzeClass(cls, planClass(cls, settings, []), fakeSimulator())
     expect(r.results.legacy.slo.status).toBe('crossing')
     expect(r.results.otn.slo.maxPodsPerNode).toBeGreaterThan(r.results.legacy.slo.maxPodsPerNode)
-    expect(r.delta.podsPerNodeGain).toBe(r.results.otn.slo.maxPodsPerNode - r.results.legacy.slo.maxPodsPerNode)
+    // The gain is between capacity-aware densities: OTN's kernel bound is past maxPods 110, which binds.
+    expect(r.density.otn).toMatchObject({maxPodsPerNode: 110, binding: 'max-pods', lowerBound: false})
+    expect(r.density.legacy.maxPodsPerNode).toBe(Math.min(110, r.results.legacy.slo.maxPodsPerNode))
+    expect(r.delta.podsPerNodeGain).toBe(r.density.otn.maxPodsPerNode - r.density.legacy.maxPodsPerNode)
     expect(r.delta.p99TodayMs).toBeLessThan(0)
   })
 

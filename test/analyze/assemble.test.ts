@@ -4,8 +4,10 @@ import {assembleResult, type AssembleInput} from '../../src/analyze/assemble.js'
 import {DEFAULT_SETTINGS, planClass, type AnalysisSettings} from '../../src/analyze/plan.js'
 import {otnEligiblePodFraction, poolBlockers} from '../../src/analyze/readiness.js'
 import {recommendOverall} from '../../src/analyze/recommend.js'
+import {renderSummary} from '../../src/cli/summary.js'
 import {evaluateRules, parseRule, type ParsedRule} from '../../src/analyze/thresholds.js'
 import {AnalysisResultSchema, type NodeClassResult} from '../../src/domain/analysis.js'
+import {NO_DENSITY_TEXT} from '../../src/domain/density-text.js'
 import {fakeSimulator, nodeClass} from './support/fake-sim.js'
 
 const settings: AnalysisSettings = {...DEFAULT_SETTINGS, seed: 3, replications: 2, sweepPoints: 4, burstSizes: [1, 10], gridDensities: 2, bootstrapResamples: 50, cdfPoints: 10}
@@ -38,15 +40,66 @@ describe('assembleResult', () => {
     expect(parsed.success ? 'ok' : parsed.error.issues.slice(0, 3)).toBe('ok')
   })
 
-  it('recommends upgrading a pool that gains and reports no gain for a pool already on the OTN path', () => {
+  it('recommends an upgrade with caveats, listing the steps, when a pool needs a new kernel and a runtime migration', () => {
     const r = assembleResult(input([heavy(), ready()]))
     const batch = r.pools.find((p) => p.name === 'batch')!
     const iso = r.pools.find((p) => p.name === 'iso')!
-    expect(batch.recommendation.verdict).toBe('upgrade')
+    expect(batch.recommendation.verdict).toBe('upgrade-with-caveats')
+    expect(batch.recommendation.headline).toMatch(/needs 2 steps: \(1\) a new node OS image with Linux ≥ 7\.0, \(2\) the OCI runtime moved to crun ≥ 1\.29/)
     expect(batch.recommendation.numbers.podsPerNodeGain).toBeGreaterThan(0)
     expect(iso.recommendation.verdict).toBe('no-gain')
     expect(iso.recommendation.headline).toMatch(/already on Linux ≥ 7.0/)
-    expect(r.overall.verdict).toBe('upgrade')
+    expect(r.overall.verdict).toBe('upgrade-with-caveats')
+  })
+
+  it('recommends a plain upgrade when the runtime already uses OTN and only the kernel is old', () => {
+    const onlyKernel = classResult({id: 'batch-333333', pool: 'batch', hostMountsToday: 3000, containerRuntime: 'cri-o://1.34.1', oci: {name: 'crun ≥ 1.29', usesOtn: true, basis: 'x'}})
+    const r = assembleResult(input([onlyKernel]))
+    expect(r.pools[0]!.readiness.blockers.map((b) => b.kind)).toEqual(['kernel'])
+    expect(r.pools[0]!.recommendation.verdict).toBe('upgrade')
+  })
+
+  it('does not claim pods would take the OTN path "after the upgrade" in a pool that needs none', () => {
+    const iso = assembleResult(input([ready()])).pools[0]!
+    const text = [iso.recommendation.headline, ...iso.recommendation.reasons].join('\n')
+    expect(text).not.toMatch(/would take/)
+    expect(text).toMatch(/20% of pods already take the OTN path/)
+  })
+
+  it('says when the non-kernel start time alone exceeds the SLO', () => {
+    const slow = classResult({id: 'slow-444444', pool: 'slow', observedStartMs: Array.from({length: 40}, (_, i) => 6000 + i * 100)})
+    const r = assembleResult(input([slow]))
+    expect(r.pools[0]!.recommendation.verdict).toBe('no-gain')
+    expect(r.pools[0]!.recommendation.headline).toMatch(/^non-kernel start time p99 \d+(\.\d+)? s already exceeds the SLO \(5\.00 s\); the kernel path is not the constraint/)
+    expect(renderSummary({result: r, files: [], classes: 1})).toMatch(/\n {2}slow: non-kernel start time p99 \d+(\.\d+)? s already exceeds the SLO/)
+  })
+
+  it('words "no density meets the SLO" with the shared text, in the pool reasons and the terminal summary', () => {
+    const slow = classResult({id: 'slow-444444', pool: 'slow', observedStartMs: Array.from({length: 40}, (_, i) => 6000 + i * 100)})
+    const r = assembleResult(input([slow]))
+    expect(r.pools[0]!.recommendation.reasons.join('\n')).toContain(`${NO_DENSITY_TEXT} legacy → ${NO_DENSITY_TEXT} OTN`)
+    expect(renderSummary({result: r, files: [], classes: 1})).toContain(`${NO_DENSITY_TEXT} → ${NO_DENSITY_TEXT} (+0)`)
+    expect(renderSummary({result: r, files: [], classes: 1})).not.toMatch(/\b0 → 0\b/)
+  })
+
+  it('notes in the terminal summary which limits max pods/node had to leave out', () => {
+    const old = classResult({capacity: {requestsPerPod: null, podCIDR: null, bounds: [
+      {limit: 'max-pods', pods: 110, status: 'limit', detail: ''},
+      {limit: 'cpu', pods: null, status: 'unknown', detail: 'unknown: v1alpha1'},
+      {limit: 'pod-ips', pods: null, status: 'unknown', detail: 'unknown: v1alpha1'},
+    ]}})
+    const text = renderSummary({result: assembleResult(input([old])), files: [], classes: 1})
+    expect(text).toContain('note: max pods/node leaves out limits it cannot know (cpu, pod-ips) in 1 class(es)')
+    expect(renderSummary({result: assembleResult(input([heavy()])), files: [], classes: 1})).not.toContain('cannot know')
+  })
+
+  it('states the burst the verdict assumes', () => {
+    const r = assembleResult(input([heavy()]))
+    expect(r.pools[0]!.recommendation.assumes).toBe('assumes a full refill of a drained node (40 pods at once)')
+    expect(r.overall.assumes).toBe(r.pools[0]!.recommendation.assumes)
+    // …in the headline itself, not only beside it.
+    expect(r.pools[0]!.recommendation.headline).toMatch(/\(assumes a full refill of a drained node \(40 pods at once\)\)$/)
+    expect(r.overall.headline).toMatch(/\(assumes a full refill of a drained node \(40 pods at once\)\)$/)
   })
 
   it('derives pools from classes alone, in any class order, so shard results merge by concatenation', () => {
@@ -81,7 +134,7 @@ describe('recommendOverall', () => {
   it('says no-gain only when no pool gains', () => {
     const pool = (name: string, verdict: 'upgrade' | 'no-gain' | 'upgrade-with-caveats') => ({
       name, nodeCount: 10,
-      recommendation: {verdict, headline: name, reasons: [], numbers: {p99TodayLegacyMs: 4000, p99TodayOtnMs: 2000, maxPodsPerNodeLegacy: 50, maxPodsPerNodeOtn: 90, podsPerNodeGain: 40, maxPodsLowerBound: {legacy: false, otn: false}, otnPodFraction: 1}},
+      recommendation: {verdict, headline: name, reasons: [], numbers: {p99TodayLegacyMs: 4000, p99TodayOtnMs: 2000, maxPodsPerNodeLegacy: 50, maxPodsPerNodeOtn: 90, podsPerNodeGain: 40, maxPodsLowerBound: {legacy: false, otn: false}, bindingLimit: {legacy: 'kernel-latency' as const, otn: 'kernel-latency' as const}, otnPodFraction: 1}, assumes: '', changesIf: []},
     })
     expect(recommendOverall([pool('a', 'no-gain'), pool('b', 'no-gain')]).verdict).toBe('no-gain')
     expect(recommendOverall([pool('a', 'upgrade'), pool('b', 'no-gain')]).verdict).toBe('upgrade')
@@ -91,10 +144,19 @@ describe('recommendOverall', () => {
   it('marks a max pods/node as a lower bound when the SLO held across the whole sweep', () => {
     const lb = (legacy: boolean, otn: boolean) => ({
       name: 'p', nodeCount: 1,
-      recommendation: {verdict: 'upgrade' as const, headline: 'p', reasons: [], numbers: {p99TodayLegacyMs: 4000, p99TodayOtnMs: 2000, maxPodsPerNodeLegacy: 50, maxPodsPerNodeOtn: 90, podsPerNodeGain: 40, maxPodsLowerBound: {legacy, otn}, otnPodFraction: 1}},
+      recommendation: {verdict: 'upgrade' as const, headline: 'p', reasons: [], numbers: {p99TodayLegacyMs: 4000, p99TodayOtnMs: 2000, maxPodsPerNodeLegacy: 50, maxPodsPerNodeOtn: 90, podsPerNodeGain: 40, maxPodsLowerBound: {legacy, otn}, bindingLimit: {legacy: 'kernel-latency' as const, otn: 'kernel-latency' as const}, otnPodFraction: 1}, assumes: '', changesIf: []},
     })
     expect(recommendOverall([lb(false, false)]).numbers.maxPodsLowerBound).toEqual({legacy: false, otn: false})
     expect(recommendOverall([lb(false, true), lb(false, false)]).numbers.maxPodsLowerBound).toEqual({legacy: false, otn: true})
+  })
+
+  it('says "node-weighted" only when it averages more than one pool', () => {
+    const pool = (name: string, nodes: number) => ({
+      name, nodeCount: nodes,
+      recommendation: {verdict: 'upgrade' as const, headline: name, reasons: [], numbers: {p99TodayLegacyMs: 4000, p99TodayOtnMs: 2000, maxPodsPerNodeLegacy: 50, maxPodsPerNodeOtn: 90, podsPerNodeGain: 40, maxPodsLowerBound: {legacy: false, otn: false}, bindingLimit: {legacy: 'kernel-latency' as const, otn: 'cpu' as const}, otnPodFraction: 1}, assumes: '', changesIf: []},
+    })
+    expect(recommendOverall([pool('a', 3)]).headline).toBe('upgrade a: p99 4.00 s → 2.00 s, +40 pods/node under the SLO')
+    expect(recommendOverall([pool('a', 3), pool('b', 1)]).headline).toMatch(/^upgrade a, b: node-weighted p99/)
   })
 })
 
@@ -103,6 +165,8 @@ describe('--fail-on thresholds', () => {
     expect(parseRule('p99>5s')).toEqual({expr: 'p99>5s', metric: 'p99', op: '>', value: 5000, path: 'today'})
     expect(parseRule('otn.p50 >= 1500ms')).toMatchObject({metric: 'p50', op: '>=', value: 1500, path: 'otn'})
     expect(parseRule('maxpods<60')).toMatchObject({metric: 'maxpods', op: '<', value: 60})
+    // The same duration syntax as every flag (lib/duration.ts).
+    expect(parseRule('legacy.p90<0.5m')).toMatchObject({metric: 'p90', op: '<', value: 30_000, path: 'legacy'})
   })
 
   it('rejects malformed rules with a message naming the rule and the syntax', () => {

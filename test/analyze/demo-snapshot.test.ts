@@ -2,6 +2,7 @@ import {describe, expect, it} from 'vitest'
 import {ClusterSnapshotSchema} from '../../src/domain/snapshot.js'
 import {loadDemoSnapshot, readDemoSnapshotText} from '../../src/io/demo.js'
 import {DEMO_SPEC, generateSnapshot, largeSpec} from '../../src/demo/generator.js'
+import {shippedStartLatencies} from '../../src/io/demo-observed.js'
 
 describe('the embedded demo snapshot', () => {
   const text = readDemoSnapshotText()
@@ -12,8 +13,8 @@ describe('the embedded demo snapshot', () => {
     expect(loadDemoSnapshot().nodes.length).toBe(68)
   })
 
-  it('is exactly what scripts/generate-demo.ts generates (regenerate it after changing the generator)', () => {
-    expect(`${JSON.stringify(ClusterSnapshotSchema.parse(generateSnapshot(DEMO_SPEC)))}\n`).toBe(text)
+  it('is exactly what scripts/generate-demo.ts generates (regenerate it after changing the generator)', async () => {
+    expect(`${JSON.stringify(ClusterSnapshotSchema.parse(generateSnapshot(DEMO_SPEC, await shippedStartLatencies())))}\n`).toBe(text)
   })
 
   it('has three pools, mixed kernels and runtimes, user-namespaced pods and a few thousand pods', () => {

@@ -15,6 +15,7 @@ describe('the test API server, seen by the real kubectl', () => {
   let api: TestApiServer
   let cacheDir: string
   beforeAll(async () => {
+    if (!existsSync(kubectl)) throw new Error(`${kubectl} is missing: run scripts/test-prereqs.sh as root (it extracts Debian's kubernetes-client there), or run npm run test:unit`)
     api = await startTestApiServer({cluster: {podsPerNode: 23, unscheduledPods: 3}})
     cacheDir = mkdtempSync(join(tmpdir(), 'dp-kubectl-cache-'))
   })

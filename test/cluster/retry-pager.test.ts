@@ -4,7 +4,7 @@ import {listPaged} from '../../src/cluster/pager.js'
 import {withRetry, type RetryPolicy} from '../../src/cluster/retry.js'
 import {ClusterError} from '../../src/errors/errors.js'
 
-/** Shaped like client-node 2.0.1's ApiException (notes/stack.md §3). */
+/** Shaped like client-node 2.0.1's ApiException (docs/kubernetes-client.md). */
 function apiException(code: number, reason: string, headers: Record<string, string> = {}): Error {
   return Object.assign(new Error('Unknown API Status Code!'), {code, body: JSON.stringify({kind: 'Status', reason, message: `${reason} happened`}), headers})
 }

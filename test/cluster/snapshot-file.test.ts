@@ -5,6 +5,8 @@ import {afterAll, describe, expect, it} from 'vitest'
 import {SNAPSHOT_API_VERSION, SNAPSHOT_KIND, type ClusterSnapshot} from '../../src/domain/snapshot.js'
 import {summariseMountinfo} from '../../src/io/mountinfo-parse.js'
 import {readSnapshot, writeSnapshot} from '../../src/io/snapshot-file.js'
+import {SNAPSHOT_API_VERSION_V1ALPHA1, V1ALPHA1_WARNING} from '../../src/domain/snapshot-v1alpha1.js'
+import {buildNodeClasses} from '../../src/profile/node-classes.js'
 import {podMountProfile, emptyVolumeCounts} from '../../src/profile/pod-profile.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'dp-snapfile-'))
@@ -13,7 +15,7 @@ afterAll(() => rmSync(dir, {recursive: true, force: true}))
 function snapshot(pods: number): ClusterSnapshot {
   const pod = {
     node: null, namespace: 'ns', ownerKind: 'ReplicaSet', phase: 'Running', qos: 'Burstable' as const, hostNetwork: false, hostUsers: null,
-    containers: 1, initContainers: 0, sidecars: 0, volumes: emptyVolumeCounts(), volumeMounts: {total: 0, subPath: 0, bidirectional: 0, hostToContainer: 0},
+    containers: 1, initContainers: 0, sidecars: 0, requests: {cpuMilli: 100, memoryBytes: 1 << 27}, volumes: emptyVolumeCounts(), volumeMounts: {total: 0, subPath: 0, bidirectional: 0, hostToContainer: 0},
     pvcClaims: [], hints: {gpu: false, runtimeClassName: null}, createdAt: '2026-01-01T00:00:00.000Z', startedAt: null, startLatencyMs: null, restarts: 0,
     profile: podMountProfile({hostNetwork: false, volumes: emptyVolumeCounts(), containers: [{volumeMounts: 0, subPathMounts: 0}], initContainers: [], sidecars: []}),
   }
@@ -45,6 +47,32 @@ describe('snapshot files', () => {
     await expect(writeSnapshot(path, snapshot(2))).rejects.toThrow('already exists')
     await writeSnapshot(path, snapshot(2), {force: true})
     expect((await readSnapshot(path)).pods).toHaveLength(2)
+  })
+
+  it('reads a v1alpha1 snapshot (no pod requests, no podCIDR) as the current version with those fields unknown and a warning', async () => {
+    const path = join(dir, 'old.json')
+    const current = {...snapshot(2), nodes: [{
+      name: 'n1', pool: 'p', poolLabel: null, kernelVersion: '6.8.0', osImage: 'x', containerRuntimeVersion: 'containerd://1.7.24', kubeletVersion: 'v1.33.0', architecture: 'amd64',
+      capacity: {cpuMilli: 4000, memoryBytes: 2 ** 34, pods: 110}, allocatable: {cpuMilli: 3900, memoryBytes: 2 ** 34, pods: 110}, podCIDR: '10.0.0.0/24', ready: true,
+    }]}
+    const {podCIDR: _cidr, ...oldNode} = current.nodes[0]!
+    const old = {...current, apiVersion: SNAPSHOT_API_VERSION_V1ALPHA1, nodes: [oldNode], pods: current.pods.map(({requests: _r, ...rest}) => ({...rest, node: 'n1'}))}
+    writeFileSync(path, JSON.stringify(old))
+    const read = await readSnapshot(path)
+    expect(read.apiVersion).toBe(SNAPSHOT_API_VERSION)
+    expect(read.nodes[0]!.podCIDR).toBeNull()
+    expect(read.pods.map((p) => p.requests)).toEqual([null, null])
+    expect(read.warnings).toContain(V1ALPHA1_WARNING)
+    const cls = buildNodeClasses(read)[0]!
+    expect(cls.capacity.bounds.filter((b) => b.status === 'unknown').map((b) => b.limit)).toEqual(['cpu', 'memory', 'pod-ips'])
+    // maxPods is still known and binds.
+    expect(cls.capacity.bounds.find((b) => b.limit === 'max-pods')).toMatchObject({pods: 110, status: 'limit'})
+  })
+
+  it('still rejects a v1alpha1 snapshot that carries a v1alpha2-only field, naming it', async () => {
+    const path = join(dir, 'mixed.json')
+    writeFileSync(path, JSON.stringify({...snapshot(1), apiVersion: SNAPSHOT_API_VERSION_V1ALPHA1}))
+    await expect(readSnapshot(path)).rejects.toThrow(/requests/)
   })
 
   it('names the file and the field of an invalid snapshot in one line', async () => {

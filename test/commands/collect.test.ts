@@ -69,7 +69,7 @@ describe('collect against a healthy cluster', () => {
     expect(api.stats.connections).toBeLessThanOrEqual(3)
   })
 
-  it('writes a snapshot that validates against the v1alpha1 schema', async () => {
+  it('writes a snapshot that validates against the current (v1alpha2) schema', async () => {
     const raw = JSON.parse(readFileSync(out, 'utf8'))
     expect(ClusterSnapshotSchema.safeParse(raw).success).toBe(true)
     const snap = await readSnapshot(out)
@@ -82,6 +82,7 @@ describe('collect against a healthy cluster', () => {
     const fast = snap.nodes.find((n) => n.name === 'fast-start-node-0000')
     expect(fast).toMatchObject({pool: 'fast-start', poolLabel: 'karpenter.sh/nodepool', kernelVersion: '7.0.3-1-cloud-amd64', containerRuntimeVersion: 'cri-o://1.31.2'})
     expect(fast!.capacity).toEqual({cpuMilli: 16_000, memoryBytes: 64 * 2 ** 30, pods: 250})
+    expect(snap.nodes.every((n) => /^10\.\d+\.\d+\.0\/24$/.test(n.podCIDR ?? ''))).toBe(true)
     expect(new Set(snap.nodes.map((n) => n.pool))).toEqual(new Set(['general', 'fast-start', 'gpu']))
   })
 
@@ -89,7 +90,9 @@ describe('collect against a healthy cluster', () => {
     const snap = await readSnapshot(out)
     expect(snap.pods.filter((p) => p.node === null)).toHaveLength(2)
     const proxy = snap.pods.find((p) => p.namespace === 'kube-system')!
-    expect(proxy).toMatchObject({ownerKind: 'DaemonSet', hostNetwork: true, qos: 'BestEffort'})
+    expect(proxy).toMatchObject({ownerKind: 'DaemonSet', hostNetwork: true, qos: 'BestEffort', requests: {cpuMilli: 0, memoryBytes: 0}})
+    // StatefulSet pods request 500m / 1Gi in the test API server's world.
+    expect(snap.pods.some((p) => p.ownerKind === 'StatefulSet' && p.requests?.cpuMilli === 500 && p.requests.memoryBytes === 2 ** 30)).toBe(true)
     expect(proxy.volumes).toMatchObject({projected: 1, hostPath: 2, configMap: 1})
     // sandbox rootfs + shm (no netns: host network) + 1 container rootfs + 1 projected tmpfs
     expect(proxy.profile.hostMounts).toBe(4)

@@ -17,7 +17,7 @@ function withVolume(type: VolumeType): PodMountShape {
   return pod
 }
 
-// Expected values are the table in kernel-model.md "Host-side mounts per pod", written out by hand.
+// Expected values are the table in docs/kernel-model.md "Host-side mounts per pod", written out by hand.
 const table: Array<[VolumeType, number, string]> = [
   ['secret', 1, 'a tmpfs per secret'],
   ['projected', 1, 'a tmpfs per projected volume, the service-account token included'],
@@ -85,11 +85,11 @@ describe('pod mount profile', () => {
 describe('node profile', () => {
   const node = {
     name: 'n1', pool: 'p', poolLabel: null, kernelVersion: '6.1', osImage: '', containerRuntimeVersion: '', kubeletVersion: '', architecture: 'amd64',
-    capacity: {cpuMilli: 2000, memoryBytes: 1, pods: 110}, allocatable: {cpuMilli: 2000, memoryBytes: 1, pods: 110}, ready: true,
+    capacity: {cpuMilli: 2000, memoryBytes: 1, pods: 110}, allocatable: {cpuMilli: 2000, memoryBytes: 1, pods: 110}, podCIDR: null, ready: true,
   }
   const pod = (over: Partial<{phase: string; createdAt: string; claims: string[]; node: string | null}>) => ({
     node: over.node === undefined ? 'n1' : over.node, namespace: 'ns', ownerKind: 'ReplicaSet', phase: over.phase ?? 'Running', qos: 'BestEffort' as const,
-    hostNetwork: false, hostUsers: null, containers: 1, initContainers: 0, sidecars: 0, volumes: emptyVolumeCounts(),
+    hostNetwork: false, hostUsers: null, containers: 1, initContainers: 0, sidecars: 0, requests: null, volumes: emptyVolumeCounts(),
     volumeMounts: {total: 0, subPath: 0, bidirectional: 0, hostToContainer: 0}, pvcClaims: over.claims ?? [],
     hints: {gpu: false, runtimeClassName: null}, createdAt: over.createdAt ?? '2026-01-01T00:30:00Z', startedAt: null, startLatencyMs: null, restarts: 0,
     profile: podMountProfile(bare()),

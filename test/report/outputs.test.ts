@@ -4,6 +4,7 @@ import {CSV_COLUMNS, csvField, renderCsv} from '../../src/report/csv.js'
 import {renderOutputs} from '../../src/report/index.js'
 import {renderJson} from '../../src/report/json.js'
 import {md, renderMarkdown} from '../../src/report/markdown.js'
+import {escapeHtml} from '../../src/report/escape.js'
 import {XSS_IMG, XSS_SCRIPT, makeHostileResult, makeResult} from './fixtures/result.js'
 
 /** A strict RFC 4180 reader, to check the writer independently of it. */
@@ -104,5 +105,32 @@ describe('renderOutputs', () => {
     const a = renderOutputs(makeResult(), ['json', 'csv', 'md'])
     const b = renderOutputs(makeResult(), ['json', 'csv', 'md'])
     expect(a).toEqual(b)
+  })
+})
+
+describe('sensitivity panel and capacity limits in every format', () => {
+  it('shows each pool\'s variations, the verdict they give, and the binding limit, in HTML, Markdown and JSON', async () => {
+    const result = makeResult()
+    const {loadReportAssets} = await import('../../src/io/report-assets.js')
+    const out = renderOutputs(result, ['html', 'md', 'json'], await loadReportAssets())
+    const pool = result.pools[0]!
+    const variation = pool.sensitivity[0]!
+    for (const text of [out.html!, out.md!]) {
+      expect(text).toContain('Sensitivity: what the verdict depends on')
+      expect(text).toContain('Max pods per node: which limit binds')
+      expect(text).toContain('The verdict changes if:')
+    }
+    expect(out.html!).toContain(escapeHtml(variation.label))
+    expect(out.md!).toContain(md(variation.label))
+    expect(out.md!).toContain('(CPU requests)')
+    const json = JSON.parse(out.json!) as AnalysisResult
+    expect(json.pools[0]!.sensitivity.map((v) => v.id)).toEqual(pool.sensitivity.map((v) => v.id))
+    expect(json.classes[0]!.density.otn.binding).toBe(result.classes[0]!.density.otn.binding)
+  })
+
+  it('appends the capacity-aware max pods/node and its binding limit as the last CSV columns', () => {
+    const rows = parseCsv(renderCsv(makeResult()))
+    expect(rows[0]!.slice(-2)).toEqual(['max_pods_per_node', 'binding_limit'])
+    expect(new Set(rows.slice(1).map((r) => r.at(-1)))).toEqual(new Set(['cpu', 'kernel-latency']))
   })
 })

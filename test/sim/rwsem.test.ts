@@ -5,7 +5,7 @@ import type {LockUser} from '../../src/sim/lock-user.js'
 import {RwSemaphore, type TraceEntry} from '../../src/sim/rwsem.js'
 import {rwsemHandoffNs} from '../../src/model/schema.js'
 
-// Tiny hand-computed scenarios, one per rule of design/kernel-model.md "rw-semaphore rules".
+// Tiny hand-computed scenarios, one per rule of docs/model.md "The rw-semaphore rules".
 // Wake-up latency is 20 µs unless a test says otherwise; 4 cores, so CPUs never get in the way.
 function setup(opts: {cores?: number; spinning?: boolean; wakeNs?: number[]} = {}) {
   const env = new Environment()

@@ -15,10 +15,15 @@ export function latencySweepRows(result: AnalysisResult): object[] {
 }
 
 /**
- * Log scale: legacy p99 grows superlinearly with density (more mounts to copy × more concurrent
- * copies), so on a linear axis the OTN curve and the SLO line flatten into the floor.
+ * A linear axis fitted to the data: the sweep stops once p99 passes 3 × the SLO
+ * (analyze-class.ts), so the values span one order of magnitude at most, and a log axis padded
+ * to 100,000 ms only pushed the curves together. The domain runs from 0 to the largest value
+ * drawn (CI bands and the SLO included), so the SLO line is always on the chart.
  */
-const LOG_Y = {type: 'log'} as const
+function yScale(result: AnalysisResult): {domain: [number, number]; nice: boolean; zero: boolean} {
+  const max = Math.max(result.settings.sloMs, ...result.classes.flatMap((c) => PATHS.flatMap((p) => c.results[p].sweep.map((s) => Math.max(s.p99Ci95[1], s.p99Ms)))))
+  return {domain: [0, Math.ceil((max * 1.05) / 1000) * 1000], nice: false, zero: true}
+}
 
 /**
  * p50 and p99 pod start vs pods per node for both paths: lines with their 95% CI bands and the
@@ -28,6 +33,7 @@ export function latencyVsDensitySpec(result: AnalysisResult): TopLevelSpec {
   const select = classSelector(result)
   const x = {field: 'podsPerNode', type: 'quantitative', title: 'Pods per node', scale: {zero: false}} as const
   const color = {field: 'path', type: 'nominal', title: 'Container start path', scale: PATH_COLOR_SCALE} as const
+  const yScaleDef = yScale(result)
   return {
     ...baseSpec('p50 and p99 pod start latency vs pods per node, legacy and OTN paths, with 95% CIs and the SLO', latencySweepRows(result)),
     params: select.params,
@@ -41,7 +47,7 @@ export function latencyVsDensitySpec(result: AnalysisResult): TopLevelSpec {
             mark: {type: 'line', point: {size: 28}, strokeWidth: 2},
             encoding: {
               x,
-              y: {field: 'ms', type: 'quantitative', title: 'Pod start latency (ms, log scale)', scale: LOG_Y},
+              y: {field: 'ms', type: 'quantitative', title: 'Pod start latency (ms)', scale: yScaleDef, axis: {format: ',.0f'}},
               color,
               strokeDash: {field: 'quantile', type: 'nominal', scale: {domain: ['p50', 'p99'], range: [[4, 3], [1, 0]]}, legend: null},
               tooltip: [
@@ -56,7 +62,7 @@ export function latencyVsDensitySpec(result: AnalysisResult): TopLevelSpec {
               ],
             },
           },
-          {mark: {type: 'area', opacity: 0.16}, encoding: {x, y: {field: 'loMs', type: 'quantitative', scale: LOG_Y}, y2: {field: 'hiMs'}, color, detail: {field: 'quantile'}}},
+          {mark: {type: 'area', opacity: 0.16}, encoding: {x, y: {field: 'loMs', type: 'quantitative', scale: yScaleDef}, y2: {field: 'hiMs'}, color, detail: {field: 'quantile'}}},
         ],
       },
       sloRule(result.settings.sloMs),

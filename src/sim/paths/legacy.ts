@@ -7,7 +7,7 @@ import {readMountinfoLines} from './readers.js'
  * non-mount work, then namespace_sem write sections (copy, propagation change, attaches,
  * pivot_root, the second propagation change, the old-root detach) and read sections (the
  * runtime reading its own mount table), then the RCU grace period the old-root umount waits for
- * after the unlock. Steps and costs: design/kernel-model.md; the two steps a runtime adds on top
+ * after the unlock. Steps and costs: docs/model.md "Legacy start"; the two steps a runtime adds on top
  * of the bare syscalls (2b, 4b) were counted with strace on crun 1.8.1 (docs/calibrate.md).
  */
 export function* legacyStart(node: SimNode, task: ContainerTask): ProcessGenerator<ContainerTask> {

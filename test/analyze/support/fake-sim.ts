@@ -4,7 +4,7 @@ import type {NodeClass} from '../../../src/profile/node-classes.js'
 /**
  * A hand-computable stand-in for the simulator. Pods start one after another through one lock:
  * pod i (0-based) waits i × hold and then holds it once, where hold is 0.01 ms per host mount on
- * the legacy path and a flat 1 ms on OTN (the kernel-model.md shapes, without the queueing
+ * the legacy path and a flat 1 ms on OTN (the docs/model.md shapes, without the queueing
  * detail). Its start is overhead median + wait + hold, plus `noiseMs` × a seed-derived
  * fraction, so tests can tell seeds apart.
  */
@@ -34,6 +34,7 @@ export function nodeClass(over: Partial<NodeClass> = {}): NodeClass {
     cores: 8, maxPods: 110, hostMountsToday: 1000, hostMountsPerPod: 10, podsPerNodeToday: 40, podCount: 80,
     podShape: {containersPerPod: 1, initContainersPerPod: 0, hostMountsPerPod: 10, runtimeMountsPerContainer: 28, userNamespacePodFraction: 0, hookedPodFraction: 0},
     observedStartMs: [], kubeletSli: null, bursts: {rollingUpdate: 10, drainRefill: 40, jobWave: 1},
+    capacity: {requestsPerPod: null, podCIDR: null, bounds: [{limit: 'max-pods', pods: over.maxPods ?? 110, status: 'limit', detail: 'kubelet maxPods'}]},
     ...over,
   }
 }

@@ -4,9 +4,10 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {makeCa, makeServerCerts} from './certs.js'
 import {listen, type FaultOptions, type ServerStats, type TokenBehaviour} from './server.js'
+import type {PodBehaviour, PodStore} from './pods.js'
 import {makeWorld, type World, type WorldOptions} from './world.js'
 
-export type {FaultOptions, PoolSpec, ServerStats, TokenBehaviour, WorldOptions}
+export type {FaultOptions, PodBehaviour, PoolSpec, ServerStats, TokenBehaviour, WorldOptions}
 export {DEFAULT_POOLS, makeWorld} from './world.js'
 import type {PoolSpec} from './world.js'
 
@@ -14,7 +15,9 @@ import type {PoolSpec} from './world.js'
  * A fake Kubernetes API server for tests: HTTPS with its own CA, bearer tokens (401 for unknown
  * ones), RBAC denials (403), `limit`/`continue` paging, expiring continue tokens (410), 429 with
  * Retry-After, 5xx, slow and hanging responses, node proxy metrics, and a generated cluster
- * (see world.ts). kubectl talks to it (test/cluster/kubectl.test.ts).
+ * (see world.ts). Pods can be created, read and deleted (pods.ts), and exec'd into over the
+ * WebSocket exec protocol with this machine as the node (exec.ts). kubectl talks to it
+ * (test/cluster/kubectl.test.ts, test/cluster/kubectl-exec.test.ts).
  *
  * @example
  * const api = await startTestApiServer({cluster: {podsPerNode: 30}, faults: {expireContinue: [2]}})
@@ -29,6 +32,10 @@ export interface TestApiServerOptions {
   token?: string
   faults?: FaultOptions
   version?: string
+  /** Service proxy targets: `NAMESPACE/[SCHEME:]NAME:PORT` → plain-http base URL. */
+  services?: Record<string, string>
+  /** How pods created through the API start (see pods.ts). */
+  pods?: PodBehaviour
 }
 
 export interface KubeconfigVariant {
@@ -47,6 +54,8 @@ export interface TestApiServer {
   dir: string
   world: World
   stats: ServerStats
+  /** Pods created through the API (POST) that still exist, and all ever created. */
+  pods: PodStore
   /** Writes another kubeconfig (different token, CA, server or context name) and returns its path. */
   writeKubeconfig(variant: KubeconfigVariant, fileName?: string): string
   /** Path of a CA certificate that did NOT sign the server's certificate. */
@@ -83,7 +92,7 @@ export async function startTestApiServer(opts: TestApiServerOptions = {}): Promi
   const certs = makeServerCerts(dir)
   const tokens = opts.tokens ?? {'good-token': {}}
   const world = makeWorld(opts.cluster)
-  const {server, port, stats} = await listen(certs, world, tokens, opts.faults ?? {}, opts.version ?? 'v1.33.5')
+  const {server, port, stats, pods} = await listen(certs, world, tokens, opts.faults ?? {}, opts.version ?? 'v1.33.5', opts.services, opts.pods)
   const url = `https://127.0.0.1:${port}`
   const caB64 = Buffer.from(certs.caPem).toString('base64')
   const writeKubeconfig = (v: KubeconfigVariant, fileName = `kubeconfig-${Math.random().toString(36).slice(2)}.yaml`): string => {
@@ -94,7 +103,7 @@ export async function startTestApiServer(opts: TestApiServerOptions = {}): Promi
   }
   const kubeconfigPath = writeKubeconfig({}, 'kubeconfig.yaml')
   return {
-    url, kubeconfigPath, dir, world, stats, writeKubeconfig,
+    url, kubeconfigPath, dir, world, stats, pods, writeKubeconfig,
     makeWrongCa: () => makeCa(dir, 'wrong-ca').caPath,
     close: async () => {
       server.closeAllConnections()

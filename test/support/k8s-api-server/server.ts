@@ -2,13 +2,16 @@ import {createServer, type Server} from 'node:https'
 import type {IncomingMessage, ServerResponse} from 'node:http'
 import type {AddressInfo} from 'node:net'
 import type {TestCerts} from './certs.js'
+import {serviceProxy} from './service-proxy.js'
+import {makeExecServer} from './exec.js'
+import {PodStore, type PodBehaviour} from './pods.js'
 import type {World} from './world.js'
 
 /** What a bearer token may do. Unknown tokens get 401. */
 export interface TokenBehaviour {
   user?: string
   /** RBAC denials (403), e.g. 'list pods', 'list nodes', 'get nodes/proxy'. */
-  deny?: Array<'list pods' | 'list nodes' | 'get nodes/proxy'>
+  deny?: Array<'list pods' | 'list nodes' | 'get nodes/proxy' | 'get nodes' | 'get pods' | 'create pods' | 'delete pods' | 'create pods/exec'>
 }
 
 /** Faults, by the 1-based ordinal of the API request (discovery requests are not counted). */
@@ -37,7 +40,7 @@ export interface ServerStats {
   recent: string[]
 }
 
-interface Ctx {world: World; tokens: Record<string, TokenBehaviour>; faults: FaultOptions; stats: ServerStats; version: string}
+interface Ctx {world: World; tokens: Record<string, TokenBehaviour>; faults: FaultOptions; stats: ServerStats; version: string; services: Record<string, string>; pods: PodStore}
 
 function send(res: ServerResponse, ctx: Ctx, code: number, body: unknown, headers: Record<string, string> = {}): void {
   ctx.stats.byStatus[code] = (ctx.stats.byStatus[code] ?? 0) + 1
@@ -83,7 +86,8 @@ const discovery = {
   '/api/v1': {kind: 'APIResourceList', groupVersion: 'v1', resources: [
     {name: 'nodes', singularName: 'node', namespaced: false, kind: 'Node', verbs: ['get', 'list', 'watch'], shortNames: ['no']},
     {name: 'nodes/proxy', singularName: '', namespaced: false, kind: 'NodeProxyOptions', verbs: ['create', 'delete', 'get', 'patch', 'update']},
-    {name: 'pods', singularName: 'pod', namespaced: true, kind: 'Pod', verbs: ['get', 'list', 'watch'], shortNames: ['po'], categories: ['all']},
+    {name: 'pods', singularName: 'pod', namespaced: true, kind: 'Pod', verbs: ['create', 'delete', 'get', 'list', 'watch'], shortNames: ['po'], categories: ['all']},
+    {name: 'pods/exec', singularName: '', namespaced: true, kind: 'PodExecOptions', verbs: ['create', 'get']},
   ]},
 } as Record<string, unknown>
 
@@ -140,7 +144,10 @@ function handle(ctx: Ctx, req: IncomingMessage, res: ServerResponse): void {
   const tokenName = auth.startsWith('Bearer ') ? auth.slice(7) : ''
   const who = ctx.tokens[tokenName]
   if (!who) return send(res, ctx, 401, status(401, 'Unauthorized', 'Unauthorized'))
-  if (req.method !== 'GET') return send(res, ctx, 405, status(405, 'MethodNotAllowed', 'the test server is read-only'))
+  const podPath = path.match(/^\/api\/v1\/namespaces\/([^/]+)\/pods(?:\/([^/]+))?$/)
+  if (req.method !== 'GET' && !(podPath && (req.method === 'POST' ? !podPath[2] : req.method === 'DELETE' && podPath[2]))) {
+    return send(res, ctx, 405, status(405, 'MethodNotAllowed', `the test server does not ${req.method} ${path}`))
+  }
   if (path === '/version') return send(res, ctx, 200, {major: '1', minor: '33', gitVersion: ctx.version, platform: 'linux/amd64'})
   if (path in discovery) return send(res, ctx, 200, discovery[path])
 
@@ -159,6 +166,17 @@ function handle(ctx: Ctx, req: IncomingMessage, res: ServerResponse): void {
     send(res, ctx, 403, status(403, 'Forbidden', `${resource} is forbidden: User "${user}" cannot ${verb} resource "${resource.split('/')[0]}"${resource.includes('/') ? ` with subresource "${resource.split('/')[1]}"` : ''} in API group "" ${scope}`, {kind: resource}))
   const w = ctx.world
 
+  if (podPath) {
+    const done = podRequest(ctx, req, res, url, podPath[1]!, podPath[2], who, deny)
+    if (done) return
+  }
+  const oneNode = path.match(/^\/api\/v1\/nodes\/([^/]+)$/)
+  if (oneNode) {
+    if (who.deny?.includes('get nodes')) return deny('get', 'nodes', 'at the cluster scope')
+    const k = Array.from({length: w.nodeCount}, (_, j) => j).find((j) => w.nodeName(j) === oneNode[1])
+    if (k === undefined) return send(res, ctx, 404, status(404, 'NotFound', `nodes "${oneNode[1]}" not found`, {name: oneNode[1], kind: 'nodes'}))
+    return send(res, ctx, 200, {kind: 'Node', apiVersion: 'v1', ...w.node(k)})
+  }
   if (path === '/api/v1/nodes') {
     if (who.deny?.includes('list nodes')) return deny('list', 'nodes', 'at the cluster scope')
     const sel = url.searchParams.get('labelSelector')
@@ -186,20 +204,86 @@ function handle(ctx: Ctx, req: IncomingMessage, res: ServerResponse): void {
     res.writeHead(200, {'content-type': 'text/plain; version=0.0.4', 'content-length': Buffer.byteLength(text)})
     return void res.end(text)
   }
+  if (serviceProxy(ctx.services, path, url.search, res, (code, reason, message) => send(res, ctx, code, status(code, reason, message)))) return
   send(res, ctx, 404, status(404, 'NotFound', `the server could not find the requested resource (${path})`))
 }
 
-export async function listen(certs: TestCerts, world: World, tokens: Record<string, TokenBehaviour>, faults: FaultOptions, version: string): Promise<{server: Server; port: number; stats: ServerStats}> {
+/**
+ * Pods created through the API: create (POST, generateName honoured), get, delete (immediate,
+ * like grace period 0: exec'd processes are killed) and list by `metadata.name` field selector
+ * (what `kubectl delete` polls until the pod is gone). Returns false to fall through to the
+ * generated world's pod lists.
+ */
+function podRequest(ctx: Ctx, req: IncomingMessage, res: ServerResponse, url: URL, namespace: string, name: string | undefined, who: TokenBehaviour, deny: (verb: string, resource: string, scope: string) => void): boolean {
+  const scope = `in the namespace "${namespace}"`
+  const notFound = (n: string) => send(res, ctx, 404, status(404, 'NotFound', `pods "${n}" not found`, {name: n, kind: 'pods'}))
+  if (req.method === 'POST') {
+    if (who.deny?.includes('create pods')) return (deny('create', 'pods', scope), true)
+    const chunks: Buffer[] = []
+    req.on('data', (d: Buffer) => chunks.push(d))
+    req.on('end', () => {
+      let body: unknown
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8'))
+      } catch {
+        return send(res, ctx, 400, status(400, 'BadRequest', 'the body is not JSON'))
+      }
+      const made = ctx.pods.create(namespace, body)
+      if ('code' in made) return send(res, ctx, made.code, status(made.code, made.reason, made.message))
+      send(res, ctx, 201, made.obj)
+    })
+    return true
+  }
+  if (req.method === 'DELETE') {
+    if (who.deny?.includes('delete pods')) return (deny('delete', 'pods', scope), true)
+    req.resume()
+    const gone = ctx.pods.delete(namespace, name!)
+    if (!gone) return (notFound(name!), true)
+    return (send(res, ctx, 200, gone.obj), true)
+  }
+  if (name) {
+    if (who.deny?.includes('get pods')) return (deny('get', 'pods', scope), true)
+    const pod = ctx.pods.get(namespace, name)
+    if (!pod) return (notFound(name), true)
+    return (send(res, ctx, 200, pod.obj), true)
+  }
+  const byName = url.searchParams.get('fieldSelector')?.match(/^metadata\.name=(.+)$/)
+  if (!byName) return false
+  if (who.deny?.includes('list pods')) return (deny('list', 'pods', scope), true)
+  const items = ctx.pods.list(namespace, byName[1]!).map((p) => p.obj)
+  return (send(res, ctx, 200, {kind: 'PodList', apiVersion: 'v1', metadata: {resourceVersion: '900000'}, items}), true)
+}
+
+/** Auth, RBAC and pod checks of an exec upgrade, answered like a real API server before it upgrades. */
+function execCheck(ctx: Ctx, req: IncomingMessage, url: URL): {code: number; body: Record<string, unknown>} | null {
+  const auth = req.headers.authorization ?? ''
+  const who = ctx.tokens[auth.startsWith('Bearer ') ? auth.slice(7) : '']
+  ctx.stats.recent.push(`${req.method} ${url.pathname}${url.search} (upgrade)`)
+  if (!who) return {code: 401, body: status(401, 'Unauthorized', 'Unauthorized')}
+  const m = url.pathname.match(/^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/exec$/)
+  if (!m) return {code: 404, body: status(404, 'NotFound', `the server could not find the requested resource (${url.pathname})`)}
+  const user = who.user ?? 'system:serviceaccount:ops:densityplan'
+  if (who.deny?.includes('create pods/exec')) return {code: 403, body: status(403, 'Forbidden', `pods "${m[2]}" is forbidden: User "${user}" cannot create resource "pods/exec" in API group "" in the namespace "${m[1]}"`, {name: m[2], kind: 'pods'})}
+  const pod = ctx.pods.get(m[1]!, m[2]!)
+  if (!pod) return {code: 404, body: status(404, 'NotFound', `pods "${m[2]}" not found`, {name: m[2], kind: 'pods'})}
+  if (pod.obj.status['phase'] !== 'Running') return {code: 400, body: status(400, 'BadRequest', `unable to upgrade connection: container not found ("${pod.obj.spec.containers[0]!.name}")`)}
+  return null
+}
+
+export async function listen(certs: TestCerts, world: World, tokens: Record<string, TokenBehaviour>, faults: FaultOptions, version: string, services: Record<string, string> = {}, podBehaviour: PodBehaviour = {}): Promise<{server: Server; port: number; stats: ServerStats; pods: PodStore}> {
   const stats: ServerStats = {connections: 0, apiRequests: 0, continueRequests: 0, byStatus: {}, recent: []}
-  const ctx: Ctx = {world, tokens, faults, stats, version}
+  const pods = new PodStore(world, podBehaviour)
+  const ctx: Ctx = {world, tokens, faults, stats, version, services, pods}
   const server = createServer({key: certs.keyPem, cert: certs.certPem}, (req, res) => {
     if (faults.delayMs) setTimeout(() => handle(ctx, req, res), faults.delayMs)
     else handle(ctx, req, res)
   })
+  server.on('upgrade', makeExecServer({pods, check: (req, url) => execCheck(ctx, req, url), ...(podBehaviour.execProtocols ? {protocols: podBehaviour.execProtocols} : {}), ...(podBehaviour.execJunkChannel !== undefined ? {junkChannel: podBehaviour.execJunkChannel} : {})}))
+  server.on('close', () => pods.closeAll())
   server.on('secureConnection', () => stats.connections++)
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(0, '127.0.0.1', () => resolve())
   })
-  return {server, port: (server.address() as AddressInfo).port, stats}
+  return {server, port: (server.address() as AddressInfo).port, stats, pods}
 }

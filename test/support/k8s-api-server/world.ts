@@ -149,7 +149,9 @@ export function makeWorld(opts: WorldOptions = {}): World {
       {name: 'API_KEY', valueFrom: {secretKeyRef: {name: 'api', key: 'key'}}},
       {name: 'POD_IP', valueFrom: {fieldRef: {fieldPath: 'status.podIP'}}},
     ]
-    const resources: Record<string, unknown> = {requests: {cpu: '100m', memory: '128Mi'}}
+    // Requests differ by kind, as in a real cluster: capacity-aware density divides allocatable by them.
+    const requests = {'daemonset-proxy': null, 'daemonset-agent': {cpu: '50m', memory: '64Mi'}, deployment: {cpu: '250m', memory: '256Mi'}, statefulset: {cpu: '500m', memory: '1Gi'}, job: {cpu: '100m', memory: '128Mi'}, gpu: {cpu: '2', memory: '8Gi'}, unscheduled: {cpu: '250m', memory: '256Mi'}}[kind]
+    const resources: Record<string, unknown> = requests ? {requests} : {}
     let hostNetwork = false
     const initContainers: unknown[] = []
     if (kind === 'daemonset-proxy') {

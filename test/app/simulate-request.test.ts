@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest'
-import {parseDurationNs, parseSimulateFlags, type SimulateFlags} from '../../src/app/simulate-request.js'
+import {parseSimulateFlags, type SimulateFlags} from '../../src/app/simulate-request.js'
+import {parseDurationNs} from '../../src/lib/duration.js'
 import {InputError} from '../../src/errors/errors.js'
 
 // The defaults the command declares; each test overrides what it is about.

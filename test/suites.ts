@@ -1,5 +1,6 @@
 // Which test files are system tests (npm run test:system): they need root, crun, Chromium, Prometheus,
-// kubectl, apt packages (scripts/test-prereqs.sh) or the built CLI (npm run build). Every other
+// kubectl, apt packages (scripts/test-prereqs.sh) or the built CLI (npm run build), or take too
+// long for the inner loop (whole-demo analyses). Every other
 // test file is a unit test (npm run test:unit): the pure core and the edges with fakes, as any
 // user, without a build. vitest.config.ts builds its projects from this list, and
 // test/suites.test.ts checks that every test file is in exactly one of the two.
@@ -18,6 +19,7 @@ export const SYSTEM_TESTS = [
   'test/report/grafana-dashboard.test.ts', // a real Prometheus (apt: prometheus)
   'test/krew/**/*.test.ts', // builds the release archive (npm registry), the real kubectl
   'test/hostile/**/*.test.ts', // issue 10's defects through the built CLI; root (a tmpfs for ENOSPC)
+  'test/analyze/seed-stability.test.ts', // pure, but three full demo analyses (about 15 CPU-s each): too slow for the unit loop
 ] as const
 
 /** Real crun starts timed against the model: system tests that run last and alone (vitest.config.ts). */

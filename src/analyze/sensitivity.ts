@@ -8,7 +8,7 @@ import {summarize} from '../stats/summary.js'
 import {burstAt, classSeedBase, replicationsFor, runSpec, SWEEP_STOP_FACTOR} from './analyze-class.js'
 import type {ClassRunSample, SimulateFn} from './class-run.js'
 import {densityLimit} from './density-limit.js'
-import type {ContentionMode} from './contention.js'
+import {chooseContention, type ContentionMode} from './contention.js'
 import type {ClassPlan} from './plan.js'
 
 /**
@@ -132,7 +132,7 @@ export function classSensitivity(cls: NodeClass, plan: ClassPlan, simulate: Simu
 }
 
 function pathUnder(cls: NodeClass, plan: ClassPlan, simulate: SimulateFn, path: KernelPath, to: SensitivityInputs, from: SensitivityInputs, base: PathResult): {p99TodayMs: number; slo: ReturnType<typeof solveSlo>} {
-  const sameRuns = to.burstPods === from.burstPods && to.contention === from.contention && (path === 'legacy' || to.otnCostScale === from.otnCostScale)
+  const sameRuns = to.burstPods === from.burstPods && effectiveContention(cls, plan, to.contention) === effectiveContention(cls, plan, from.contention) && (path === 'legacy' || to.otnCostScale === from.otnCostScale)
   if (sameRuns) return {p99TodayMs: base.today.podStart.p99Ms, slo: solveSlo(base.sweep, to.sloMs)}
   const seedBase = classSeedBase(plan, cls)
   const run = (density: number, burst: number, reps: number): ClassRunSample[] =>
@@ -150,6 +150,17 @@ function pathUnder(cls: NodeClass, plan: ClassPlan, simulate: SimulateFn, path: 
     if (p > SWEEP_STOP_FACTOR * to.sloMs || d >= cap) break
   }
   return {p99TodayMs, slo: solveSlo(sweep, to.sloMs)}
+}
+
+/**
+ * Which curve a contention mode really simulates for this class: `measured` on a class whose core
+ * count differs from the measured machine's is no contention at all, and `scaled` onto the
+ * measured core count is the measured curve. Modes that simulate the same thing share runs.
+ */
+function effectiveContention(cls: NodeClass, plan: ClassPlan, mode: ContentionMode): 'none' | 'measured' | 'scaled' {
+  const choice = chooseContention(plan.contentionCurve, cls.cores, mode)
+  if (!choice.applied) return 'none'
+  return choice.measuredCores === cls.cores ? 'measured' : 'scaled'
 }
 
 function concat(arrays: Float64Array[]): Float64Array {

@@ -14,14 +14,14 @@ describe('the sensitivity panel', () => {
     const cls = nodeClass({hostMountsToday: 3000})
     const plan = planClass(cls, settings, [])
     const base = analyzeClass(cls, plan, fakeSimulator())
-    const calls: Array<{path: string; burst: number; density: number}> = []
+    const calls: Array<{path: string; burst: number; density: number; contention?: string}> = []
     const panel = classSensitivity(cls, plan, fakeSimulator({calls}), base.results)
     const slo = panel.filter((v) => v.group === 'slo')
     expect(slo.map((v) => v.sloMs)).toEqual([4000, 6000])
     // A tighter SLO never allows more pods than a looser one on the same curve.
     expect(slo[0]!.density.legacy.kernelBound).toBeLessThanOrEqual(slo[1]!.density.legacy.kernelBound)
-    // Only burst and OTN-cost variations simulate; the full refill equals the base burst (40) and reuses it.
-    expect(calls.every((c) => c.burst !== 40 || c.path === 'otn')).toBe(true)
+    // Only burst, OTN-cost and contention variations simulate; the full refill equals the base burst (40) and reuses it.
+    expect(calls.every((c) => c.burst !== 40 || c.path === 'otn' || c.contention !== plan.contention)).toBe(true)
   })
 
   it('varies only the OTN path for the OTN cost range, with the documented scales', () => {
@@ -41,9 +41,11 @@ describe('the sensitivity panel', () => {
 
   it('re-simulates a variation with the seeds of a full analysis, so with the same replications it gives what analysing with that input gives', () => {
     const cls = nodeClass({hostMountsToday: 3000, bursts: {rollingUpdate: 10, drainRefill: 40, jobWave: 1}})
-    const plan = planClass(cls, settings, [])
+    // The analysis adds replications until its CIs are narrow; capped at --replications it runs exactly as many as the panel.
+    const fixed = {...settings, maxReplications: settings.replications}
+    const plan = planClass(cls, fixed, [])
     const rolling = classSensitivity(cls, plan, fakeSimulator({noiseMs: 300}), analyzeClass(cls, plan, fakeSimulator({noiseMs: 300})).results).find((v) => v.id === 'burst/rolling-update')!
-    const direct = analyzeClass(cls, planClass(cls, {...settings, burstOverride: 10}, []), fakeSimulator({noiseMs: 300}))
+    const direct = analyzeClass(cls, planClass(cls, {...fixed, burstOverride: 10}, []), fakeSimulator({noiseMs: 300}))
     expect(rolling.p99TodayMs).toEqual({legacy: direct.results.legacy.today.podStart.p99Ms, otn: direct.results.otn.today.podStart.p99Ms})
     // The variation sweeps only up to the lowest capacity limit, so compare the capacity-aware answers.
     expect(rolling.density.legacy.maxPodsPerNode).toBe(direct.density.legacy.maxPodsPerNode)

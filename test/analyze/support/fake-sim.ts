@@ -8,9 +8,9 @@ import type {NodeClass} from '../../../src/profile/node-classes.js'
  * detail). Its start is overhead median + wait + hold, plus `noiseMs` × a seed-derived
  * fraction, so tests can tell seeds apart.
  */
-export function fakeSimulator(opts: {noiseMs?: number; calls?: Array<{path: string; burst: number; density: number}>} = {}): SimulateFn {
+export function fakeSimulator(opts: {noiseMs?: number; calls?: Array<{path: string; burst: number; density: number; contention?: string}>} = {}): SimulateFn {
   return (spec, seed) => {
-    opts.calls?.push({path: spec.path, burst: spec.burstPods, density: spec.podsRunning + spec.burstPods})
+    opts.calls?.push({path: spec.path, burst: spec.burstPods, density: spec.podsRunning + spec.burstPods, contention: spec.contention})
     const holdMs = spec.path === 'legacy' ? 0.01 * spec.hostMounts : 1
     const noise = ((seed % 1000) / 1000) * (opts.noiseMs ?? 0)
     const n = spec.burstPods

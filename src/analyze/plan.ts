@@ -57,6 +57,8 @@ export const DEFAULT_SETTINGS: Omit<AnalysisSettings, 'seed'> = {
  * median 1.0 s and p90 1.8 s. It is an assumption, not a measurement, and the report says so.
  */
 export const DEFAULT_OVERHEAD = {p50Ms: 1000, p90Ms: 1800}
+/** What an observed start of 0 ms stands for: the middle of [0, 1 s), one timestamp tick. */
+export const SUBSECOND_START_MS = 500
 /** Fewer observed starts than this and a class borrows its pool's, then the default. */
 export const MIN_OBSERVED_STARTS = 20
 
@@ -109,12 +111,15 @@ export function overheadFor(classMs: readonly number[], poolMs: readonly number[
     }
   }
   const sorted = Float64Array.from(pick.ms).sort()
-  const p50 = quantileType7(sorted, 0.5)
+  // Pod timestamps have one-second resolution, so a start under a second is observed as 0. When
+  // most are, the median is 0 and no lognormal fits: take 0 as the middle of [0, 1 s).
+  const zeroMedian = quantileType7(sorted, 0.5) <= 0
+  const p50 = zeroMedian ? SUBSECOND_START_MS : quantileType7(sorted, 0.5)
   // A lognormal needs p90 > median; a degenerate sample gets a 10% spread.
   const p90 = Math.max(quantileType7(sorted, 0.9), p50 * 1.1)
   return {
     source: 'observed', p50Ms: roundTo(p50, 1), p90Ms: roundTo(p90, 1), samples: sorted.length,
-    note: `fitted to ${sorted.length} observed pod starts on ${pick.scope} (creation → all containers running; includes image pulls and today's kernel time, so it is pessimistic)`,
+    note: `fitted to ${sorted.length} observed pod starts on ${pick.scope} (creation → all containers running; includes image pulls and today's kernel time, so it is pessimistic)${zeroMedian ? `; at least half were 0 s at one-second timestamp resolution, so the median is taken as ${SUBSECOND_START_MS} ms` : ''}`,
   }
 }
 
@@ -125,7 +130,8 @@ export function overheadFor(classMs: readonly number[], poolMs: readonly number[
 export function overheadFromSli(h: Histogram | null, scope: string): NodeClassResult['overhead'] | null {
   const total = h?.buckets.at(-1)?.count ?? 0
   if (!h || total < MIN_OBSERVED_STARTS) return null
-  const p50 = histogramQuantile(h, 0.5)! * 1000
+  // Floored at 1 ms: a lognormal needs a positive median (a histogram whose first bucket is le=0).
+  const p50 = Math.max(histogramQuantile(h, 0.5)! * 1000, 1)
   const p90 = Math.max(histogramQuantile(h, 0.9)! * 1000, p50 * 1.1)
   return {
     source: 'observed', p50Ms: roundTo(p50, 1), p90Ms: roundTo(p90, 1), samples: Math.round(total),

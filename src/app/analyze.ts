@@ -195,7 +195,7 @@ function chooseModels(candidates: {legacy: LoadedModel[]; otn: LoadedModel[]}, c
 async function loadSource(req: AnalyzeRequest): Promise<{snapshot: ClusterSnapshot; source: string}> {
   const s = req.source
   if (s.kind === 'demo') return {snapshot: loadDemoSnapshot(), source: 'demo snapshot'}
-  if (s.kind === 'snapshot') return {snapshot: readSnapshot(s.path), source: `snapshot ${s.path}`}
+  if (s.kind === 'snapshot') return {snapshot: await readSnapshot(s.path), source: `snapshot ${s.path}`}
   // Live: collect's listing and reduction, kept in memory (no snapshot file).
   try {
     const {snapshot} = await collectSnapshot({

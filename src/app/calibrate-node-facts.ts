@@ -93,7 +93,7 @@ export async function kubeletRuntime(client: PodClient, node: string, log: (line
     text = await client.nodeMetrics(node)
   } catch (err) {
     const f = classify(err)
-    const whyNot = f.kind === 'http' ? `get nodes/proxy answered ${f.status}${f.reason ? ` ${f.reason}` : ''}` : f.kind === 'network' ? f.code : f.kind === 'timeout' ? 'timeout' : f.message
+    const whyNot = f.kind === 'http' ? `get nodes/proxy answered ${f.status}${f.reason ? ` ${f.reason}` : ''}` : f.kind === 'network' ? f.code : f.kind === 'timeout' ? 'timeout' : f.kind === 'plugin' ? `exec credential plugin ${f.command}: ${f.detail}` : f.message
     log(`kubelet metrics of ${node} not readable (${whyNot}): forkExecOverhead from fork/exec on the node`)
     return {whyNot}
   }

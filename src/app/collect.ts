@@ -105,7 +105,7 @@ export async function collectSnapshot(opts: CollectOptions): Promise<CollectedSn
   }
   const anon = opts.anonymize ? makeAnonymizer(opts.salt) : identity
   // A bad --mountinfo is an input error before any network traffic.
-  const captures = opts.mountinfoDir ? readMountinfoDir(opts.mountinfoDir) : []
+  const captures = opts.mountinfoDir ? await readMountinfoDir(opts.mountinfoDir) : []
   if (opts.prometheus) checkPrometheusOptions(opts.prometheus)
   const policy: RetryPolicy = {...DEFAULT_RETRY, maxRetries: opts.maxRetries, ...(opts.retryBaseDelayMs !== undefined ? {baseDelayMs: opts.retryBaseDelayMs} : {})}
   const reader = await connectCluster({kubeconfig: opts.kubeconfig, context: opts.context, requestTimeoutMs: opts.requestTimeoutMs})
@@ -149,6 +149,7 @@ async function collectWith(reader: ClusterReader, opts: CollectOptions, {anon, c
   }
   if (opts.prometheus) kubelet = await addPrometheusMetrics(reader, opts.prometheus, nodes.rawNames, anon, nowMs, kubelet, warn)
   const mountinfo = matchCaptures(captures, nodes.rawNames, anon, warn)
+  const podItems = podsOnListedNodes(pods.items, nodes.items, warn)
 
   const snapshot: ClusterSnapshot = {
     apiVersion: SNAPSHOT_API_VERSION,
@@ -165,8 +166,8 @@ async function collectWith(reader: ClusterReader, opts: CollectOptions, {anon, c
     cluster: {version: v.value},
     observedWindowMs: opts.windowMs,
     nodes: nodes.items,
-    pods: pods.items,
-    derived: deriveNodes({nodes: nodes.items, pods: pods.items, windowEndMs: nowMs, windowMs: opts.windowMs, mountinfo}),
+    pods: podItems,
+    derived: deriveNodes({nodes: nodes.items, pods: podItems, windowEndMs: nowMs, windowMs: opts.windowMs, mountinfo}),
     ...(mountinfo.length ? {mountinfo} : {}),
     ...(kubelet ? {kubeletMetrics: kubelet} : {}),
     warnings,
@@ -176,6 +177,21 @@ async function collectWith(reader: ClusterReader, opts: CollectOptions, {anon, c
 }
 
 type Warn = (w: string) => void
+
+/**
+ * Pods bound to a node the node list does not hold (a node that joined or left between the two
+ * lists) belong to no pool: they are left out with a warning, so every count in the snapshot
+ * (and the report's header) adds up. Unscheduled pods (node null) stay.
+ */
+export function podsOnListedNodes(pods: ClusterSnapshot['pods'], nodes: ClusterSnapshot['nodes'], warn: Warn): ClusterSnapshot['pods'] {
+  const listed = new Set(nodes.map((n) => n.name))
+  const kept = pods.filter((p) => p.node === null || listed.has(p.node))
+  if (kept.length < pods.length) {
+    const missing = new Set(pods.filter((p) => p.node !== null && !listed.has(p.node)).map((p) => p.node))
+    warn(`${pods.length - kept.length} pod(s) on ${missing.size} node(s) missing from the node list (nodes that joined or left while collecting) were left out`)
+  }
+  return kept
+}
 
 /**
  * Prometheus's histograms replace the node proxy's for the nodes it has (they cover the whole

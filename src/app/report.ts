@@ -23,6 +23,10 @@ export interface ReportSummary {
 /** `densityplan report`: validate a saved result, render the requested formats, write them atomically. */
 export async function renderReport(request: ReportRequest): Promise<ReportSummary> {
   const result = await readResultFile(request.input)
+  if (result.classes.length === 0) {
+    // A shard may hold no class (shard 5/8 of 3 classes); it is for --merge, not a report whose headline has nothing behind it.
+    throw new InputError(`results file ${request.input}: classes: the result holds no node classes, so there is nothing to report`, 'pass the JSON of a whole analyze run (or merge the shards first with analyze --merge)')
+  }
   const assets = request.formats.includes('html') ? await loadReportAssets() : undefined
   const outputs = renderOutputs(result, request.formats, assets)
   const files = await writeReportFiles(outputs, request.out, request.formats, {force: request.force})

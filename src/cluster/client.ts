@@ -1,5 +1,6 @@
 import type {RequestContext, ResponseContext, V1Node, V1Pod} from '@kubernetes/client-node'
-import {loadKubeconfig, type KubeconfigChoice} from './kubeconfig.js'
+import {redactSecrets} from '../errors/sanitize.js'
+import {loadKubeconfig, runningExecPlugins, type KubeconfigChoice} from './kubeconfig.js'
 import {httpGet, type HttpAnswer} from './prometheus-http.js'
 import type {Page} from './pager.js'
 import {splitPodList} from './prune-pod.js'
@@ -34,7 +35,7 @@ export interface ClusterReader {
 
 export async function connectCluster(opts: ClusterReaderOptions): Promise<ClusterReader> {
   const k8s = await import('@kubernetes/client-node')
-  const {kc} = loadKubeconfig(k8s, opts)
+  const {kc} = loadKubeconfig(k8s, {...opts, execTimeoutMs: opts.requestTimeoutMs})
   const core = kc.makeApiClient(k8s.CoreV1Api)
   const versionApi = kc.makeApiClient(k8s.VersionApi)
   // A fresh AbortSignal per request: client-node hands it to undici's fetch. The object-param
@@ -81,33 +82,70 @@ export async function connectCluster(opts: ClusterReaderOptions): Promise<Cluste
       return new k8s.Observable(Promise.resolve(res))
     },
   }
+  // The AbortSignal does not cover undici's TLS connect (its own 10 s connect timeout): a server
+  // that accepts TCP and never finishes the handshake took 11.7 s whatever --request-timeout
+  // said. So every call is also raced against the timeout here, plus a second of grace: the
+  // signal still ends ordinary requests at the timeout, and an exec credential plugin (killed
+  // at the timeout after it started) gets to report itself. A loser's socket is closed by
+  // close() (the shared dispatcher).
+  const bounded = <T>(call: () => Promise<T>): Promise<T> => withDeadline(call(), opts.requestTimeoutMs + DEADLINE_GRACE_MS)
   const withTimeout = {middleware: [timeout], middlewareMergeStrategy: 'append' as const}
   const podOptions = {middleware: [timeout, prunePods], middlewareMergeStrategy: 'append' as const}
   return {
     contextName: kc.getCurrentContext() || null,
-    server: kc.getCurrentCluster()?.server ?? '(unknown)',
-    version: async () => (await versionApi.getCode(withTimeout)).gitVersion,
+    // Userinfo in the URL (https://user:password@host) is a credential: never in a message or a snapshot.
+    server: redactSecrets(kc.getCurrentCluster()?.server ?? '(unknown)'),
+    version: async () => (await bounded(() => versionApi.getCode(withTimeout))).gitVersion,
     nodesPage: async ({limit, continueToken, labelSelector}) => {
-      const list = await core.listNode({limit, _continue: continueToken, labelSelector}, withTimeout)
+      const list = await bounded(() => core.listNode({limit, _continue: continueToken, labelSelector}, withTimeout))
       return {items: list.items, continueToken: list.metadata?._continue}
     },
     podsPage: async ({limit, continueToken, namespace, fieldSelector}) => {
-      const list = namespace
-        ? await core.listNamespacedPod({namespace, limit, _continue: continueToken, fieldSelector}, podOptions)
-        : await core.listPodForAllNamespaces({limit, _continue: continueToken, fieldSelector}, podOptions)
+      const list = await bounded(() =>
+        namespace
+          ? core.listNamespacedPod({namespace, limit, _continue: continueToken, fieldSelector}, podOptions)
+          : core.listPodForAllNamespaces({limit, _continue: continueToken, fieldSelector}, podOptions),
+      )
       const id = list.metadata?.selfLink ?? ''
       const items = prunedPages.get(id) ?? list.items
       prunedPages.delete(id)
       return {items, continueToken: list.metadata?._continue}
     },
-    nodeMetrics: (name) => core.connectGetNodeProxyWithPath({name, path: 'metrics'}, withTimeout),
+    nodeMetrics: async (name) => {
+      const text = await bounded(() => core.connectGetNodeProxyWithPath({name, path: 'metrics'}, withTimeout))
+      // kubelet /metrics is 0.1-2 MB; a larger body is not kubelet metrics (docs/limits.md).
+      if (text.length > MAX_METRICS_CHARS) throw new Error(`the metrics of node ${name} are larger than ${MAX_METRICS_CHARS / 1024 / 1024} MiB, the limit for kubelet metrics`)
+      return text
+    },
     get: async (path) => {
       const tls: import('node:https').RequestOptions = {}
       await kc.applyToHTTPSOptions(tls)
       return httpGet(new URL(path, kc.getCurrentCluster()?.server), {}, opts.requestTimeoutMs, tls)
     },
     close: async () => {
-      await shared?.close().catch(() => undefined)
+      // destroy, not close: close waits for in-flight requests, and one lost to the deadline
+      // above (a stalled TLS handshake) would hold the exit until undici's own timeout.
+      await shared?.destroy().catch(() => undefined)
     },
   }
+}
+
+/** How much later than --request-timeout the backstop deadline of one call fires. */
+const DEADLINE_GRACE_MS = 1000
+
+/** Longest kubelet /metrics text read (characters). */
+export const MAX_METRICS_CHARS = 64 * 1024 * 1024
+
+/** `p`, or a TimeoutError (classified as a retryable timeout) once `ms` have passed. */
+function withDeadline<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      // Still waiting for the credential plugin, not the server: say so (exit 3, names the plugin).
+      const plugin = [...runningExecPlugins][0]
+      if (plugin !== undefined) reject(Object.assign(new Error(`exec credential plugin ${plugin} timed out`), {execPlugin: {command: plugin, problem: 'timeout', detail: `did not finish within ${ms} ms`}}))
+      else reject(Object.assign(new Error(`no answer within ${ms} ms`), {name: 'TimeoutError'}))
+    }, ms)
+  })
+  return Promise.race([p, deadline]).finally(() => clearTimeout(timer))
 }

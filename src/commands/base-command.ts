@@ -1,6 +1,7 @@
 import {Command, Flags, Errors} from '@oclif/core'
 import {DensityplanError} from '../errors/errors.js'
 import {ExitCode} from '../errors/exit-codes.js'
+import {escapeControls, redactSecrets, safeErrorText} from '../errors/sanitize.js'
 
 /**
  * The one error boundary. Every densityplan command extends this: errors become a one-line
@@ -28,7 +29,7 @@ export abstract class BaseCommand extends Command {
       process.stderr.write(`Error: ${message}\n`)
       if (fix) process.stderr.write(`Try this: ${fix}\n`)
     }
-    if (debug && err.stack) process.stderr.write(`${err.stack}\n`)
+    if (debug && err.stack) process.stderr.write(`${escapeControls(redactSecrets(err.stack)).replace(/\\x0a/g, '\n')}\n`)
     process.exitCode = code
     return this.exit(code)
   }
@@ -36,6 +37,11 @@ export abstract class BaseCommand extends Command {
 
 /** Flattens any thrown value into one message line, one fix line and an exit code. */
 export function describeError(err: unknown): {message: string; fix: string | undefined; code: number} {
+  const d = describeRaw(err)
+  return {message: safeErrorText(d.message), fix: d.fix === undefined ? undefined : safeErrorText(d.fix), code: d.code}
+}
+
+function describeRaw(err: unknown): {message: string; fix: string | undefined; code: number} {
   if (err instanceof DensityplanError) return {message: oneLine(err.message), fix: err.fix, code: err.exitCode}
   const e = err as {message?: string; oclif?: {exit?: number}; suggestions?: string[]}
   if (e?.oclif?.exit !== undefined) {

@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core'
 import {collect, type CollectSummary} from '../app/collect.js'
+import {MAX_OBSERVED_WINDOW_MS} from '../domain/limits.js'
 import type {PrometheusOptions} from '../cluster/prometheus-source.js'
 import {loadPrometheusAuth} from '../cluster/prometheus-http.js'
 import {InputError} from '../errors/errors.js'
@@ -11,6 +12,13 @@ function durationMs(flag: string, value: string): number {
   const ms = parseDurationMs(value)
   if (ms === undefined || !(ms > 0)) throw new InputError(`--${flag} ${value} is not a duration`, `write it like 30s, 5m, 1h or 2d`)
   return Math.round(ms)
+}
+
+/** --window: at most MAX_OBSERVED_WINDOW_MS (31 days), the snapshot schema's limit (docs/limits.md). */
+function windowMs(value: string): number {
+  const ms = durationMs('window', value)
+  if (ms > MAX_OBSERVED_WINDOW_MS) throw new InputError(`--window ${value} is above the limit 31d`, 'observe at most 31 days, e.g. --window 7d (see docs/limits.md)')
+  return ms
 }
 
 /** The Prometheus source's flags, shared by `collect` and a live `analyze`. */
@@ -82,7 +90,7 @@ export default class Collect extends BaseCommand {
       pageSize: flags['page-size'],
       maxRetries: flags['max-retries'],
       requestTimeoutMs,
-      windowMs: durationMs('window', flags.window),
+      windowMs: windowMs(flags.window),
       kubeletMetrics: flags['kubelet-metrics'] ?? false,
       prometheus: prometheusOptions(flags, requestTimeoutMs),
       mountinfoDir: flags.mountinfo,

@@ -1,4 +1,5 @@
 import {z} from 'zod'
+import {aboveLimit, MAX_CONTAINERS_PER_POD, MAX_MOUNTS_PER_CONTAINER, MAX_MOUNTS_PER_NAMESPACE, MAX_OBSERVED_WINDOW_MS, MAX_PER_POD, MAX_PODS_PER_NODE, MAX_SNAPSHOT_NODES, MAX_SNAPSHOT_PODS} from './limits.js'
 
 /**
  * The ClusterSnapshot: what `densityplan collect` writes and what `analyze --snapshot` replays.
@@ -18,13 +19,20 @@ export const SNAPSHOT_API_VERSION = 'densityplan.dev/v1alpha2'
 export const SNAPSHOT_KIND = 'ClusterSnapshot'
 
 const count = z.number().int().nonnegative()
+/** A count with a physical limit (src/domain/limits.ts); a value above it names the value and the limit. */
+const capped = (limit: number, why: string): z.ZodNumber => count.max(limit, {error: (iss) => aboveLimit(Number(iss.input), limit, why)})
+const podsPerNode = capped(MAX_PODS_PER_NODE, 'fs.mount-max 100,000 host mounts ÷ 3 per pod')
+const mounts = capped(MAX_MOUNTS_PER_NAMESPACE, 'the kernel default fs.mount-max per mount namespace')
+const perPod = capped(MAX_PER_POD, 'each one adds a mount; fs.mount-max is 100,000')
+const containersPerPod = capped(MAX_CONTAINERS_PER_POD, 'a bound on simulation work, far beyond real pods')
+const containerMounts = capped(MAX_MOUNTS_PER_CONTAINER, 'a bound on simulation work; typical containers have 30-40')
 const isoTime = z.iso.datetime({offset: true})
 
 /** cpu in millicores, memory in bytes, pods as a count (from node.status.capacity/allocatable). */
 export const ResourceListSchema = z.strictObject({
   cpuMilli: count,
   memoryBytes: count,
-  pods: count,
+  pods: podsPerNode,
 })
 
 export const SnapshotNodeSchema = z.strictObject({
@@ -60,34 +68,34 @@ export type SnapshotNode = z.infer<typeof SnapshotNodeSchema>
 
 /** Volumes of a pod by type. `emptyDir` is split by medium because only `Memory` adds a host tmpfs. */
 export const VolumeCountsSchema = z.strictObject({
-  secret: count,
+  secret: perPod,
   /** Includes the default service-account token volume (`kube-api-access-*`). */
-  projected: count,
-  configMap: count,
-  downwardAPI: count,
-  emptyDirDisk: count,
-  emptyDirMemory: count,
+  projected: perPod,
+  configMap: perPod,
+  downwardAPI: perPod,
+  emptyDirDisk: perPod,
+  emptyDirMemory: perPod,
   /** persistentVolumeClaim volumes (assumed CSI-backed: publish + per-node staging). */
-  pvc: count,
+  pvc: perPod,
   /** Inline CSI ephemeral volumes (`csi:` in the pod spec): publish only, no staging. */
-  csiEphemeral: count,
-  hostPath: count,
+  csiEphemeral: perPod,
+  hostPath: perPod,
   /** Generic ephemeral volumes (`ephemeral:`): a per-pod PVC, so publish + staging. */
-  ephemeral: count,
+  ephemeral: perPod,
   /** Anything else (nfs, iscsi, image, ...): counted as one host mount each (estimate). */
-  other: count,
+  other: perPod,
 })
 export type VolumeCounts = z.infer<typeof VolumeCountsSchema>
 export type VolumeType = keyof VolumeCounts
 
 /** volumeMounts over all containers of the pod (app, init, sidecar). */
 export const VolumeMountCountsSchema = z.strictObject({
-  total: count,
-  subPath: count,
+  total: perPod,
+  subPath: perPod,
   /** mountPropagation: Bidirectional (rshared: the container's mounts propagate to the host). */
-  bidirectional: count,
+  bidirectional: perPod,
   /** mountPropagation: HostToContainer (rslave). */
-  hostToContainer: count,
+  hostToContainer: perPod,
 })
 export type VolumeMountCounts = z.infer<typeof VolumeMountCountsSchema>
 
@@ -102,15 +110,15 @@ export const PodMountProfileSchema = z.strictObject({
    * projected / downwardAPI / memory emptyDir, CSI publish per PVC/ephemeral/inline CSI volume,
    * one bind per subPath. CSI staging is per PV per node and counted on the node, not here.
    */
-  hostMounts: count,
+  hostMounts: containerMounts,
   /** Host mounts that exist only while init containers run (their rootfs). */
-  initHostMounts: count,
+  initHostMounts: containerMounts,
   /** Mounts inside each app/sidecar container's own mount namespace, in spec order (sidecars first). */
-  containerMounts: z.array(count),
+  containerMounts: z.array(containerMounts).max(3 * MAX_CONTAINERS_PER_POD),
   /** Same for each init container (not sidecars), in spec order. */
-  initContainerMounts: z.array(count),
+  initContainerMounts: z.array(containerMounts).max(MAX_CONTAINERS_PER_POD),
   /** Mount namespaces the runtime creates to start the pod: the sandbox + every container. */
-  namespaceCreations: count,
+  namespaceCreations: capped(1 + 3 * MAX_CONTAINERS_PER_POD, 'the sandbox and every container, init container and sidecar'),
 })
 export type PodMountProfile = z.infer<typeof PodMountProfileSchema>
 
@@ -135,11 +143,11 @@ export const SnapshotPodSchema = z.strictObject({
   hostNetwork: z.boolean(),
   /** spec.hostUsers; null when unset (defaults to true: no user namespace). false forces crun's legacy path. */
   hostUsers: z.boolean().nullable(),
-  containers: count,
+  containers: containersPerPod,
   /** Init containers that run to completion (restartPolicy not Always). */
-  initContainers: count,
+  initContainers: containersPerPod,
   /** Native sidecars: init containers with restartPolicy Always. */
-  sidecars: count,
+  sidecars: containersPerPod,
   requests: PodRequestsSchema.nullable(),
   volumes: VolumeCountsSchema,
   volumeMounts: VolumeMountCountsSchema,
@@ -147,7 +155,7 @@ export const SnapshotPodSchema = z.strictObject({
    * PVC identities (`namespace/claim`, hashed with --anonymize) so staging mounts can be shared
    * per PV per node. Generic ephemeral volumes appear as `namespace/<pod>-<volume>` hashes.
    */
-  pvcClaims: z.array(z.string()),
+  pvcClaims: z.array(z.string()).max(MAX_PER_POD),
   /** Hints that make crun fall back to the legacy path (OCI hooks) or pick another runtime. */
   hints: z.strictObject({
     /** Requests/limits a GPU-like extended resource (nvidia.com/gpu, amd.com/gpu, ...): hooks likely. */
@@ -161,7 +169,7 @@ export const SnapshotPodSchema = z.strictObject({
    * Observed pod start latency: creation → all containers running (includes image pulls and
    * init containers). Only for pods created within the observed window and never restarted.
    */
-  startLatencyMs: z.number().nonnegative().nullable(),
+  startLatencyMs: z.number().nonnegative().max(MAX_OBSERVED_WINDOW_MS, {error: (iss) => aboveLimit(Number(iss.input), MAX_OBSERVED_WINDOW_MS, 'a start is observed inside the observed window, at most 31 days')}).nullable(),
   restarts: count,
   profile: PodMountProfileSchema,
 })
@@ -172,10 +180,10 @@ export const NodeDerivedSchema = z.strictObject({
   node: z.string().min(1),
   pods: count,
   /** Running (non-terminal) pods only. */
-  runningPods: count,
+  runningPods: podsPerNode,
   containers: count,
   /** Baseline (~30, estimate) + pods' hostMounts + distinct CSI staging mounts; or the real count from mountinfo. */
-  estimatedHostMounts: count,
+  estimatedHostMounts: mounts,
   /** `estimate` from pod specs, or `mountinfo` when a real capture was imported for this node. */
   hostMountsSource: z.enum(['estimate', 'mountinfo']),
   /**
@@ -186,14 +194,23 @@ export const NodeDerivedSchema = z.strictObject({
 })
 export type NodeDerived = z.infer<typeof NodeDerivedSchema>
 
+/**
+ * Mount counts by filesystem type. Checked in place rather than copied (z.record copies into a
+ * `{}`, where a type named `__proto__` would vanish): any own key, each a non-negative integer.
+ */
+const fsTypeCounts = z.custom<Record<string, number>>(
+  (v) => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((n) => Number.isInteger(n) && (n as number) >= 0 && (n as number) <= MAX_MOUNTS_PER_NAMESPACE),
+  {error: 'expected an object of filesystem type → mount count (integers, at most 100,000)'},
+)
+
 /** Counts from a real /proc/1/mountinfo capture (`--mountinfo DIR`, file name = node name). */
 export const MountinfoSummarySchema = z.strictObject({
   node: z.string().min(1),
-  mounts: count,
+  mounts: mounts,
   /** Optional-field propagation tags: shared:N, master:N (slave), unbindable, none (private). */
   propagation: z.strictObject({shared: count, slave: count, private: count, unbindable: count}),
   /** Mounts by filesystem type (top few; the rest under `other`). */
-  fsTypes: z.record(z.string(), count),
+  fsTypes: fsTypeCounts,
 })
 export type MountinfoSummary = z.infer<typeof MountinfoSummarySchema>
 
@@ -247,9 +264,9 @@ export const ClusterSnapshotSchema = z.strictObject({
   }),
   cluster: z.strictObject({version: z.string()}),
   /** The window over which churn and start latencies are observed: [collectedAt - windowMs, collectedAt]. */
-  observedWindowMs: z.number().int().positive(),
-  nodes: z.array(SnapshotNodeSchema),
-  pods: z.array(SnapshotPodSchema),
+  observedWindowMs: z.number().int().positive().max(MAX_OBSERVED_WINDOW_MS, {error: (iss) => aboveLimit(Number(iss.input), MAX_OBSERVED_WINDOW_MS, '31 days')}),
+  nodes: z.array(SnapshotNodeSchema).max(MAX_SNAPSHOT_NODES, {error: `more than ${MAX_SNAPSHOT_NODES} nodes (twice Kubernetes' supported 5,000; see docs/limits.md)`}),
+  pods: z.array(SnapshotPodSchema).max(MAX_SNAPSHOT_PODS, {error: `more than ${MAX_SNAPSHOT_PODS} pods (Kubernetes supports 150,000; see docs/limits.md)`}),
   derived: z.array(NodeDerivedSchema),
   mountinfo: z.array(MountinfoSummarySchema).optional(),
   kubeletMetrics: z.array(KubeletMetricsSchema).optional(),

@@ -1,10 +1,11 @@
 import {createHash} from 'node:crypto'
-import {readdir, readFile} from 'node:fs/promises'
+import {readdir} from 'node:fs/promises'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {InputError} from '../errors/errors.js'
 import {describeSchemaError} from '../lib/schema-errors.js'
 import {KernelModelSchema, type KernelModel} from '../model/schema.js'
+import {MAX_INPUT_BYTES, readBounded} from './bounded-read.js'
 
 /** A validated model file and the identity results record for it. */
 export interface LoadedModel {
@@ -26,8 +27,9 @@ export async function loadModelFile(path: string, opts: {source?: string} = {}):
   const source = opts.source ?? path
   let bytes: Buffer
   try {
-    bytes = await readFile(path)
+    bytes = await readBounded(path, MAX_INPUT_BYTES.model, 'model file')
   } catch (err) {
+    if (err instanceof InputError) throw err
     const code = (err as NodeJS.ErrnoException).code ?? 'read error'
     const what = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a model file' : `cannot be read (${code})`
     throw new InputError(`${source}: ${what}`, 'check the path; without --model/--otn-model the shipped models in models/ are used', {cause: err})

@@ -7,6 +7,12 @@ import type {MountinfoSummary} from '../domain/snapshot.js'
  * `unbindable`; none means private. A mount can be both shared and a slave.
  * Returns null and the first bad line number when the text is not mountinfo.
  */
+/**
+ * The key of the catch-all count. It holds a space, and mountinfo fields are space-separated, so
+ * no real filesystem type (not even one named `other`) can collide with it.
+ */
+export const OTHER_FS_TYPES = '(other types)'
+
 export function summariseMountinfo(node: string, text: string): {summary: MountinfoSummary} | {badLine: number; line: string} {
   const propagation = {shared: 0, slave: 0, private: 0, unbindable: 0}
   const fs = new Map<string, number>()
@@ -30,11 +36,11 @@ export function summariseMountinfo(node: string, text: string): {summary: Mounti
     fs.set(type, (fs.get(type) ?? 0) + 1)
   }
   if (mounts === 0) return {badLine: 1, line: '(no mounts)'}
-  // The 8 most common filesystem types by name order of count, the rest as `other`.
-  const sorted = [...fs.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-  const fsTypes: Record<string, number> = {}
-  for (const [type, n] of sorted.slice(0, 8)) fsTypes[type] = n
+  // The 8 most common filesystem types by name order of count, the rest under OTHER_FS_TYPES.
+  // Object.fromEntries defines own properties, so a type named `__proto__` stays a count.
+  const sorted = [...fs.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+  const entries: Array<[string, number]> = sorted.slice(0, 8)
   const rest = sorted.slice(8).reduce((n, [, c]) => n + c, 0)
-  if (rest) fsTypes['other'] = rest
-  return {summary: {node, mounts, propagation, fsTypes}}
+  if (rest) entries.push([OTHER_FS_TYPES, rest])
+  return {summary: {node, mounts, propagation, fsTypes: Object.fromEntries(entries)}}
 }

@@ -1,11 +1,11 @@
 import {existsSync} from 'node:fs'
-import {readFile} from 'node:fs/promises'
 import {extname} from 'node:path'
 import {AnalysisResultSchema, type AnalysisResult} from '../domain/analysis.js'
 import {InputError} from '../errors/errors.js'
 import {describeSchemaError} from '../lib/schema-errors.js'
 import type {RenderedOutputs, ReportFormat} from '../report/index.js'
-import {writeFileAtomic} from './atomic-write.js'
+import {commitStaged, discardStaged, stageFile, type StagedFile} from './atomic-write.js'
+import {MAX_INPUT_BYTES, readBounded} from './bounded-read.js'
 
 const EXTENSION: Record<ReportFormat, string> = {html: '.html', json: '.json', csv: '.csv', md: '.md', prom: '.prom'}
 
@@ -28,22 +28,30 @@ export interface WrittenFile {
 }
 
 /**
- * Writes the requested formats, each atomically. Checks every target first, so either all are
- * written or (without --force) none is, and the error lists every file in the way.
+ * Writes the requested formats: every format to a temp file first, then all get their final
+ * names together, so a failure in between leaves no partial set (which would block the rerun
+ * without --force). Checks every target first, so the error lists every file in the way.
  */
 export async function writeReportFiles(outputs: RenderedOutputs, out: string, formats: readonly ReportFormat[], opts: {force?: boolean} = {}): Promise<WrittenFile[]> {
   const targets = reportPaths(out, formats)
-  const existing = targets.filter((t) => existsSync(t.path)).map((t) => t.path)
+  const existing = targets.filter((t) => t.path !== '' && existsSync(t.path)).map((t) => t.path)
   if (existing.length && !opts.force) {
     throw new InputError(`${existing.join(', ')} already exist${existing.length === 1 ? 's' : ''}`, 'pass --force to overwrite, or choose another path with --out')
   }
   const written: WrittenFile[] = []
-  for (const {format, path} of targets) {
-    const text = outputs[format]
-    if (text === undefined) throw new Error(`writeReportFiles: ${format} was not rendered`)
-    await writeFileAtomic(path, text, {force: opts.force})
-    written.push({format, path, bytes: Buffer.byteLength(text)})
+  const staged: StagedFile[] = []
+  try {
+    for (const {format, path} of targets) {
+      const text = outputs[format]
+      if (text === undefined) throw new Error(`writeReportFiles: ${format} was not rendered`)
+      staged.push(await stageFile(path, (fh) => fh.writeFile(text), {force: opts.force}))
+      written.push({format, path, bytes: Buffer.byteLength(text)})
+    }
+  } catch (err) {
+    await discardStaged(staged)
+    throw err
   }
+  await commitStaged(staged, {force: opts.force})
   return written
 }
 
@@ -51,8 +59,9 @@ export async function writeReportFiles(outputs: RenderedOutputs, out: string, fo
 export async function readResultFile(path: string): Promise<AnalysisResult> {
   let raw: unknown
   try {
-    raw = JSON.parse(await readFile(path, 'utf8'))
+    raw = JSON.parse((await readBounded(path, MAX_INPUT_BYTES.result, 'results file')).toString('utf8'))
   } catch (err) {
+    if (err instanceof InputError) throw err
     const code = (err as NodeJS.ErrnoException).code
     const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `is not JSON (${(err as Error).message})`
     throw new InputError(`results file ${path} ${why}`, 'pass the JSON written by `densityplan analyze --format json --out FILE`')

@@ -1,9 +1,11 @@
-import {readFileSync} from 'node:fs'
+import {parseChunked} from '@discoveryjs/json-ext'
 import type {ClusterSnapshot} from '../domain/snapshot.js'
+import {snapshotContradictions} from '../domain/snapshot-consistency.js'
 import {parseSnapshot} from '../domain/snapshot-v1alpha1.js'
 import {InputError} from '../errors/errors.js'
 import {describeSchemaError} from '../lib/schema-errors.js'
 import {writeFileAtomicWith} from './atomic-write.js'
+import {MAX_INPUT_BYTES, streamBounded} from './bounded-read.js'
 
 const PODS_PLACEHOLDER = '\u0000pods\u0000'
 /**
@@ -40,16 +42,48 @@ export async function writeSnapshot(path: string, snap: ClusterSnapshot, opts: {
   return bytes
 }
 
-/** Reads and validates a snapshot; any problem is one line naming the file and the field. */
-export function readSnapshot(path: string): ClusterSnapshot {
+/**
+ * Reads and validates a snapshot; any problem is one line naming the file and the field. The
+ * file is parsed as a stream of chunks (@discoveryjs/json-ext), so a snapshot larger than V8's
+ * longest string (~512 MiB) loads, and reading stops at MAX_INPUT_BYTES.snapshot.
+ */
+export async function readSnapshot(path: string): Promise<ClusterSnapshot> {
+  const fix = 'pass a file written by `densityplan collect --out FILE`'
   let raw: unknown
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'))
+    raw = await parseChunked(() => startsAsObject(streamBounded(path, MAX_INPUT_BYTES.snapshot, 'snapshot')))
   } catch (err) {
-    const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `is not JSON (${(err as Error).message})`
-    throw new InputError(`snapshot ${path} ${why}`, 'pass a file written by `densityplan collect --out FILE`')
+    if (err instanceof InputError) throw err
+    const code = (err as NodeJS.ErrnoException).code
+    const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'cannot be read (permission denied)' : `is not JSON (${(err as Error).message})`
+    throw new InputError(`snapshot ${path} ${why}`, fix)
   }
   const parsed = parseSnapshot(raw)
   if (!parsed.success) throw new InputError(describeSchemaError(path, parsed.error), 'collect a new snapshot with this densityplan version (densityplan collect --out FILE)')
+  const contradictions = snapshotContradictions(parsed.data)
+  if (contradictions.length) {
+    const more = contradictions.length > 1 ? ` (and ${contradictions.length - 1} more problem${contradictions.length > 2 ? 's' : ''})` : ''
+    throw new InputError(`${path}: ${contradictions[0]}${more}`, 'collect the snapshot again (nodes may have come and gone while collecting), or fix the file so every node is listed once and every pod is on a listed node')
+  }
   return parsed.data
+}
+
+/**
+ * Passes chunks through, but fails on the first one unless the text opens a JSON object: the
+ * chunked parser buffers text without structure (all of /dev/zero, up to the size limit)
+ * before it can say it is not JSON.
+ */
+async function* startsAsObject(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  let checked = false
+  for await (const chunk of chunks) {
+    if (!checked) {
+      let i = 0
+      while (i < chunk.length && (chunk[i] === 0x20 || chunk[i] === 0x0a || chunk[i] === 0x0d || chunk[i] === 0x09)) i++
+      if (i < chunk.length) {
+        if (chunk[i] !== 0x7b) throw new Error(`expected { at byte ${i}, found ${JSON.stringify(String.fromCharCode(chunk[i]!))}`)
+        checked = true
+      }
+    }
+    yield chunk
+  }
 }

@@ -1,4 +1,5 @@
 import {z} from 'zod'
+import {aboveLimit, KERNEL_HZ_RANGE, MAX_EMPIRICAL_SAMPLES, MAX_FORK_EXEC_NS, MAX_KERNEL_OP_NS, MAX_PER_UNIT_NS, MAX_SLOWDOWN_PER_BUSY_CORE} from '../domain/limits.js'
 import {KernelPathSchema} from '../domain/analysis.js'
 
 /**
@@ -12,6 +13,10 @@ import {KernelPathSchema} from '../domain/analysis.js'
  */
 
 const nonNegativeNs = z.number().finite().nonnegative()
+/** A duration with a physical limit (src/domain/limits.ts); a value above it names the value and the limit. */
+const cappedNs = (limit: number, why: string): z.ZodNumber => nonNegativeNs.max(limit, {error: (iss) => aboveLimit(Number(iss.input), limit, why)})
+const opNs = cappedNs(MAX_KERNEL_OP_NS, 'the kernel RCU stall timeout, 21 s')
+const perUnitNs = cappedNs(MAX_PER_UNIT_NS, '1 ms per unit, ~1,000x the measured costs')
 
 /** How one parameter was measured: the exact command, how many samples, and fit quality. */
 export const MeasurementSourceSchema = z.strictObject({
@@ -38,8 +43,8 @@ const spreadMethod = z.string().min(1)
 
 /** A cost linear in one input: fixedNs + perUnitNs·x, fitted by least squares. */
 export const LinearCostSchema = z.strictObject({
-  fixedNs: nonNegativeNs,
-  perUnitNs: nonNegativeNs,
+  fixedNs: opNs,
+  perUnitNs: perUnitNs,
   unit: z.enum(['mount', 'thread', 'line', 'peer']),
   source: MeasurementSourceSchema,
   spread: z.strictObject({fixedNs: CoefficientRangeSchema, perUnitNs: CoefficientRangeSchema, method: spreadMethod}).optional(),
@@ -47,7 +52,7 @@ export const LinearCostSchema = z.strictObject({
 
 /** A constant cost (one runtime mount attach, one propagation step). */
 export const FixedCostSchema = z.strictObject({
-  ns: nonNegativeNs,
+  ns: opNs,
   source: MeasurementSourceSchema,
   spread: z.strictObject({ns: CoefficientRangeSchema, method: spreadMethod}).optional(),
 })
@@ -56,20 +61,28 @@ export const FixedCostSchema = z.strictObject({
  * A random duration. `lognormal` is fitted from a median and p90; `empirical` resamples the
  * measured values (sorted, nanoseconds).
  */
-export const DurationDistributionSchema = z.discriminatedUnion('kind', [
-  z.strictObject({kind: z.literal('fixed'), ns: nonNegativeNs, source: MeasurementSourceSchema}),
-  z.strictObject({
-    kind: z.literal('lognormal'),
-    medianNs: z.number().finite().positive(),
-    p90Ns: z.number().finite().positive(),
-    source: MeasurementSourceSchema,
-  }),
-  z.strictObject({
-    kind: z.literal('empirical'),
-    samplesNs: z.array(nonNegativeNs).min(1),
-    source: MeasurementSourceSchema,
-  }),
-])
+export const DurationDistributionSchema = durationDistribution(MAX_KERNEL_OP_NS, 'the kernel RCU stall timeout, 21 s')
+
+/** The same with another upper limit (forkExecOverhead: kubelet's runtime request timeout). */
+function durationDistribution(limitNs: number, why: string) {
+  const ns = cappedNs(limitNs, why)
+  return z.discriminatedUnion('kind', [
+    z.strictObject({kind: z.literal('fixed'), ns, source: MeasurementSourceSchema}),
+    z
+      .strictObject({
+        kind: z.literal('lognormal'),
+        medianNs: ns.positive(),
+        p90Ns: ns.positive(),
+        source: MeasurementSourceSchema,
+      })
+      .refine((d) => d.p90Ns >= d.medianNs, {path: ['p90Ns'], error: (iss) => `p90Ns must be at least medianNs (a 90th percentile below the median is not a distribution), got ${(iss.input as {p90Ns: number}).p90Ns} < ${(iss.input as {medianNs: number}).medianNs}`}),
+    z.strictObject({
+      kind: z.literal('empirical'),
+      samplesNs: z.array(ns).min(1).max(MAX_EMPIRICAL_SAMPLES),
+      source: MeasurementSourceSchema,
+    }),
+  ])
+}
 
 /**
  * CPU work inflation when several cores are busy at once (shared caches, memory bandwidth,
@@ -83,7 +96,7 @@ export const CpuContentionSchema = z
     points: z
       .array(
         z.strictObject({
-          busyCores: z.number().int().positive(),
+          busyCores: z.number().int().positive().max(1024),
           /** Busy cores cannot make one core faster: a slowdown below 1 is measurement noise, and calibrate clamps it to 1 with a note. */
           slowdown: z.number().finite().min(1),
           /** Lowest and highest slowdown over the run's repetitions (optional, like every spread). */
@@ -91,13 +104,18 @@ export const CpuContentionSchema = z
           high: z.number().finite().min(1).optional(),
         }),
       )
-      .min(1),
+      .min(1)
+      .max(1024),
     source: MeasurementSourceSchema,
   })
   .superRefine((c, ctx) => {
     c.points.forEach((p, i) => {
       if (p.busyCores !== i + 1) ctx.addIssue({code: 'custom', path: ['points', i, 'busyCores'], message: `expected busyCores ${i + 1} (points run 1, 2, ... cores of the measured machine)`})
       if ((p.low !== undefined && p.low > p.slowdown) || (p.high !== undefined && p.high < p.slowdown)) ctx.addIssue({code: 'custom', path: ['points', i], message: 'low ≤ slowdown ≤ high expected'})
+    })
+    c.points.forEach((p, i) => {
+      const limit = MAX_SLOWDOWN_PER_BUSY_CORE * p.busyCores
+      if (p.slowdown > limit) ctx.addIssue({code: 'custom', path: ['points', i, 'slowdown'], message: aboveLimit(p.slowdown, limit, `${MAX_SLOWDOWN_PER_BUSY_CORE} x busyCores: beyond it ${p.busyCores} busy cores would do less than half the work of one`)})
     })
     if (c.points[0]?.slowdown !== 1) ctx.addIssue({code: 'custom', path: ['points', 0, 'slowdown'], message: 'slowdown at busyCores 1 must be 1 (the reference)'})
   })
@@ -145,7 +163,7 @@ export const KernelModelSchema = z.strictObject({
     /** Whether open_tree(OPEN_TREE_NAMESPACE) exists (Linux >= 7.0), probed, not inferred from the release. */
     openTreeNamespace: z.boolean(),
     /** CONFIG_HZ: the rwsem handoff timeout is DIV_ROUND_UP(HZ, 250) jiffies (kernel/locking/rwsem.c). */
-    hz: z.number().int().positive(),
+    hz: z.number().int().min(KERNEL_HZ_RANGE.min, {error: (iss) => `${String(iss.input)} is below the limit ${KERNEL_HZ_RANGE.min} (kernel/Kconfig.hz offers 100, 250, 300, 1000; see docs/limits.md)`}).max(KERNEL_HZ_RANGE.max, {error: (iss) => aboveLimit(Number(iss.input), KERNEL_HZ_RANGE.max, 'kernel/Kconfig.hz offers 100, 250, 300, 1000')}),
   }),
   provenance: ProvenanceSchema,
   costs: z.strictObject({
@@ -176,7 +194,7 @@ export const KernelModelSchema = z.strictObject({
     /** Time from a rwsem waker's up_write to the woken sleeper running. */
     wakeLatency: DurationDistributionSchema,
     /** The non-mount part of one OCI runtime start (fork/exec, config, cgroups, process setup). */
-    forkExecOverhead: DurationDistributionSchema,
+    forkExecOverhead: durationDistribution(MAX_FORK_EXEC_NS, "kubelet's default --runtime-request-timeout, 2 min"),
     /**
      * CPU the OCI runtime spends per host mount outside namespace_sem (parsing the mount table in
      * user space, page faults, exit), added to forkExecOverhead per mount above the M it was

@@ -34,8 +34,12 @@ export function renderCsv(result: AnalysisResult): string {
   return rows.map((row) => row.map(csvField).join(',')).join('\r\n') + '\r\n'
 }
 
-/** One RFC 4180 field. */
+/**
+ * One RFC 4180 field. A string starting with =, +, -, @, TAB or CR is a formula to a spreadsheet
+ * (`=HYPERLINK(...)` in a pool name would run when the CSV is opened): it gets a leading `'`, as
+ * OWASP's CSV-injection advice and spreadsheet-safe CSV writers do. Numbers stay numbers.
+ */
 export function csvField(value: string | number | boolean): string {
-  const text = String(value)
+  const text = typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : String(value)
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
 }

@@ -1,5 +1,6 @@
 import type {AnalysisResult} from '../domain/analysis.js'
 import {renderCsv} from './csv.js'
+import {forDisplay} from './display-names.js'
 import {renderHtml} from './html.js'
 import {renderJson} from './json.js'
 import {renderMarkdown} from './markdown.js'
@@ -28,10 +29,10 @@ export function renderOutputs(result: AnalysisResult, formats: readonly ReportFo
   const out: RenderedOutputs = {json: renderJson(result)}
   if (formats.includes('html')) {
     if (!assets) throw new Error('renderOutputs: html needs the vega bundles (assets); load them with loadReportAssets()')
-    out.html = renderHtml(result, assets)
+    out.html = renderHtml(forDisplay(result), assets)
   }
   if (formats.includes('csv')) out.csv = renderCsv(result)
-  if (formats.includes('md')) out.md = renderMarkdown(result)
+  if (formats.includes('md')) out.md = renderMarkdown(forDisplay(result))
   if (formats.includes('prom')) out.prom = renderOpenMetrics(result)
   return out
 }

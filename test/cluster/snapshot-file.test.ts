@@ -14,7 +14,7 @@ afterAll(() => rmSync(dir, {recursive: true, force: true}))
 
 function snapshot(pods: number): ClusterSnapshot {
   const pod = {
-    node: 'n1', namespace: 'ns', ownerKind: 'ReplicaSet', phase: 'Running', qos: 'Burstable' as const, hostNetwork: false, hostUsers: null,
+    node: null, namespace: 'ns', ownerKind: 'ReplicaSet', phase: 'Running', qos: 'Burstable' as const, hostNetwork: false, hostUsers: null,
     containers: 1, initContainers: 0, sidecars: 0, requests: {cpuMilli: 100, memoryBytes: 1 << 27}, volumes: emptyVolumeCounts(), volumeMounts: {total: 0, subPath: 0, bidirectional: 0, hostToContainer: 0},
     pvcClaims: [], hints: {gpu: false, runtimeClassName: null}, createdAt: '2026-01-01T00:00:00.000Z', startedAt: null, startLatencyMs: null, restarts: 0,
     profile: podMountProfile({hostNetwork: false, volumes: emptyVolumeCounts(), containers: [{volumeMounts: 0, subPathMounts: 0}], initContainers: [], sidecars: []}),
@@ -31,7 +31,7 @@ describe('snapshot files', () => {
     for (const n of [0, 1, 2500]) {
       const path = join(dir, `s${n}.json`)
       await writeSnapshot(path, snapshot(n))
-      expect(readSnapshot(path)).toEqual(snapshot(n))
+      expect(await readSnapshot(path)).toEqual(snapshot(n))
     }
   })
 
@@ -46,19 +46,19 @@ describe('snapshot files', () => {
     await writeSnapshot(path, snapshot(1))
     await expect(writeSnapshot(path, snapshot(2))).rejects.toThrow('already exists')
     await writeSnapshot(path, snapshot(2), {force: true})
-    expect(readSnapshot(path).pods).toHaveLength(2)
+    expect((await readSnapshot(path)).pods).toHaveLength(2)
   })
 
-  it('reads a v1alpha1 snapshot (no pod requests, no podCIDR) as the current version with those fields unknown and a warning', () => {
+  it('reads a v1alpha1 snapshot (no pod requests, no podCIDR) as the current version with those fields unknown and a warning', async () => {
     const path = join(dir, 'old.json')
     const current = {...snapshot(2), nodes: [{
       name: 'n1', pool: 'p', poolLabel: null, kernelVersion: '6.8.0', osImage: 'x', containerRuntimeVersion: 'containerd://1.7.24', kubeletVersion: 'v1.33.0', architecture: 'amd64',
       capacity: {cpuMilli: 4000, memoryBytes: 2 ** 34, pods: 110}, allocatable: {cpuMilli: 3900, memoryBytes: 2 ** 34, pods: 110}, podCIDR: '10.0.0.0/24', ready: true,
     }]}
     const {podCIDR: _cidr, ...oldNode} = current.nodes[0]!
-    const old = {...current, apiVersion: SNAPSHOT_API_VERSION_V1ALPHA1, nodes: [oldNode], pods: current.pods.map(({requests: _r, ...rest}) => rest)}
+    const old = {...current, apiVersion: SNAPSHOT_API_VERSION_V1ALPHA1, nodes: [oldNode], pods: current.pods.map(({requests: _r, ...rest}) => ({...rest, node: 'n1'}))}
     writeFileSync(path, JSON.stringify(old))
-    const read = readSnapshot(path)
+    const read = await readSnapshot(path)
     expect(read.apiVersion).toBe(SNAPSHOT_API_VERSION)
     expect(read.nodes[0]!.podCIDR).toBeNull()
     expect(read.pods.map((p) => p.requests)).toEqual([null, null])
@@ -69,16 +69,16 @@ describe('snapshot files', () => {
     expect(cls.capacity.bounds.find((b) => b.limit === 'max-pods')).toMatchObject({pods: 110, status: 'limit'})
   })
 
-  it('still rejects a v1alpha1 snapshot that carries a v1alpha2-only field, naming it', () => {
+  it('still rejects a v1alpha1 snapshot that carries a v1alpha2-only field, naming it', async () => {
     const path = join(dir, 'mixed.json')
     writeFileSync(path, JSON.stringify({...snapshot(1), apiVersion: SNAPSHOT_API_VERSION_V1ALPHA1}))
-    expect(() => readSnapshot(path)).toThrow(/requests/)
+    await expect(readSnapshot(path)).rejects.toThrow(/requests/)
   })
 
-  it('names the file and the field of an invalid snapshot in one line', () => {
+  it('names the file and the field of an invalid snapshot in one line', async () => {
     const path = join(dir, 'bad.json')
     writeFileSync(path, JSON.stringify({...snapshot(0), apiVersion: 'densityplan.dev/v0'}))
-    expect(() => readSnapshot(path)).toThrow(/bad\.json: apiVersion: /)
+    await expect(readSnapshot(path)).rejects.toThrow(/bad\.json: apiVersion: /)
   })
 })
 

@@ -124,7 +124,7 @@ describe('collect --prometheus against a real Prometheus', () => {
     const out = join(dir, 'direct.json')
     run = await cli(['collect', '--kubeconfig', api.kubeconfigPath, '--prometheus', prom.url, '--out', out])
     expect(run.exit, run.stderr).toBe(0)
-    byNode = new Map((readSnapshot(out).kubeletMetrics ?? []).map((m) => [m.node, m]))
+    byNode = new Map(((await readSnapshot(out)).kubeletMetrics ?? []).map((m) => [m.node, m]))
   })
 
   it('stores, for every node Prometheus has, the histogram the exporter served, bucket for bucket after increase()', () => {
@@ -188,7 +188,7 @@ describe('analyze --prometheus (live)', () => {
     const r = await cli(['analyze', '--kubeconfig', api.kubeconfigPath, '--prometheus', prom.url, ...cheap, '--out', out, '--json'])
     expect(r.exit, r.stderr).toBe(0)
     const result = JSON.parse(readFileSync(out, 'utf8')) as {classes: Array<{pool: string; sampleNodes: string[]; overhead: {source: string; samples: number; note: string}}>}
-    const stored = new Map((readSnapshot(join(dir, 'direct.json')).kubeletMetrics ?? []).map((m) => [m.node, m.podStartSliSeconds!]))
+    const stored = new Map(((await readSnapshot(join(dir, 'direct.json'))).kubeletMetrics ?? []).map((m) => [m.node, m.podStartSliSeconds!]))
     const general = result.classes.filter((c) => c.pool === 'general')
     expect(general.length).toBeGreaterThan(0)
     for (const c of general) {
@@ -215,20 +215,20 @@ describe('collect --prometheus auth and failures', () => {
   it('sends a bearer token from --prometheus-token-file', async () => {
     const r = await collect('token', ['--prometheus', `http://127.0.0.1:${(authProxy.address() as AddressInfo).port}`, '--prometheus-token-file', join(dir, 'good.token')])
     expect(r.exit, r.stderr).toBe(0)
-    expect(readSnapshot(join(dir, 'token.json')).kubeletMetrics).toHaveLength(4)
+    expect((await readSnapshot(join(dir, 'token.json'))).kubeletMetrics).toHaveLength(4)
   })
 
   it('reaches an in-cluster Prometheus (NAME.NAMESPACE.svc) through the API server\'s service proxy', async () => {
     const r = await collect('proxied', ['--prometheus', 'http://prometheus-k8s.monitoring.svc:9090'])
     expect(r.exit, r.stderr).toBe(0)
-    expect(readSnapshot(join(dir, 'proxied.json')).kubeletMetrics).toEqual(readSnapshot(join(dir, 'direct.json')).kubeletMetrics)
+    expect((await readSnapshot(join(dir, 'proxied.json'))).kubeletMetrics).toEqual((await readSnapshot(join(dir, 'direct.json'))).kubeletMetrics)
     expect(api.stats.recent.some((p) => p.startsWith('GET /api/v1/namespaces/monitoring/services/http:prometheus-k8s:9090/proxy/api/v1/query?query='))).toBe(true)
   })
 
   it('sends basic auth from --prometheus-user and --prometheus-password-file', async () => {
     const r = await collect('basic', ['--prometheus', `http://127.0.0.1:${(authProxy.address() as AddressInfo).port}`, '--prometheus-user', 'alice', '--prometheus-password-file', join(dir, 'password')])
     expect(r.exit, r.stderr).toBe(0)
-    expect(readSnapshot(join(dir, 'basic.json')).kubeletMetrics).toHaveLength(4)
+    expect((await readSnapshot(join(dir, 'basic.json'))).kubeletMetrics).toHaveLength(4)
   })
 
   it('verifies https against --prometheus-ca-file, or skips verification with --prometheus-insecure-skip-tls-verify', async () => {

@@ -69,16 +69,16 @@ describe('collect against a healthy cluster', () => {
     expect(api.stats.connections).toBeLessThanOrEqual(3)
   })
 
-  it('writes a snapshot that validates against the current (v1alpha2) schema', () => {
+  it('writes a snapshot that validates against the current (v1alpha2) schema', async () => {
     const raw = JSON.parse(readFileSync(out, 'utf8'))
     expect(ClusterSnapshotSchema.safeParse(raw).success).toBe(true)
-    const snap = readSnapshot(out)
+    const snap = await readSnapshot(out)
     expect(snap.complete).toBe(true)
     expect(snap.cluster.version).toBe('v1.33.5')
   })
 
-  it('reads pools, kernels and runtimes from the nodes', () => {
-    const snap = readSnapshot(out)
+  it('reads pools, kernels and runtimes from the nodes', async () => {
+    const snap = await readSnapshot(out)
     const fast = snap.nodes.find((n) => n.name === 'fast-start-node-0000')
     expect(fast).toMatchObject({pool: 'fast-start', poolLabel: 'karpenter.sh/nodepool', kernelVersion: '7.0.3-1-cloud-amd64', containerRuntimeVersion: 'cri-o://1.31.2'})
     expect(fast!.capacity).toEqual({cpuMilli: 16_000, memoryBytes: 64 * 2 ** 30, pods: 250})
@@ -86,8 +86,8 @@ describe('collect against a healthy cluster', () => {
     expect(new Set(snap.nodes.map((n) => n.pool))).toEqual(new Set(['general', 'fast-start', 'gpu']))
   })
 
-  it('summarises pods: owners, volumes by type, sidecars, GPU hints and mount profiles', () => {
-    const snap = readSnapshot(out)
+  it('summarises pods: owners, volumes by type, sidecars, GPU hints and mount profiles', async () => {
+    const snap = await readSnapshot(out)
     expect(snap.pods.filter((p) => p.node === null)).toHaveLength(2)
     const proxy = snap.pods.find((p) => p.namespace === 'kube-system')!
     expect(proxy).toMatchObject({ownerKind: 'DaemonSet', hostNetwork: true, qos: 'BestEffort', requests: {cpuMilli: 0, memoryBytes: 0}})
@@ -102,8 +102,8 @@ describe('collect against a healthy cluster', () => {
     expect(snap.pods.some((p) => p.startLatencyMs !== null && p.startLatencyMs >= 800)).toBe(true)
   })
 
-  it('derives per-node mount tables and churn', () => {
-    const snap = readSnapshot(out)
+  it('derives per-node mount tables and churn', async () => {
+    const snap = await readSnapshot(out)
     expect(snap.derived).toHaveLength(api.world.nodeCount)
     for (const d of snap.derived) {
       expect(d.pods).toBe(20)
@@ -148,7 +148,7 @@ describe('collect against a healthy cluster', () => {
     await collect(['--kubeconfig', api.kubeconfigPath, '--out', b, '--anonymize', '--salt', 's1'])
     const text = readFileSync(a, 'utf8')
     for (const raw of ['general-node-0000', 'fast-start', 'payments', 'kube-system', '127.0.0.1', 'kubernetes.io/os']) expect(text).not.toContain(raw)
-    const [s1, s2] = [readSnapshot(a), readSnapshot(b)]
+    const [s1, s2] = await Promise.all([readSnapshot(a), readSnapshot(b)])
     expect(s1.nodes.map((n) => n.name)).toEqual(s2.nodes.map((n) => n.name))
     expect(s1.source.nodeSelector).toMatch(/^sel-[0-9a-f]{12}$/)
     expect(s1.nodes[0]!.name).toMatch(/^node-[0-9a-f]{12}$/)
@@ -243,8 +243,8 @@ describe('collect: listing at scale survives throttling, expiry and slow servers
     const r = await collect(['--kubeconfig', api.kubeconfigPath, '--out', out, '--page-size', '25'])
     expect(r.json).toMatchObject({pods: api.world.podCount, restarts: 1, complete: true})
     expect((r.json['warnings'] as string[]).join()).toMatch(/list expired after \d+ page\(s\) \(410 Gone\); restarted/)
-    expect(new Set(readSnapshot(out).pods.map((p) => p.createdAt + p.node)).size).toBeGreaterThan(api.world.podCount / 2)
-    expect(readSnapshot(out).pods).toHaveLength(api.world.podCount)
+    expect(new Set((await readSnapshot(out)).pods.map((p) => p.createdAt + p.node)).size).toBeGreaterThan(api.world.podCount / 2)
+    expect((await readSnapshot(out)).pods).toHaveLength(api.world.podCount)
   })
 
   it('fails with exit 3 when the list expires again after the restart', async () => {
@@ -293,7 +293,7 @@ describe('collect: optional extras', () => {
     const out = join(api.dir, 's.json')
     const r = await collect(['--kubeconfig', api.kubeconfigPath, '--out', out, '--kubelet-metrics'])
     expect(r.json).toMatchObject({kubeletMetricsNodes: api.world.nodeCount, complete: true})
-    const m = readSnapshot(out).kubeletMetrics![0]!
+    const m = (await readSnapshot(out)).kubeletMetrics![0]!
     expect(m.podStartSliSeconds!.buckets.at(-1)).toEqual({le: null, count: m.podStartSliSeconds!.count})
     expect(Object.keys(m.runtimeOperationsSeconds)).toEqual(['create_container', 'run_podsandbox', 'start_container'])
   })
@@ -305,7 +305,7 @@ describe('collect: optional extras', () => {
     expect(r.exit).toBe(0)
     expect(r.json).toMatchObject({complete: true, kubeletMetricsNodes: 0})
     expect((r.json['warnings'] as string[])[0]).toMatch(/cannot get nodes\/proxy at the cluster scope: forbidden .*grant get on nodes\/proxy \(see docs\/rbac\.yaml\)/)
-    const snap: ClusterSnapshot = readSnapshot(out)
+    const snap: ClusterSnapshot = await readSnapshot(out)
     expect(snap.complete).toBe(true)
   })
 
@@ -318,7 +318,7 @@ describe('collect: optional extras', () => {
     const out = join(api.dir, 's.json')
     const r = await collect(['--kubeconfig', api.kubeconfigPath, '--out', out, '--mountinfo', dir])
     expect(r.json).toMatchObject({mountinfoNodes: 1})
-    const snap = readSnapshot(out)
+    const snap = await readSnapshot(out)
     expect(snap.mountinfo).toEqual([{node: 'gpu-node-0000', mounts: 4, propagation: {shared: 2, slave: 1, private: 1, unbindable: 0}, fsTypes: {tmpfs: 2, ext4: 1, proc: 1}}])
     expect(snap.derived.find((d) => d.node === 'gpu-node-0000')).toMatchObject({estimatedHostMounts: 4, hostMountsSource: 'mountinfo'})
   })

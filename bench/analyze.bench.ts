@@ -10,7 +10,10 @@
 import {spawnSync} from 'node:child_process'
 
 if (!process.env['DP_BENCH_TSX']) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', import.meta.filename, ...process.argv.slice(2)], {stdio: 'inherit', env: {...process.env, DP_BENCH_TSX: '1'}})
+  const r = spawnSync(process.execPath, ['--import', 'tsx', import.meta.filename, ...process.argv.slice(2)], {
+    stdio: 'inherit',
+    env: {...process.env, DP_BENCH_TSX: '1'},
+  })
   process.exit(r.status ?? 1)
 }
 
@@ -39,19 +42,37 @@ try {
   const path = join(dir, 'snapshot-large.json')
   await writeSnapshot(path, snapshot)
   process.stdout.write(`generated ${snapshot.nodes.length} nodes, ${snapshot.pods.length} pods (${(statSync(path).size / 1e6).toFixed(0)} MB snapshot)\n`)
-  report(`analyze --snapshot (${nodes} nodes, ${snapshot.pods.length} pods)`, timed(['analyze', '--snapshot', path, '--format', 'html,json', '--out', join(dir, 'large.html')]), {seconds: 15, mb: 1024})
+  report(
+    `analyze --snapshot (${nodes} nodes, ${snapshot.pods.length} pods)`,
+    timed(['analyze', '--snapshot', path, '--format', 'html,json', '--out', join(dir, 'large.html')]),
+    {seconds: 15, mb: 1024},
+  )
 } finally {
   rmSync(dir, {recursive: true, force: true})
 }
 
 function timed(args: string[]): {seconds: number; cpuSeconds: number; peakMb: number; status: number | null; tail: string} {
-  const r = spawnSync('/usr/bin/time', ['-f', 'DP_TIME %e %M %U %S', process.execPath, join(root, 'bin', 'run.js'), ...args], {encoding: 'utf8', maxBuffer: 64 * 2 ** 20})
+  const r = spawnSync('/usr/bin/time', ['-f', 'DP_TIME %e %M %U %S', process.execPath, join(root, 'bin', 'run.js'), ...args], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 2 ** 20,
+  })
   const m = /DP_TIME ([\d.]+) (\d+) ([\d.]+) ([\d.]+)/.exec(r.stderr)
-  const summary = r.stdout.split('\n').filter((l) => /classes|Overall|Wrote/.test(l)).join('\n')
-  return {seconds: Number(m?.[1] ?? NaN), cpuSeconds: Number(m?.[3] ?? NaN) + Number(m?.[4] ?? NaN), peakMb: Number(m?.[2] ?? NaN) / 1024, status: r.status, tail: summary || r.stderr.slice(-500)}
+  const summary = r.stdout
+    .split('\n')
+    .filter((l) => /classes|Overall|Wrote/.test(l))
+    .join('\n')
+  return {
+    seconds: Number(m?.[1] ?? NaN),
+    cpuSeconds: Number(m?.[3] ?? NaN) + Number(m?.[4] ?? NaN),
+    peakMb: Number(m?.[2] ?? NaN) / 1024,
+    status: r.status,
+    tail: summary || r.stderr.slice(-500),
+  }
 }
 
 function report(name: string, t: ReturnType<typeof timed>, target: {seconds: number; mb?: number}): void {
   const ok = t.status === 0 && t.seconds < target.seconds && (target.mb === undefined || t.peakMb < target.mb)
-  process.stdout.write(`${name}: ${t.seconds.toFixed(1)} s wall, ${t.cpuSeconds.toFixed(1)} CPU-s (user+sys), ${t.peakMb.toFixed(0)} MB peak RSS, load ${loadavg()[0]!.toFixed(1)}, exit ${t.status} — target < ${target.seconds} s${target.mb ? `, < ${target.mb} MB` : ''}: ${ok ? 'met' : 'MISSED'}\n${t.tail}\n`)
+  process.stdout.write(
+    `${name}: ${t.seconds.toFixed(1)} s wall, ${t.cpuSeconds.toFixed(1)} CPU-s (user+sys), ${t.peakMb.toFixed(0)} MB peak RSS, load ${loadavg()[0]!.toFixed(1)}, exit ${t.status} — target < ${target.seconds} s${target.mb ? `, < ${target.mb} MB` : ''}: ${ok ? 'met' : 'MISSED'}\n${t.tail}\n`,
+  )
 }

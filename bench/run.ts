@@ -9,7 +9,9 @@ const dir = import.meta.dirname
 const args = process.argv.slice(2)
 const smoke = args.includes('--smoke')
 const filters = args.filter((a) => !a.startsWith('--'))
-const benches = readdirSync(dir).filter((f) => f.endsWith('.bench.ts') && (filters.length === 0 || filters.some((x) => f.includes(x)))).sort()
+const benches = readdirSync(dir)
+  .filter((f) => f.endsWith('.bench.ts') && (filters.length === 0 || filters.some((x) => f.includes(x))))
+  .sort()
 let failed = 0
 for (const file of benches) {
   process.stdout.write(`\n== ${file}${smoke ? ' (smoke)' : ''}\n`)

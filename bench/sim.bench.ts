@@ -40,7 +40,9 @@ const modelsDir = join(import.meta.dirname, '..', 'models')
 function modelFor(path: 'legacy' | 'otn'): {model: KernelModel; name: string} {
   let files: string[] = []
   try {
-    files = readdirSync(modelsDir).filter((f) => /^linux-.*\.json$/.test(f)).sort()
+    files = readdirSync(modelsDir)
+      .filter((f) => /^linux-.*\.json$/.test(f))
+      .sort()
   } catch {
     // no models/ directory: fall back to the fixture
   }
@@ -83,7 +85,9 @@ function engineOnly(processes: number): void {
     const n = env.eventsProcessed
     if (n / cpuS > best.rate) best = {rate: n / cpuS, wallRate: n / wallS, events: n}
   }
-  console.log(`engine only, ${processes} processes × ${fmt(steps, 0)} timeouts (${fmt(best.events, 0)} events, best of 3): ${fmt(best.rate / 1e6)} M events/CPU-s (${fmt(best.wallRate / 1e6)} M/s wall)`)
+  console.log(
+    `engine only, ${processes} processes × ${fmt(steps, 0)} timeouts (${fmt(best.events, 0)} events, best of 3): ${fmt(best.rate / 1e6)} M events/CPU-s (${fmt(best.wallRate / 1e6)} M/s wall)`,
+  )
 }
 
 /** Load average over the last minute against the cores: above 1 per core, CPU-s rates are the fairer figure. */
@@ -130,7 +134,16 @@ function scenarioRun(label: string, path: 'legacy' | 'otn', scenario: Scenario, 
   )
 }
 
-const pod = {containers: 1, initContainers: 0, rootfsMounts: 1, runtimeMounts: 10, hostMountsPerPod: 5, containerMounts: 11, podOverhead: null, runtimeOnly: false}
+const pod = {
+  containers: 1,
+  initContainers: 0,
+  rootfsMounts: 1,
+  runtimeMounts: 10,
+  hostMountsPerPod: 5,
+  containerMounts: 11,
+  podOverhead: null,
+  runtimeOnly: false,
+}
 const burst = (path: 'legacy' | 'otn'): Scenario => ({
   path,
   workload: {kind: 'burst', pods: Math.round(1_000 * scale)},
@@ -159,8 +172,12 @@ const closed = (path: 'legacy' | 'otn'): Scenario => ({
 console.log(`machine: ${load()}, node ${process.version}`)
 engineOnly(100)
 engineOnly(1_000)
-for (const path of ['legacy', 'otn'] as const) scenarioRun(`(a) burst ${Math.round(1_000 * scale)} pods, 10,000 mounts, 32 cores`, path, burst(path), burst(path))
+for (const path of ['legacy', 'otn'] as const)
+  scenarioRun(`(a) burst ${Math.round(1_000 * scale)} pods, 10,000 mounts, 32 cores`, path, burst(path), burst(path))
 for (const path of ['legacy', 'otn'] as const) {
   const warm = closed(path)
-  scenarioRun(`(b) closed ${workers} workers × ${fmt(perWorker, 0)} starts, 1,000 mounts`, path, closed(path), {...warm, workload: {kind: 'closed', concurrency: workers, starts: 2_000}})
+  scenarioRun(`(b) closed ${workers} workers × ${fmt(perWorker, 0)} starts, 1,000 mounts`, path, closed(path), {
+    ...warm,
+    workload: {kind: 'closed', concurrency: workers, starts: 2_000},
+  })
 }

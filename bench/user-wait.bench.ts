@@ -34,7 +34,10 @@ const {replicationSeed} = await import('../src/stats/replication-seeds.js')
 const smoke = process.argv.includes('--smoke')
 const root = join(import.meta.dirname, '..')
 const fmt = (x: number, digits = 2): string => x.toLocaleString('en-US', {maximumFractionDigits: digits})
-const load = (): string => `load ${loadavg().map((l) => fmt(l, 1)).join(' / ')} on ${cpus().length} cores`
+const load = (): string =>
+  `load ${loadavg()
+    .map((l) => fmt(l, 1))
+    .join(' / ')} on ${cpus().length} cores`
 
 interface Case {
   label: string
@@ -42,8 +45,23 @@ interface Case {
 }
 
 const cases: Case[] = [
-  {label: '(a) burst', flags: {kernel: 'legacy', workload: 'burst', pods: smoke ? '100' : '1000', 'host-mounts': '10000', cores: '32', replications: '3', seed: '1'}},
-  {label: '(b) closed loop', flags: {kernel: 'legacy', workload: 'closed', concurrency: '16', starts: smoke ? '2000' : '20000', 'host-mounts': '4000', cores: '2', replications: '1', seed: '1'}},
+  {
+    label: '(a) burst',
+    flags: {kernel: 'legacy', workload: 'burst', pods: smoke ? '100' : '1000', 'host-mounts': '10000', cores: '32', replications: '3', seed: '1'},
+  },
+  {
+    label: '(b) closed loop',
+    flags: {
+      kernel: 'legacy',
+      workload: 'closed',
+      concurrency: '16',
+      starts: smoke ? '2000' : '20000',
+      'host-mounts': '4000',
+      cores: '2',
+      replications: '1',
+      seed: '1',
+    },
+  },
 ]
 
 // CI (--smoke) has just built; a full run rebuilds so the figures are for the current sources.
@@ -58,7 +76,9 @@ console.log(`machine: ${load()}, node ${process.version}`)
 
 /** The simulate command's flag defaults, from the manifest the build writes (the CLI's own; boolean defaults are not in it). */
 function simulateDefaults(): Record<string, string | boolean> {
-  const manifest = JSON.parse(readFileSync(join(root, 'oclif.manifest.json'), 'utf8')) as {commands: Record<string, {flags: Record<string, {default?: string | boolean}>}>}
+  const manifest = JSON.parse(readFileSync(join(root, 'oclif.manifest.json'), 'utf8')) as {
+    commands: Record<string, {flags: Record<string, {default?: string | boolean}>}>
+  }
   const flags = manifest.commands['simulate']!.flags
   return Object.fromEntries(Object.entries(flags).flatMap(([name, f]) => (f.default === undefined ? [] : [[name, f.default]])))
 }
@@ -74,13 +94,18 @@ try {
     for (let i = 0; i < (smoke ? 3 : 7); i++) {
       const usageFile = join(dir, 'help-usage.json')
       const t0 = performance.now()
-      spawnSync(process.execPath, ['--import', join(import.meta.dirname, 'usage-at-exit.mjs'), join(root, 'bin', 'run.js'), ...helpArgs], {encoding: 'utf8', env: {...process.env, DP_USAGE_FILE: usageFile}})
+      spawnSync(process.execPath, ['--import', join(import.meta.dirname, 'usage-at-exit.mjs'), join(root, 'bin', 'run.js'), ...helpArgs], {
+        encoding: 'utf8',
+        env: {...process.env, DP_USAGE_FILE: usageFile},
+      })
       walls.push((performance.now() - t0) / 1e3)
       const usage = JSON.parse(readFileSync(usageFile, 'utf8')) as {cpuS: number; maxRssMb: number}
       cpuSs.push(usage.cpuS)
       rss.push(usage.maxRssMb)
     }
-    console.log(`densityplan ${helpArgs.join(' ')}: median ${fmt(median(walls), 3)} s wall, ${fmt(median(cpuSs), 3)} CPU-s, ${fmt(median(rss), 0)} MB over ${walls.length} runs (target <= 0.25 s) [${load()}]`)
+    console.log(
+      `densityplan ${helpArgs.join(' ')}: median ${fmt(median(walls), 3)} s wall, ${fmt(median(cpuSs), 3)} CPU-s, ${fmt(median(rss), 0)} MB over ${walls.length} runs (target <= 0.25 s) [${load()}]`,
+    )
   }
 
   const shipped = await loadShippedModels()
@@ -88,7 +113,11 @@ try {
     const args = Object.entries(c.flags).flatMap(([k, v]) => [`--${k}`, v])
     const usageFile = join(dir, 'usage.json')
     const t0 = performance.now()
-    const r = spawnSync(process.execPath, ['--import', join(import.meta.dirname, 'usage-at-exit.mjs'), join(root, 'bin', 'run.js'), 'simulate', ...args, '--json'], {encoding: 'utf8', maxBuffer: 256 * 2 ** 20, env: {...process.env, DP_USAGE_FILE: usageFile}})
+    const r = spawnSync(
+      process.execPath,
+      ['--import', join(import.meta.dirname, 'usage-at-exit.mjs'), join(root, 'bin', 'run.js'), 'simulate', ...args, '--json'],
+      {encoding: 'utf8', maxBuffer: 256 * 2 ** 20, env: {...process.env, DP_USAGE_FILE: usageFile}},
+    )
     const wallS = (performance.now() - t0) / 1e3
     if (r.status !== 0) {
       console.log(`${c.label}: simulate exited ${r.status}: ${r.stderr.slice(-500)}`)

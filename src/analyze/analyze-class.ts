@@ -6,7 +6,17 @@ import {fmix32, replicationSeed} from '../stats/replication-seeds.js'
 import {roundTo} from '../stats/round.js'
 import {solveSlo} from '../stats/slo-solver.js'
 import {summarize} from '../stats/summary.js'
-import {BACK_TEST_TOLERANCE, cdfAtBounds, compareQuantiles, observedView, simulatedView, SOURCE_INCLUDES, TOLERANCE_FLOOR_MS, type ObservedStarts, type Quantiles} from './back-test.js'
+import {
+  BACK_TEST_TOLERANCE,
+  cdfAtBounds,
+  compareQuantiles,
+  observedView,
+  simulatedView,
+  SOURCE_INCLUDES,
+  TOLERANCE_FLOOR_MS,
+  type ObservedStarts,
+  type Quantiles,
+} from './back-test.js'
 import type {ClassRunSample, ClassRunSpec, SimulateFn} from './class-run.js'
 import {chooseContention} from './contention.js'
 import {fitOverhead, MAX_FIT_ITERATIONS, type OverheadFit, type OverheadGuess} from './fit-overhead.js'
@@ -119,7 +129,15 @@ function todayPoint(cls: NodeClass, plan: ClassPlan): {density: number; burst: n
  * given non-kernel lognormal: what the fit simulates, and what the demo generator and the
  * identifiability test draw "observed" starts from.
  */
-export function simulateToday(cls: NodeClass, plan: ClassPlan, simulate: SimulateFn, path: KernelPath, overhead: OverheadGuess, reps: number, seed: number): Float64Array {
+export function simulateToday(
+  cls: NodeClass,
+  plan: ClassPlan,
+  simulate: SimulateFn,
+  path: KernelPath,
+  overhead: OverheadGuess,
+  reps: number,
+  seed: number,
+): Float64Array {
   const {density, burst} = todayPoint(cls, plan)
   return concat(Array.from({length: reps}, (_, i) => simulate(specFor(cls, plan, path, density, burst, overhead), replicationSeed(seed, i)).podStartMs))
 }
@@ -155,7 +173,8 @@ function fitToday(cls: NodeClass, plan: ClassPlan, simulate: SimulateFn, path: K
 
 function fittedOverhead(fit: OverheadFit, obs: ObservedStarts): NodeClassResult['overhead'] {
   const where = obs.scope === 'class' ? 'this class' : 'its pool'
-  const what = obs.kind === 'kubelet-sli' ? 'kubelet_pod_start_sli_duration_seconds' : `observed pod start timestamps${obs.resolutionMs >= 1000 ? ' (whole seconds)' : ''}`
+  const what =
+    obs.kind === 'kubelet-sli' ? 'kubelet_pod_start_sli_duration_seconds' : `observed pod start timestamps${obs.resolutionMs >= 1000 ? ' (whole seconds)' : ''}`
   return {
     source: 'observed',
     p50Ms: roundTo(fit.p50Ms, 1),
@@ -186,8 +205,18 @@ function backTest(cls: NodeClass, obs: ObservedStarts, fit: TodayFit, todayPath:
     tolerance: {...BACK_TEST_TOLERANCE, floorMs: Math.max(TOLERANCE_FLOOR_MS, resolutionMs / 2)},
     withinTolerance: cmp.withinTolerance,
     misses: cmp.misses,
-    fit: {iterations: fit.fit.iterations, maxIterations: MAX_FIT_ITERATIONS, converged: fit.fit.converged, startP50Ms: r1(fit.start.p50Ms), startP90Ms: r1(fit.start.p90Ms)},
-    cdf: cdfAtBounds(obs, simulatedMs, viewSeed, Math.max(cmp.observed.p99Ms, cmp.simulated.p99Ms)).map((c) => ({leMs: r1(c.leMs), observed: r4(c.observed), simulated: r4(c.simulated)})),
+    fit: {
+      iterations: fit.fit.iterations,
+      maxIterations: MAX_FIT_ITERATIONS,
+      converged: fit.fit.converged,
+      startP50Ms: r1(fit.start.p50Ms),
+      startP90Ms: r1(fit.start.p90Ms),
+    },
+    cdf: cdfAtBounds(obs, simulatedMs, viewSeed, Math.max(cmp.observed.p99Ms, cmp.simulated.p99Ms)).map((c) => ({
+      leMs: r1(c.leMs),
+      observed: r4(c.observed),
+      simulated: r4(c.simulated),
+    })),
   }
 }
 
@@ -197,7 +226,14 @@ interface PathRun {
   todayPodStartMs: Float64Array
 }
 
-function analyzePath(cls: NodeClass, plan: ClassPlan, simulate: SimulateFn, path: KernelPath, base: number, atCap: NodeClassResult['precision']['atCap']): PathRun {
+function analyzePath(
+  cls: NodeClass,
+  plan: ClassPlan,
+  simulate: SimulateFn,
+  path: KernelPath,
+  base: number,
+  atCap: NodeClassResult['precision']['atCap'],
+): PathRun {
   const overhead = {p50Ms: plan.overhead.p50Ms, p90Ms: plan.overhead.p90Ms}
   // Pod i of replication r draws the same non-mount overhead at every density, so the curves
   // differ by the kernel work and queueing, not by fresh noise at each point.
@@ -212,10 +248,16 @@ function analyzePath(cls: NodeClass, plan: ClassPlan, simulate: SimulateFn, path
     const known = memo.get(key)
     if (known) return known
     let runs = run(density, burst, 0, Math.min(startReps, plan.maxReplications))
-    let summary = latencySummary(runs.map((r) => r.podStartMs), plan)
+    let summary = latencySummary(
+      runs.map((r) => r.podStartMs),
+      plan,
+    )
     while ((runs.length < MIN_REPLICATIONS_FOR_CI || halfWidth(summary) > plan.targetHalfWidth * summary.p99Ms) && runs.length < plan.maxReplications) {
       runs = runs.concat(run(density, burst, runs.length, Math.min(runs.length, plan.maxReplications - runs.length)))
-      summary = latencySummary(runs.map((r) => r.podStartMs), plan)
+      summary = latencySummary(
+        runs.map((r) => r.podStartMs),
+        plan,
+      )
     }
     if (halfWidth(summary) > plan.targetHalfWidth * summary.p99Ms) {
       atCap.push({path, podsPerNode: density, replications: runs.length, halfWidthPct: roundTo((100 * halfWidth(summary)) / Math.max(summary.p99Ms, 1e-9), 1)})
@@ -237,7 +279,9 @@ function analyzePath(cls: NodeClass, plan: ClassPlan, simulate: SimulateFn, path
     if (point.p99Ms > SWEEP_STOP_FACTOR * plan.sloMs) break
   }
   const burstGrid = plan.gridDensityList.flatMap((d) =>
-    plan.gridBursts.filter((b) => b <= d).map((b) => ({podsPerNode: d, burstPods: b, p99Ms: roundTo(summarize(pooled(run(d, b, 0, plan.gridReplications), 'podStartMs')).p99, 1)})),
+    plan.gridBursts
+      .filter((b) => b <= d)
+      .map((b) => ({podsPerNode: d, burstPods: b, p99Ms: roundTo(summarize(pooled(run(d, b, 0, plan.gridReplications), 'podStartMs')).p99, 1)})),
   )
   const todayPodStartMs = pooled(todayRuns, 'podStartMs')
   return {
@@ -250,7 +294,10 @@ function analyzePath(cls: NodeClass, plan: ClassPlan, simulate: SimulateFn, path
         burstPods: todayBurst,
         hostMounts: mountsAt(cls, todayDensity),
         podStart: today.summary,
-        containerStart: latencySummary(todayRuns.map((r) => r.containerStartMs), plan),
+        containerStart: latencySummary(
+          todayRuns.map((r) => r.containerStartMs),
+          plan,
+        ),
         breakdown: breakdown(todayRuns),
         cdf: cdf(todayPodStartMs, plan.cdfPoints),
         lockUtilization: roundTo(todayRuns.reduce((s, r) => s + r.lockUtilization, 0) / todayRuns.length, 4),
@@ -324,7 +371,15 @@ export function burstAt(plan: Pick<ClassPlan, 'burstToday'>, cls: Pick<NodeClass
 }
 
 function sweepPoint(density: number, burst: number, s: LatencySummary, cls: NodeClass): SweepPoint {
-  return {podsPerNode: density, burstPods: burst, hostMounts: mountsAt(cls, density), p50Ms: s.p50Ms, p50Ci95: s.ci95.p50Ms, p99Ms: s.p99Ms, p99Ci95: s.ci95.p99Ms}
+  return {
+    podsPerNode: density,
+    burstPods: burst,
+    hostMounts: mountsAt(cls, density),
+    p50Ms: s.p50Ms,
+    p50Ci95: s.ci95.p50Ms,
+    p99Ms: s.p99Ms,
+    p99Ci95: s.ci95.p99Ms,
+  }
 }
 
 function latencySummary(groups: Float64Array[], plan: ClassPlan): LatencySummary {
@@ -333,7 +388,15 @@ function latencySummary(groups: Float64Array[], plan: ClassPlan): LatencySummary
   const [c50, c90, c99] = bootstrapQuantileCis(groups, [0.5, 0.9, 0.99], {resamples: plan.bootstrapResamples, seed: plan.seed})
   const r = (x: number): number => roundTo(x, 1)
   const ci = (c: [number, number] | undefined): [number, number] => [r(c![0]), r(c![1])]
-  return {p50Ms: r(s.p50), p90Ms: r(s.p90), p99Ms: r(s.p99), meanMs: r(s.mean), maxMs: r(s.max), ci95: {p50Ms: ci(c50), p90Ms: ci(c90), p99Ms: ci(c99)}, samples: all.length}
+  return {
+    p50Ms: r(s.p50),
+    p90Ms: r(s.p90),
+    p99Ms: r(s.p99),
+    meanMs: r(s.mean),
+    maxMs: r(s.max),
+    ci95: {p50Ms: ci(c50), p90Ms: ci(c90), p99Ms: ci(c99)},
+    samples: all.length,
+  }
 }
 
 function breakdown(runs: ClassRunSample[]): {lockWaitMs: number; lockHoldMs: number; otherMs: number} {

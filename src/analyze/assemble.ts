@@ -62,11 +62,22 @@ export function canonical(result: AnalysisResult): AnalysisResult {
 }
 
 /** Everything derived from the class results: sorted classes, pools, the overall verdict, violations. */
-export function deriveSummaries(input: readonly NodeClassResult[], sloMs: number, rules: readonly ParsedRule[]): Pick<AnalysisResult, 'classes' | 'pools' | 'overall'> & {violations: AnalysisResult['thresholds']['violations']} {
+export function deriveSummaries(
+  input: readonly NodeClassResult[],
+  sloMs: number,
+  rules: readonly ParsedRule[],
+): Pick<AnalysisResult, 'classes' | 'pools' | 'overall'> & {violations: AnalysisResult['thresholds']['violations']} {
   const classes = [...input].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
   const otnImages = [...new Set(classes.filter((c) => kernelHasOtn(c.kernel)).map((c) => `${c.osImage} (${c.kernel})`))].sort()
   const poolNames = [...new Set(classes.map((c) => c.pool))].sort()
-  const pools = poolNames.map((name) => buildPool(name, classes.filter((c) => c.pool === name), otnImages, sloMs))
+  const pools = poolNames.map((name) =>
+    buildPool(
+      name,
+      classes.filter((c) => c.pool === name),
+      otnImages,
+      sloMs,
+    ),
+  )
   // The overall burst assumption, worded once over every class rather than once per pool.
   const base = recommendOverall(pools)
   const assumes = pools.length > 1 ? burstAssumption(classes) : (pools[0]?.recommendation.assumes ?? '')

@@ -24,12 +24,20 @@ export interface AssumptionInputs {
 export function assumptions(snapshot: ClusterSnapshot, classes: NodeClass[], results: AnalysisResult['classes'], req: AssumptionInputs): Assumption[] {
   const out: Assumption[] = []
   const perClass: Assumption[] = []
-  for (const r of results) perClass.push({id: `overhead/${r.id}`, source: r.overhead.source, text: `non-mount pod start time for ${r.id}: ${r.overhead.note}`}, ...modelAssumptions(r, req))
+  for (const r of results)
+    perClass.push(
+      {id: `overhead/${r.id}`, source: r.overhead.source, text: `non-mount pod start time for ${r.id}: ${r.overhead.note}`},
+      ...modelAssumptions(r, req),
+    )
   // Sorted by id, as a shard merge sorts them (src/analyze/merge.ts), so merged and whole runs agree.
   out.push(...perClass.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)))
   const runtimes = new Map(classes.map((c) => [c.containerRuntime, c.oci]))
   for (const [cri, oci] of [...runtimes.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-    out.push({id: `oci-runtime/${cri}`, source: req.ociRuntime ? 'override' : 'inferred', text: `${cri} → ${oci.name}: ${oci.basis}. The Node object does not show the OCI runtime; override with --oci-runtime.`})
+    out.push({
+      id: `oci-runtime/${cri}`,
+      source: req.ociRuntime ? 'override' : 'inferred',
+      text: `${cri} → ${oci.name}: ${oci.basis}. The Node object does not show the OCI runtime; override with --oci-runtime.`,
+    })
   }
   const measured = snapshot.derived.filter((d) => d.hostMountsSource === 'mountinfo').length
   out.push({
@@ -40,19 +48,29 @@ export function assumptions(snapshot: ClusterSnapshot, classes: NodeClass[], res
   out.push({
     id: 'burst',
     source: req.settings.burstOverride === undefined ? 'inferred' : 'override',
-    text: req.settings.burstOverride === undefined
-      ? `pods started at once at today's density: the largest of a rolling update (${DEFAULT_MAX_SURGE * 100}% maxSurge of a node's ReplicaSet pods), a drained node's refill (all its pods) and the busiest minute of Job creations; other densities keep the same share of the node's pods.`
-      : `pods started at once at today's density: ${req.settings.burstOverride} (--burst); other densities keep the same share of the node's pods.`,
+    text:
+      req.settings.burstOverride === undefined
+        ? `pods started at once at today's density: the largest of a rolling update (${DEFAULT_MAX_SURGE * 100}% maxSurge of a node's ReplicaSet pods), a drained node's refill (all its pods) and the busiest minute of Job creations; other densities keep the same share of the node's pods.`
+        : `pods started at once at today's density: ${req.settings.burstOverride} (--burst); other densities keep the same share of the node's pods.`,
   })
   out.push({
     id: 'node',
     source: 'default',
     text: `each node runs ${NODE_ASSUMPTIONS.baseThreads} threads plus ${NODE_ASSUMPTIONS.threadsPerPod} per running pod (pivot_root walks all threads) and ${NODE_ASSUMPTIONS.readers} background mountinfo readers re-reading the table every ${NODE_ASSUMPTIONS.readerIntervalMs / 1000} s on average (systemd, kubelet/cadvisor, a node agent).`,
   })
-  if (!snapshot.complete) out.push({id: 'snapshot/incomplete', source: 'observed', text: 'the snapshot is marked incomplete (a node or pod list did not finish): pools may be missing nodes or pods.'})
+  if (!snapshot.complete)
+    out.push({
+      id: 'snapshot/incomplete',
+      source: 'observed',
+      text: 'the snapshot is marked incomplete (a node or pod list did not finish): pools may be missing nodes or pods.',
+    })
   snapshot.warnings.forEach((w, i) => out.push({id: `snapshot/warning-${i + 1}`, source: 'observed', text: `collect warned: ${w}`}))
   out.push({id: 'cpu-contention', source: req.settings.contention === 'measured' ? 'default' : 'override', text: contentionText(req.settings)})
-  out.push({id: 'pod-shape', source: 'inferred', text: "each class simulates its average pod, with containers, init containers and mounts rounded to whole numbers; user-namespaced and hooked pods fall back to the legacy path at their class's share."})
+  out.push({
+    id: 'pod-shape',
+    source: 'inferred',
+    text: "each class simulates its average pod, with containers, init containers and mounts rounded to whole numbers; user-namespaced and hooked pods fall back to the legacy path at their class's share.",
+  })
   out.push({
     id: 'sweep',
     source: 'default',
@@ -73,10 +91,18 @@ export function modelAssumptions(r: AnalysisResult['classes'][number], req: Pick
     const m = r.model[path]
     const pinned = path === 'legacy' ? req.modelPath : req.otnModelPath
     if (m.otherHardware) {
-      out.push({id: `model/${r.id}/${path}/hardware`, source: pinned ? 'override' : 'default', text: `${r.id} runs its ${path} path on ${m.id} (${m.file}), measured on other hardware: ${describeMismatches(m.mismatches)}. Calibrate one of its nodes (densityplan calibrate) and pass the model with --models DIR to remove this assumption.`})
+      out.push({
+        id: `model/${r.id}/${path}/hardware`,
+        source: pinned ? 'override' : 'default',
+        text: `${r.id} runs its ${path} path on ${m.id} (${m.file}), measured on other hardware: ${describeMismatches(m.mismatches)}. Calibrate one of its nodes (densityplan calibrate) and pass the model with --models DIR to remove this assumption.`,
+      })
     }
     if (m.spread) {
-      out.push({id: `model/${r.id}/${path}/spread`, source: 'inferred', text: `${r.id} ${path} p99 today is ${r.results[path].today.podStart.p99Ms} ms on ${m.id}; ${m.spread.p99TodayMs[0]}–${m.spread.p99TodayMs[1]} ms with every coefficient at the low/high end of its calibration spread (widest: ${m.spread.widestCoefficient} ±${Math.round(m.spread.widestRelative * 50)}%).`})
+      out.push({
+        id: `model/${r.id}/${path}/spread`,
+        source: 'inferred',
+        text: `${r.id} ${path} p99 today is ${r.results[path].today.podStart.p99Ms} ms on ${m.id}; ${m.spread.p99TodayMs[0]}–${m.spread.p99TodayMs[1]} ms with every coefficient at the low/high end of its calibration spread (widest: ${m.spread.widestCoefficient} ±${Math.round(m.spread.widestRelative * 50)}%).`,
+      })
     }
   }
   return out

@@ -11,11 +11,14 @@ import {canonical, deriveSummaries} from './assemble.js'
 export function mergeShards(parts: readonly {source: string; result: AnalysisResult}[]): AnalysisResult | string {
   if (parts.length === 0) return 'no results to merge'
   const first = parts[0]!
-  const same = (r: AnalysisResult): string => JSON.stringify([r.cluster, r.generatedAt, r.seed, r.replications, r.settings, r.models, r.thresholds.rules, r.tool, r.nullfsNote])
+  const same = (r: AnalysisResult): string =>
+    JSON.stringify([r.cluster, r.generatedAt, r.seed, r.replications, r.settings, r.models, r.thresholds.rules, r.tool, r.nullfsNote])
   for (const p of parts) {
     if (!p.result.shard) return `${p.source} is a complete result, not a shard (it has no "shard" field)`
-    if (p.result.shard.count !== first.result.shard?.count) return `${p.source} is shard ${p.result.shard.index}/${p.result.shard.count}, but ${first.source} is one of ${first.result.shard?.count}`
-    if (same(p.result) !== same(first.result)) return `${p.source} comes from another run than ${first.source} (cluster, snapshot time, seed, settings, models, rules or tool version differ)`
+    if (p.result.shard.count !== first.result.shard?.count)
+      return `${p.source} is shard ${p.result.shard.index}/${p.result.shard.count}, but ${first.source} is one of ${first.result.shard?.count}`
+    if (same(p.result) !== same(first.result))
+      return `${p.source} comes from another run than ${first.source} (cluster, snapshot time, seed, settings, models, rules or tool version differ)`
   }
   const count = first.result.shard!.count
   const seen = new Map<number, string>()
@@ -38,7 +41,14 @@ export function mergeShards(parts: readonly {source: string; result: AnalysisRes
   const perClass = parts.flatMap((p) => p.result.assumptions.filter(isPerClass)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
   const shared = first.result.assumptions.filter((a) => !isPerClass(a))
   const {shard: _shard, ...rest} = first.result
-  return canonical({...rest, assumptions: [...perClass, ...shared], pools, classes: sorted, overall, thresholds: {rules: first.result.thresholds.rules, violations}})
+  return canonical({
+    ...rest,
+    assumptions: [...perClass, ...shared],
+    pools,
+    classes: sorted,
+    overall,
+    thresholds: {rules: first.result.thresholds.rules, violations},
+  })
 }
 
 /** Assumptions about one class (its overhead, its model), which each shard has for its own classes only. */

@@ -106,5 +106,13 @@ const normalise = (cpu: string) => cpu.trim().replace(/\s+/g, ' ').toLowerCase()
 
 /** One line naming every mismatch, e.g. `kernel 6.18.44 vs the nodes' 6.8.0-1021-aws; 2 cores vs 16`. */
 export function describeMismatches(ms: readonly HardwareMismatch[]): string {
-  return ms.map((m) => (m.field === 'cores' ? `${m.model} cores vs the nodes' ${m.node}` : m.field === 'kernel' ? `kernel ${m.model} vs the nodes' ${m.node}` : `CPU ${m.model} vs the nodes' ${m.node}`)).join('; ')
+  return ms
+    .map((m) =>
+      m.field === 'cores'
+        ? `${m.model} cores vs the nodes' ${m.node}`
+        : m.field === 'kernel'
+          ? `kernel ${m.model} vs the nodes' ${m.node}`
+          : `CPU ${m.model} vs the nodes' ${m.node}`,
+    )
+    .join('; ')
 }

@@ -21,7 +21,10 @@ export interface RecordedRun {
  * burst and running pods are today's (the sweep and grid may repeat it with the same seeds and
  * spec, which are kept once).
  */
-export function recordToday(simulate: SimulateFn, today: {podsRunning: number; burstPods: number}): {simulate: SimulateFn; runs: Record<KernelPath, RecordedRun[]>} {
+export function recordToday(
+  simulate: SimulateFn,
+  today: {podsRunning: number; burstPods: number},
+): {simulate: SimulateFn; runs: Record<KernelPath, RecordedRun[]>} {
   const all: Record<KernelPath, RecordedRun[]> = {legacy: [], otn: []}
   const seen = new Set<string>()
   const recorder = {

@@ -103,10 +103,13 @@ export function densities(cls: Pick<NodeClass, 'maxPods' | 'podsPerNodeToday'>, 
 }
 
 export function overheadFor(classMs: readonly number[], poolMs: readonly number[]): NodeClassResult['overhead'] {
-  const pick = classMs.length >= MIN_OBSERVED_STARTS ? {ms: classMs, scope: 'this class'} : poolMs.length >= MIN_OBSERVED_STARTS ? {ms: poolMs, scope: 'its pool'} : null
+  const pick =
+    classMs.length >= MIN_OBSERVED_STARTS ? {ms: classMs, scope: 'this class'} : poolMs.length >= MIN_OBSERVED_STARTS ? {ms: poolMs, scope: 'its pool'} : null
   if (!pick) {
     return {
-      source: 'default', ...DEFAULT_OVERHEAD, samples: 0,
+      source: 'default',
+      ...DEFAULT_OVERHEAD,
+      samples: 0,
       note: `fewer than ${MIN_OBSERVED_STARTS} observed pod starts; documented default lognormal (median ${DEFAULT_OVERHEAD.p50Ms} ms, p90 ${DEFAULT_OVERHEAD.p90Ms} ms)`,
     }
   }
@@ -118,7 +121,10 @@ export function overheadFor(classMs: readonly number[], poolMs: readonly number[
   // A lognormal needs p90 > median; a degenerate sample gets a 10% spread.
   const p90 = Math.max(quantileType7(sorted, 0.9), p50 * 1.1)
   return {
-    source: 'observed', p50Ms: roundTo(p50, 1), p90Ms: roundTo(p90, 1), samples: sorted.length,
+    source: 'observed',
+    p50Ms: roundTo(p50, 1),
+    p90Ms: roundTo(p90, 1),
+    samples: sorted.length,
     note: `fitted to ${sorted.length} observed pod starts on ${pick.scope} (creation → all containers running; includes image pulls and today's kernel time, so it is pessimistic)${zeroMedian ? `; at least half were 0 s at one-second timestamp resolution, so the median is taken as ${SUBSECOND_START_MS} ms` : ''}`,
   }
 }
@@ -134,7 +140,10 @@ export function overheadFromSli(h: Histogram | null, scope: string): NodeClassRe
   const p50 = Math.max(histogramQuantile(h, 0.5)! * 1000, 1)
   const p90 = Math.max(histogramQuantile(h, 0.9)! * 1000, p50 * 1.1)
   return {
-    source: 'observed', p50Ms: roundTo(p50, 1), p90Ms: roundTo(p90, 1), samples: Math.round(total),
+    source: 'observed',
+    p50Ms: roundTo(p50, 1),
+    p90Ms: roundTo(p90, 1),
+    samples: Math.round(total),
     note: `fitted to kubelet_pod_start_sli_duration_seconds on ${scope} (${Math.round(total)} pod starts, bucket-interpolated; excludes image pulls; includes today's kernel time, so it is pessimistic)`,
   }
 }

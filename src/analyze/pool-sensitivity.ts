@@ -30,7 +30,10 @@ export function poolSensitivity(facts: PoolFacts, base: Recommendation): PoolVar
     const sloMs = first.sloMs
     const rec = recommendPool({...facts, classes: varied, sloMs})
     // Burst labels name the pod count of each class; with several classes, show the range.
-    const label = first.group === 'burst' ? `${BURST_NAME[id] ?? id} (${podRange(varied.map((c) => c.sensitivity.find((x) => x.id === id)!.burstPods))} at once)` : first.label
+    const label =
+      first.group === 'burst'
+        ? `${BURST_NAME[id] ?? id} (${podRange(varied.map((c) => c.sensitivity.find((x) => x.id === id)!.burstPods))} at once)`
+        : first.label
     out.push({
       id,
       group: first.group,
@@ -50,7 +53,14 @@ export function burstAssumption(classes: readonly NodeClassResult[]): string {
   const byKind = new Map<string, number[]>()
   for (const c of classes) {
     const b = c.bursts
-    const kind = b.source === 'override' ? 'a burst set with --burst' : b.chosen === b.drainRefill ? 'a full refill of a drained node' : b.chosen === b.jobWave ? 'a Job wave' : 'a rolling update'
+    const kind =
+      b.source === 'override'
+        ? 'a burst set with --burst'
+        : b.chosen === b.drainRefill
+          ? 'a full refill of a drained node'
+          : b.chosen === b.jobWave
+            ? 'a Job wave'
+            : 'a rolling update'
     byKind.set(kind, [...(byKind.get(kind) ?? []), Math.min(b.chosen, Math.max(1, c.podsPerNodeToday))])
   }
   return `assumes ${[...byKind.entries()].map(([kind, ns]) => `${kind} (${podRange(ns)} at once)`).join(' or ')}`
@@ -71,7 +81,12 @@ export function podRange(ns: readonly number[]): string {
  * `upgrade-with-caveats` and the headline says what it depends on.
  */
 export function withSensitivity(base: Recommendation, classes: readonly NodeClassResult[], panel: readonly PoolVariation[]): Recommendation {
-  const changesIf = panel.filter((v) => v.flipsVerdict).map((v) => `${v.group === 'burst' ? 'the burst is a ' : ''}${v.label} → ${v.verdict} (max pods/node ${formatDensity(v.density.legacy)} → ${formatDensity(v.density.otn)})`)
+  const changesIf = panel
+    .filter((v) => v.flipsVerdict)
+    .map(
+      (v) =>
+        `${v.group === 'burst' ? 'the burst is a ' : ''}${v.label} → ${v.verdict} (max pods/node ${formatDensity(v.density.legacy)} → ${formatDensity(v.density.otn)})`,
+    )
   const modelFlips = panel.filter((v) => v.flipsVerdict && v.group !== 'burst' && v.group !== 'slo' && v.plausible && v.verdict === 'no-gain')
   let verdict: Verdict = base.verdict
   let headline = base.headline

@@ -25,9 +25,10 @@ export function poolBlockers(classes: readonly ClassFacts[], otnImages: readonly
       affectedNodes: nodesOf(oldKernel),
       affectedPods: podsOn(oldKernel),
       detail: `Linux < 7.0 has no open_tree(OPEN_TREE_NAMESPACE): ${kernels.join(', ')}`,
-      fix: otnImages.length > 0
-        ? `move these nodes to a node image with Linux ≥ 7.0; in this cluster: ${otnImages.join(', ')}`
-        : 'move these nodes to a node OS release that ships Linux ≥ 7.0 (none in this cluster yet)',
+      fix:
+        otnImages.length > 0
+          ? `move these nodes to a node image with Linux ≥ 7.0; in this cluster: ${otnImages.join(', ')}`
+          : 'move these nodes to a node OS release that ships Linux ≥ 7.0 (none in this cluster yet)',
     })
   }
   const containerd = classes.filter((c) => !usesOtn(c) && c.ociRuntime === 'runc' && c.containerRuntime.startsWith('containerd://'))
@@ -37,7 +38,7 @@ export function poolBlockers(classes: readonly ClassFacts[], otnImages: readonly
       affectedNodes: nodesOf(containerd),
       affectedPods: podsOn(containerd),
       detail: `containerd defaults to runc, which always takes the legacy path (${[...new Set(containerd.map((c) => c.containerRuntime))].sort().join(', ')})`,
-      fix: 'install crun ≥ 1.29 and make it containerd\'s default runtime (a runc-type runtime entry whose BinaryName is crun, set as default_runtime_name) or select it with a RuntimeClass; if crun is already the default, pass --oci-runtime crun',
+      fix: "install crun ≥ 1.29 and make it containerd's default runtime (a runc-type runtime entry whose BinaryName is crun, set as default_runtime_name) or select it with a RuntimeClass; if crun is already the default, pass --oci-runtime crun",
     })
   }
   const otherRuntime = classes.filter((c) => !usesOtn(c) && !containerd.includes(c))
@@ -81,7 +82,10 @@ function sharePods(classes: readonly ClassFacts[], fraction: (c: ClassFacts) => 
 export function otnEligiblePodFraction(classes: readonly ClassFacts[]): number {
   const pods = classes.reduce((s, c) => s + c.podsPerNodeToday * c.nodeCount, 0)
   if (pods === 0) return 0
-  const eligible = classes.reduce((s, c) => s + (1 - Math.min(1, c.podShape.userNamespacePodFraction + c.podShape.hookedPodFraction)) * c.podsPerNodeToday * c.nodeCount, 0)
+  const eligible = classes.reduce(
+    (s, c) => s + (1 - Math.min(1, c.podShape.userNamespacePodFraction + c.podShape.hookedPodFraction)) * c.podsPerNodeToday * c.nodeCount,
+    0,
+  )
   return roundTo(eligible / pods, 3)
 }
 

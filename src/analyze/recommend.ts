@@ -64,7 +64,10 @@ export function recommendPool(f: PoolFacts): Recommendation {
   const maxPods = Math.max(...f.classes.map((c) => c.maxPods), 1)
   const todayLegacyMeets = numbers.p99TodayLegacyMs <= f.sloMs
   const todayOtnMeets = numbers.p99TodayOtnMs <= f.sloMs
-  const material = cut >= MATERIAL_P99_CUT || (numbers.podsPerNodeGain >= MATERIAL_PODS_GAIN && numbers.podsPerNodeGain >= 0.05 * maxPods) || (!todayLegacyMeets && todayOtnMeets)
+  const material =
+    cut >= MATERIAL_P99_CUT ||
+    (numbers.podsPerNodeGain >= MATERIAL_PODS_GAIN && numbers.podsPerNodeGain >= 0.05 * maxPods) ||
+    (!todayLegacyMeets && todayOtnMeets)
   const legacy = poolDensity(f.classes, 'legacy')
   const otn = poolDensity(f.classes, 'otn')
   const worstOverhead = [...f.classes].sort((a, b) => nonKernelP99Ms(b.overhead) - nonKernelP99Ms(a.overhead))[0]
@@ -74,12 +77,18 @@ export function recommendPool(f: PoolFacts): Recommendation {
   const overheadBreaksSlo = overheadP99 > f.sloMs && legacy.kernelBound === 0 && otn.kernelBound === 0
   const steps = migrationSteps(f.blockers)
 
-  reasons.push(`p99 pod start at today's density: ${formatMs(numbers.p99TodayLegacyMs)} legacy → ${formatMs(numbers.p99TodayOtnMs)} with OPEN_TREE_NAMESPACE (${pct(-cut)})`)
-  reasons.push(`max pods/node with p99 ≤ ${formatMs(f.sloMs)} and within capacity: ${formatDensity(legacy, {binding: true})} legacy → ${formatDensity(otn, {binding: true})} OTN (${signed(numbers.podsPerNodeGain)})`)
+  reasons.push(
+    `p99 pod start at today's density: ${formatMs(numbers.p99TodayLegacyMs)} legacy → ${formatMs(numbers.p99TodayOtnMs)} with OPEN_TREE_NAMESPACE (${pct(-cut)})`,
+  )
+  reasons.push(
+    `max pods/node with p99 ≤ ${formatMs(f.sloMs)} and within capacity: ${formatDensity(legacy, {binding: true})} legacy → ${formatDensity(otn, {binding: true})} OTN (${signed(numbers.podsPerNodeGain)})`,
+  )
   if (overheadBreaksSlo) reasons.push(nonKernelText(overheadP99, f.sloMs))
-  reasons.push(allCapable
-    ? `${pct(numbers.otnPodFraction, false)} of pods take the OTN path today; the rest are user-namespaced or hooked and stay on the legacy path on any kernel`
-    : `${pct(numbers.otnPodFraction, false)} of pods would take the OTN path once every node is upgraded (${steps.length ? `needs ${steps.join(' and ')}` : 'no migration step needed'})`)
+  reasons.push(
+    allCapable
+      ? `${pct(numbers.otnPodFraction, false)} of pods take the OTN path today; the rest are user-namespaced or hooked and stay on the legacy path on any kernel`
+      : `${pct(numbers.otnPodFraction, false)} of pods would take the OTN path once every node is upgraded (${steps.length ? `needs ${steps.join(' and ')}` : 'no migration step needed'})`,
+  )
   for (const b of f.blockers) reasons.push(`${b.kind}: ${b.detail}`)
 
   let verdict: Verdict
@@ -148,31 +157,62 @@ export function recommendOverall(pools: readonly Pick<PoolResult, 'name' | 'node
   const nodes = basis.reduce((s, p) => s + p.nodeCount, 0) || 1
   const w = (get: (n: Recommendation['numbers']) => number): number => basis.reduce((s, p) => s + get(p.recommendation.numbers) * p.nodeCount, 0) / nodes
   const only = basis.length === 1 ? basis[0]!.recommendation.numbers : null
-  const numbers: Recommendation['numbers'] = only ? {...only} : {
-    p99TodayLegacyMs: roundTo(w((n) => n.p99TodayLegacyMs), 1),
-    p99TodayOtnMs: roundTo(w((n) => n.p99TodayOtnMs), 1),
-    maxPodsPerNodeLegacy: Math.round(w((n) => n.maxPodsPerNodeLegacy)),
-    maxPodsPerNodeOtn: Math.round(w((n) => n.maxPodsPerNodeOtn)),
-    podsPerNodeGain: 0,
-    maxPodsLowerBound: {legacy: basis.some((p) => p.recommendation.numbers.maxPodsLowerBound.legacy), otn: basis.some((p) => p.recommendation.numbers.maxPodsLowerBound.otn)},
-    bindingLimit: mostCommonBinding(basis),
-    otnPodFraction: roundTo(w((n) => n.otnPodFraction), 3),
-  }
+  const numbers: Recommendation['numbers'] = only
+    ? {...only}
+    : {
+        p99TodayLegacyMs: roundTo(
+          w((n) => n.p99TodayLegacyMs),
+          1,
+        ),
+        p99TodayOtnMs: roundTo(
+          w((n) => n.p99TodayOtnMs),
+          1,
+        ),
+        maxPodsPerNodeLegacy: Math.round(w((n) => n.maxPodsPerNodeLegacy)),
+        maxPodsPerNodeOtn: Math.round(w((n) => n.maxPodsPerNodeOtn)),
+        podsPerNodeGain: 0,
+        maxPodsLowerBound: {
+          legacy: basis.some((p) => p.recommendation.numbers.maxPodsLowerBound.legacy),
+          otn: basis.some((p) => p.recommendation.numbers.maxPodsLowerBound.otn),
+        },
+        bindingLimit: mostCommonBinding(basis),
+        otnPodFraction: roundTo(
+          w((n) => n.otnPodFraction),
+          3,
+        ),
+      }
   if (!only) numbers.podsPerNodeGain = numbers.maxPodsPerNodeOtn - numbers.maxPodsPerNodeLegacy
   const uncertain = pools.some((p) => p.recommendation.verdict === 'uncertain')
-  const verdict: Verdict = gaining.length === 0 ? (uncertain ? 'uncertain' : 'no-gain') : gaining.some((p) => p.recommendation.verdict === 'upgrade-with-caveats') ? 'upgrade-with-caveats' : 'upgrade'
-  const names = (v: Verdict): string => pools.filter((p) => p.recommendation.verdict === v).map((p) => p.name).join(', ')
+  const verdict: Verdict =
+    gaining.length === 0
+      ? uncertain
+        ? 'uncertain'
+        : 'no-gain'
+      : gaining.some((p) => p.recommendation.verdict === 'upgrade-with-caveats')
+        ? 'upgrade-with-caveats'
+        : 'upgrade'
+  const names = (v: Verdict): string =>
+    pools
+      .filter((p) => p.recommendation.verdict === v)
+      .map((p) => p.name)
+      .join(', ')
   const weighting = only ? '' : 'node-weighted '
   const headline =
     verdict === 'uncertain'
       ? `no pool gains for certain; ${names('uncertain')}: the simulation of today does not reproduce the observed start latency`
       : verdict === 'no-gain'
-      ? 'no pool gains materially from moving to Linux ≥ 7.0 with crun ≥ 1.29'
-      : `upgrade ${gaining.map((p) => p.name).join(', ')}: ${weighting}p99 ${formatMs(numbers.p99TodayLegacyMs)} → ${formatMs(numbers.p99TodayOtnMs)}, ${signed(numbers.podsPerNodeGain)} pods/node under the SLO`
+        ? 'no pool gains materially from moving to Linux ≥ 7.0 with crun ≥ 1.29'
+        : `upgrade ${gaining.map((p) => p.name).join(', ')}: ${weighting}p99 ${formatMs(numbers.p99TodayLegacyMs)} → ${formatMs(numbers.p99TodayOtnMs)}, ${signed(numbers.podsPerNodeGain)} pods/node under the SLO`
   const reasons = (['upgrade', 'upgrade-with-caveats', 'uncertain', 'no-gain'] as const).filter((v) => names(v)).map((v) => `${v}: ${names(v)}`)
   for (const p of pools) reasons.push(`${p.name}: ${p.recommendation.headline}`)
   const changesIf = pools.flatMap((p) => p.recommendation.changesIf.map((c) => `${p.name}: ${c}`))
-  const assumes = pools.length === 1 ? pools[0]!.recommendation.assumes : pools.filter((p) => p.recommendation.assumes).map((p) => `${p.name} ${p.recommendation.assumes}`).join('; ')
+  const assumes =
+    pools.length === 1
+      ? pools[0]!.recommendation.assumes
+      : pools
+          .filter((p) => p.recommendation.assumes)
+          .map((p) => `${p.name} ${p.recommendation.assumes}`)
+          .join('; ')
   return {verdict, headline, reasons, numbers, assumes, changesIf}
 }
 

@@ -67,41 +67,61 @@ const today = (cls: Pick<NodeClass, 'podsPerNodeToday'>): number => Math.max(1, 
 
 export const VARIATIONS: readonly VariationDef[] = [
   {
-    id: 'burst/rolling-update', group: 'burst', plausible: true,
+    id: 'burst/rolling-update',
+    group: 'burst',
+    plausible: true,
     label: (_c, to) => `${BURST_NAME['burst/rolling-update']} (${pods(to.burstPods)} at once)`,
     apply: (b, c) => ({...b, burstPods: Math.min(today(c), c.bursts.rollingUpdate)}),
   },
   {
-    id: 'burst/quarter', group: 'burst', plausible: true,
+    id: 'burst/quarter',
+    group: 'burst',
+    plausible: true,
     label: (_c, to) => `${BURST_NAME['burst/quarter']} (${pods(to.burstPods)} at once)`,
     apply: (b, c) => ({...b, burstPods: Math.max(1, Math.ceil(0.25 * today(c)))}),
   },
   {
-    id: 'burst/full-refill', group: 'burst', plausible: true,
+    id: 'burst/full-refill',
+    group: 'burst',
+    plausible: true,
     label: (_c, to) => `${BURST_NAME['burst/full-refill']} (${pods(to.burstPods)} at once)`,
     apply: (b, c) => ({...b, burstPods: today(c)}),
   },
-  {id: 'slo/minus-1s', group: 'slo', plausible: false, label: (_c, to) => `SLO ${formatMs(to.sloMs)}`, apply: (b) => (b.sloMs > 1000 ? {...b, sloMs: b.sloMs - 1000} : null)},
+  {
+    id: 'slo/minus-1s',
+    group: 'slo',
+    plausible: false,
+    label: (_c, to) => `SLO ${formatMs(to.sloMs)}`,
+    apply: (b) => (b.sloMs > 1000 ? {...b, sloMs: b.sloMs - 1000} : null),
+  },
   {id: 'slo/plus-1s', group: 'slo', plausible: false, label: (_c, to) => `SLO ${formatMs(to.sloMs)}`, apply: (b) => ({...b, sloMs: b.sloMs + 1000})},
   {
-    id: 'otn-cost/low', group: 'otn-cost', plausible: true,
+    id: 'otn-cost/low',
+    group: 'otn-cost',
+    plausible: true,
     label: () => `OTN cost ratio ${OTN_RATIO.low} (measured lower quartile)`,
     apply: (b) => ({...b, otnCostScale: OTN_RATIO.low / OTN_RATIO.median}),
   },
   {
-    id: 'otn-cost/high', group: 'otn-cost', plausible: true,
+    id: 'otn-cost/high',
+    group: 'otn-cost',
+    plausible: true,
     label: () => `OTN cost ratio ${OTN_RATIO.high} (measured upper quartile)`,
     apply: (b) => ({...b, otnCostScale: OTN_RATIO.high / OTN_RATIO.median}),
   },
   // The CPU-contention curve is measured on one machine; how it carries over to another core
   // count is an assumption (contention.ts), so both ends of it are in the panel.
   {
-    id: 'contention/none', group: 'contention', plausible: true,
+    id: 'contention/none',
+    group: 'contention',
+    plausible: true,
     label: () => 'no CPU contention between concurrent starts',
     apply: (b) => (b.contention === 'none' ? null : {...b, contention: 'none'}),
   },
   {
-    id: 'contention/scaled', group: 'contention', plausible: true,
+    id: 'contention/scaled',
+    group: 'contention',
+    plausible: true,
     label: () => 'the measured contention curve stretched onto this core count (pessimistic)',
     apply: (b) => (b.contention === 'scaled' ? null : {...b, contention: 'scaled'}),
   },
@@ -114,7 +134,10 @@ export function classSensitivity(cls: NodeClass, plan: ClassPlan, simulate: Simu
   for (const v of VARIATIONS) {
     const to = v.apply(baseInputs, cls)
     if (!to) continue
-    const paths = {legacy: pathUnder(cls, plan, simulate, 'legacy', to, baseInputs, base.legacy), otn: pathUnder(cls, plan, simulate, 'otn', to, baseInputs, base.otn)}
+    const paths = {
+      legacy: pathUnder(cls, plan, simulate, 'legacy', to, baseInputs, base.legacy),
+      otn: pathUnder(cls, plan, simulate, 'otn', to, baseInputs, base.otn),
+    }
     out.push({
       id: v.id,
       group: v.group,
@@ -131,12 +154,32 @@ export function classSensitivity(cls: NodeClass, plan: ClassPlan, simulate: Simu
   return out
 }
 
-function pathUnder(cls: NodeClass, plan: ClassPlan, simulate: SimulateFn, path: KernelPath, to: SensitivityInputs, from: SensitivityInputs, base: PathResult): {p99TodayMs: number; slo: ReturnType<typeof solveSlo>} {
-  const sameRuns = to.burstPods === from.burstPods && effectiveContention(cls, plan, to.contention) === effectiveContention(cls, plan, from.contention) && (path === 'legacy' || to.otnCostScale === from.otnCostScale)
+function pathUnder(
+  cls: NodeClass,
+  plan: ClassPlan,
+  simulate: SimulateFn,
+  path: KernelPath,
+  to: SensitivityInputs,
+  from: SensitivityInputs,
+  base: PathResult,
+): {p99TodayMs: number; slo: ReturnType<typeof solveSlo>} {
+  const sameRuns =
+    to.burstPods === from.burstPods &&
+    effectiveContention(cls, plan, to.contention) === effectiveContention(cls, plan, from.contention) &&
+    (path === 'legacy' || to.otnCostScale === from.otnCostScale)
   if (sameRuns) return {p99TodayMs: base.today.podStart.p99Ms, slo: solveSlo(base.sweep, to.sloMs)}
   const seedBase = classSeedBase(plan, cls)
   const run = (density: number, burst: number, reps: number): ClassRunSample[] =>
-    Array.from({length: reps}, (_, i) => simulate({...runSpec(cls, plan, path, density, burst), contention: to.contention, ...(path === 'otn' && to.otnCostScale !== 1 ? {otnCostScale: to.otnCostScale} : {})}, replicationSeed(seedBase, i)))
+    Array.from({length: reps}, (_, i) =>
+      simulate(
+        {
+          ...runSpec(cls, plan, path, density, burst),
+          contention: to.contention,
+          ...(path === 'otn' && to.otnCostScale !== 1 ? {otnCostScale: to.otnCostScale} : {}),
+        },
+        replicationSeed(seedBase, i),
+      ),
+    )
   const p99 = (runs: ClassRunSample[]): number => roundTo(summarize(concat(runs.map((r) => r.podStartMs))).p99, 1)
   const p99TodayMs = p99(run(today(cls), to.burstPods, plan.replications))
   const sweep: Array<{podsPerNode: number; p99Ms: number; p99Ci95: [number, number]}> = []

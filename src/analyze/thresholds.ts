@@ -15,7 +15,8 @@ export type ParsedRule = ThresholdRule
 
 export function parseRule(expr: string): ParsedRule | string {
   const m = RULE.exec(expr.trim())
-  if (!m) return `cannot read --fail-on "${expr}": expected [legacy.|otn.]METRIC OP VALUE with METRIC one of p50, p90, p99, maxpods, gain and OP one of > >= < <=, e.g. p99>5s or maxpods<60`
+  if (!m)
+    return `cannot read --fail-on "${expr}": expected [legacy.|otn.]METRIC OP VALUE with METRIC one of p50, p90, p99, maxpods, gain and OP one of > >= < <=, e.g. p99>5s or maxpods<60`
   const metric = m[2]!.toLowerCase() as ParsedRule['metric']
   const unit = m[5]?.toLowerCase()
   const latency = metric.startsWith('p')
@@ -25,7 +26,11 @@ export function parseRule(expr: string): ParsedRule | string {
   return {expr: expr.trim(), metric, op: m[3] as ParsedRule['op'], value, path: (m[1]?.toLowerCase() ?? 'today') as ParsedRule['path']}
 }
 
-export function evaluateRules(rules: readonly ParsedRule[], pools: readonly Pick<PoolResult, 'name' | 'classIds' | 'recommendation'>[], classes: readonly NodeClassResult[]): Violation[] {
+export function evaluateRules(
+  rules: readonly ParsedRule[],
+  pools: readonly Pick<PoolResult, 'name' | 'classIds' | 'recommendation'>[],
+  classes: readonly NodeClassResult[],
+): Violation[] {
   const byId = new Map(classes.map((c) => [c.id, c]))
   const out: Violation[] = []
   for (const rule of rules) {
@@ -35,7 +40,12 @@ export function evaluateRules(rules: readonly ParsedRule[], pools: readonly Pick
       const actual = poolValue(rule, members, pool.recommendation.numbers.podsPerNodeGain)
       if (holds(actual, rule.op, rule.value)) {
         const unit = rule.metric.startsWith('p') ? ' ms' : ' pods/node'
-        out.push({rule: rule.expr, subject: `pool/${pool.name}`, actual, message: `pool ${pool.name}: ${rule.metric} (${rule.path}) is ${actual}${unit}, which is ${rule.op} ${rule.value}${unit}`})
+        out.push({
+          rule: rule.expr,
+          subject: `pool/${pool.name}`,
+          actual,
+          message: `pool ${pool.name}: ${rule.metric} (${rule.path}) is ${actual}${unit}, which is ${rule.op} ${rule.value}${unit}`,
+        })
       }
     }
   }

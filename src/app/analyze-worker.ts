@@ -15,7 +15,8 @@ interface Init {
   models: KernelModel[]
 }
 
-export type WorkerMessage = {type: 'progress'; runs: number} | {type: 'result'; index: number; result: unknown} | {type: 'error'; index: number; message: string; stack?: string}
+export type WorkerMessage =
+  {type: 'progress'; runs: number} | {type: 'result'; index: number; result: unknown} | {type: 'error'; index: number; message: string; stack?: string}
 
 const init = workerData as Init
 const port = parentPort!

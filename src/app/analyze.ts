@@ -74,14 +74,24 @@ export async function analyze(req: AnalyzeRequest): Promise<AnalyzeOutcome> {
   const clusterName = snapshot.source.context ?? (req.source.kind === 'snapshot' ? basename(req.source.path).replace(/\.json$/, '') : 'cluster')
 
   const allClasses = buildNodeClasses(snapshot, req.ociRuntime ? {ociRuntime: req.ociRuntime} : {})
-  if (allClasses.length === 0) throw new InputError(`the ${source} has no nodes`, 'collect a snapshot from a cluster with nodes (densityplan collect), or check --node-selector')
+  if (allClasses.length === 0)
+    throw new InputError(`the ${source} has no nodes`, 'collect a snapshot from a cluster with nodes (densityplan collect), or check --node-selector')
   const classes = req.shard ? allClasses.filter((_, i) => i % req.shard!.count === req.shard!.index) : allClasses
   const choices = chooseModels(candidates, allClasses, snapshot)
   const jobs = toJobs(classes, allClasses, choices)
   // The contention curve of the legacy model most nodes run on, for the assumptions' wording; each
   // class is simulated with its own legacy model's curve (analyze/run-classes.ts, contention.ts).
   const settings = {...req.settings, contentionCurve: choices.mostNodes.legacy.model.costs.cpuContention?.points}
-  const total = jobs.reduce((n, j) => n + plannedRuns(j, settings, choices.pool.map((m) => m.model)), 0)
+  const total = jobs.reduce(
+    (n, j) =>
+      n +
+      plannedRuns(
+        j,
+        settings,
+        choices.pool.map((m) => m.model),
+      ),
+    0,
+  )
   let done = 0
   req.onProgress?.(0, total)
   const classResults = await runJobs(jobs, {
@@ -116,21 +126,29 @@ async function writeOutputs(result: AnalysisResult, req: AnalyzeRequest): Promis
 
 /** `--merge`: the union of `--shard` results, summaries derived again, outputs written; no simulation. */
 async function merge(req: AnalyzeRequest, paths: string[]): Promise<AnalyzeOutcome> {
-  if (req.failOn.length) throw new InputError('--fail-on cannot be combined with --merge: the rules are part of each shard run', 'pass --fail-on to the shard runs (the same rules to every shard)')
+  if (req.failOn.length)
+    throw new InputError(
+      '--fail-on cannot be combined with --merge: the rules are part of each shard run',
+      'pass --fail-on to the shard runs (the same rules to every shard)',
+    )
   const parts = []
   for (const path of paths) parts.push({source: path, result: await readResultFile(path)})
   const merged = mergeShards(parts)
-  if (typeof merged === 'string') throw new InputError(`cannot merge: ${merged}`, 'pass every shard written by one analyze run split with --shard i/n (the same flags and --seed), each once')
+  if (typeof merged === 'string')
+    throw new InputError(`cannot merge: ${merged}`, 'pass every shard written by one analyze run split with --shard i/n (the same flags and --seed), each once')
   const files = await writeOutputs(merged, req)
   return {result: merged, files, classes: merged.classes.length, simulatorRuns: 0}
 }
 
 function parseRules(exprs: string[]): ParsedRule[] {
-  return exprs.flatMap((e) => e.split(',')).filter((e) => e.trim()).map((e) => {
-    const r = parseRule(e)
-    if (typeof r === 'string') throw new InputError(r, 'write thresholds like --fail-on p99>5s --fail-on maxpods<60 (see densityplan analyze --help)')
-    return r
-  })
+  return exprs
+    .flatMap((e) => e.split(','))
+    .filter((e) => e.trim())
+    .map((e) => {
+      const r = parseRule(e)
+      if (typeof r === 'string') throw new InputError(r, 'write thresholds like --fail-on p99>5s --fail-on maxpods<60 (see densityplan analyze --help)')
+      return r
+    })
 }
 
 /**
@@ -142,18 +160,33 @@ async function resolveModels(req: AnalyzeRequest): Promise<{legacy: LoadedModel[
   const fromDir = req.modelsDir ? `in ${req.modelsDir}` : 'shipped'
   const legacy = req.modelPath ? [await loadModelFile(req.modelPath)] : dirModels.filter((m) => m.model.path === 'legacy')
   const otn = req.otnModelPath ? [await loadModelFile(req.otnModelPath)] : dirModels.filter((m) => m.model.path === 'otn' || m.model.kernel.openTreeNamespace)
-  if (legacy.length === 0) throw new InputError(`no kernel model for the legacy path ${fromDir}`, 'pass --model FILE or --models DIR with a legacy model (densityplan calibrate writes one)')
-  if (otn.length === 0) throw new InputError(`no kernel model for the OTN path ${fromDir}`, 'pass --otn-model FILE or --models DIR with a model of a kernel with OPEN_TREE_NAMESPACE (densityplan calibrate --otn-out writes one)')
+  if (legacy.length === 0)
+    throw new InputError(
+      `no kernel model for the legacy path ${fromDir}`,
+      'pass --model FILE or --models DIR with a legacy model (densityplan calibrate writes one)',
+    )
+  if (otn.length === 0)
+    throw new InputError(
+      `no kernel model for the OTN path ${fromDir}`,
+      'pass --otn-model FILE or --models DIR with a model of a kernel with OPEN_TREE_NAMESPACE (densityplan calibrate --otn-out writes one)',
+    )
   for (const m of otn) {
     if (!m.model.kernel.openTreeNamespace && m.model.path !== 'otn') {
-      throw new InputError(`${m.source} describes Linux ${m.model.kernel.release} without OPEN_TREE_NAMESPACE, so it cannot model the OTN path`, 'pass a model measured on Linux >= 7.0 (or one whose path is otn) with --otn-model FILE')
+      throw new InputError(
+        `${m.source} describes Linux ${m.model.kernel.release} without OPEN_TREE_NAMESPACE, so it cannot model the OTN path`,
+        'pass a model measured on Linux >= 7.0 (or one whose path is otn) with --otn-model FILE',
+      )
     }
   }
   return {legacy, otn}
 }
 
 async function loadModelDir(dir: string): Promise<LoadedModel[]> {
-  if (!existsSync(dir)) throw new InputError(`--models ${dir}: no such directory`, 'pass a directory of model files (densityplan calibrate --out DIR/NAME.json writes them), or omit --models to use the shipped models/')
+  if (!existsSync(dir))
+    throw new InputError(
+      `--models ${dir}: no such directory`,
+      'pass a directory of model files (densityplan calibrate --out DIR/NAME.json writes them), or omit --models to use the shipped models/',
+    )
   return loadShippedModels(dir, (name) => join(dir, name))
 }
 
@@ -181,7 +214,15 @@ function chooseModels(candidates: {legacy: LoadedModel[]; otn: LoadedModel[]}, c
     const pick = (path: 'legacy' | 'otn') => {
       const c = chooseModel(candidates[path], hw, path)!
       nodesOn.set(c.chosen, (nodesOn.get(c.chosen) ?? 0) + cls.nodeNames.length)
-      const info: ClassModelInfo = {id: c.chosen.model.id, file: c.chosen.source, sha256: c.chosen.sha256, score: c.score, mismatches: c.mismatches, otherHardware: c.mismatches.length > 0, cpuCompared: c.cpuCompared}
+      const info: ClassModelInfo = {
+        id: c.chosen.model.id,
+        file: c.chosen.source,
+        sha256: c.chosen.sha256,
+        score: c.score,
+        mismatches: c.mismatches,
+        otherHardware: c.mismatches.length > 0,
+        cpuCompared: c.cpuCompared,
+      }
       return {index: indexOf(c.chosen), info}
     }
     const legacy = pick('legacy')
@@ -199,15 +240,29 @@ async function loadSource(req: AnalyzeRequest): Promise<{snapshot: ClusterSnapsh
   // Live: collect's listing and reduction, kept in memory (no snapshot file).
   try {
     const {snapshot} = await collectSnapshot({
-      kubeconfig: s.kubeconfig, context: s.context, namespace: s.namespace, nodeSelector: s.nodeSelector, poolLabel: s.poolLabel,
-      pageSize: 500, maxRetries: 6, requestTimeoutMs: 30_000, windowMs: 3_600_000, kubeletMetrics: false,
-      anonymize: false, log: req.log ?? (() => {}), ...(s.prometheus ? {prometheus: s.prometheus} : {}),
+      kubeconfig: s.kubeconfig,
+      context: s.context,
+      namespace: s.namespace,
+      nodeSelector: s.nodeSelector,
+      poolLabel: s.poolLabel,
+      pageSize: 500,
+      maxRetries: 6,
+      requestTimeoutMs: 30_000,
+      windowMs: 3_600_000,
+      kubeletMetrics: false,
+      anonymize: false,
+      log: req.log ?? (() => {}),
+      ...(s.prometheus ? {prometheus: s.prometheus} : {}),
     })
     return {snapshot, source: 'cluster'}
   } catch (err) {
     // With no cluster configured at all, the likeliest wish is to try the tool: say how.
     if (err instanceof ClusterError && /no kubeconfig found/.test(err.message)) {
-      throw new ClusterError(err.message, `${err.fix ?? 'pass --kubeconfig FILE'}; or analyze without a cluster: densityplan analyze --demo (or --snapshot FILE)`, {cause: err})
+      throw new ClusterError(
+        err.message,
+        `${err.fix ?? 'pass --kubeconfig FILE'}; or analyze without a cluster: densityplan analyze --demo (or --snapshot FILE)`,
+        {cause: err},
+      )
     }
     throw err
   }
@@ -221,7 +276,14 @@ function toJobs(classes: NodeClass[], all: NodeClass[], choices: ModelChoices): 
 }
 
 function provenance(m: LoadedModel): ModelProvenance {
-  return {id: m.model.id, file: m.source, sha256: m.sha256, measuredOnKernel: m.model.provenance.kernel, cpu: m.model.provenance.cpu, date: m.model.provenance.date}
+  return {
+    id: m.model.id,
+    file: m.source,
+    sha256: m.sha256,
+    measuredOnKernel: m.model.provenance.kernel,
+    cpu: m.model.provenance.cpu,
+    date: m.model.provenance.date,
+  }
 }
 
 function defaultOutPath(cluster: string, nowMs: number, formats: ReportFormat[]): string {

@@ -12,7 +12,7 @@ import {parseHistograms} from '../cluster/prometheus.js'
 export const FACTS_SCRIPT = [
   'echo "release=$(uname -r)"',
   'echo "machine=$(uname -m)"',
-  'echo "cpu=$(grep -m1 -E \'^(model name|Hardware|cpu model)\' /proc/cpuinfo | sed \'s/^[^:]*: *//\')"',
+  "echo \"cpu=$(grep -m1 -E '^(model name|Hardware|cpu model)' /proc/cpuinfo | sed 's/^[^:]*: *//')\"",
   'echo "cores=$(grep -c ^processor /proc/cpuinfo)"',
   'echo "hz=$( (cat "/proc/1/root/boot/config-$(uname -r)" 2>/dev/null || zcat /proc/config.gz 2>/dev/null) | grep -m1 \'^CONFIG_HZ=\' | cut -d= -f2)"',
   'echo "mounts=$(wc -l < /proc/1/mountinfo)"',
@@ -53,7 +53,9 @@ export function parseFacts(stdout: string): NodeFacts {
 
 /** uname -m → Kubernetes' nodeInfo.architecture. */
 export function goArch(machine: string): string {
-  return ({x86_64: 'amd64', aarch64: 'arm64', armv7l: 'arm', ppc64le: 'ppc64le', s390x: 's390x', riscv64: 'riscv64'} as Record<string, string>)[machine] ?? machine
+  return (
+    ({x86_64: 'amd64', aarch64: 'arm64', armv7l: 'arm', ppc64le: 'ppc64le', s390x: 's390x', riscv64: 'riscv64'} as Record<string, string>)[machine] ?? machine
+  )
 }
 
 /** Fewer observed starts than this and the histograms are not used (fork/exec stands in). */
@@ -87,13 +89,26 @@ function total(h: Histogram | undefined): number {
 }
 
 /** The node's runtime start times from its kubelet's histograms, or null (and why) when not readable. */
-export async function kubeletRuntime(client: PodClient, node: string, log: (line: string) => void): Promise<{startNs: number[]; source: string} | {whyNot: string}> {
+export async function kubeletRuntime(
+  client: PodClient,
+  node: string,
+  log: (line: string) => void,
+): Promise<{startNs: number[]; source: string} | {whyNot: string}> {
   let text: string
   try {
     text = await client.nodeMetrics(node)
   } catch (err) {
     const f = classify(err)
-    const whyNot = f.kind === 'http' ? `get nodes/proxy answered ${f.status}${f.reason ? ` ${f.reason}` : ''}` : f.kind === 'network' ? f.code : f.kind === 'timeout' ? 'timeout' : f.kind === 'plugin' ? `exec credential plugin ${f.command}: ${f.detail}` : f.message
+    const whyNot =
+      f.kind === 'http'
+        ? `get nodes/proxy answered ${f.status}${f.reason ? ` ${f.reason}` : ''}`
+        : f.kind === 'network'
+          ? f.code
+          : f.kind === 'timeout'
+            ? 'timeout'
+            : f.kind === 'plugin'
+              ? `exec credential plugin ${f.command}: ${f.detail}`
+              : f.message
     log(`kubelet metrics of ${node} not readable (${whyNot}): forkExecOverhead from fork/exec on the node`)
     return {whyNot}
   }
@@ -103,5 +118,8 @@ export async function kubeletRuntime(client: PodClient, node: string, log: (line
     log(`kubelet metrics of ${node}: ${whyNot}; forkExecOverhead from fork/exec on the node`)
     return {whyNot}
   }
-  return {startNs: samples.startNs, source: `the node's kubelet_runtime_operations_duration_seconds (${samples.operations.join(' + ')}, ${samples.starts} starts, read at 49 evenly spaced quantiles, bucket-interpolated, added quantile by quantile)`}
+  return {
+    startNs: samples.startNs,
+    source: `the node's kubelet_runtime_operations_duration_seconds (${samples.operations.join(' + ')}, ${samples.starts} starts, read at 49 evenly spaced quantiles, bucket-interpolated, added quantile by quantile)`,
+  }
 }

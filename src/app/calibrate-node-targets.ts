@@ -11,7 +11,8 @@ export async function targets(client: PodClient, opts: {node?: string; pool?: st
       return [await client.getNode(opts.node)]
     } catch (err) {
       const f = classify(err)
-      if (f.kind === 'http' && f.status === 404) throw new ClusterError(`node "${opts.node}" not found on ${client.server}`, 'pick a node from kubectl get nodes')
+      if (f.kind === 'http' && f.status === 404)
+        throw new ClusterError(`node "${opts.node}" not found on ${client.server}`, 'pick a node from kubectl get nodes')
       throw podRequestError(err, {verb: 'get', resource: 'nodes', scope: 'at the cluster scope', server: client.server, rbacFile: RBAC_FILE})
     }
   }

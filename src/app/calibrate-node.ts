@@ -56,7 +56,10 @@ export interface CalibrateNodeResult {
 
 /** The interruption that ends a run: Ctrl-C (SIGINT, exit 130) or SIGTERM (exit 143), after the pod is deleted. */
 export class InterruptedError extends DensityplanError {
-  constructor(readonly signal: NodeJS.Signals, pod: string | undefined) {
+  constructor(
+    readonly signal: NodeJS.Signals,
+    pod: string | undefined,
+  ) {
     super('interrupted', `interrupted by ${signal}${pod ? `; the calibration pod ${pod} was deleted` : ''}`)
     this.name = 'InterruptedError'
   }
@@ -82,10 +85,14 @@ export async function calibrateNodes(opts: CalibrateNodeOptions): Promise<Calibr
   for (const node of nodes) {
     const nodeArch = node.status?.nodeInfo?.architecture
     if (nodeArch && nodeArch !== goArch(arch() === 'x64' ? 'x86_64' : arch() === 'arm64' ? 'aarch64' : arch())) {
-      throw new InputError(`node ${node.metadata?.name} is ${nodeArch}, but this machine builds ${arch()} binaries for the probe`, `run calibrate --node from a ${nodeArch} machine, or set CC to a ${nodeArch} cross compiler and delete native/build/`)
+      throw new InputError(
+        `node ${node.metadata?.name} is ${nodeArch}, but this machine builds ${arch()} binaries for the probe`,
+        `run calibrate --node from a ${nodeArch} machine, or set CC to a ${nodeArch} cross compiler and delete native/build/`,
+      )
     }
     const out = outFor(node)
-    if (existsSync(out) && !opts.force) throw new InputError(`${out} already exists`, 'pass --force to overwrite it, or choose another path with --out/--out-dir')
+    if (existsSync(out) && !opts.force)
+      throw new InputError(`${out} already exists`, 'pass --force to overwrite it, or choose another path with --out/--out-dir')
   }
   const abort = new AbortController()
   let current: string | undefined
@@ -132,10 +139,21 @@ interface OneOptions extends CalibrateNodeOptions {
   out: string
 }
 
-async function calibrateOne(client: PodClient, node: V1Node, opts: OneOptions, signal: AbortSignal, setCurrent: (pod: string | undefined) => void): Promise<CalibrateNodeResult['written'][number]> {
+async function calibrateOne(
+  client: PodClient,
+  node: V1Node,
+  opts: OneOptions,
+  signal: AbortSignal,
+  setCurrent: (pod: string | undefined) => void,
+): Promise<CalibrateNodeResult['written'][number]> {
   const nodeName = node.metadata!.name!
   const plan = PLANS[opts.plan]
-  const manifest = calibratePodManifest({node: nodeName, image: opts.image, namespace: opts.namespace, deadlineSeconds: Math.ceil(opts.startTimeoutMs / 1000) + POD_LIFETIME_S})
+  const manifest = calibratePodManifest({
+    node: nodeName,
+    image: opts.image,
+    namespace: opts.namespace,
+    deadlineSeconds: Math.ceil(opts.startTimeoutMs / 1000) + POD_LIFETIME_S,
+  })
   let podName: string
   try {
     podName = (await client.createPod(opts.namespace, manifest)).metadata!.name!
@@ -150,7 +168,11 @@ async function calibrateOne(client: PodClient, node: V1Node, opts: OneOptions, s
       return await client.exec({namespace: opts.namespace, pod: podName, container: CALIBRATE_CONTAINER, command, timeoutMs, signal, ...(stdin ? {stdin} : {})})
     } catch (err) {
       if (signal.aborted) throw signal.reason
-      if (err instanceof ExecTimeoutError) throw new ClusterError(`the probe in pod ${opts.namespace}/${podName} on node ${nodeName} gave no result within ${Math.round(err.timeoutMs / 1000)} s (${command.slice(1, 2).join(' ') || command[0]})`, 'the node may be overloaded or the connection lost; retry, or use --quick')
+      if (err instanceof ExecTimeoutError)
+        throw new ClusterError(
+          `the probe in pod ${opts.namespace}/${podName} on node ${nodeName} gave no result within ${Math.round(err.timeoutMs / 1000)} s (${command.slice(1, 2).join(' ') || command[0]})`,
+          'the node may be overloaded or the connection lost; retry, or use --quick',
+        )
       throw execError(err, {namespace: opts.namespace, server: client.server})
     }
   }
@@ -159,11 +181,19 @@ async function calibrateOne(client: PodClient, node: V1Node, opts: OneOptions, s
     await waitForRunning(client, {namespace: opts.namespace, name: podName, node: nodeName, image: opts.image, timeoutMs: opts.startTimeoutMs, signal})
     const bytes = readFileSync(opts.probe)
     const upload = await exec(['sh', '-c', `mkdir -p ${dir} && head -c ${bytes.length} > ${dir}/dp-probe && chmod 700 ${dir}/dp-probe`], 120_000, bytes)
-    if (upload.code !== 0) throw new ClusterError(`could not copy the probe into pod ${opts.namespace}/${podName}: ${lastLine(upload.stderr) || `exit ${upload.code}`}`, `use an --image with sh, head and chmod and a writable /tmp (default ${DEFAULT_IMAGE})`)
+    if (upload.code !== 0)
+      throw new ClusterError(
+        `could not copy the probe into pod ${opts.namespace}/${podName}: ${lastLine(upload.stderr) || `exit ${upload.code}`}`,
+        `use an --image with sh, head and chmod and a writable /tmp (default ${DEFAULT_IMAGE})`,
+      )
     opts.log(`streamed the static probe (${bytes.length} bytes) into ${dir}/dp-probe`)
     const factsBefore = await facts(exec)
     const hz = opts.hz ?? factsBefore.hz
-    if (hz === undefined) throw new InputError(`cannot read CONFIG_HZ of node ${nodeName} (no /boot/config-${factsBefore.release} on the node, no /proc/config.gz)`, 'pass --hz N (the kernel\'s CONFIG_HZ, e.g. 250 or 1000)')
+    if (hz === undefined)
+      throw new InputError(
+        `cannot read CONFIG_HZ of node ${nodeName} (no /boot/config-${factsBefore.release} on the node, no /proc/config.gz)`,
+        "pass --hz N (the kernel's CONFIG_HZ, e.g. 250 or 1000)",
+      )
     const channel: ProbeChannel = {
       where: `node ${nodeName} (pod ${opts.namespace}/${podName})`,
       // --experiment-timeout, not runProbe's local default: a node may be slower than this machine.
@@ -175,7 +205,15 @@ async function calibrateOne(client: PodClient, node: V1Node, opts: OneOptions, s
     const kubelet = await kubeletRuntime(client, nodeName, opts.log)
     const runtime = 'startNs' in kubelet ? kubelet : null
     const threads = m.pivot.length ? Math.round(Math.min(...m.pivot.map((p) => p.x))) : 0
-    if (runtime) m.kubeletRuntime = {startNs: runtime.startNs, mounts: factsBefore.mounts, threads, containerMounts: KUBELET_CONTAINER_MOUNTS, source: runtime.source, command: `GET /api/v1/nodes/${nodeName}/proxy/metrics (kubelet_runtime_operations_duration_seconds)`}
+    if (runtime)
+      m.kubeletRuntime = {
+        startNs: runtime.startNs,
+        mounts: factsBefore.mounts,
+        threads,
+        containerMounts: KUBELET_CONTAINER_MOUNTS,
+        source: runtime.source,
+        command: `GET /api/v1/nodes/${nodeName}/proxy/metrics (kubelet_runtime_operations_duration_seconds)`,
+      }
     const info = node.status?.nodeInfo
     const env: Environment = {
       release: factsBefore.release,
@@ -189,7 +227,9 @@ async function calibrateOne(client: PodClient, node: V1Node, opts: OneOptions, s
       loadNotes: [
         `measured on cluster node ${nodeName} (kubelet ${info?.kubeletVersion ?? 'unknown'}, ${info?.containerRuntimeVersion ?? 'unknown runtime'}, ${info?.osImage ?? 'unknown OS'}) from a privileged hostPID pod (${opts.image}) through the Kubernetes exec API; the probe ran inside the pod's container, which is on the node's kernel`,
         `node load average (1/5/15 min) before ${factsBefore.loadavg}, after ${factsAfter.loadavg}: other pods keep running during the measurement, so every point is repeated and fits go through per-input medians`,
-        ...(info?.kernelVersion && info.kernelVersion !== factsBefore.release ? [`the Node object reports kernelVersion ${info.kernelVersion}, uname -r in the pod said ${factsBefore.release}; the measured kernel is the latter`] : []),
+        ...(info?.kernelVersion && info.kernelVersion !== factsBefore.release
+          ? [`the Node object reports kernelVersion ${info.kernelVersion}, uname -r in the pod said ${factsBefore.release}; the measured kernel is the latter`]
+          : []),
       ],
       node: {
         name: nodeName,
@@ -202,12 +242,27 @@ async function calibrateOne(client: PodClient, node: V1Node, opts: OneOptions, s
       },
     }
     const {costs, notes} = buildCosts(m)
-    if (!runtime) notes.push(`forkExecOverhead: the node's kubelet runtime-operation histograms were not readable (${'whyNot' in kubelet ? kubelet.whyNot : ''}), so fork + execve(/bin/true) + waitpid measured on the node stands in`)
+    if (!runtime)
+      notes.push(
+        `forkExecOverhead: the node's kubelet runtime-operation histograms were not readable (${'whyNot' in kubelet ? kubelet.whyNot : ''}), so fork + execve(/bin/true) + waitpid measured on the node stands in`,
+      )
     const model: KernelModel = assemble(m, env, costs, notes, otnSupported ? 'otn' : 'legacy', undefined)
     model.id = `node-${nodeName.toLowerCase().replace(/[^a-z0-9.-]/g, '-')}-linux-${majorMinor(env.release)}-${model.path}`
     await write(opts.out, model, opts.force)
     opts.log(`wrote ${opts.out}`)
-    outcome = {ok: true, value: {node: nodeName, path: opts.out, id: model.id, kernel: env.release, cpu: env.cpu, cores: env.cores, runtimeOverhead: env.node!.runtimeOverhead, pod: `${opts.namespace}/${podName}`}}
+    outcome = {
+      ok: true,
+      value: {
+        node: nodeName,
+        path: opts.out,
+        id: model.id,
+        kernel: env.release,
+        cpu: env.cpu,
+        cores: env.cores,
+        runtimeOverhead: env.node!.runtimeOverhead,
+        pod: `${opts.namespace}/${podName}`,
+      },
+    }
   } catch (error) {
     outcome = {ok: false, error}
   }
@@ -221,7 +276,9 @@ async function calibrateOne(client: PodClient, node: V1Node, opts: OneOptions, s
     opts.log(gone ? `deleted pod ${opts.namespace}/${podName}` : `warning: pod ${opts.namespace}/${podName} is still terminating`)
   } catch (err) {
     deleteError = err
-    opts.log(`warning: could not delete pod ${opts.namespace}/${podName}: ${(err as Error).message}; delete it with kubectl delete pod -n ${opts.namespace} ${podName}`)
+    opts.log(
+      `warning: could not delete pod ${opts.namespace}/${podName}: ${(err as Error).message}; delete it with kubectl delete pod -n ${opts.namespace} ${podName}`,
+    )
   }
   setCurrent(undefined)
   // The run's own failure comes first; a failed delete after a good run is an error too.
@@ -232,7 +289,11 @@ async function calibrateOne(client: PodClient, node: V1Node, opts: OneOptions, s
 
 async function facts(exec: (command: string[], timeoutMs: number) => Promise<ExecResult>): Promise<NodeFacts> {
   const r = await exec(['sh', '-c', FACTS_SCRIPT], 60_000)
-  if (r.code !== 0) throw new ClusterError(`could not read the node's kernel and CPU from the calibration pod: ${lastLine(r.stderr) || `exit ${r.code}`}`, `use an --image with a POSIX shell, grep, sed, cut and wc (default ${DEFAULT_IMAGE})`)
+  if (r.code !== 0)
+    throw new ClusterError(
+      `could not read the node's kernel and CPU from the calibration pod: ${lastLine(r.stderr) || `exit ${r.code}`}`,
+      `use an --image with a POSIX shell, grep, sed, cut and wc (default ${DEFAULT_IMAGE})`,
+    )
   return parseFacts(r.stdout)
 }
 

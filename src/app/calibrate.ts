@@ -72,7 +72,9 @@ export async function calibrate(opts: CalibrateOptions): Promise<CalibrateResult
     arch: kubernetesArch(osArch()),
     date: new Date().toISOString(),
     tool: `densityplan calibrate ${TOOL_VERSION}${planFlag(opts)}${opts.clock === 'wall' ? ' --clock wall' : ''}`,
-    loadNotes: [`load average (1/5/15 min) before ${loadBefore.map((v) => v.toFixed(2)).join('/')}, after ${loadAfter.map((v) => v.toFixed(2)).join('/')}: the machine is shared, so every point is repeated and fits go through per-input medians`],
+    loadNotes: [
+      `load average (1/5/15 min) before ${loadBefore.map((v) => v.toFixed(2)).join('/')}, after ${loadAfter.map((v) => v.toFixed(2)).join('/')}: the machine is shared, so every point is repeated and fits go through per-input medians`,
+    ],
   }
   const {costs, notes} = buildCosts(m, reference)
   const legacy = assemble(m, env, costs, notes, otnSupported ? 'otn' : 'legacy', undefined)
@@ -88,7 +90,14 @@ export async function calibrate(opts: CalibrateOptions): Promise<CalibrateResult
   for (const [name, cost] of Object.entries(costs)) {
     if ('perUnitNs' in cost) coefficients[name] = {fixedNs: cost.fixedNs, perUnitNs: cost.perUnitNs, r2: cost.source.r2}
   }
-  return {written, kernel: release, otnSupported, seconds: roundTo((performance.now() - started) / 1000, 1), coefficients, ...(reference ? {otnRatio: reference.ratio} : {})}
+  return {
+    written,
+    kernel: release,
+    otnSupported,
+    seconds: roundTo((performance.now() - started) / 1000, 1),
+    coefficients,
+    ...(reference ? {otnRatio: reference.ratio} : {}),
+  }
 }
 
 export function planName(opts: {quick: boolean; plan?: PlanName}): PlanName {
@@ -112,7 +121,11 @@ export async function probeCaps(probe: ProbeChannel, release: string, log: (line
  * Every probe experiment of `plan`, run through `probe` (this machine or a pod on a node), on a
  * machine with `cores` cores. The crun step is separate (measureCrun: local only).
  */
-export async function measure(probe: ProbeChannel, plan: CalibrationPlan, opts: {clock: 'cpu' | 'wall'; cores: number; log: (line: string) => void}): Promise<Measurements> {
+export async function measure(
+  probe: ProbeChannel,
+  plan: CalibrationPlan,
+  opts: {clock: 'cpu' | 'wall'; cores: number; log: (line: string) => void},
+): Promise<Measurements> {
   const commands: Record<string, string> = {}
   const run = async (exp: string, args: string[]): Promise<ProbeOutput> => {
     commands[exp] = ['dp-probe', exp, ...args].join(' ')
@@ -161,7 +174,7 @@ async function measureCrun(probe: string, plan: CalibrationPlan, commands: Recor
   try {
     version = requireCrun()
   } catch {
-    opts.log('crun not found: forkExecOverhead falls back to the probe\'s fork/exec baseline')
+    opts.log("crun not found: forkExecOverhead falls back to the probe's fork/exec baseline")
     return undefined
   }
   const bundle = buildCrunBundle(packageRoot())
@@ -172,18 +185,33 @@ async function measureCrun(probe: string, plan: CalibrationPlan, commands: Recor
     commands.crunMounts = `dp-probe run-load --added ${plan.crunAddedMounts} --concurrency 1 --starts ${plan.crunStarts} -- crun --cgroup-manager=disabled run (busybox /bin/true)`
     opts.log(`measuring: ${commands.crunMounts}`)
     const big = await runCrunLoad(probe, bundle, {addedMounts: plan.crunAddedMounts, concurrency: 1, starts: plan.crunStarts, warmup: 3, extraThreads: 0})
-    return {version, startNs: r.startNs, cpuNs: r.cpuNs, mounts: r.mounts, threads: r.threads, containerMounts: bundle.containerMounts, atMounts: {startNs: big.startNs, cpuNs: big.cpuNs, mounts: big.mounts, threads: big.threads}}
+    return {
+      version,
+      startNs: r.startNs,
+      cpuNs: r.cpuNs,
+      mounts: r.mounts,
+      threads: r.threads,
+      containerMounts: bundle.containerMounts,
+      atMounts: {startNs: big.startNs, cpuNs: big.cpuNs, mounts: big.mounts, threads: big.threads},
+    }
   } finally {
     bundle.remove()
   }
 }
 
-export function assemble(m: Measurements, env: Environment, costs: KernelModel['costs'], notes: string[], path: KernelModel['path'], reference: OtnReference | undefined): KernelModel {
+export function assemble(
+  m: Measurements,
+  env: Environment,
+  costs: KernelModel['costs'],
+  notes: string[],
+  path: KernelModel['path'],
+  reference: OtnReference | undefined,
+): KernelModel {
   const mm = majorMinor(env.release)
   const projected = path === 'otn' && !env.otnSupported
   const method = projected
     ? `Measured on Linux ${env.release} (no OPEN_TREE_NAMESPACE: open_tree rejected the flag with EINVAL) with densityplan's probe (native/probe), the same way as the legacy model of that kernel. The otn cost is the OPEN_TREE_CLONE|AT_RECURSIVE + unshare stand-in measured here${reference ? `, multiplied by ${reference.ratio.toFixed(3)}: the median over ${reference.cells} cells of (otn − fork/exit)/(otc − fork/exit) p50s measured on a real Linux ${reference.kernel} (${reference.file}; emulated CPU, so only the ratio is used; interquartile range ${reference.ratioP25.toFixed(2)}–${reference.ratioP75.toFixed(2)})` : ' (unscaled)'}. All other costs are this machine's: they apply to 7.x too, where containers that cannot use OTN fall back to the legacy path. Replace this file with one measured on a real 7.x kernel when available.`
-    : `Each primitive timed around the single syscall with ${env.clock === 'wall' ? 'CLOCK_MONOTONIC (--clock wall: wall time, so preemption of the caller by the machine\'s other load while it holds namespace_sem is part of each cost)' : 'CLOCK_THREAD_CPUTIME_ID (the work it did, free of preemption by other tenants; lock hold times in the simulator are CPU work)'} and CLOCK_MONOTONIC where the wait itself is the cost (rcuGp, wakeLatency, forkExecOverhead), in forked children inside a private scratch mount namespace (everything made private, then re-shared so peer groups are local), varying one input (mounts M, threads T, tree size k, lines, peers P), ≥5 repetitions per point. Linear costs are least-squares lines through the per-input medians; r2 and residualP90Ns are over all raw points. Distributions (rcuGp, wakeLatency, forkExecOverhead) keep the sorted raw samples.`
+    : `Each primitive timed around the single syscall with ${env.clock === 'wall' ? "CLOCK_MONOTONIC (--clock wall: wall time, so preemption of the caller by the machine's other load while it holds namespace_sem is part of each cost)" : 'CLOCK_THREAD_CPUTIME_ID (the work it did, free of preemption by other tenants; lock hold times in the simulator are CPU work)'} and CLOCK_MONOTONIC where the wait itself is the cost (rcuGp, wakeLatency, forkExecOverhead), in forked children inside a private scratch mount namespace (everything made private, then re-shared so peer groups are local), varying one input (mounts M, threads T, tree size k, lines, peers P), ≥5 repetitions per point. Linear costs are least-squares lines through the per-input medians; r2 and residualP90Ns are over all raw points. Distributions (rcuGp, wakeLatency, forkExecOverhead) keep the sorted raw samples.`
   const model: KernelModel = {
     apiVersion: 'densityplan.dev/v1alpha1',
     kind: 'KernelModel',
@@ -198,7 +226,13 @@ export function assemble(m: Measurements, env: Environment, costs: KernelModel['
       date: env.date,
       tool: env.tool,
       method,
-      notes: [...env.loadNotes, ...notes, ...(projected ? ['kernel.release 7.0 and openTreeNamespace true describe the kernel this model is for; provenance.kernel is the kernel actually measured'] : [])],
+      notes: [
+        ...env.loadNotes,
+        ...notes,
+        ...(projected
+          ? ['kernel.release 7.0 and openTreeNamespace true describe the kernel this model is for; provenance.kernel is the kernel actually measured']
+          : []),
+      ],
       ...(env.node ? {node: env.node} : {}),
       rawPoints: rawPoints(m),
     },
@@ -212,7 +246,11 @@ export function assemble(m: Measurements, env: Environment, costs: KernelModel['
 function rawPoints(m: Measurements): NonNullable<KernelModel['provenance']['rawPoints']> {
   const out: NonNullable<KernelModel['provenance']['rawPoints']> = []
   const add = (param: string, pts: Array<{x: number; ns: number}>) => pts.forEach((p) => out.push({param, x: p.x, ns: p.ns}))
-  const fixed = (param: string, v: number[]) => add(param, v.map((ns) => ({x: 1, ns})))
+  const fixed = (param: string, v: number[]) =>
+    add(
+      param,
+      v.map((ns) => ({x: 1, ns})),
+    )
   add('copy', m.copy)
   add('chtype', m.chtype)
   add('pivot', m.pivot)
@@ -227,8 +265,16 @@ function rawPoints(m: Measurements): NonNullable<KernelModel['provenance']['rawP
   add('mountinfoChunk', m.mountinfo)
   add('propPeer', m.prop)
   add('cpuPerSpawn', m.contention)
-  if (m.crun) add('crunStartC1', m.crun.startNs.map((ns) => ({x: m.crun!.mounts, ns})))
-  if (m.crun?.atMounts) add('crunStartC1', m.crun.atMounts.startNs.map((ns) => ({x: m.crun!.atMounts!.mounts, ns})))
+  if (m.crun)
+    add(
+      'crunStartC1',
+      m.crun.startNs.map((ns) => ({x: m.crun!.mounts, ns})),
+    )
+  if (m.crun?.atMounts)
+    add(
+      'crunStartC1',
+      m.crun.atMounts.startNs.map((ns) => ({x: m.crun!.atMounts!.mounts, ns})),
+    )
   return out
 }
 
@@ -258,7 +304,7 @@ function readHz(release: string): number {
     const m = /^CONFIG_HZ=(\d+)$/m.exec(t)
     if (m) return Number(m[1])
   }
-  throw new InputError('cannot read CONFIG_HZ (no /boot/config-<release>, no /proc/config.gz)', 'pass --hz N (the kernel\'s CONFIG_HZ, e.g. 250 or 1000)')
+  throw new InputError('cannot read CONFIG_HZ (no /boot/config-<release>, no /proc/config.gz)', "pass --hz N (the kernel's CONFIG_HZ, e.g. 250 or 1000)")
 }
 
 function cpuModel(): string {
@@ -273,5 +319,12 @@ function cpuModel(): string {
 
 /** Node's arch() in Kubernetes' spelling (node.status.nodeInfo.architecture), so analyze can compare them. */
 export function kubernetesArch(nodeArch: string): string {
-  return ({x64: 'amd64', ia32: '386', arm: 'arm', arm64: 'arm64', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64', loong64: 'loong64'} as Record<string, string>)[nodeArch] ?? nodeArch
+  return (
+    (
+      {x64: 'amd64', ia32: '386', arm: 'arm', arm64: 'arm64', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64', loong64: 'loong64'} as Record<
+        string,
+        string
+      >
+    )[nodeArch] ?? nodeArch
+  )
 }

@@ -83,10 +83,21 @@ export async function collect(opts: CollectFileOptions): Promise<CollectSummary>
   const bytes = await writeSnapshot(opts.out, snapshot, {force: opts.force})
   const durationMs = Date.now() - startedMs
   return {
-    nodes: snapshot.nodes.length, pods: snapshot.pods.length, pages, retries, restarts, complete: true,
-    out: opts.out, bytes, context: snapshot.source.context, clusterVersion: snapshot.cluster.version,
-    kubeletMetricsNodes: snapshot.kubeletMetrics?.length ?? 0, mountinfoNodes: snapshot.mountinfo?.length ?? 0, warnings: snapshot.warnings,
-    durationMs, podsPerSecond: Math.round(snapshot.pods.length / Math.max(durationMs / 1000, 0.001)),
+    nodes: snapshot.nodes.length,
+    pods: snapshot.pods.length,
+    pages,
+    retries,
+    restarts,
+    complete: true,
+    out: opts.out,
+    bytes,
+    context: snapshot.source.context,
+    clusterVersion: snapshot.cluster.version,
+    kubeletMetricsNodes: snapshot.kubeletMetrics?.length ?? 0,
+    mountinfoNodes: snapshot.mountinfo?.length ?? 0,
+    warnings: snapshot.warnings,
+    durationMs,
+    podsPerSecond: Math.round(snapshot.pods.length / Math.max(durationMs / 1000, 0.001)),
   }
 }
 
@@ -107,7 +118,11 @@ export async function collectSnapshot(opts: CollectOptions): Promise<CollectedSn
   // A bad --mountinfo is an input error before any network traffic.
   const captures = opts.mountinfoDir ? await readMountinfoDir(opts.mountinfoDir) : []
   if (opts.prometheus) checkPrometheusOptions(opts.prometheus)
-  const policy: RetryPolicy = {...DEFAULT_RETRY, maxRetries: opts.maxRetries, ...(opts.retryBaseDelayMs !== undefined ? {baseDelayMs: opts.retryBaseDelayMs} : {})}
+  const policy: RetryPolicy = {
+    ...DEFAULT_RETRY,
+    maxRetries: opts.maxRetries,
+    ...(opts.retryBaseDelayMs !== undefined ? {baseDelayMs: opts.retryBaseDelayMs} : {}),
+  }
   const reader = await connectCluster({kubeconfig: opts.kubeconfig, context: opts.context, requestTimeoutMs: opts.requestTimeoutMs})
   try {
     return await collectWith(reader, opts, {anon, captures, policy, nowMs, startedMs, warnings, warn})
@@ -126,14 +141,22 @@ interface CollectContext {
   warn: Warn
 }
 
-async function collectWith(reader: ClusterReader, opts: CollectOptions, {anon, captures, policy, nowMs, startedMs, warnings, warn}: CollectContext): Promise<CollectedSnapshot> {
+async function collectWith(
+  reader: ClusterReader,
+  opts: CollectOptions,
+  {anon, captures, policy, nowMs, startedMs, warnings, warn}: CollectContext,
+): Promise<CollectedSnapshot> {
   let retries = 0
   const onRetry = (m: string): void => {
     retries++
     opts.log(m)
   }
 
-  const v = await withRetry(() => reader.version(), policy, () => retries++)
+  const v = await withRetry(
+    () => reader.version(),
+    policy,
+    () => retries++,
+  )
   if (!v.ok) throw toClusterError(v.failure, {verb: 'get', resource: 'version', scope: '(/version)', server: reader.server}, v.attempts)
 
   const nodes = await listNodes(reader, opts, policy, anon, warn, onRetry)
@@ -197,7 +220,15 @@ export function podsOnListedNodes(pods: ClusterSnapshot['pods'], nodes: ClusterS
  * Prometheus's histograms replace the node proxy's for the nodes it has (they cover the whole
  * --prometheus-window); with --kubelet-metrics data present, a Prometheus failure is a warning.
  */
-async function addPrometheusMetrics(reader: ClusterReader, prom: PrometheusOptions, nodeNames: string[], anon: Anonymizer, atMs: number, kubelet: KubeletMetrics[] | undefined, warn: Warn): Promise<KubeletMetrics[]> {
+async function addPrometheusMetrics(
+  reader: ClusterReader,
+  prom: PrometheusOptions,
+  nodeNames: string[],
+  anon: Anonymizer,
+  atMs: number,
+  kubelet: KubeletMetrics[] | undefined,
+  warn: Warn,
+): Promise<KubeletMetrics[]> {
   try {
     const r = await collectPrometheusMetrics(prom, nodeNames, anon, atMs, (path) => reader.get(path))
     for (const w of r.warnings) warn(w)

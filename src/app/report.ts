@@ -25,20 +25,36 @@ export async function renderReport(request: ReportRequest): Promise<ReportSummar
   const result = await readResultFile(request.input)
   if (result.classes.length === 0) {
     // A shard may hold no class (shard 5/8 of 3 classes); it is for --merge, not a report whose headline has nothing behind it.
-    throw new InputError(`results file ${request.input}: classes: the result holds no node classes, so there is nothing to report`, 'pass the JSON of a whole analyze run (or merge the shards first with analyze --merge)')
+    throw new InputError(
+      `results file ${request.input}: classes: the result holds no node classes, so there is nothing to report`,
+      'pass the JSON of a whole analyze run (or merge the shards first with analyze --merge)',
+    )
   }
   const assets = request.formats.includes('html') ? await loadReportAssets() : undefined
   const outputs = renderOutputs(result, request.formats, assets)
   const files = await writeReportFiles(outputs, request.out, request.formats, {force: request.force})
-  return {input: request.input, files, cluster: result.cluster.name, verdict: result.overall.verdict, headline: result.overall.headline, partial: result.shard !== undefined}
+  return {
+    input: request.input,
+    files,
+    cluster: result.cluster.name,
+    verdict: result.overall.verdict,
+    headline: result.overall.headline,
+    partial: result.shard !== undefined,
+  }
 }
 
 /** `--format html,md` → validated, de-duplicated formats in the order given. */
 export function parseFormats(value: string): ReportFormat[] {
-  const names = value.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean)
+  const names = value
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean)
   const unknown = names.filter((n) => !(REPORT_FORMATS as readonly string[]).includes(n))
   if (unknown.length || names.length === 0) {
-    throw new InputError(`--format ${JSON.stringify(value)}: ${unknown.length ? `unknown format ${unknown.join(', ')}` : 'no format given'}`, `use a comma-separated list of ${REPORT_FORMATS.join(', ')}, e.g. --format html,json`)
+    throw new InputError(
+      `--format ${JSON.stringify(value)}: ${unknown.length ? `unknown format ${unknown.join(', ')}` : 'no format given'}`,
+      `use a comma-separated list of ${REPORT_FORMATS.join(', ')}, e.g. --format html,json`,
+    )
   }
   return [...new Set(names)] as ReportFormat[]
 }

@@ -36,9 +36,7 @@ export interface SimulateFlags {
 }
 
 export type WorkloadRequest =
-  | {kind: 'burst'; pods: number}
-  | {kind: 'poisson'; ratePerSec: number; durationNs: number}
-  | {kind: 'closed'; concurrency: number; starts: number}
+  {kind: 'burst'; pods: number} | {kind: 'poisson'; ratePerSec: number; durationNs: number} | {kind: 'closed'; concurrency: number; starts: number}
 
 export interface SimulateRequest {
   kernel: KernelChoice
@@ -132,7 +130,10 @@ export function parseSimulateFlags(f: SimulateFlags): SimulateRequest {
     volumesPerPod: int('volumes-per-pod', f['volumes-per-pod']),
     rootfsMounts: int('rootfs-mounts', f['rootfs-mounts']),
     runtimeMounts: int('runtime-mounts', f['runtime-mounts']),
-    runtimeOverhead: f['runtime-overhead'] === 'model' ? 'model' : duration('--runtime-overhead', f['runtime-overhead'], {min: 0, max: 60e9}, "a duration like 2ms, or 'model'"),
+    runtimeOverhead:
+      f['runtime-overhead'] === 'model'
+        ? 'model'
+        : duration('--runtime-overhead', f['runtime-overhead'], {min: 0, max: 60e9}, "a duration like 2ms, or 'model'"),
     podOverheadNs: f['pod-overhead'] === undefined ? null : duration('--pod-overhead', f['pod-overhead'], {min: 0, max: 600e9}),
     legacyFallback,
     cores: int('cores', f.cores),
@@ -202,13 +203,21 @@ function num(name: LimitName, raw: string, integer: boolean): number {
 function duration(flag: string, raw: string, range: {min: number; max: number}, expected = 'a duration like 500ms, 30s or 2m'): number {
   const ns = parseDurationNs(raw)
   const bounds = `from ${formatNs(range.min)} to ${formatNs(range.max)}`
-  if (ns === undefined) throw new InputError(`${flag} ${JSON.stringify(raw)} is not ${expected}`, `pass ${flag} as ${expected} (units ${DURATION_UNITS}), ${bounds}`)
+  if (ns === undefined)
+    throw new InputError(`${flag} ${JSON.stringify(raw)} is not ${expected}`, `pass ${flag} as ${expected} (units ${DURATION_UNITS}), ${bounds}`)
   if (ns < range.min || ns > range.max) throw new InputError(`${flag} ${raw} is out of range: expected ${bounds}`, `pass ${flag} ${bounds}`)
   return ns
 }
 
 function formatNs(ns: number): string {
   if (ns === 0) return '0s'
-  for (const [unit, size] of [['h', 3600e9], ['m', 60e9], ['s', 1e9], ['ms', 1e6], ['us', 1e3]] as const) if (ns >= size && ns % size === 0) return `${ns / size}${unit}`
+  for (const [unit, size] of [
+    ['h', 3600e9],
+    ['m', 60e9],
+    ['s', 1e9],
+    ['ms', 1e6],
+    ['us', 1e3],
+  ] as const)
+    if (ns >= size && ns % size === 0) return `${ns / size}${unit}`
   return `${ns}ns`
 }

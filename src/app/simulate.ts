@@ -50,7 +50,11 @@ export async function simulate(req: SimulateRequest, hooks: SimulateHooks = {}):
   if (req.kernel !== 'both') return results[req.kernel]!
   const legacy = results.legacy!
   const otn = results.otn!
-  const both: BothKernelsResult = {legacy, otn, speedup: {p50: ratio(legacy.containerStartMs.p50, otn.containerStartMs.p50), p99: ratio(legacy.containerStartMs.p99, otn.containerStartMs.p99)}}
+  const both: BothKernelsResult = {
+    legacy,
+    otn,
+    speedup: {p50: ratio(legacy.containerStartMs.p50, otn.containerStartMs.p50), p99: ratio(legacy.containerStartMs.p99, otn.containerStartMs.p99)},
+  }
   return both
 }
 
@@ -118,7 +122,10 @@ function fixedFromFlag(flag: string, ns: number): DurationDistribution {
 
 /** Pools replications into the documented per-kernel result (ms, rounded; see domain/simulation.ts). */
 export function kernelResult(req: SimulateRequest, path: KernelPath, loaded: LoadedModel, outputs: RunOutput[]): KernelSimulationResult {
-  const container = latencyMs(outputs.map((o) => o.containerStartNs), req.seed)
+  const container = latencyMs(
+    outputs.map((o) => o.containerStartNs),
+    req.seed,
+  )
   if (container === null) {
     throw new InputError('the simulated run started no containers', 'raise --rate or --duration (poisson), --pods (burst) or --starts (closed)')
   }
@@ -132,7 +139,12 @@ export function kernelResult(req: SimulateRequest, path: KernelPath, loaded: Loa
     seed: req.seed,
     scenario: scenarioEcho(req),
     containerStartMs: container,
-    podStartMs: req.pod ? latencyMs(outputs.map((o) => o.podStartNs), req.seed) : null,
+    podStartMs: req.pod
+      ? latencyMs(
+          outputs.map((o) => o.podStartNs),
+          req.seed,
+        )
+      : null,
     namespaceSem: {
       writeHoldMs: ms(sum((o) => o.sem.writeHoldNs)),
       readHoldMs: ms(sum((o) => o.sem.readHoldNs)),
@@ -174,7 +186,11 @@ function latencyMs(groupsNs: Float64Array[], seed: number): LatencyMs | null {
 function scenarioEcho(req: SimulateRequest): ScenarioEcho {
   const w = req.workload
   const workload =
-    w.kind === 'burst' ? {pods: w.pods} : w.kind === 'poisson' ? {ratePerSec: w.ratePerSec, durationMs: ms(w.durationNs)} : {concurrency: w.concurrency, starts: w.starts}
+    w.kind === 'burst'
+      ? {pods: w.pods}
+      : w.kind === 'poisson'
+        ? {ratePerSec: w.ratePerSec, durationMs: ms(w.durationNs)}
+        : {concurrency: w.concurrency, starts: w.starts}
   return {
     workload: w.kind,
     ...workload,

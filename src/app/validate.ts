@@ -90,7 +90,10 @@ export async function validate(opts: ValidateOptions): Promise<ValidateResult> {
   const runtime = requireCrun()
   const {loaded, path: modelPath} = await resolveModel(opts.modelPath)
   if (loaded.model.kernel.openTreeNamespace && loaded.model.path === 'otn') {
-    throw new InputError(`${loaded.source} is an OPEN_TREE_NAMESPACE model, but crun ${runtime} starts containers the legacy way`, 'pass a legacy-path model of this kernel with --model (densityplan calibrate writes one)')
+    throw new InputError(
+      `${loaded.source} is an OPEN_TREE_NAMESPACE model, but crun ${runtime} starts containers the legacy way`,
+      'pass a legacy-path model of this kernel with --model (densityplan calibrate writes one)',
+    )
   }
   opts = {...opts, modelPath}
   const probe = ensureProbe()
@@ -114,7 +117,11 @@ export async function validate(opts: ValidateOptions): Promise<ValidateResult> {
       opts.modelPath = join(scratch, 'model-with-run-overhead.json')
       writeFileSync(opts.modelPath, JSON.stringify(model))
     }
-    overhead = {source: opts.overhead, medianMs: round2(quantileType7(sortedCopy(samplesOf(model.costs.forkExecOverhead)), 0.5) / 1e6), note: model.costs.forkExecOverhead.source.note ?? ''}
+    overhead = {
+      source: opts.overhead,
+      medianMs: round2(quantileType7(sortedCopy(samplesOf(model.costs.forkExecOverhead)), 0.5) / 1e6),
+      note: model.costs.forkExecOverhead.source.note ?? '',
+    }
     for (const threads of opts.threads) {
       for (const m of opts.mounts) {
         for (const c of opts.concurrency) {
@@ -128,17 +135,35 @@ export async function validate(opts: ValidateOptions): Promise<ValidateResult> {
     rmSync(scratch, {recursive: true, force: true})
   }
   const misses = cells.filter((x) => !x.withinTarget)
-  const verdict = misses.length === 0
-    ? `PASS: all ${cells.length} cells within ±${TARGET.p50 * 100}% on p50 and ±${TARGET.p99 * 100}% on p99`
-    : `MISS: ${misses.length} of ${cells.length} cells outside ±${TARGET.p50 * 100}% p50 / ±${TARGET.p99 * 100}% p99 (worst: ${worst(cells)})`
-  const result: ValidateResult = {runtime, model: {id: loaded.model.id, sha256: loaded.sha256}, containerMounts: bundle.containerMounts, mountCalls, cores: opts.cores ?? cpus().length, overhead, target: TARGET, cells, verdict, loadAverage: {before: before.map(round2), after: loadavg().map(round2)}}
+  const verdict =
+    misses.length === 0
+      ? `PASS: all ${cells.length} cells within ±${TARGET.p50 * 100}% on p50 and ±${TARGET.p99 * 100}% on p99`
+      : `MISS: ${misses.length} of ${cells.length} cells outside ±${TARGET.p50 * 100}% p50 / ±${TARGET.p99 * 100}% p99 (worst: ${worst(cells)})`
+  const result: ValidateResult = {
+    runtime,
+    model: {id: loaded.model.id, sha256: loaded.sha256},
+    containerMounts: bundle.containerMounts,
+    mountCalls,
+    cores: opts.cores ?? cpus().length,
+    overhead,
+    target: TARGET,
+    cells,
+    verdict,
+    loadAverage: {before: before.map(round2), after: loadavg().map(round2)},
+  }
   return result
 }
 
 /** The gross-regression guard: a ThresholdError (exit 4) listing every cell whose |error| exceeds `limit`. */
 export function checkErrorLimit(result: ValidateResult, limit: number): void {
   const bad = result.cells.filter((x) => Math.abs(x.relativeError.p50) > limit || Math.abs(x.relativeError.p99) > limit)
-  if (bad.length) throw new ThresholdError(bad.map((x) => `M=${x.mounts} C=${x.concurrency} T=${x.threads}: p50 ${pct(x.relativeError.p50)}, p99 ${pct(x.relativeError.p99)} (limit ±${Math.round(limit * 100)}%)`))
+  if (bad.length)
+    throw new ThresholdError(
+      bad.map(
+        (x) =>
+          `M=${x.mounts} C=${x.concurrency} T=${x.threads}: p50 ${pct(x.relativeError.p50)}, p99 ${pct(x.relativeError.p99)} (limit ±${Math.round(limit * 100)}%)`,
+      ),
+    )
 }
 
 /**
@@ -150,7 +175,13 @@ function withRunOverhead(model: KernelModel, base: CrunLoadResult, runtimeMounts
   const stepsNs = modelledStartStepsNs(model.costs, base.mounts, base.threads, runtimeMounts + 1)
   const samplesNs = nonMountSamplesNs(base.startNs, stepsNs)
   const note = `measured by this validate run: ${base.startNs.length} crun starts at M=${base.mounts}, C=1, T=${base.threads}, wall minus ${Math.round(stepsNs / 1000)} µs of modelled mount steps`
-  return {...model, costs: {...model.costs, forkExecOverhead: {kind: 'empirical', samplesNs, source: {command: 'densityplan validate (M≈0, C=1 cell)', samples: samplesNs.length, note}}}}
+  return {
+    ...model,
+    costs: {
+      ...model.costs,
+      forkExecOverhead: {kind: 'empirical', samplesNs, source: {command: 'densityplan validate (M≈0, C=1 cell)', samples: samplesNs.length, note}},
+    },
+  }
 }
 
 /**
@@ -172,7 +203,18 @@ function samplesOf(d: KernelModel['costs']['forkExecOverhead']): number[] {
   return [d.kind === 'fixed' ? d.ns : d.medianNs]
 }
 
-async function cell(probe: string, bundle: CrunBundle, loaded: LoadedModel, opts: ValidateOptions, addedMounts: number, concurrency: number, extraThreads: number, runtimeMounts: number, reuse: CrunLoadResult | undefined, at: {model: KernelModel; baseMounts: number; scratch: string}): Promise<ValidateCell> {
+async function cell(
+  probe: string,
+  bundle: CrunBundle,
+  loaded: LoadedModel,
+  opts: ValidateOptions,
+  addedMounts: number,
+  concurrency: number,
+  extraThreads: number,
+  runtimeMounts: number,
+  reuse: CrunLoadResult | undefined,
+  at: {model: KernelModel; baseMounts: number; scratch: string},
+): Promise<ValidateCell> {
   opts.log(`cell M+${addedMounts} C=${concurrency} T+${extraThreads}: ${reuse ? 'reusing the overhead starts' : `${opts.starts} crun starts`}`)
   const run = reuse ?? (await runCrunLoad(probe, bundle, {addedMounts, concurrency, starts: opts.starts, warmup: 2, extraThreads}))
   const sorted = sortedCopy(run.startNs)
@@ -208,7 +250,14 @@ async function cell(probe: string, bundle: CrunBundle, loaded: LoadedModel, opts
  * The simulate request for one cell: bare runtime starts (no pod), the rootfs bind plus
  * `runtimeMounts` (N_rt: crun's measured namespace_sem-taking mount calls) per container.
  */
-export function simRequest(opts: Pick<ValidateOptions, 'modelPath' | 'seed' | 'replications' | 'starts' | 'cores'>, loaded: LoadedModel, mounts: number, concurrency: number, threads: number, runtimeMounts: number): SimulateRequest {
+export function simRequest(
+  opts: Pick<ValidateOptions, 'modelPath' | 'seed' | 'replications' | 'starts' | 'cores'>,
+  loaded: LoadedModel,
+  mounts: number,
+  concurrency: number,
+  threads: number,
+  runtimeMounts: number,
+): SimulateRequest {
   return {
     kernel: 'legacy',
     modelPath: opts.modelPath ?? loaded.source,

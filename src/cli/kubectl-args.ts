@@ -8,8 +8,27 @@
  */
 
 const UNSUPPORTED = [
-  'as', 'as-group', 'as-uid', 'cache-dir', 'certificate-authority', 'client-certificate', 'client-key', 'cluster', 'disable-compression',
-  'insecure-skip-tls-verify', 'match-server-version', 'password', 'profile', 'request-timeout', 'server', 'tls-server-name', 'token', 'user', 'username', 'v', 'vmodule',
+  'as',
+  'as-group',
+  'as-uid',
+  'cache-dir',
+  'certificate-authority',
+  'client-certificate',
+  'client-key',
+  'cluster',
+  'disable-compression',
+  'insecure-skip-tls-verify',
+  'match-server-version',
+  'password',
+  'profile',
+  'request-timeout',
+  'server',
+  'tls-server-name',
+  'token',
+  'user',
+  'username',
+  'v',
+  'vmodule',
 ]
 
 export type KubectlArgs = {ok: true; argv: string[]} | {ok: false; message: string; fix: string}

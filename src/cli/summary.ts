@@ -6,17 +6,34 @@ import {formatMs} from '../lib/format.js'
 export function renderSummary(o: {result: AnalysisResult; files: ReadonlyArray<{path: string}>; classes: number}): string {
   const r = o.result
   const lines: string[] = []
-  lines.push(`densityplan ${r.tool.version} · cluster ${r.cluster.name} (${r.cluster.source}) · ${r.cluster.nodeCount} nodes, ${r.cluster.podCount} pods → ${o.classes} node classes${r.shard ? ` (shard ${r.shard.index}/${r.shard.count})` : ''}`)
-  lines.push(`SLO p99 pod start ≤ ${formatMs(r.settings.sloMs)} · seed ${r.seed} · ${r.replications} replications · models ${r.models.legacy.id} / ${r.models.otn.id}`)
+  lines.push(
+    `densityplan ${r.tool.version} · cluster ${r.cluster.name} (${r.cluster.source}) · ${r.cluster.nodeCount} nodes, ${r.cluster.podCount} pods → ${o.classes} node classes${r.shard ? ` (shard ${r.shard.index}/${r.shard.count})` : ''}`,
+  )
+  lines.push(
+    `SLO p99 pod start ≤ ${formatMs(r.settings.sloMs)} · seed ${r.seed} · ${r.replications} replications · models ${r.models.legacy.id} / ${r.models.otn.id}`,
+  )
   lines.push('')
   const rows = [['pool', 'nodes', 'p99 today legacy → OTN', 'max pods/node legacy → OTN (limit)', 'OTN pods after upgrade', 'verdict']]
   for (const p of r.pools) {
     const n = p.recommendation.numbers
     const d = (path: 'legacy' | 'otn'): string => formatDensity(recommendedDensity(n, path), {binding: true})
-    rows.push([p.name, String(p.nodeCount), `${formatMs(n.p99TodayLegacyMs)} → ${formatMs(n.p99TodayOtnMs)}`, `${d('legacy')} → ${d('otn')} (${n.podsPerNodeGain >= 0 ? '+' : ''}${n.podsPerNodeGain})`, `${Math.round(n.otnPodFraction * 100)}%`, p.recommendation.verdict])
+    rows.push([
+      p.name,
+      String(p.nodeCount),
+      `${formatMs(n.p99TodayLegacyMs)} → ${formatMs(n.p99TodayOtnMs)}`,
+      `${d('legacy')} → ${d('otn')} (${n.podsPerNodeGain >= 0 ? '+' : ''}${n.podsPerNodeGain})`,
+      `${Math.round(n.otnPodFraction * 100)}%`,
+      p.recommendation.verdict,
+    ])
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)))
-  for (const row of rows) lines.push(row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd())
+  for (const row of rows)
+    lines.push(
+      row
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
   lines.push('')
   lines.push(`Overall: ${r.overall.verdict.toUpperCase()} — ${r.overall.headline}`)
   if (r.overall.changesIf.length) lines.push('  the verdict changes if:', ...r.overall.changesIf.map((c) => `    ${c}`))

@@ -34,26 +34,39 @@ export function calibratePodManifest(p: {node: string; image: string; namespace:
       terminationGracePeriodSeconds: 0,
       activeDeadlineSeconds: p.deadlineSeconds,
       tolerations: [{operator: 'Exists'}],
-      containers: [{
-        name: CALIBRATE_CONTAINER,
-        image: p.image,
-        command: ['sleep', String(p.deadlineSeconds)],
-        securityContext: {privileged: true},
-        stdin: false,
-        tty: false,
-      }],
+      containers: [
+        {
+          name: CALIBRATE_CONTAINER,
+          image: p.image,
+          command: ['sleep', String(p.deadlineSeconds)],
+          securityContext: {privileged: true},
+          stdin: false,
+          tty: false,
+        },
+      ],
     },
   }
 }
 
 /** Waiting reasons that will not fix themselves within a calibration run. */
-const STUCK = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull', 'CreateContainerConfigError', 'CreateContainerError', 'RunContainerError'])
+const STUCK = new Set([
+  'ErrImagePull',
+  'ImagePullBackOff',
+  'InvalidImageName',
+  'ErrImageNeverPull',
+  'CreateContainerConfigError',
+  'CreateContainerError',
+  'RunContainerError',
+])
 
 /**
  * Polls the pod until its container runs. Image pull failures and a Failed/Succeeded phase end
  * the wait at once; otherwise it gives up after `timeoutMs`, naming the last phase and reason.
  */
-export async function waitForRunning(client: PodClient, p: {namespace: string; name: string; node: string; image: string; timeoutMs: number; signal: AbortSignal; pollMs?: number}): Promise<V1Pod> {
+export async function waitForRunning(
+  client: PodClient,
+  p: {namespace: string; name: string; node: string; image: string; timeoutMs: number; signal: AbortSignal; pollMs?: number},
+): Promise<V1Pod> {
   const deadline = Date.now() + p.timeoutMs
   let last: V1Pod | undefined
   for (;;) {
@@ -71,11 +84,16 @@ export async function waitForRunning(client: PodClient, p: {namespace: string; n
       const pull = /Image|Pull/.test(waiting.reason)
       throw new ClusterError(
         `the calibration pod on node ${p.node} cannot start: ${waiting.reason}${waiting.message ? ` (${oneLine(waiting.message)})` : ''}`,
-        pull ? `pass --image with an image the node can pull (it needs sh, head, chmod and sleep; default busybox), or mirror it into a registry the node can reach` : 'check the pod spec the cluster accepts (admission policies for privileged/hostPID pods) with --debug',
+        pull
+          ? `pass --image with an image the node can pull (it needs sh, head, chmod and sleep; default busybox), or mirror it into a registry the node can reach`
+          : 'check the pod spec the cluster accepts (admission policies for privileged/hostPID pods) with --debug',
       )
     }
     if (phase === 'Failed' || phase === 'Succeeded') {
-      throw new ClusterError(`the calibration pod on node ${p.node} ended before the probe ran (phase ${phase}${last.status?.reason ? `, ${last.status.reason}` : ''}${last.status?.message ? `: ${oneLine(last.status.message)}` : ''})`, 'check the node\'s kubelet and the pod events (kubectl describe pod) and retry')
+      throw new ClusterError(
+        `the calibration pod on node ${p.node} ended before the probe ran (phase ${phase}${last.status?.reason ? `, ${last.status.reason}` : ''}${last.status?.message ? `: ${oneLine(last.status.message)}` : ''})`,
+        "check the node's kubelet and the pod events (kubectl describe pod) and retry",
+      )
     }
     if (Date.now() >= deadline) {
       const cond = last.status?.conditions?.find((c) => c.status === 'False' && c.reason)
@@ -98,7 +116,8 @@ export async function deleteAndConfirm(client: PodClient, namespace: string, nam
     await client.deletePod(namespace, name)
   } catch (err) {
     const f = classify(err)
-    if (!(f.kind === 'http' && f.status === 404)) throw podRequestError(err, {verb: 'delete', resource: 'pods', scope: `in namespace "${namespace}"`, server: client.server, rbacFile: RBAC_FILE})
+    if (!(f.kind === 'http' && f.status === 404))
+      throw podRequestError(err, {verb: 'delete', resource: 'pods', scope: `in namespace "${namespace}"`, server: client.server, rbacFile: RBAC_FILE})
   }
   const deadline = Date.now() + timeoutMs
   for (;;) {
@@ -120,11 +139,17 @@ export async function deleteAndConfirm(client: PodClient, namespace: string, nam
 export function createPodError(err: unknown, p: {namespace: string; server: string}): ClusterError {
   const f = classify(err)
   if (f.kind === 'http' && f.status === 404 && /namespaces? "[^"]*" not found/.test(f.message)) {
-    return new ClusterError(`cannot create the calibration pod: namespace "${p.namespace}" does not exist`, `pass --namespace with an existing namespace, or create one (kubectl apply -f ${RBAC_FILE} creates "densityplan")`)
+    return new ClusterError(
+      `cannot create the calibration pod: namespace "${p.namespace}" does not exist`,
+      `pass --namespace with an existing namespace, or create one (kubectl apply -f ${RBAC_FILE} creates "densityplan")`,
+    )
   }
   if (f.kind === 'http' && f.status === 403 && /violates PodSecurity/.test(f.message)) {
     const policy = /violates PodSecurity "([^"]+)"/.exec(f.message)?.[1] ?? 'baseline'
-    return new ClusterError(`namespace "${p.namespace}" refuses the calibration pod: Pod Security "${policy}" forbids privileged and hostPID pods (403)`, `use a namespace labelled pod-security.kubernetes.io/enforce=privileged with --namespace (${RBAC_FILE} creates "densityplan")`)
+    return new ClusterError(
+      `namespace "${p.namespace}" refuses the calibration pod: Pod Security "${policy}" forbids privileged and hostPID pods (403)`,
+      `use a namespace labelled pod-security.kubernetes.io/enforce=privileged with --namespace (${RBAC_FILE} creates "densityplan")`,
+    )
   }
   return podRequestError(err, {verb: 'create', resource: 'pods', scope: `in namespace "${p.namespace}"`, server: p.server, rbacFile: RBAC_FILE})
 }
@@ -142,9 +167,21 @@ export function podRequestError(err: unknown, what: RequestWhat): ClusterError {
 export function execError(err: unknown, p: {namespace: string; server: string}): ClusterError {
   const message = (err as {message?: string})?.message ?? String(err)
   const status = Number(/Unexpected server response: (\d{3})/.exec(message)?.[1])
-  if (status === 403) return new ClusterError(`cannot create pods/exec in namespace "${p.namespace}": forbidden (403)`, `grant create on pods/exec in that namespace (see ${RBAC_FILE})`)
-  if (status === 401) return new ClusterError(`cannot exec into the calibration pod: the API server at ${p.server} rejected the credentials (401 Unauthorized)`, 'refresh the credentials of this context, or pick another with --kubeconfig/--context')
-  if (status) return new ClusterError(`cannot exec into the calibration pod: the API server answered ${status} to the WebSocket upgrade`, 'the API server (or a proxy in front of it) must allow WebSocket exec (v5.channel.k8s.io / v4.channel.k8s.io); retry with --debug')
+  if (status === 403)
+    return new ClusterError(
+      `cannot create pods/exec in namespace "${p.namespace}": forbidden (403)`,
+      `grant create on pods/exec in that namespace (see ${RBAC_FILE})`,
+    )
+  if (status === 401)
+    return new ClusterError(
+      `cannot exec into the calibration pod: the API server at ${p.server} rejected the credentials (401 Unauthorized)`,
+      'refresh the credentials of this context, or pick another with --kubeconfig/--context',
+    )
+  if (status)
+    return new ClusterError(
+      `cannot exec into the calibration pod: the API server answered ${status} to the WebSocket upgrade`,
+      'the API server (or a proxy in front of it) must allow WebSocket exec (v5.channel.k8s.io / v4.channel.k8s.io); retry with --debug',
+    )
   return new ClusterError(`cannot exec into the calibration pod: ${oneLine(message)}`, 'check the network path to the API server and retry with --debug')
 }
 

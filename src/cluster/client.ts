@@ -114,7 +114,8 @@ export async function connectCluster(opts: ClusterReaderOptions): Promise<Cluste
     nodeMetrics: async (name) => {
       const text = await bounded(() => core.connectGetNodeProxyWithPath({name, path: 'metrics'}, withTimeout))
       // kubelet /metrics is 0.1-2 MB; a larger body is not kubelet metrics (docs/limits.md).
-      if (text.length > MAX_METRICS_CHARS) throw new Error(`the metrics of node ${name} are larger than ${MAX_METRICS_CHARS / 1024 / 1024} MiB, the limit for kubelet metrics`)
+      if (text.length > MAX_METRICS_CHARS)
+        throw new Error(`the metrics of node ${name} are larger than ${MAX_METRICS_CHARS / 1024 / 1024} MiB, the limit for kubelet metrics`)
       return text
     },
     get: async (path) => {
@@ -143,7 +144,12 @@ function withDeadline<T>(p: Promise<T>, ms: number): Promise<T> {
     timer = setTimeout(() => {
       // Still waiting for the credential plugin, not the server: say so (exit 3, names the plugin).
       const plugin = [...runningExecPlugins][0]
-      if (plugin !== undefined) reject(Object.assign(new Error(`exec credential plugin ${plugin} timed out`), {execPlugin: {command: plugin, problem: 'timeout', detail: `did not finish within ${ms} ms`}}))
+      if (plugin !== undefined)
+        reject(
+          Object.assign(new Error(`exec credential plugin ${plugin} timed out`), {
+            execPlugin: {command: plugin, problem: 'timeout', detail: `did not finish within ${ms} ms`},
+          }),
+        )
       else reject(Object.assign(new Error(`no answer within ${ms} ms`), {name: 'TimeoutError'}))
     }, ms)
   })

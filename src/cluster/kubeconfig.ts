@@ -34,25 +34,40 @@ export function loadKubeconfig(k8s: ClientModule, choice: KubeconfigChoice): {kc
   let source: string
   try {
     if (choice.kubeconfig) {
-      if (!existsSync(choice.kubeconfig)) throw new ClusterError(`kubeconfig ${choice.kubeconfig} does not exist`, 'pass the path of a kubeconfig file with --kubeconfig')
+      if (!existsSync(choice.kubeconfig))
+        throw new ClusterError(`kubeconfig ${choice.kubeconfig} does not exist`, 'pass the path of a kubeconfig file with --kubeconfig')
       loadFile(kc, choice.kubeconfig)
       source = choice.kubeconfig
     } else {
       loadDefault(k8s, kc)
-      source = process.env['KUBECONFIG'] ? `KUBECONFIG=${process.env['KUBECONFIG']}` : existsSync(SERVICE_ACCOUNT_TOKEN) && kc.getCurrentContext() === 'inClusterContext' ? 'in-cluster service account' : '~/.kube/config'
+      source = process.env['KUBECONFIG']
+        ? `KUBECONFIG=${process.env['KUBECONFIG']}`
+        : existsSync(SERVICE_ACCOUNT_TOKEN) && kc.getCurrentContext() === 'inClusterContext'
+          ? 'in-cluster service account'
+          : '~/.kube/config'
       if (kc.getCurrentContext() === 'loaded-context' && kc.getCurrentCluster()?.server === 'http://localhost:8080') {
-        throw new ClusterError('no kubeconfig found (no --kubeconfig, no $KUBECONFIG, no ~/.kube/config, not running in a pod)', 'pass --kubeconfig FILE or set KUBECONFIG')
+        throw new ClusterError(
+          'no kubeconfig found (no --kubeconfig, no $KUBECONFIG, no ~/.kube/config, not running in a pod)',
+          'pass --kubeconfig FILE or set KUBECONFIG',
+        )
       }
     }
   } catch (err) {
     if (err instanceof ClusterError) throw err
     const msg = (err as Error).message?.split('\n')[0] ?? String(err)
-    throw new ClusterError(`cannot load the kubeconfig (${choice.kubeconfig ?? 'default locations'}): ${msg}`, 'check that the file is a valid kubeconfig (kubectl config view)', {cause: err})
+    throw new ClusterError(
+      `cannot load the kubeconfig (${choice.kubeconfig ?? 'default locations'}): ${msg}`,
+      'check that the file is a valid kubeconfig (kubectl config view)',
+      {cause: err},
+    )
   }
   if (choice.context) {
     if (!kc.getContextObject(choice.context)) {
       const known = kc.getContexts().map((c) => c.name)
-      throw new ClusterError(`context "${choice.context}" not found in ${source}`, known.length ? `use one of: ${known.join(', ')}` : 'the kubeconfig defines no contexts')
+      throw new ClusterError(
+        `context "${choice.context}" not found in ${source}`,
+        known.length ? `use one of: ${known.join(', ')}` : 'the kubeconfig defines no contexts',
+      )
     }
     kc.setCurrentContext(choice.context)
   }
@@ -91,7 +106,11 @@ export function readKubeconfigText(file: string): string {
   try {
     const info = fstatSync(fd)
     if (info.isDirectory()) throw new Error(`${file} is a directory`)
-    const tooLarge = (): ClusterError => new ClusterError(`kubeconfig ${file} is larger than ${MAX_KUBECONFIG_BYTES / 1024 / 1024} MiB, the limit for a kubeconfig`, 'pass the path of a kubeconfig file (kubectl config view --raw --minify > FILE)')
+    const tooLarge = (): ClusterError =>
+      new ClusterError(
+        `kubeconfig ${file} is larger than ${MAX_KUBECONFIG_BYTES / 1024 / 1024} MiB, the limit for a kubeconfig`,
+        'pass the path of a kubeconfig file (kubectl config view --raw --minify > FILE)',
+      )
     if (info.isFile() && info.size > MAX_KUBECONFIG_BYTES) throw tooLarge()
     const buf = Buffer.alloc(MAX_KUBECONFIG_BYTES + 1)
     let n = 0

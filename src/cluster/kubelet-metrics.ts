@@ -13,7 +13,12 @@ const CONCURRENCY = 4
  * stops it with one warning naming the permission; other per-node failures are warnings too.
  * The snapshot stays complete either way (these are extras).
  */
-export async function collectKubeletMetrics(reader: ClusterReader, nodeNames: string[], policy: RetryPolicy, anon: Anonymizer): Promise<{metrics: KubeletMetrics[]; warnings: string[]; retries: number}> {
+export async function collectKubeletMetrics(
+  reader: ClusterReader,
+  nodeNames: string[],
+  policy: RetryPolicy,
+  anon: Anonymizer,
+): Promise<{metrics: KubeletMetrics[]; warnings: string[]; retries: number}> {
   const metrics: Array<KubeletMetrics | undefined> = new Array(nodeNames.length)
   const failures: string[] = []
   let forbidden: string | null = null
@@ -28,12 +33,18 @@ export async function collectKubeletMetrics(reader: ClusterReader, nodeNames: st
       if (r.ok) {
         const sli = parseHistograms(r.value, 'kubelet_pod_start_sli_duration_seconds').get('') ?? null
         const ops = parseHistograms(r.value, 'kubelet_runtime_operations_duration_seconds', 'operation_type')
-        metrics[i] = {node: anon.name('node', name), podStartSliSeconds: sli, runtimeOperationsSeconds: Object.fromEntries([...ops.entries()].sort((a, b) => a[0].localeCompare(b[0])))}
+        metrics[i] = {
+          node: anon.name('node', name),
+          podStartSliSeconds: sli,
+          runtimeOperationsSeconds: Object.fromEntries([...ops.entries()].sort((a, b) => a[0].localeCompare(b[0]))),
+        }
       } else if (r.failure.kind === 'http' && r.failure.status === 403) {
         const e = toClusterError(r.failure, {verb: 'get', resource: 'nodes/proxy', scope: 'at the cluster scope', server: reader.server})
         forbidden = `${e.message}; kubelet metrics skipped (${e.fix})`
       } else {
-        failures.push(`${anon.name('node', name)}: ${toClusterError(r.failure, {verb: 'get', resource: 'nodes/proxy', scope: `for node ${anon.name('node', name)}`, server: reader.server}, r.attempts).message}`)
+        failures.push(
+          `${anon.name('node', name)}: ${toClusterError(r.failure, {verb: 'get', resource: 'nodes/proxy', scope: `for node ${anon.name('node', name)}`, server: reader.server}, r.attempts).message}`,
+        )
       }
     }
   }

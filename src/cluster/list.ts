@@ -58,7 +58,14 @@ export async function listNodes(reader: ClusterReader, opts: ListOptions, policy
  */
 const PER_NODE_LIST_MAX_NODES = 50
 
-export async function listPods(reader: ClusterReader, opts: ListOptions, policy: RetryPolicy, ctx: {anon: Anonymizer; nowMs: number; nodeNames: string[]}, warn: Warn, onRetry: (m: string) => void) {
+export async function listPods(
+  reader: ClusterReader,
+  opts: ListOptions,
+  policy: RetryPolicy,
+  ctx: {anon: Anonymizer; nowMs: number; nodeNames: string[]},
+  warn: Warn,
+  onRetry: (m: string) => void,
+) {
   const t = {anon: ctx.anon, intern: new Interner(), windowStartMs: ctx.nowMs - opts.windowMs, windowEndMs: ctx.nowMs}
   const perNode = opts.nodeSelector !== undefined && ctx.nodeNames.length <= PER_NODE_LIST_MAX_NODES
   const keepNode = opts.nodeSelector !== undefined && !perNode ? new Set(ctx.nodeNames) : null

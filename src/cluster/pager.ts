@@ -25,14 +25,24 @@ export interface PagerStats {
  * continue token expires (410 Gone, the API server compacted past the list's resourceVersion)
  * the list restarts from the beginning once, and says so; a second expiry is an error.
  */
-export async function listPaged<T>(fetchPage: (continueToken: string | undefined) => Promise<Page<T>>, what: RequestWhat, policy: RetryPolicy, hooks: PagerHooks<T>): Promise<PagerStats> {
+export async function listPaged<T>(
+  fetchPage: (continueToken: string | undefined) => Promise<Page<T>>,
+  what: RequestWhat,
+  policy: RetryPolicy,
+  hooks: PagerHooks<T>,
+): Promise<PagerStats> {
   const stats: PagerStats = {pages: 0, retries: 0, restarts: 0}
   let token: string | undefined
   for (;;) {
-    const r = await withRetry(() => fetchPage(token), policy, (f, delayMs) => {
-      const why = f.kind === 'http' ? `${f.status}${f.reason ? ` ${f.reason}` : ''}` : f.kind === 'timeout' ? 'timeout' : f.kind === 'network' ? f.code : 'error'
-      hooks.onRetry?.(`${what.verb} ${what.resource}: ${why}, retrying in ${(delayMs / 1000).toFixed(1)} s`)
-    })
+    const r = await withRetry(
+      () => fetchPage(token),
+      policy,
+      (f, delayMs) => {
+        const why =
+          f.kind === 'http' ? `${f.status}${f.reason ? ` ${f.reason}` : ''}` : f.kind === 'timeout' ? 'timeout' : f.kind === 'network' ? f.code : 'error'
+        hooks.onRetry?.(`${what.verb} ${what.resource}: ${why}, retrying in ${(delayMs / 1000).toFixed(1)} s`)
+      },
+    )
     stats.retries += r.retries
     if (!r.ok) {
       const expired = r.failure.kind === 'http' && r.failure.status === 410 && token !== undefined

@@ -39,13 +39,15 @@ export async function connectPods(choice: KubeconfigChoice & {requestTimeoutMs: 
   const core = kc.makeApiClient(k8s.CoreV1Api)
   const exec = new k8s.Exec(kc)
   const timeout = {
-    middleware: [{
-      pre: (ctx: import('@kubernetes/client-node').RequestContext) => {
-        ctx.setSignal(AbortSignal.timeout(choice.requestTimeoutMs))
-        return new k8s.Observable(Promise.resolve(ctx))
+    middleware: [
+      {
+        pre: (ctx: import('@kubernetes/client-node').RequestContext) => {
+          ctx.setSignal(AbortSignal.timeout(choice.requestTimeoutMs))
+          return new k8s.Observable(Promise.resolve(ctx))
+        },
+        post: (res: import('@kubernetes/client-node').ResponseContext) => new k8s.Observable(Promise.resolve(res)),
       },
-      post: (res: import('@kubernetes/client-node').ResponseContext) => new k8s.Observable(Promise.resolve(res)),
-    }],
+    ],
     middlewareMergeStrategy: 'append' as const,
   }
   return {
@@ -69,7 +71,13 @@ type ExecApi = InstanceType<typeof import('@kubernetes/client-node').Exec>
 async function runExec(api: ExecApi, p: Parameters<PodClient['exec']>[0]): Promise<ExecResult> {
   const out: Buffer[] = []
   const err: Buffer[] = []
-  const sink = (into: Buffer[]) => new Writable({write: (chunk: Buffer, _enc, done) => { into.push(chunk); done() }})
+  const sink = (into: Buffer[]) =>
+    new Writable({
+      write: (chunk: Buffer, _enc, done) => {
+        into.push(chunk)
+        done()
+      },
+    })
   // stdin stays open until the status arrives: with v4.channel.k8s.io, client-node closes the
   // whole socket when stdin ends, which could cut the command off before it has read it all.
   const stdin = p.stdin ? new PassThrough() : null

@@ -32,10 +32,14 @@ export function loadPrometheusAuth(f: PrometheusAuthFlags): PrometheusAuth {
     try {
       return readFileSync(path, 'utf8').trim()
     } catch (err) {
-      throw new InputError(`--${flag} ${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, `pass a readable file with --${flag}`)
+      throw new InputError(
+        `--${flag} ${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+        `pass a readable file with --${flag}`,
+      )
     }
   }
-  if (f.passwordFile && !f.user) throw new InputError('--prometheus-password-file needs --prometheus-user', 'pass both for basic auth, or use --prometheus-token-file for a bearer token')
+  if (f.passwordFile && !f.user)
+    throw new InputError('--prometheus-password-file needs --prometheus-user', 'pass both for basic auth, or use --prometheus-token-file for a bearer token')
   return {
     ...(f.tokenFile ? {token: read('prometheus-token-file', f.tokenFile)} : {}),
     ...(f.user ? {basic: {user: f.user, password: f.passwordFile ? read('prometheus-password-file', f.passwordFile) : ''}} : {}),
@@ -51,7 +55,10 @@ export interface HttpAnswer {
 
 /** A transport failure (no HTTP answer): refused, unresolvable, TLS, timeout. */
 export class PrometheusTransportError extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message)
     this.name = 'PrometheusTransportError'
   }
@@ -85,7 +92,9 @@ export function httpGet(url: URL, auth: PrometheusAuth, timeoutMs: number, extra
       res.on('error', reject)
     })
     req.on('timeout', () => req.destroy(new PrometheusTransportError('ETIMEDOUT', `no answer within ${timeoutMs} ms`)))
-    req.on('error', (err: NodeJS.ErrnoException) => reject(err instanceof PrometheusTransportError ? err : new PrometheusTransportError(err.code ?? 'EIO', err.message)))
+    req.on('error', (err: NodeJS.ErrnoException) =>
+      reject(err instanceof PrometheusTransportError ? err : new PrometheusTransportError(err.code ?? 'EIO', err.message)),
+    )
     req.end()
   })
 }

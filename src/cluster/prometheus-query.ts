@@ -31,9 +31,7 @@ export interface VectorSample {
 
 /** What the API answered, classified: the vector, a query error, or something else entirely. */
 export type QueryAnswer =
-  | {kind: 'vector'; samples: VectorSample[]}
-  | {kind: 'error'; errorType: string; error: string}
-  | {kind: 'not-prometheus'; detail: string}
+  {kind: 'vector'; samples: VectorSample[]} | {kind: 'error'; errorType: string; error: string} | {kind: 'not-prometheus'; detail: string}
 
 /** Reads a `/api/v1/query` JSON body (any status code: errors come as JSON too). */
 export function readQueryAnswer(body: string): QueryAnswer {

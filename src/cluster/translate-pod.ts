@@ -32,7 +32,10 @@ export function translatePod(pod: V1Pod, ctx: PodTranslateContext): SnapshotPod 
   const {volumes, claims} = countVolumes(spec?.volumes ?? [], ns, pod.metadata?.name ?? '', ctx.anon)
   const createdMs = pod.metadata?.creationTimestamp ? new Date(pod.metadata.creationTimestamp).getTime() : 0
   const statuses = pod.status?.containerStatuses ?? []
-  const startedMs = allRunningSinceMs(statuses.map((s) => (s.state?.running?.startedAt ? new Date(s.state.running.startedAt).getTime() : null)), containers.length)
+  const startedMs = allRunningSinceMs(
+    statuses.map((s) => (s.state?.running?.startedAt ? new Date(s.state.running.startedAt).getTime() : null)),
+    containers.length,
+  )
   const restarts = [...statuses, ...(pod.status?.initContainerStatuses ?? [])].reduce((n, s) => n + (s.restartCount ?? 0), 0)
   const shape = (c: V1Container): ContainerMountShape => ({
     volumeMounts: c.volumeMounts?.length ?? 0,
@@ -55,20 +58,24 @@ export function translatePod(pod: V1Pod, ctx: PodTranslateContext): SnapshotPod 
     volumeMounts: i.object(countMounts([...containers, ...inits])),
     pvcClaims: i.object(claims.map((c) => i.string(c))),
     hints: i.object({
-      gpu: [...containers, ...inits].some((c) => [...Object.keys(c.resources?.limits ?? {}), ...Object.keys(c.resources?.requests ?? {})].some((r) => GPU_RESOURCE.test(r))),
+      gpu: [...containers, ...inits].some((c) =>
+        [...Object.keys(c.resources?.limits ?? {}), ...Object.keys(c.resources?.requests ?? {})].some((r) => GPU_RESOURCE.test(r)),
+      ),
       runtimeClassName: spec?.runtimeClassName ?? null,
     }),
     createdAt: new Date(createdMs).toISOString(),
     startedAt: startedMs === null ? null : new Date(startedMs).toISOString(),
     startLatencyMs: observedStartLatencyMs({createdMs, startedMs, restarts, windowStartMs: ctx.windowStartMs, windowEndMs: ctx.windowEndMs}),
     restarts,
-    profile: i.object(podMountProfile({
-      hostNetwork: spec?.hostNetwork ?? false,
-      volumes,
-      containers: containers.map(shape),
-      initContainers: initOnly.map(shape),
-      sidecars: sidecars.map(shape),
-    })),
+    profile: i.object(
+      podMountProfile({
+        hostNetwork: spec?.hostNetwork ?? false,
+        volumes,
+        containers: containers.map(shape),
+        initContainers: initOnly.map(shape),
+        sidecars: sidecars.map(shape),
+      }),
+    ),
   }
 }
 
@@ -139,10 +146,12 @@ function qosClass(pod: V1Pod): QosClass {
   const all = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])]
   const any = all.some((c) => Object.keys(c.resources?.requests ?? {}).length || Object.keys(c.resources?.limits ?? {}).length)
   if (!any) return 'BestEffort'
-  const guaranteed = all.every((c) => ['cpu', 'memory'].every((r) => {
-    const lim = c.resources?.limits?.[r]
-    const req = c.resources?.requests?.[r] ?? lim
-    return lim !== undefined && req === lim
-  }))
+  const guaranteed = all.every((c) =>
+    ['cpu', 'memory'].every((r) => {
+      const lim = c.resources?.limits?.[r]
+      const req = c.resources?.requests?.[r] ?? lim
+      return lim !== undefined && req === lim
+    }),
+  )
   return guaranteed ? 'Guaranteed' : 'Burstable'
 }

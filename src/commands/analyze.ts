@@ -13,7 +13,8 @@ import {startProgress} from '../app/analyze-progress.js'
 import {renderSummary} from '../cli/summary.js'
 
 export default class Analyze extends BaseCommand {
-  static override summary = 'Simulate pod starts per node class on the legacy and OPEN_TREE_NAMESPACE paths and recommend kernel upgrades and max pods per node.'
+  static override summary =
+    'Simulate pod starts per node class on the legacy and OPEN_TREE_NAMESPACE paths and recommend kernel upgrades and max pods per node.'
   static override description = `Reads a cluster (current kubeconfig context by default), a snapshot (--snapshot) or the embedded demo cluster (--demo); groups nodes into classes; simulates today's density with a start burst, a density sweep and burst sizes on both kernel paths; solves the max pods/node whose p99 pod start meets --slo; writes an HTML report (and --format json,csv,md). Exit 4 when a --fail-on threshold is violated (the report is still written). Details: docs/analyze.md.`
   static override examples = [
     '<%= config.bin %> analyze --demo',
@@ -26,8 +27,14 @@ export default class Analyze extends BaseCommand {
   ]
 
   static override flags = {
-    demo: Flags.boolean({description: 'Analyze the embedded demo cluster (no cluster needed).', exclusive: ['snapshot', 'kubeconfig', 'context', 'namespace', 'node-selector', 'prometheus']}),
-    snapshot: Flags.string({description: 'Analyze a snapshot written by `densityplan collect`.', exclusive: ['demo', 'kubeconfig', 'context', 'namespace', 'node-selector', 'prometheus']}),
+    demo: Flags.boolean({
+      description: 'Analyze the embedded demo cluster (no cluster needed).',
+      exclusive: ['snapshot', 'kubeconfig', 'context', 'namespace', 'node-selector', 'prometheus'],
+    }),
+    snapshot: Flags.string({
+      description: 'Analyze a snapshot written by `densityplan collect`.',
+      exclusive: ['demo', 'kubeconfig', 'context', 'namespace', 'node-selector', 'prometheus'],
+    }),
     kubeconfig: Flags.string({description: 'Kubeconfig file for a live cluster (default: $KUBECONFIG, then ~/.kube/config).'}),
     context: Flags.string({description: 'Kubeconfig context (default: current-context).'}),
     namespace: Flags.string({char: 'n', description: 'Only pods of this namespace.', exclusive: ['all-namespaces']}),
@@ -37,21 +44,47 @@ export default class Analyze extends BaseCommand {
     ...prometheusFlags,
     slo: Flags.string({description: 'p99 pod start latency SLO (Kubernetes: 5s).', default: '5s'}),
     out: Flags.string({char: 'o', description: 'Report path (default: reports/<cluster>-<timestamp>.html); other formats go next to it.'}),
-    format: Flags.string({description: 'Comma-separated outputs: html, json, csv, md, prom (OpenMetrics text for a textfile collector or Pushgateway).', default: 'html'}),
+    format: Flags.string({
+      description: 'Comma-separated outputs: html, json, csv, md, prom (OpenMetrics text for a textfile collector or Pushgateway).',
+      default: 'html',
+    }),
     force: Flags.boolean({description: 'Overwrite existing output files.'}),
     seed: Flags.integer({description: 'Seed of every simulation (same seed, same snapshot → byte-identical JSON).', default: 1, min: 0, max: 0xffff_ffff}),
-    replications: Flags.integer({description: 'Replications per operating point (confidence intervals).', default: DEFAULT_SETTINGS.replications, min: 2, max: 200}),
-    'sweep-points': Flags.integer({description: 'Evenly spaced densities in the pods/node sweep (today and maxPods are added).', default: DEFAULT_SETTINGS.sweepPoints, min: 2, max: 50}),
+    replications: Flags.integer({
+      description: 'Replications per operating point (confidence intervals).',
+      default: DEFAULT_SETTINGS.replications,
+      min: 2,
+      max: 200,
+    }),
+    'sweep-points': Flags.integer({
+      description: 'Evenly spaced densities in the pods/node sweep (today and maxPods are added).',
+      default: DEFAULT_SETTINGS.sweepPoints,
+      min: 2,
+      max: 50,
+    }),
     'burst-sizes': Flags.string({description: 'Burst sizes of the burst × density grid.', default: DEFAULT_SETTINGS.burstSizes.join(',')}),
     burst: Flags.integer({description: "Pods started at once at today's density (default: derived from the snapshot).", min: 1, max: 10_000}),
     jobs: Flags.integer({description: 'Worker threads that simulate node classes in parallel (results do not depend on it).', min: 1, max: 64}),
     shard: Flags.string({description: 'Analyze only shard i of n of the node classes (i/n, 0-based), e.g. for an Indexed Job.'}),
-    merge: Flags.string({description: 'Merge the JSON results of all --shard runs (repeatable) into one report, without simulating.', multiple: true, exclusive: ['demo', 'snapshot', 'shard', 'kubeconfig', 'context']}),
+    merge: Flags.string({
+      description: 'Merge the JSON results of all --shard runs (repeatable) into one report, without simulating.',
+      multiple: true,
+      exclusive: ['demo', 'snapshot', 'shard', 'kubeconfig', 'context'],
+    }),
     model: Flags.string({description: 'Kernel model file for the legacy path, for every class (default: each class picks from --models).'}),
     'otn-model': Flags.string({description: 'Kernel model file for the OPEN_TREE_NAMESPACE path, for every class (default: each class picks from --models).'}),
-    models: Flags.string({description: 'Directory of model files; each node class gets the one whose kernel major.minor, CPU and core count match it best (docs/model.md) [default: the shipped models/].', helpValue: 'DIR'}),
+    models: Flags.string({
+      description:
+        'Directory of model files; each node class gets the one whose kernel major.minor, CPU and core count match it best (docs/model.md) [default: the shipped models/].',
+      helpValue: 'DIR',
+    }),
     'oci-runtime': Flags.string({description: 'OCI runtime on every node, instead of inferring it from the CRI.', options: ['runc', 'crun', 'crun-legacy']}),
-    contention: Flags.string({description: "CPU-contention curve: 'measured' (only on nodes with the measured machine's core count), 'none', or 'scaled' (stretched onto every core count, pessimistic).", options: [...CONTENTION_MODES], default: DEFAULT_SETTINGS.contention}),
+    contention: Flags.string({
+      description:
+        "CPU-contention curve: 'measured' (only on nodes with the measured machine's core count), 'none', or 'scaled' (stretched onto every core count, pessimistic).",
+      options: [...CONTENTION_MODES],
+      default: DEFAULT_SETTINGS.contention,
+    }),
     'fail-on': Flags.string({description: 'Exit 4 when this holds for any pool, e.g. p99>5s, otn.p99>2s, maxpods<60, gain<10 (repeatable).', multiple: true}),
   }
 
@@ -62,7 +95,15 @@ export default class Analyze extends BaseCommand {
       ? {kind: 'demo'}
       : flags.snapshot
         ? {kind: 'snapshot', path: flags.snapshot}
-        : {kind: 'live', kubeconfig: flags.kubeconfig, context: flags.context, namespace: flags.namespace, nodeSelector: flags['node-selector'], poolLabel: flags['pool-label'], prometheus: prometheusOptions(flags, 30_000)}
+        : {
+            kind: 'live',
+            kubeconfig: flags.kubeconfig,
+            context: flags.context,
+            namespace: flags.namespace,
+            nodeSelector: flags['node-selector'],
+            poolLabel: flags['pool-label'],
+            prometheus: prometheusOptions(flags, 30_000),
+          }
     const progress = json ? undefined : startProgress()
     let outcome: AnalyzeOutcome
     try {
@@ -122,12 +163,20 @@ export function parseShard(value: string): {index: number; count: number} {
   const m = /^(\d+)\/(\d+)$/.exec(value.trim())
   const index = Number(m?.[1])
   const count = Number(m?.[2])
-  if (!m || count < 1 || index >= count) throw new InputError(`--shard ${value} is not i/n with 0 <= i < n`, 'write it like --shard 0/4 (shard 0 of 4); in an Indexed Job use $JOB_COMPLETION_INDEX/<completions>')
+  if (!m || count < 1 || index >= count)
+    throw new InputError(
+      `--shard ${value} is not i/n with 0 <= i < n`,
+      'write it like --shard 0/4 (shard 0 of 4); in an Indexed Job use $JOB_COMPLETION_INDEX/<completions>',
+    )
   return {index, count}
 }
 
 function parseBurstSizes(value: string): number[] {
-  const sizes = value.split(',').map((s) => s.trim()).filter(Boolean).map(Number)
+  const sizes = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(Number)
   if (sizes.length === 0 || sizes.some((n) => !Number.isInteger(n) || n < 1 || n > 10_000)) {
     throw new InputError(`--burst-sizes ${value} is not a list of pod counts`, 'write it like --burst-sizes 1,10,25,50,100')
   }

@@ -58,9 +58,14 @@ function describeRaw(err: unknown): {message: string; fix: string | undefined; c
 
 /** Advice written as `densityplan analyze ...` names the CLI as it was started (`kubectl densityplan analyze ...`). */
 export function asBin(text: string, bin: string): string {
-  return bin === 'densityplan' ? text : text.replace(/(?<![\w./-])(?<!kubectl )densityplan (?=(?:analyze|calibrate|collect|report|simulate|validate)\b)/g, `${bin} `)
+  return bin === 'densityplan'
+    ? text
+    : text.replace(/(?<![\w./-])(?<!kubectl )densityplan (?=(?:analyze|calibrate|collect|report|simulate|validate)\b)/g, `${bin} `)
 }
 
 function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').replace(/\s+See more help with --help$/, '').trim()
+  return text
+    .replace(/\s*\n\s*/g, ' ')
+    .replace(/\s+See more help with --help$/, '')
+    .trim()
 }

@@ -17,24 +17,45 @@ function durationMs(flag: string, value: string): number {
 /** --window: at most MAX_OBSERVED_WINDOW_MS (31 days), the snapshot schema's limit (docs/limits.md). */
 function windowMs(value: string): number {
   const ms = durationMs('window', value)
-  if (ms > MAX_OBSERVED_WINDOW_MS) throw new InputError(`--window ${value} is above the limit 31d`, 'observe at most 31 days, e.g. --window 7d (see docs/limits.md)')
+  if (ms > MAX_OBSERVED_WINDOW_MS)
+    throw new InputError(`--window ${value} is above the limit 31d`, 'observe at most 31 days, e.g. --window 7d (see docs/limits.md)')
   return ms
 }
 
 /** The Prometheus source's flags, shared by `collect` and a live `analyze`. */
 export const prometheusFlags = {
-  prometheus: Flags.string({description: 'Read kubelet start-latency and runtime-operation histograms from this Prometheus (http(s)://HOST:PORT[/PREFIX]; http://NAME.NAMESPACE.svc:PORT goes through the API server\'s service proxy). No nodes/proxy permission needed.', helpValue: 'URL'}),
+  prometheus: Flags.string({
+    description:
+      "Read kubelet start-latency and runtime-operation histograms from this Prometheus (http(s)://HOST:PORT[/PREFIX]; http://NAME.NAMESPACE.svc:PORT goes through the API server's service proxy). No nodes/proxy permission needed.",
+    helpValue: 'URL',
+  }),
   'prometheus-window': Flags.string({description: 'Range of increase() over the Prometheus histograms (a Prometheus duration).', default: '7d'}),
-  'prometheus-node-label': Flags.string({description: 'Label holding the node name in Prometheus (default: node, then instance without its port).', dependsOn: ['prometheus']}),
-  'prometheus-token-file': Flags.string({description: 'File holding a bearer token for Prometheus.', dependsOn: ['prometheus'], exclusive: ['prometheus-user']}),
+  'prometheus-node-label': Flags.string({
+    description: 'Label holding the node name in Prometheus (default: node, then instance without its port).',
+    dependsOn: ['prometheus'],
+  }),
+  'prometheus-token-file': Flags.string({
+    description: 'File holding a bearer token for Prometheus.',
+    dependsOn: ['prometheus'],
+    exclusive: ['prometheus-user'],
+  }),
   'prometheus-user': Flags.string({description: 'User name for basic auth to Prometheus (password in --prometheus-password-file).', dependsOn: ['prometheus']}),
   'prometheus-password-file': Flags.string({description: 'File holding the basic-auth password.', dependsOn: ['prometheus-user']}),
-  'prometheus-ca-file': Flags.string({description: 'PEM CA bundle that signed Prometheus\'s certificate (like kubectl --certificate-authority).', dependsOn: ['prometheus']}),
-  'prometheus-insecure-skip-tls-verify': Flags.boolean({description: 'Do not verify Prometheus\'s TLS certificate (like kubectl --insecure-skip-tls-verify).', dependsOn: ['prometheus']}),
+  'prometheus-ca-file': Flags.string({
+    description: "PEM CA bundle that signed Prometheus's certificate (like kubectl --certificate-authority).",
+    dependsOn: ['prometheus'],
+  }),
+  'prometheus-insecure-skip-tls-verify': Flags.boolean({
+    description: "Do not verify Prometheus's TLS certificate (like kubectl --insecure-skip-tls-verify).",
+    dependsOn: ['prometheus'],
+  }),
 }
 
 /** The parsed flags above → options for the Prometheus source (undefined without --prometheus). */
-export function prometheusOptions(flags: {[K in keyof typeof prometheusFlags]?: string | boolean | undefined}, timeoutMs: number): PrometheusOptions | undefined {
+export function prometheusOptions(
+  flags: {[K in keyof typeof prometheusFlags]?: string | boolean | undefined},
+  timeoutMs: number,
+): PrometheusOptions | undefined {
   if (typeof flags.prometheus !== 'string') return undefined
   const str = (v: string | boolean | undefined) => (typeof v === 'string' ? v : undefined)
   const nodeLabel = str(flags['prometheus-node-label'])
@@ -42,7 +63,13 @@ export function prometheusOptions(flags: {[K in keyof typeof prometheusFlags]?: 
     url: flags.prometheus,
     window: str(flags['prometheus-window']) ?? '7d',
     ...(nodeLabel ? {nodeLabel} : {}),
-    auth: loadPrometheusAuth({tokenFile: str(flags['prometheus-token-file']), user: str(flags['prometheus-user']), passwordFile: str(flags['prometheus-password-file']), caFile: str(flags['prometheus-ca-file']), insecure: flags['prometheus-insecure-skip-tls-verify'] === true}),
+    auth: loadPrometheusAuth({
+      tokenFile: str(flags['prometheus-token-file']),
+      user: str(flags['prometheus-user']),
+      passwordFile: str(flags['prometheus-password-file']),
+      caFile: str(flags['prometheus-ca-file']),
+      insecure: flags['prometheus-insecure-skip-tls-verify'] === true,
+    }),
     timeoutMs,
   }
 }
@@ -68,7 +95,9 @@ export default class Collect extends BaseCommand {
     'max-retries': Flags.integer({description: 'Retries per request on 429, 5xx and timeouts (backoff honours Retry-After).', default: 6, min: 0, max: 50}),
     'request-timeout': Flags.string({description: 'Timeout of each API request.', default: '30s'}),
     window: Flags.string({description: 'Observed window for pod churn and start latencies, ending now.', default: '1h'}),
-    'kubelet-metrics': Flags.boolean({description: 'Also read kubelet pod-start and runtime-operation histograms through the node proxy (needs get nodes/proxy).'}),
+    'kubelet-metrics': Flags.boolean({
+      description: 'Also read kubelet pod-start and runtime-operation histograms through the node proxy (needs get nodes/proxy).',
+    }),
     mountinfo: Flags.string({description: 'Directory of real /proc/1/mountinfo captures, one file per node named after it (see docs/collect.md).'}),
     ...prometheusFlags,
     anonymize: Flags.boolean({description: 'Replace node, namespace, pool, claim and context names with stable salted hashes.'}),
@@ -104,10 +133,14 @@ export default class Collect extends BaseCommand {
       },
     })
     if (!quiet) {
-      this.log(`Collected ${summary.nodes} nodes and ${summary.pods} pods in ${summary.pages} pages (${summary.retries} retries) from ${summary.context ?? 'the cluster'} (${summary.clusterVersion}).`)
+      this.log(
+        `Collected ${summary.nodes} nodes and ${summary.pods} pods in ${summary.pages} pages (${summary.retries} retries) from ${summary.context ?? 'the cluster'} (${summary.clusterVersion}).`,
+      )
       if (flags['kubelet-metrics'] || flags.prometheus) this.log(`Kubelet metrics from ${summary.kubeletMetricsNodes} of ${summary.nodes} nodes.`)
       if (flags.mountinfo) this.log(`Real mount tables (mountinfo) for ${summary.mountinfoNodes} of ${summary.nodes} nodes.`)
-      this.log(`Wrote ${summary.out} (${(summary.bytes / 1e6).toFixed(1)} MB) in ${(summary.durationMs / 1000).toFixed(1)} s, ${summary.podsPerSecond} pods/s${summary.warnings.length ? `; ${summary.warnings.length} warning(s) above` : ''}.`)
+      this.log(
+        `Wrote ${summary.out} (${(summary.bytes / 1e6).toFixed(1)} MB) in ${(summary.durationMs / 1000).toFixed(1)} s, ${summary.podsPerSecond} pods/s${summary.warnings.length ? `; ${summary.warnings.length} warning(s) above` : ''}.`,
+      )
     }
     return summary
   }

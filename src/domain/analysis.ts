@@ -248,7 +248,14 @@ export const PrecisionSchema = z.strictObject({
   targetHalfWidth: z.number().positive(),
   maxReplications: z.number().int().positive(),
   /** Points that reached the cap with a wider interval: the note the report prints. */
-  atCap: z.array(z.strictObject({path: KernelPathSchema, podsPerNode: z.number().int().nonnegative(), replications: z.number().int().positive(), halfWidthPct: z.number().nonnegative()})),
+  atCap: z.array(
+    z.strictObject({
+      path: KernelPathSchema,
+      podsPerNode: z.number().int().nonnegative(),
+      replications: z.number().int().positive(),
+      halfWidthPct: z.number().nonnegative(),
+    }),
+  ),
 })
 
 /** A group of nodes with the same pool, kernel, runtime path and near-identical mount profile. */

@@ -24,5 +24,9 @@ export function formatDensity(d: Pick<DensityLimit, 'maxPodsPerNode' | 'binding'
 
 /** The max pods/node of a recommendation on one path, as formatDensity takes it. */
 export function recommendedDensity(n: Recommendation['numbers'], path: 'legacy' | 'otn'): Pick<DensityLimit, 'maxPodsPerNode' | 'binding' | 'lowerBound'> {
-  return {maxPodsPerNode: path === 'legacy' ? n.maxPodsPerNodeLegacy : n.maxPodsPerNodeOtn, binding: n.bindingLimit[path], lowerBound: n.maxPodsLowerBound[path]}
+  return {
+    maxPodsPerNode: path === 'legacy' ? n.maxPodsPerNodeLegacy : n.maxPodsPerNodeOtn,
+    binding: n.bindingLimit[path],
+    lowerBound: n.maxPodsLowerBound[path],
+  }
 }

@@ -33,7 +33,8 @@ export function snapshotContradictions(snap: ClusterSnapshot): string[] {
   }
 
   const late = snap.pods.filter((p) => p.startLatencyMs !== null && p.startLatencyMs > snap.observedWindowMs).length
-  if (late) problems.push(`pods: ${plural(late, 'pod')} with a startLatencyMs above observedWindowMs ${snap.observedWindowMs} (starts are observed inside the window)`)
+  if (late)
+    problems.push(`pods: ${plural(late, 'pod')} with a startLatencyMs above observedWindowMs ${snap.observedWindowMs} (starts are observed inside the window)`)
   return problems
 }
 
@@ -46,7 +47,10 @@ function duplicates(names: readonly string[]): string[] {
 
 /** Up to 3 names, JSON-quoted so empty or odd names stay visible, then "and N more". */
 function sample(names: readonly string[]): string {
-  const shown = names.slice(0, 3).map((n) => JSON.stringify(n)).join(', ')
+  const shown = names
+    .slice(0, 3)
+    .map((n) => JSON.stringify(n))
+    .join(', ')
   return names.length > 3 ? `${shown} and ${names.length - 3} more` : shown
 }
 

@@ -1,5 +1,15 @@
 import {z} from 'zod'
-import {aboveLimit, MAX_CONTAINERS_PER_POD, MAX_MOUNTS_PER_CONTAINER, MAX_MOUNTS_PER_NAMESPACE, MAX_OBSERVED_WINDOW_MS, MAX_PER_POD, MAX_PODS_PER_NODE, MAX_SNAPSHOT_NODES, MAX_SNAPSHOT_PODS} from './limits.js'
+import {
+  aboveLimit,
+  MAX_CONTAINERS_PER_POD,
+  MAX_MOUNTS_PER_CONTAINER,
+  MAX_MOUNTS_PER_NAMESPACE,
+  MAX_OBSERVED_WINDOW_MS,
+  MAX_PER_POD,
+  MAX_PODS_PER_NODE,
+  MAX_SNAPSHOT_NODES,
+  MAX_SNAPSHOT_PODS,
+} from './limits.js'
 
 /**
  * The ClusterSnapshot: what `densityplan collect` writes and what `analyze --snapshot` replays.
@@ -169,7 +179,13 @@ export const SnapshotPodSchema = z.strictObject({
    * Observed pod start latency: creation → all containers running (includes image pulls and
    * init containers). Only for pods created within the observed window and never restarted.
    */
-  startLatencyMs: z.number().nonnegative().max(MAX_OBSERVED_WINDOW_MS, {error: (iss) => aboveLimit(Number(iss.input), MAX_OBSERVED_WINDOW_MS, 'a start is observed inside the observed window, at most 31 days')}).nullable(),
+  startLatencyMs: z
+    .number()
+    .nonnegative()
+    .max(MAX_OBSERVED_WINDOW_MS, {
+      error: (iss) => aboveLimit(Number(iss.input), MAX_OBSERVED_WINDOW_MS, 'a start is observed inside the observed window, at most 31 days'),
+    })
+    .nullable(),
   restarts: count,
   profile: PodMountProfileSchema,
 })
@@ -199,7 +215,11 @@ export type NodeDerived = z.infer<typeof NodeDerivedSchema>
  * `{}`, where a type named `__proto__` would vanish): any own key, each a non-negative integer.
  */
 const fsTypeCounts = z.custom<Record<string, number>>(
-  (v) => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((n) => Number.isInteger(n) && (n as number) >= 0 && (n as number) <= MAX_MOUNTS_PER_NAMESPACE),
+  (v) =>
+    typeof v === 'object' &&
+    v !== null &&
+    !Array.isArray(v) &&
+    Object.values(v).every((n) => Number.isInteger(n) && (n as number) >= 0 && (n as number) <= MAX_MOUNTS_PER_NAMESPACE),
   {error: 'expected an object of filesystem type → mount count (integers, at most 100,000)'},
 )
 
@@ -264,8 +284,14 @@ export const ClusterSnapshotSchema = z.strictObject({
   }),
   cluster: z.strictObject({version: z.string()}),
   /** The window over which churn and start latencies are observed: [collectedAt - windowMs, collectedAt]. */
-  observedWindowMs: z.number().int().positive().max(MAX_OBSERVED_WINDOW_MS, {error: (iss) => aboveLimit(Number(iss.input), MAX_OBSERVED_WINDOW_MS, '31 days')}),
-  nodes: z.array(SnapshotNodeSchema).max(MAX_SNAPSHOT_NODES, {error: `more than ${MAX_SNAPSHOT_NODES} nodes (twice Kubernetes' supported 5,000; see docs/limits.md)`}),
+  observedWindowMs: z
+    .number()
+    .int()
+    .positive()
+    .max(MAX_OBSERVED_WINDOW_MS, {error: (iss) => aboveLimit(Number(iss.input), MAX_OBSERVED_WINDOW_MS, '31 days')}),
+  nodes: z
+    .array(SnapshotNodeSchema)
+    .max(MAX_SNAPSHOT_NODES, {error: `more than ${MAX_SNAPSHOT_NODES} nodes (twice Kubernetes' supported 5,000; see docs/limits.md)`}),
   pods: z.array(SnapshotPodSchema).max(MAX_SNAPSHOT_PODS, {error: `more than ${MAX_SNAPSHOT_PODS} pods (Kubernetes supports 150,000; see docs/limits.md)`}),
   derived: z.array(NodeDerivedSchema),
   mountinfo: z.array(MountinfoSummarySchema).optional(),

@@ -115,7 +115,11 @@ async function checkTarget(path: string, opts: AtomicWriteOptions): Promise<void
     throw asInputError(err, path)
   }
   if (info.isDirectory()) throw new InputError(`${path} is a directory`, 'pass a file name with --out, e.g. --out DIR/report.html')
-  if (!info.isFile()) throw new InputError(`${path} is not a regular file (a device, FIFO or socket), so it is never replaced, even with --force`, 'choose a file path with --out')
+  if (!info.isFile())
+    throw new InputError(
+      `${path} is not a regular file (a device, FIFO or socket), so it is never replaced, even with --force`,
+      'choose a file path with --out',
+    )
   if (!opts.force) throw existsError(path, opts)
 }
 

@@ -32,7 +32,10 @@ export function mib(bytes: number): string {
 
 /** The InputError for an input over its limit: names what, the path and the limit. */
 export function tooLarge(what: string, path: string, limit: number): InputError {
-  return new InputError(`${what} ${path} is larger than ${mib(limit)}, the limit for this kind of file`, `pass the right file (see docs/limits.md for the size limits)`)
+  return new InputError(
+    `${what} ${path} is larger than ${mib(limit)}, the limit for this kind of file`,
+    `pass the right file (see docs/limits.md for the size limits)`,
+  )
 }
 
 /**

@@ -21,7 +21,11 @@ interface OciConfig {
 /** Finds crun on PATH or refuses with the install command. */
 export function requireCrun(): string {
   const r = spawnSync('crun', ['--version'], {encoding: 'utf8'})
-  if (r.status !== 0) throw new InputError('crun is not installed (validate starts real containers with it)', 'install it: sudo scripts/test-prereqs.sh (or apt-get install -y crun busybox-static)')
+  if (r.status !== 0)
+    throw new InputError(
+      'crun is not installed (validate starts real containers with it)',
+      'install it: sudo scripts/test-prereqs.sh (or apt-get install -y crun busybox-static)',
+    )
   return (r.stdout.split('\n')[0] ?? 'crun').trim()
 }
 
@@ -36,7 +40,11 @@ export function buildCrunBundle(root: string): CrunBundle {
   const remove = () => rmSync(dir, {recursive: true, force: true})
   try {
     const rootfs = spawnSync(join(root, 'scripts', 'build-rootfs.sh'), [dir], {encoding: 'utf8'})
-    if (rootfs.status !== 0) throw new InputError(`could not build the container rootfs: ${rootfs.stderr.trim().split('\n').pop() ?? ''}`, 'install busybox-static: sudo scripts/test-prereqs.sh')
+    if (rootfs.status !== 0)
+      throw new InputError(
+        `could not build the container rootfs: ${rootfs.stderr.trim().split('\n').pop() ?? ''}`,
+        'install busybox-static: sudo scripts/test-prereqs.sh',
+      )
     const spec = spawnSync('crun', ['spec'], {cwd: dir, encoding: 'utf8'})
     if (spec.status !== 0) throw new InputError(`crun spec failed: ${spec.stderr.trim()}`, 'check the crun installation (crun --version)')
     const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as OciConfig
@@ -44,7 +52,10 @@ export function buildCrunBundle(root: string): CrunBundle {
     config.process.terminal = false
     config.linux.namespaces = config.linux.namespaces.filter((n) => n.type !== 'network')
     writeFileSync(join(dir, 'config.json'), JSON.stringify(config))
-    writeFileSync(join(dir, 'config-count.json'), JSON.stringify({...config, process: {...config.process, args: ['/bin/busybox', 'cat', '/proc/self/mountinfo']}}))
+    writeFileSync(
+      join(dir, 'config-count.json'),
+      JSON.stringify({...config, process: {...config.process, args: ['/bin/busybox', 'cat', '/proc/self/mountinfo']}}),
+    )
     return {dir, containerMounts: countContainerMounts(dir), remove}
   } catch (err) {
     remove()
@@ -63,10 +74,16 @@ export function crunRunCommand(bundleDir: string, configName = 'config.json'): s
 
 /** Starts one container that prints its own mountinfo, in a throwaway private namespace. */
 function countContainerMounts(dir: string): number {
-  const cmd = crunRunCommand(dir, 'config-count.json').map((a) => a.replace('{id}', 'count')).join(' ')
+  const cmd = crunRunCommand(dir, 'config-count.json')
+    .map((a) => a.replace('{id}', 'count'))
+    .join(' ')
   const script = `mount -t cgroup2 cgroup2 /sys/fs/cgroup && mount -t tmpfs tmpfs /run && exec ${cmd}`
   const r = spawnSync('unshare', ['-m', '--propagation', 'private', 'sh', '-c', script], {encoding: 'utf8'})
   const lines = r.stdout.split('\n').filter((l) => l.trim() !== '').length
-  if (r.status !== 0 || lines === 0) throw new InputError(`a test container failed to start: ${r.stderr.trim().split('\n').pop() ?? `exit ${r.status}`}`, 'run as root on Linux with crun installed; try: sudo scripts/test-prereqs.sh')
+  if (r.status !== 0 || lines === 0)
+    throw new InputError(
+      `a test container failed to start: ${r.stderr.trim().split('\n').pop() ?? `exit ${r.status}`}`,
+      'run as root on Linux with crun installed; try: sudo scripts/test-prereqs.sh',
+    )
   return lines
 }

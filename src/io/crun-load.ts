@@ -31,11 +31,29 @@ export interface CrunLoadResult {
  * wall time. Any failed start is an error: a measurement with failures is not comparable.
  */
 export async function runCrunLoad(probe: string, bundle: CrunBundle, req: CrunLoadRequest): Promise<CrunLoadResult> {
-  const args = ['--scratch', '/run', '--added', String(req.addedMounts), '--concurrency', String(req.concurrency), '--starts', String(req.starts), '--warmup', String(req.warmup), '--threads', String(req.extraThreads), '--', ...crunRunCommand(bundle.dir)]
+  const args = [
+    '--scratch',
+    '/run',
+    '--added',
+    String(req.addedMounts),
+    '--concurrency',
+    String(req.concurrency),
+    '--starts',
+    String(req.starts),
+    '--warmup',
+    String(req.warmup),
+    '--threads',
+    String(req.extraThreads),
+    '--',
+    ...crunRunCommand(bundle.dir),
+  ]
   const out = await runProbe(probe, 'run-load', args, {timeoutMs: 900_000})
   const failed = out.points.filter((p) => p.series === 'failed')
   if (failed.length > 0) {
-    throw new InputError(`${failed.length} of ${req.starts} container starts failed (first: start ${failed[0]!.x}, wait status ${failed[0]!.ns})`, 'run `crun --cgroup-manager=disabled run` by hand inside `unshare -m` to see crun\'s error; check that crun and busybox-static are installed')
+    throw new InputError(
+      `${failed.length} of ${req.starts} container starts failed (first: start ${failed[0]!.x}, wait status ${failed[0]!.ns})`,
+      "run `crun --cgroup-manager=disabled run` by hand inside `unshare -m` to see crun's error; check that crun and busybox-static are installed",
+    )
   }
   const meta = (name: string) => out.points.find((p) => p.series === name)
   return {

@@ -39,11 +39,23 @@ export interface CrunMountCalls {
  * Counted with `strace -ff` on one `crun --cgroup-manager=disabled run` of the validate bundle
  * (crun 1.8.1, its default spec minus the network namespace, M=22): docs/calibrate.md.
  */
-export const DOCUMENTED_CRUN_CALLS: CrunMountCalls = {source: 'documented', mountCalls: 39, remounts: 13, treePropagationChanges: 2, failedMountCalls: 3, otherUnmounts: 1, mountTableReads: 2, mountTableOpens: 1, runtimeMounts: 23}
+export const DOCUMENTED_CRUN_CALLS: CrunMountCalls = {
+  source: 'documented',
+  mountCalls: 39,
+  remounts: 13,
+  treePropagationChanges: 2,
+  failedMountCalls: 3,
+  otherUnmounts: 1,
+  mountTableReads: 2,
+  mountTableOpens: 1,
+  runtimeMounts: 23,
+}
 
 const TABLE_PATH = /^"\/proc\/(?:(?:self|thread-self|\d+)\/)?(?:mounts|mountinfo)"$/
 const STRING = String.raw`"(?:[^"\\]|\\.)*"`
-const MOUNT_LINE = new RegExp(String.raw`^mount\((NULL|${STRING}|0x[0-9a-f]+), (NULL|${STRING}|0x[0-9a-f]+), (?:NULL|${STRING}|0x[0-9a-f]+), ([A-Z_0-9|x]+),.*\) += (-?\d+)`)
+const MOUNT_LINE = new RegExp(
+  String.raw`^mount\((NULL|${STRING}|0x[0-9a-f]+), (NULL|${STRING}|0x[0-9a-f]+), (?:NULL|${STRING}|0x[0-9a-f]+), ([A-Z_0-9|x]+),.*\) += (-?\d+)`,
+)
 const UMOUNT_LINE = new RegExp(String.raw`^umount2\((${STRING}), [A-Z_0-9|x]+\) += (-?\d+)`)
 const OPEN_LINE = new RegExp(String.raw`^open(?:at)?\((?:AT_FDCWD, |-?\d+, )?(${STRING}), .*\) += (-?\d+)`)
 const FD_LINE = /^(read|close)\((\d+)[,)].* += (-?\d+)/
@@ -128,11 +140,17 @@ export function measureCrunMountCalls(bundle: CrunBundle): CrunMountCalls {
   if (!straceAvailable()) return DOCUMENTED_CRUN_CALLS
   const dir = mkdtempSync(join(tmpdir(), 'densityplan-strace-'))
   try {
-    const cmd = crunRunCommand(bundle.dir).map((a) => a.replace('{id}', 'strace')).join(' ')
+    const cmd = crunRunCommand(bundle.dir)
+      .map((a) => a.replace('{id}', 'strace'))
+      .join(' ')
     const trace = `strace -ff -qq -s 64 -o ${join(dir, 'st')} -e trace=mount,umount2,pivot_root,open,openat,read,close`
     const script = `mount -t cgroup2 cgroup2 /sys/fs/cgroup && mount -t tmpfs tmpfs /run && exec ${trace} ${cmd}`
     const r = spawnSync('unshare', ['-m', '--propagation', 'private', 'sh', '-c', script], {encoding: 'utf8'})
-    if (r.status !== 0) throw new InputError(`a crun start under strace failed (exit ${r.status}): ${r.stderr.trim().split('\n').pop() ?? ''}`, 'run the same crun command under `strace -f` inside `unshare -m` to see the error, or uninstall strace to use the documented counts')
+    if (r.status !== 0)
+      throw new InputError(
+        `a crun start under strace failed (exit ${r.status}): ${r.stderr.trim().split('\n').pop() ?? ''}`,
+        'run the same crun command under `strace -f` inside `unshare -m` to see the error, or uninstall strace to use the documented counts',
+      )
     const files = readdirSync(dir).filter((f) => f.startsWith('st.'))
     return crunMountCalls(files.map((f) => countStraceOfProcess(readFileSync(join(dir, f), 'utf8'))))
   } finally {

@@ -19,12 +19,17 @@ export function readDemoSnapshotText(): string {
   try {
     return gunzipSync(readFileSync(demoSnapshotPath())).toString('utf8')
   } catch (err) {
-    throw new InputError(`the embedded demo snapshot ${demoSnapshotPath()} cannot be read (${(err as Error).message})`, 'reinstall densityplan, or regenerate it with node --import tsx scripts/generate-demo.ts', {cause: err})
+    throw new InputError(
+      `the embedded demo snapshot ${demoSnapshotPath()} cannot be read (${(err as Error).message})`,
+      'reinstall densityplan, or regenerate it with node --import tsx scripts/generate-demo.ts',
+      {cause: err},
+    )
   }
 }
 
 export function loadDemoSnapshot(): ClusterSnapshot {
   const parsed = ClusterSnapshotSchema.safeParse(JSON.parse(readDemoSnapshotText()))
-  if (!parsed.success) throw new InputError(describeSchemaError('demo/snapshot.json.gz', parsed.error), 'regenerate it with node --import tsx scripts/generate-demo.ts')
+  if (!parsed.success)
+    throw new InputError(describeSchemaError('demo/snapshot.json.gz', parsed.error), 'regenerate it with node --import tsx scripts/generate-demo.ts')
   return parsed.data
 }

@@ -43,7 +43,11 @@ export function parseModelBytes(bytes: Uint8Array, source: string): LoadedModel 
   try {
     json = JSON.parse(new TextDecoder('utf-8', {fatal: true}).decode(bytes))
   } catch (err) {
-    throw new InputError(`${source}: not valid JSON (${(err as Error).message})`, 'fix the JSON syntax at the position shown, or regenerate the file with `densityplan calibrate --out FILE`', {cause: err})
+    throw new InputError(
+      `${source}: not valid JSON (${(err as Error).message})`,
+      'fix the JSON syntax at the position shown, or regenerate the file with `densityplan calibrate --out FILE`',
+      {cause: err},
+    )
   }
   const parsed = KernelModelSchema.safeParse(json)
   if (!parsed.success) throw new InputError(describeSchemaError(source, parsed.error), FIX)
@@ -59,7 +63,10 @@ export function shippedModelsDir(): string {
  * Loads every models/*.json, in file-name order. A broken shipped file is reported, not
  * skipped: silently planning with a different model than the user expects is worse.
  */
-export async function loadShippedModels(dir: string = shippedModelsDir(), sourceOf: (name: string) => string = (name) => `models/${name}`): Promise<LoadedModel[]> {
+export async function loadShippedModels(
+  dir: string = shippedModelsDir(),
+  sourceOf: (name: string) => string = (name) => `models/${name}`,
+): Promise<LoadedModel[]> {
   let names: string[]
   try {
     names = (await readdir(dir)).filter((n) => n.endsWith('.json')).sort()

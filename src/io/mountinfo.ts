@@ -35,7 +35,10 @@ export async function readMountinfoDir(dir: string): Promise<MountinfoSummary[]>
   const twice = [...byNode.entries()].filter(([, files]) => files.length > 1)
   if (twice.length) {
     const [node, files] = twice[0]!
-    throw new InputError(`--mountinfo ${dir} holds ${files.length} captures for node ${JSON.stringify(node)} (${files.join(', ')})${twice.length > 1 ? ` and duplicates for ${twice.length - 1} more node(s)` : ''}`, 'keep one capture file per node')
+    throw new InputError(
+      `--mountinfo ${dir} holds ${files.length} captures for node ${JSON.stringify(node)} (${files.join(', ')})${twice.length > 1 ? ` and duplicates for ${twice.length - 1} more node(s)` : ''}`,
+      'keep one capture file per node',
+    )
   }
   const out: MountinfoSummary[] = []
   for (const file of names) {
@@ -49,9 +52,16 @@ export async function readMountinfoDir(dir: string): Promise<MountinfoSummary[]>
       throw new InputError(`--mountinfo ${path} ${code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? (err as Error).message})`}`, CAPTURE_FIX)
     }
     const r = summariseMountinfo(captureNode(file), bytes.toString('utf8'))
-    if ('badLine' in r) throw new InputError(`${path}: line ${r.badLine} is not a mountinfo line: ${r.line}`, 'capture /proc/1/mountinfo from the node as-is (see docs/collect.md)')
+    if ('badLine' in r)
+      throw new InputError(
+        `${path}: line ${r.badLine} is not a mountinfo line: ${r.line}`,
+        'capture /proc/1/mountinfo from the node as-is (see docs/collect.md)',
+      )
     if (r.summary.mounts > MAX_MOUNTS_PER_NAMESPACE) {
-      throw new InputError(`${path}: ${r.summary.mounts} mounts is above the limit ${MAX_MOUNTS_PER_NAMESPACE} (the kernel default fs.mount-max per mount namespace; see docs/limits.md)`, 'capture /proc/1/mountinfo of one node as-is; a file joined from several captures is not one node')
+      throw new InputError(
+        `${path}: ${r.summary.mounts} mounts is above the limit ${MAX_MOUNTS_PER_NAMESPACE} (the kernel default fs.mount-max per mount namespace; see docs/limits.md)`,
+        'capture /proc/1/mountinfo of one node as-is; a file joined from several captures is not one node',
+      )
     }
     out.push(r.summary)
   }

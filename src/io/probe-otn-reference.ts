@@ -27,7 +27,10 @@ export function readOtnReference(path: string): OtnReference {
   try {
     text = readFileSync(path, 'utf8')
   } catch (err) {
-    throw new InputError(`cannot read --otn-reference ${path}: ${(err as Error).message}`, 'pass the single-op CSV measured on a Linux >= 7.0 kernel (e.g. linux-7.1-otn/single-op-7.1.5.csv)')
+    throw new InputError(
+      `cannot read --otn-reference ${path}: ${(err as Error).message}`,
+      'pass the single-op CSV measured on a Linux >= 7.0 kernel (e.g. linux-7.1-otn/single-op-7.1.5.csv)',
+    )
   }
   return otnRatioFromCsv(text, basename(path))
 }
@@ -57,7 +60,11 @@ export function otnRatioFromCsv(text: string, source: string): OtnReference {
     const otc = c.otc - c.base
     if (otn > 0 && otc > 0) ratios.push(otn / otc)
   }
-  if (ratios.length < 3) throw new InputError(`${source}: only ${ratios.length} cells have both otn and otc rows above baseline`, 'pass a CSV with otn, otc and baseline rows for several (M, k) cells')
+  if (ratios.length < 3)
+    throw new InputError(
+      `${source}: only ${ratios.length} cells have both otn and otc rows above baseline`,
+      'pass a CSV with otn, otc and baseline rows for several (M, k) cells',
+    )
   const [p25, p75] = quantile(ratios, [0.25, 0.75]) as number[]
   return {file: source, kernel, ratio: median(ratios), ratioP25: p25!, ratioP75: p75!, cells: ratios.length}
 }

@@ -32,7 +32,11 @@ export function ensureProbe(root: string = packageRoot(), opts: {static?: boolea
 
 /** Refuses early, with exit 2, where the probe cannot work: not Linux, or not root. */
 export function requireRootLinux(command: string): void {
-  if (process.platform !== 'linux') throw new InputError(`${command} measures the running Linux kernel; this is ${process.platform}`, `run densityplan ${command} on the Linux node you want to measure`)
+  if (process.platform !== 'linux')
+    throw new InputError(
+      `${command} measures the running Linux kernel; this is ${process.platform}`,
+      `run densityplan ${command} on the Linux node you want to measure`,
+    )
   if (typeof process.getuid === 'function' && process.getuid() !== 0) {
     throw new InputError(`${command} needs root (or CAP_SYS_ADMIN) to create mount namespaces and mounts`, `run it as root: sudo densityplan ${command} ...`)
   }
@@ -61,12 +65,22 @@ export function localProbe(bin: string): ProbeChannel {
 }
 
 /** Runs one probe experiment and returns its parsed output. A string is a local binary. */
-export async function runProbe(probe: string | ProbeChannel, experiment: string, args: readonly string[], opts: {timeoutMs?: number} = {}): Promise<ProbeOutput> {
+export async function runProbe(
+  probe: string | ProbeChannel,
+  experiment: string,
+  args: readonly string[],
+  opts: {timeoutMs?: number} = {},
+): Promise<ProbeOutput> {
   const channel = typeof probe === 'string' ? localProbe(probe) : probe
   const {stdout, stderr, code} = await channel.run([experiment, ...args], opts.timeoutMs ?? 600_000)
   if (code !== 0 && !(experiment === 'run-load' && code === 3)) {
     const why = stderr.trim().split('\n').pop() ?? `exit ${code}`
-    throw new InputError(`probe experiment '${experiment}' failed on ${channel.where}: ${why || `exit ${code}`}`, /EPERM|Operation not permitted/.test(stderr) ? 'run as root (or with CAP_SYS_ADMIN)' : 'run with --debug for the full probe output; check that the machine is Linux with mount namespaces')
+    throw new InputError(
+      `probe experiment '${experiment}' failed on ${channel.where}: ${why || `exit ${code}`}`,
+      /EPERM|Operation not permitted/.test(stderr)
+        ? 'run as root (or with CAP_SYS_ADMIN)'
+        : 'run with --debug for the full probe output; check that the machine is Linux with mount namespaces',
+    )
   }
   return parseProbeOutput(stdout, experiment)
 }

@@ -25,6 +25,10 @@ async function readBundle(pkg: string, file: string): Promise<string> {
     path = join(dirname(require.resolve(pkg)), file)
     return await readFile(path, 'utf8')
   } catch (err) {
-    throw new InputError(`cannot read the ${pkg} browser bundle (${file}) needed for the HTML report`, 'reinstall densityplan\'s dependencies (npm ci), or choose --format json,csv,md', {cause: err})
+    throw new InputError(
+      `cannot read the ${pkg} browser bundle (${file}) needed for the HTML report`,
+      "reinstall densityplan's dependencies (npm ci), or choose --format json,csv,md",
+      {cause: err},
+    )
   }
 }

@@ -32,11 +32,19 @@ export interface WrittenFile {
  * names together, so a failure in between leaves no partial set (which would block the rerun
  * without --force). Checks every target first, so the error lists every file in the way.
  */
-export async function writeReportFiles(outputs: RenderedOutputs, out: string, formats: readonly ReportFormat[], opts: {force?: boolean} = {}): Promise<WrittenFile[]> {
+export async function writeReportFiles(
+  outputs: RenderedOutputs,
+  out: string,
+  formats: readonly ReportFormat[],
+  opts: {force?: boolean} = {},
+): Promise<WrittenFile[]> {
   const targets = reportPaths(out, formats)
   const existing = targets.filter((t) => t.path !== '' && existsSync(t.path)).map((t) => t.path)
   if (existing.length && !opts.force) {
-    throw new InputError(`${existing.join(', ')} already exist${existing.length === 1 ? 's' : ''}`, 'pass --force to overwrite, or choose another path with --out')
+    throw new InputError(
+      `${existing.join(', ')} already exist${existing.length === 1 ? 's' : ''}`,
+      'pass --force to overwrite, or choose another path with --out',
+    )
   }
   const written: WrittenFile[] = []
   const staged: StagedFile[] = []
@@ -68,7 +76,10 @@ export async function readResultFile(path: string): Promise<AnalysisResult> {
   }
   const parsed = AnalysisResultSchema.safeParse(raw)
   if (!parsed.success) {
-    throw new InputError(describeSchemaError(path, parsed.error), 'pass an unmodified results file from `densityplan analyze --format json` of this densityplan version')
+    throw new InputError(
+      describeSchemaError(path, parsed.error),
+      'pass an unmodified results file from `densityplan analyze --format json` of this densityplan version',
+    )
   }
   return parsed.data
 }

@@ -55,15 +55,26 @@ export async function readSnapshot(path: string): Promise<ClusterSnapshot> {
   } catch (err) {
     if (err instanceof InputError) throw err
     const code = (err as NodeJS.ErrnoException).code
-    const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'cannot be read (permission denied)' : `is not JSON (${(err as Error).message})`
+    const why =
+      code === 'ENOENT'
+        ? 'does not exist'
+        : code === 'EISDIR'
+          ? 'is a directory'
+          : code === 'EACCES'
+            ? 'cannot be read (permission denied)'
+            : `is not JSON (${(err as Error).message})`
     throw new InputError(`snapshot ${path} ${why}`, fix)
   }
   const parsed = parseSnapshot(raw)
-  if (!parsed.success) throw new InputError(describeSchemaError(path, parsed.error), 'collect a new snapshot with this densityplan version (densityplan collect --out FILE)')
+  if (!parsed.success)
+    throw new InputError(describeSchemaError(path, parsed.error), 'collect a new snapshot with this densityplan version (densityplan collect --out FILE)')
   const contradictions = snapshotContradictions(parsed.data)
   if (contradictions.length) {
     const more = contradictions.length > 1 ? ` (and ${contradictions.length - 1} more problem${contradictions.length > 2 ? 's' : ''})` : ''
-    throw new InputError(`${path}: ${contradictions[0]}${more}`, 'collect the snapshot again (nodes may have come and gone while collecting), or fix the file so every node is listed once and every pod is on a listed node')
+    throw new InputError(
+      `${path}: ${contradictions[0]}${more}`,
+      'collect the snapshot again (nodes may have come and gone while collecting), or fix the file so every node is listed once and every pod is on a listed node',
+    )
   }
   return parsed.data
 }

@@ -104,7 +104,17 @@ export function linearSpread(points: readonly FitPoint[], full: LinearFit, trans
     if (new Set(g.map((p) => p.x)).size < 2) return undefined
     fits.push(transform(fitLinearOnMedians(g)))
   }
-  return {fixedNs: range(fits.map((f) => f.fixedNs), Math.round), perUnitNs: range(fits.map((f) => f.perUnitNs), (v) => roundTo(v, 3)), method: SPREAD_METHOD}
+  return {
+    fixedNs: range(
+      fits.map((f) => f.fixedNs),
+      Math.round,
+    ),
+    perUnitNs: range(
+      fits.map((f) => f.perUnitNs),
+      (v) => roundTo(v, 3),
+    ),
+    method: SPREAD_METHOD,
+  }
 }
 
 function linear(fit: LinearFit, unit: LinearCost['unit'], command: string, note?: string, spread?: LinearCost['spread']): LinearCost {
@@ -120,7 +130,13 @@ function linear(fit: LinearFit, unit: LinearCost['unit'], command: string, note?
 }
 
 /** linear() of fitLinearOnMedians(points), with the spread over repetition groups. */
-function fitted(points: readonly FitPoint[], unit: LinearCost['unit'], command: string, note?: string, transform: (f: LinearFit) => LinearFit = (f) => f): LinearCost {
+function fitted(
+  points: readonly FitPoint[],
+  unit: LinearCost['unit'],
+  command: string,
+  note?: string,
+  transform: (f: LinearFit) => LinearFit = (f) => f,
+): LinearCost {
   const fit = transform(fitLinearOnMedians(points))
   return linear(fit, unit, command, note, linearSpread(points, fit, transform))
 }
@@ -128,14 +144,19 @@ function fitted(points: readonly FitPoint[], unit: LinearCost['unit'], command: 
 function fixed(values: number[], command: string, note?: string): FixedCost {
   const ns = Math.round(medianNs(values))
   const groups = repetitionGroups(values.map((v) => ({x: 1, ns: v}))).filter((g) => g.length > 0)
-  const spread = groups.length === SPREAD_GROUPS ? {ns: range([ns, ...groups.map((g) => medianNs(g.map((p) => p.ns)))], Math.round), method: SPREAD_METHOD.replace('each fitted alone the same way, and the fit', 'the median of each, and the median')} : undefined
+  const spread =
+    groups.length === SPREAD_GROUPS
+      ? {
+          ns: range([ns, ...groups.map((g) => medianNs(g.map((p) => p.ns)))], Math.round),
+          method: SPREAD_METHOD.replace('each fitted alone the same way, and the fit', 'the median of each, and the median'),
+        }
+      : undefined
   return {ns, source: {command, samples: values.length, residualP90Ns: Math.round(spreadP90Ns(values)), ...(note ? {note} : {})}, ...(spread ? {spread} : {})}
 }
 
 function empirical(values: number[], command: string, note: string): DurationDistribution {
   return {kind: 'empirical', samplesNs: [...values].sort((a, b) => a - b).map(Math.round), source: {command, samples: values.length, note}}
 }
-
 
 /** Subtracts a constant from a linear fit's intercept (never below 0). */
 function minusFixed(fit: LinearFit, ns: number): LinearFit {
@@ -154,30 +175,79 @@ export function buildCosts(m: Measurements, scaling?: OtnScaling): {costs: Kerne
   const c = m.commands
   const detachCpuMedian = medianNs(m.clock === 'wall' ? m.detachLazyWall : m.detachLazyCpu)
   const T = m.clock === 'wall' ? 'Wall time (CLOCK_MONOTONIC, includes preemption by other load)' : 'CPU time'
-  const attach = fixed(m.attach, c.attach ?? 'dp-probe attach', `${T} of mount(MS_BIND) of one directory in a slave copy (path lookup + do_loopback write section)`)
+  const attach = fixed(
+    m.attach,
+    c.attach ?? 'dp-probe attach',
+    `${T} of mount(MS_BIND) of one directory in a slave copy (path lookup + do_loopback write section)`,
+  )
   const notes: string[] = []
   let otn: LinearCost
   if (m.otn.length > 0) {
     otn = fitted(m.otn, 'mount', c.tree ?? 'dp-probe tree', 'real open_tree(OPEN_TREE_NAMESPACE|AT_RECURSIVE) + setns, measured on this kernel')
   } else if (scaling) {
-    otn = fitted(m.otc, 'mount', c.tree ?? 'dp-probe tree', `stand-in: open_tree(OPEN_TREE_CLONE|AT_RECURSIVE) + unshare(CLONE_NEWNS) in a ~20-mount namespace, measured here, both coefficients × ${roundTo(scaling.ratio, 3)} (otn/otc ratio on Linux ${scaling.kernel}, ${scaling.file})`, (f) => scaled(f, scaling.ratio))
+    otn = fitted(
+      m.otc,
+      'mount',
+      c.tree ?? 'dp-probe tree',
+      `stand-in: open_tree(OPEN_TREE_CLONE|AT_RECURSIVE) + unshare(CLONE_NEWNS) in a ~20-mount namespace, measured here, both coefficients × ${roundTo(scaling.ratio, 3)} (otn/otc ratio on Linux ${scaling.kernel}, ${scaling.file})`,
+      (f) => scaled(f, scaling.ratio),
+    )
   } else {
-    otn = fitted(m.otc, 'mount', c.tree ?? 'dp-probe tree', 'stand-in: open_tree(OPEN_TREE_CLONE|AT_RECURSIVE) + unshare(CLONE_NEWNS), unscaled (no --otn-reference given); this kernel has no OPEN_TREE_NAMESPACE')
+    otn = fitted(
+      m.otc,
+      'mount',
+      c.tree ?? 'dp-probe tree',
+      'stand-in: open_tree(OPEN_TREE_CLONE|AT_RECURSIVE) + unshare(CLONE_NEWNS), unscaled (no --otn-reference given); this kernel has no OPEN_TREE_NAMESPACE',
+    )
   }
   const kernelCosts: Omit<KernelModel['costs'], 'forkExecOverhead'> = {
-    copy: fitted(m.copy, 'mount', c.legacy ?? 'dp-probe legacy', `${T} of unshare(CLONE_NEWNS) in a forked child; x = mounts in the caller namespace (shared peer groups, like systemd's /)`),
+    copy: fitted(
+      m.copy,
+      'mount',
+      c.legacy ?? 'dp-probe legacy',
+      `${T} of unshare(CLONE_NEWNS) in a forked child; x = mounts in the caller namespace (shared peer groups, like systemd's /)`,
+    ),
     chtype: fitted(m.chtype, 'mount', c.legacy ?? 'dp-probe legacy', `${T} of mount("/", MS_SLAVE|MS_REC) right after the copy`),
     attach,
-    pivot: fitted(m.pivot, 'thread', c.pivot ?? 'dp-probe pivot', `${T} of pivot_root(".", ".") into a fresh tmpfs; x = threads on the system (/proc/loadavg), raised by a helper holding sleeping threads`),
-    umount: fitted(m.umount, 'mount', c.legacy ?? 'dp-probe legacy', `${T} of umount2(old root, MNT_DETACH) after pivot_root, intercept minus the median ${m.clock === 'wall' ? 'wall' : 'CPU'} time of a one-mount lazy detach (${Math.round(detachCpuMedian)} ns: ${m.clock === 'wall' ? 'the expedited grace period' : 'the caller\'s share of the expedited grace period'}, charged through rcuGp). The per-mount part includes the final mntput of each detached mount after namespace_unlock, which user space cannot separate from the locked part`, (f) => minusFixed(f, detachCpuMedian)),
-    rcuGp: empirical(m.detachLazyWall, c.attach ?? 'dp-probe attach', `wall time of umount2(one bind mount, MNT_DETACH) in a slave copy: namespace_unlock's synchronize_rcu_expedited dominates (includes a few µs of write section). Of it, a median ${Math.round(detachCpuMedian)} ns was CPU time of the caller (expedited grace periods on a 2-vCPU VM are partly busy)`),
-    teardown: fitted(m.teardown, 'mount', c.tree ?? 'dp-probe tree', `${T} of close() of the last fd on a k-mount container namespace (pivoted, old root detached): put_mnt_ns → umount_tree. No grace-period-sized wait was seen in this path on this kernel, so none is subtracted`),
+    pivot: fitted(
+      m.pivot,
+      'thread',
+      c.pivot ?? 'dp-probe pivot',
+      `${T} of pivot_root(".", ".") into a fresh tmpfs; x = threads on the system (/proc/loadavg), raised by a helper holding sleeping threads`,
+    ),
+    umount: fitted(
+      m.umount,
+      'mount',
+      c.legacy ?? 'dp-probe legacy',
+      `${T} of umount2(old root, MNT_DETACH) after pivot_root, intercept minus the median ${m.clock === 'wall' ? 'wall' : 'CPU'} time of a one-mount lazy detach (${Math.round(detachCpuMedian)} ns: ${m.clock === 'wall' ? 'the expedited grace period' : "the caller's share of the expedited grace period"}, charged through rcuGp). The per-mount part includes the final mntput of each detached mount after namespace_unlock, which user space cannot separate from the locked part`,
+      (f) => minusFixed(f, detachCpuMedian),
+    ),
+    rcuGp: empirical(
+      m.detachLazyWall,
+      c.attach ?? 'dp-probe attach',
+      `wall time of umount2(one bind mount, MNT_DETACH) in a slave copy: namespace_unlock's synchronize_rcu_expedited dominates (includes a few µs of write section). Of it, a median ${Math.round(detachCpuMedian)} ns was CPU time of the caller (expedited grace periods on a 2-vCPU VM are partly busy)`,
+    ),
+    teardown: fitted(
+      m.teardown,
+      'mount',
+      c.tree ?? 'dp-probe tree',
+      `${T} of close() of the last fd on a k-mount container namespace (pivoted, old root detached): put_mnt_ns → umount_tree. No grace-period-sized wait was seen in this path on this kernel, so none is subtracted`,
+    ),
     propPerPeer: propCost(m, c.prop ?? 'dp-probe prop'),
-    mountinfoChunk: fitted(m.mountinfo, 'line', c.mountinfo ?? 'dp-probe mountinfo', `${T} of one read() of /proc/self/mountinfo with 256 B–4 KiB buffers (one m_start..m_stop cycle each); x = lines returned`),
+    mountinfoChunk: fitted(
+      m.mountinfo,
+      'line',
+      c.mountinfo ?? 'dp-probe mountinfo',
+      `${T} of one read() of /proc/self/mountinfo with 256 B–4 KiB buffers (one m_start..m_stop cycle each); x = lines returned`,
+    ),
     otn,
     dclone: fitted(m.dclone, 'mount', c.tree ?? 'dp-probe tree', `${T} of open_tree(OPEN_TREE_CLONE|AT_RECURSIVE) of a k-mount tree`),
     moveAttach: fixed(m.moveAttach, c.attach ?? 'dp-probe attach', `${T} of move_mount of a pre-opened OPEN_TREE_CLONE of one directory into a slave copy`),
-    wakeLatency: empirical(m.wake, c.wake ?? 'dp-probe wake', 'FUTEX_WAKE → the woken thread running (wake_up_process, as rwsem_wake uses); waker sleeps 300 µs first so the sleeper is really asleep'),
+    wakeLatency: empirical(
+      m.wake,
+      c.wake ?? 'dp-probe wake',
+      'FUTEX_WAKE → the woken thread running (wake_up_process, as rwsem_wake uses); waker sleeps 300 µs first so the sleeper is really asleep',
+    ),
   }
   const costs: KernelModel['costs'] = {...kernelCosts, forkExecOverhead: forkExec(m, kernelCosts, notes)}
   const perMount = runtimePerMount(m, kernelCosts)
@@ -256,7 +326,15 @@ export function distributionMedianNs(d: DurationDistribution): number {
  */
 export function modelledStartStepsNs(costs: Omit<KernelModel['costs'], 'forkExecOverhead'>, mounts: number, threads: number, containerMounts: number): number {
   const k = containerMounts
-  return at(costs.copy, mounts) + at(costs.chtype, mounts) + k * costs.attach.ns + at(costs.pivot, threads) + at(costs.umount, mounts) + at(costs.teardown, k) + 2 * distributionMedianNs(costs.rcuGp)
+  return (
+    at(costs.copy, mounts) +
+    at(costs.chtype, mounts) +
+    k * costs.attach.ns +
+    at(costs.pivot, threads) +
+    at(costs.umount, mounts) +
+    at(costs.teardown, k) +
+    2 * distributionMedianNs(costs.rcuGp)
+  )
 }
 
 /** The non-mount part of each measured start: wall time minus the modelled mount steps (≥ 0). */
@@ -266,7 +344,16 @@ export function nonMountSamplesNs(startNs: readonly number[], stepsNs: number): 
 
 function propCost(m: Measurements, command: string): FixedCost {
   const fit = fitLinearOnMedians(m.prop)
-  return {ns: roundTo(fit.perUnitNs, 3), source: {command, samples: fit.samples, r2: roundTo(fit.r2, 3), residualP90Ns: Math.round(fit.residualP90Ns), note: `slope of a host bind mount's ${m.clock === 'wall' ? 'wall' : 'CPU'} time vs P in-flight slave copies (fixed part ${Math.round(fit.fixedNs)} ns)`}}
+  return {
+    ns: roundTo(fit.perUnitNs, 3),
+    source: {
+      command,
+      samples: fit.samples,
+      r2: roundTo(fit.r2, 3),
+      residualP90Ns: Math.round(fit.residualP90Ns),
+      note: `slope of a host bind mount's ${m.clock === 'wall' ? 'wall' : 'CPU'} time vs P in-flight slave copies (fixed part ${Math.round(fit.fixedNs)} ns)`,
+    },
+  }
 }
 
 /**
@@ -278,17 +365,35 @@ function forkExec(m: Measurements, costs: Omit<KernelModel['costs'], 'forkExecOv
   if (m.kubeletRuntime) {
     const {mounts, threads, containerMounts: k, startNs, source, command} = m.kubeletRuntime
     const stepsNs = modelledStartStepsNs(costs, mounts, threads, k)
-    notes.push(`forkExecOverhead: ${source}; median ${Math.round(medianNs(startNs) / 1000)} µs minus ${Math.round(stepsNs / 1000)} µs of modelled mount steps at the node's M=${mounts} mounts, T=${threads} threads and k=${k} container mounts`)
-    return {kind: 'empirical', samplesNs: nonMountSamplesNs(startNs, stepsNs), source: {command, samples: startNs.length, note: `${source}, minus ${Math.round(stepsNs)} ns of modelled mount steps`}}
+    notes.push(
+      `forkExecOverhead: ${source}; median ${Math.round(medianNs(startNs) / 1000)} µs minus ${Math.round(stepsNs / 1000)} µs of modelled mount steps at the node's M=${mounts} mounts, T=${threads} threads and k=${k} container mounts`,
+    )
+    return {
+      kind: 'empirical',
+      samplesNs: nonMountSamplesNs(startNs, stepsNs),
+      source: {command, samples: startNs.length, note: `${source}, minus ${Math.round(stepsNs)} ns of modelled mount steps`},
+    }
   }
   if (!m.crun) {
-    notes.push('forkExecOverhead: crun not available, so the probe\'s fork + execve(/bin/true) + waitpid stands in; it omits the runtime\'s own work (config parsing, namespaces, cgroups)')
+    notes.push(
+      "forkExecOverhead: crun not available, so the probe's fork + execve(/bin/true) + waitpid stands in; it omits the runtime's own work (config parsing, namespaces, cgroups)",
+    )
     return empirical(m.forkExec, m.commands.forkexec ?? 'dp-probe forkexec', 'fork + execve(/bin/true) + waitpid (crun unavailable)')
   }
   const {mounts, threads, containerMounts: k} = m.crun
   const stepsNs = modelledStartStepsNs(costs, mounts, threads, k)
-  notes.push(`forkExecOverhead: ${m.crun.version} run of /bin/true, ${m.crun.startNs.length} starts at C=1 in a namespace with M=${mounts} mounts and T=${threads} threads; median wall ${Math.round(medianNs(m.crun.startNs) / 1000)} µs minus ${Math.round(stepsNs / 1000)} µs of modelled mount steps (copy, chtype, ${k} attaches, pivot, detach, teardown of ${k} mounts, 2 median grace periods)`)
-  return {kind: 'empirical', samplesNs: nonMountSamplesNs(m.crun.startNs, stepsNs), source: {command: m.commands.crun ?? 'dp-probe run-load --concurrency 1 -- crun run', samples: m.crun.startNs.length, note: `crun run /bin/true wall time at M=${mounts}, C=1 minus ${Math.round(stepsNs)} ns of modelled mount steps; k_c=${k} mounts counted inside a real container`}}
+  notes.push(
+    `forkExecOverhead: ${m.crun.version} run of /bin/true, ${m.crun.startNs.length} starts at C=1 in a namespace with M=${mounts} mounts and T=${threads} threads; median wall ${Math.round(medianNs(m.crun.startNs) / 1000)} µs minus ${Math.round(stepsNs / 1000)} µs of modelled mount steps (copy, chtype, ${k} attaches, pivot, detach, teardown of ${k} mounts, 2 median grace periods)`,
+  )
+  return {
+    kind: 'empirical',
+    samplesNs: nonMountSamplesNs(m.crun.startNs, stepsNs),
+    source: {
+      command: m.commands.crun ?? 'dp-probe run-load --concurrency 1 -- crun run',
+      samples: m.crun.startNs.length,
+      note: `crun run /bin/true wall time at M=${mounts}, C=1 minus ${Math.round(stepsNs)} ns of modelled mount steps; k_c=${k} mounts counted inside a real container`,
+    },
+  }
 }
 
 /**
@@ -307,7 +412,10 @@ export function runtimePerMount(m: Measurements, costs: Omit<KernelModel['costs'
   // What the simulator's legacy path charges on top of modelledStartStepsNs per mount: the second
   // propagation pass over the old root and the runtime's read of the table (src/sim/paths/legacy.ts).
   const perLineRead = costs.mountinfoChunk.fixedNs / MOUNTINFO_LINES_PER_CHUNK + costs.mountinfoChunk.perUnitNs
-  const stepsGrowth = modelledStartStepsNs(costs, c.atMounts.mounts, c.atMounts.threads, k) - modelledStartStepsNs(costs, c.mounts, c.threads, k) + (costs.chtype.perUnitNs + perLineRead) * dM
+  const stepsGrowth =
+    modelledStartStepsNs(costs, c.atMounts.mounts, c.atMounts.threads, k) -
+    modelledStartStepsNs(costs, c.mounts, c.threads, k) +
+    (costs.chtype.perUnitNs + perLineRead) * dM
   // CPU time, not wall time: the work itself, which other tenants on a shared machine do not inflate.
   const base = medianNs(c.cpuNs)
   const per = (cpuAtM1: number) => (cpuAtM1 - base - stepsGrowth) / dM
@@ -323,6 +431,13 @@ export function runtimePerMount(m: Measurements, costs: Omit<KernelModel['costs'
       samples: c.atMounts.cpuNs.length,
       note: `(median CPU time of a crun start, rusage of crun and its children, at M=${c.atMounts.mounts} − median at M=${c.mounts}, both C=1) − ${Math.round(stepsGrowth / 1000)} µs growth of the simulated mount steps (copy, two propagation passes, table read, detach), ÷ ${dM} mounts: the runtime's per-mount CPU outside namespace_sem (user-space parsing of /proc/mounts, page faults, exit)${clampNote}`,
     },
-    ...(groups.length === SPREAD_GROUPS ? {spread: {ns: {low: roundTo(Math.min(ns, ...groupValues), 3), high: roundTo(Math.max(ns, ...groupValues), 3)}, method: 'min/max over 3 interleaved repetition groups of the M₁ starts (median of each) and the median of all'}} : {}),
+    ...(groups.length === SPREAD_GROUPS
+      ? {
+          spread: {
+            ns: {low: roundTo(Math.min(ns, ...groupValues), 3), high: roundTo(Math.max(ns, ...groupValues), 3)},
+            method: 'min/max over 3 interleaved repetition groups of the M₁ starts (median of each) and the median of all',
+          },
+        }
+      : {}),
   }
 }

@@ -12,7 +12,10 @@ export function defaultModelFor<T extends {model: KernelModel}>(candidates: read
   const matching = candidates.filter((c) => c.model.path === path)
   if (matching.length === 0) {
     const flag = path === 'legacy' ? '--model' : '--otn-model'
-    throw new InputError(`no shipped kernel model for the ${path} path`, `pass ${flag} FILE (densityplan calibrate writes one), or reinstall densityplan to restore models/`)
+    throw new InputError(
+      `no shipped kernel model for the ${path} path`,
+      `pass ${flag} FILE (densityplan calibrate writes one), or reinstall densityplan to restore models/`,
+    )
   }
   return [...matching].sort(newestFirst)[0]!
 }

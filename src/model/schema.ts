@@ -1,5 +1,13 @@
 import {z} from 'zod'
-import {aboveLimit, KERNEL_HZ_RANGE, MAX_EMPIRICAL_SAMPLES, MAX_FORK_EXEC_NS, MAX_KERNEL_OP_NS, MAX_PER_UNIT_NS, MAX_SLOWDOWN_PER_BUSY_CORE} from '../domain/limits.js'
+import {
+  aboveLimit,
+  KERNEL_HZ_RANGE,
+  MAX_EMPIRICAL_SAMPLES,
+  MAX_FORK_EXEC_NS,
+  MAX_KERNEL_OP_NS,
+  MAX_PER_UNIT_NS,
+  MAX_SLOWDOWN_PER_BUSY_CORE,
+} from '../domain/limits.js'
 import {KernelPathSchema} from '../domain/analysis.js'
 
 /**
@@ -75,7 +83,11 @@ function durationDistribution(limitNs: number, why: string) {
         p90Ns: ns.positive(),
         source: MeasurementSourceSchema,
       })
-      .refine((d) => d.p90Ns >= d.medianNs, {path: ['p90Ns'], error: (iss) => `p90Ns must be at least medianNs (a 90th percentile below the median is not a distribution), got ${(iss.input as {p90Ns: number}).p90Ns} < ${(iss.input as {medianNs: number}).medianNs}`}),
+      .refine((d) => d.p90Ns >= d.medianNs, {
+        path: ['p90Ns'],
+        error: (iss) =>
+          `p90Ns must be at least medianNs (a 90th percentile below the median is not a distribution), got ${(iss.input as {p90Ns: number}).p90Ns} < ${(iss.input as {medianNs: number}).medianNs}`,
+      }),
     z.strictObject({
       kind: z.literal('empirical'),
       samplesNs: z.array(ns).min(1).max(MAX_EMPIRICAL_SAMPLES),
@@ -110,14 +122,30 @@ export const CpuContentionSchema = z
   })
   .superRefine((c, ctx) => {
     c.points.forEach((p, i) => {
-      if (p.busyCores !== i + 1) ctx.addIssue({code: 'custom', path: ['points', i, 'busyCores'], message: `expected busyCores ${i + 1} (points run 1, 2, ... cores of the measured machine)`})
-      if ((p.low !== undefined && p.low > p.slowdown) || (p.high !== undefined && p.high < p.slowdown)) ctx.addIssue({code: 'custom', path: ['points', i], message: 'low ≤ slowdown ≤ high expected'})
+      if (p.busyCores !== i + 1)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['points', i, 'busyCores'],
+          message: `expected busyCores ${i + 1} (points run 1, 2, ... cores of the measured machine)`,
+        })
+      if ((p.low !== undefined && p.low > p.slowdown) || (p.high !== undefined && p.high < p.slowdown))
+        ctx.addIssue({code: 'custom', path: ['points', i], message: 'low ≤ slowdown ≤ high expected'})
     })
     c.points.forEach((p, i) => {
       const limit = MAX_SLOWDOWN_PER_BUSY_CORE * p.busyCores
-      if (p.slowdown > limit) ctx.addIssue({code: 'custom', path: ['points', i, 'slowdown'], message: aboveLimit(p.slowdown, limit, `${MAX_SLOWDOWN_PER_BUSY_CORE} x busyCores: beyond it ${p.busyCores} busy cores would do less than half the work of one`)})
+      if (p.slowdown > limit)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['points', i, 'slowdown'],
+          message: aboveLimit(
+            p.slowdown,
+            limit,
+            `${MAX_SLOWDOWN_PER_BUSY_CORE} x busyCores: beyond it ${p.busyCores} busy cores would do less than half the work of one`,
+          ),
+        })
     })
-    if (c.points[0]?.slowdown !== 1) ctx.addIssue({code: 'custom', path: ['points', 0, 'slowdown'], message: 'slowdown at busyCores 1 must be 1 (the reference)'})
+    if (c.points[0]?.slowdown !== 1)
+      ctx.addIssue({code: 'custom', path: ['points', 0, 'slowdown'], message: 'slowdown at busyCores 1 must be 1 (the reference)'})
   })
 
 export const ProvenanceSchema = z.strictObject({
@@ -136,17 +164,19 @@ export const ProvenanceSchema = z.strictObject({
   method: z.string().min(1),
   notes: z.array(z.string()).default([]),
   /** The cluster node measured by `calibrate --node` (absent for a local calibration). */
-  node: z.strictObject({
-    name: z.string().min(1),
-    kubeletVersion: z.string(),
-    containerRuntimeVersion: z.string(),
-    osImage: z.string(),
-    architecture: z.string(),
-    /** The calibration pod's image. */
-    image: z.string(),
-    /** Where forkExecOverhead came from: the node's kubelet runtime-operation histograms, or fork/exec measured on the node. */
-    runtimeOverhead: z.enum(['kubelet-runtime-operations', 'node-fork-exec']),
-  }).optional(),
+  node: z
+    .strictObject({
+      name: z.string().min(1),
+      kubeletVersion: z.string(),
+      containerRuntimeVersion: z.string(),
+      osImage: z.string(),
+      architecture: z.string(),
+      /** The calibration pod's image. */
+      image: z.string(),
+      /** Where forkExecOverhead came from: the node's kubelet runtime-operation histograms, or fork/exec measured on the node. */
+      runtimeOverhead: z.enum(['kubelet-runtime-operations', 'node-fork-exec']),
+    })
+    .optional(),
   /** Raw measured points, kept so a fit can be re-checked. Optional for compact files. */
   rawPoints: z.array(z.strictObject({param: z.string(), x: z.number(), ns: nonNegativeNs})).optional(),
 })
@@ -163,7 +193,13 @@ export const KernelModelSchema = z.strictObject({
     /** Whether open_tree(OPEN_TREE_NAMESPACE) exists (Linux >= 7.0), probed, not inferred from the release. */
     openTreeNamespace: z.boolean(),
     /** CONFIG_HZ: the rwsem handoff timeout is DIV_ROUND_UP(HZ, 250) jiffies (kernel/locking/rwsem.c). */
-    hz: z.number().int().min(KERNEL_HZ_RANGE.min, {error: (iss) => `${String(iss.input)} is below the limit ${KERNEL_HZ_RANGE.min} (kernel/Kconfig.hz offers 100, 250, 300, 1000; see docs/limits.md)`}).max(KERNEL_HZ_RANGE.max, {error: (iss) => aboveLimit(Number(iss.input), KERNEL_HZ_RANGE.max, 'kernel/Kconfig.hz offers 100, 250, 300, 1000')}),
+    hz: z
+      .number()
+      .int()
+      .min(KERNEL_HZ_RANGE.min, {
+        error: (iss) => `${String(iss.input)} is below the limit ${KERNEL_HZ_RANGE.min} (kernel/Kconfig.hz offers 100, 250, 300, 1000; see docs/limits.md)`,
+      })
+      .max(KERNEL_HZ_RANGE.max, {error: (iss) => aboveLimit(Number(iss.input), KERNEL_HZ_RANGE.max, 'kernel/Kconfig.hz offers 100, 250, 300, 1000')}),
   }),
   provenance: ProvenanceSchema,
   costs: z.strictObject({

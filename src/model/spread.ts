@@ -26,7 +26,10 @@ export function modelAtSpread(model: KernelModel, end: SpreadEnd): KernelModel {
 
 /** True when at least one coefficient of the model carries a spread. */
 export function hasSpread(model: KernelModel): boolean {
-  return Object.values(model.costs).some((c) => c !== undefined && (('spread' in c && c.spread !== undefined) || ('points' in c && c.points.some((p) => p.low !== undefined || p.high !== undefined))))
+  return Object.values(model.costs).some(
+    (c) =>
+      c !== undefined && (('spread' in c && c.spread !== undefined) || ('points' in c && c.points.some((p) => p.low !== undefined || p.high !== undefined))),
+  )
 }
 
 /**
@@ -46,7 +49,8 @@ export function widestSpread(model: KernelModel): {name: string; relative: numbe
     else if ('ns' in c && 'spread' in c && c.spread) consider(`${name}.ns`, c.ns, c.spread.ns.low, c.spread.ns.high)
     else if ('points' in c) {
       const last = c.points.at(-1)
-      if (last && last.low !== undefined && last.high !== undefined && last.busyCores > 1) consider(`${name}.slowdown@${last.busyCores}`, last.slowdown - 1, last.low - 1, last.high - 1)
+      if (last && last.low !== undefined && last.high !== undefined && last.busyCores > 1)
+        consider(`${name}.slowdown@${last.busyCores}`, last.slowdown - 1, last.low - 1, last.high - 1)
     }
   }
   return best

@@ -33,31 +33,44 @@ export const RESERVED_POD_ADDRESSES = 3
 export function classCapacity(input: CapacityInput): ClassCapacity {
   const known = input.requests.filter((r): r is PodRequests => r !== null)
   const n = known.length
-  const requestsPerPod = input.collected && n > 0
-    ? {cpuMilli: roundTo(known.reduce((s, r) => s + r.cpuMilli, 0) / n, 1), memoryBytes: Math.round(known.reduce((s, r) => s + r.memoryBytes, 0) / n)}
-    : null
-  const bounds: CapacityBound[] = [{limit: 'max-pods', pods: input.allocatable.pods, status: 'limit', detail: `kubelet maxPods (node allocatable pods) ${input.allocatable.pods}`}]
+  const requestsPerPod =
+    input.collected && n > 0
+      ? {cpuMilli: roundTo(known.reduce((s, r) => s + r.cpuMilli, 0) / n, 1), memoryBytes: Math.round(known.reduce((s, r) => s + r.memoryBytes, 0) / n)}
+      : null
+  const bounds: CapacityBound[] = [
+    {limit: 'max-pods', pods: input.allocatable.pods, status: 'limit', detail: `kubelet maxPods (node allocatable pods) ${input.allocatable.pods}`},
+  ]
   bounds.push(resourceBound('cpu', input.allocatable.cpuMilli, requestsPerPod?.cpuMilli, input.collected, (v) => `${Math.round(v)}m`))
   bounds.push(resourceBound('memory', input.allocatable.memoryBytes, requestsPerPod?.memoryBytes, input.collected, (v) => `${Math.round(v / 2 ** 20)}Mi`))
   bounds.push(podIpBound(input))
   return {requestsPerPod, podCIDR: input.podCIDR, bounds}
 }
 
-function resourceBound(limit: 'cpu' | 'memory', allocatable: number, perPod: number | undefined, collected: boolean, fmt: (v: number) => string): CapacityBound {
-  if (!collected || perPod === undefined) return {limit, pods: null, status: 'unknown', detail: `unknown: the snapshot has no pod ${limit} requests (schema v1alpha1; collect again)`}
+function resourceBound(
+  limit: 'cpu' | 'memory',
+  allocatable: number,
+  perPod: number | undefined,
+  collected: boolean,
+  fmt: (v: number) => string,
+): CapacityBound {
+  if (!collected || perPod === undefined)
+    return {limit, pods: null, status: 'unknown', detail: `unknown: the snapshot has no pod ${limit} requests (schema v1alpha1; collect again)`}
   if (perPod <= 0) return {limit, pods: null, status: 'no-limit', detail: `no pod requests ${limit}: allocatable ${limit} does not limit the pod count`}
   return {limit, pods: Math.floor(allocatable / perPod), status: 'limit', detail: `allocatable ${fmt(allocatable)} ÷ ${fmt(perPod)} mean request per pod`}
 }
 
 function podIpBound(input: CapacityInput): CapacityBound {
-  if (!input.collected) return {limit: 'pod-ips', pods: null, status: 'unknown', detail: 'unknown: the snapshot has no node podCIDR (schema v1alpha1; collect again)'}
-  if (input.podCIDR === null) return {limit: 'pod-ips', pods: null, status: 'unknown', detail: 'unknown: the nodes have no spec.podCIDR (the CNI assigns pod IPs from its own pools)'}
+  if (!input.collected)
+    return {limit: 'pod-ips', pods: null, status: 'unknown', detail: 'unknown: the snapshot has no node podCIDR (schema v1alpha1; collect again)'}
+  if (input.podCIDR === null)
+    return {limit: 'pod-ips', pods: null, status: 'unknown', detail: 'unknown: the nodes have no spec.podCIDR (the CNI assigns pod IPs from its own pools)'}
   const addresses = cidrAddresses(input.podCIDR)
   if (addresses === null) return {limit: 'pod-ips', pods: null, status: 'unknown', detail: `unknown: podCIDR ${input.podCIDR} is not a CIDR`}
   const usable = Math.max(0, addresses - RESERVED_POD_ADDRESSES)
   const total = input.requests.length
   const withIp = total - input.hostNetworkPods
-  if (usable >= Number.MAX_SAFE_INTEGER / 2 || (total > 0 && withIp <= 0)) return {limit: 'pod-ips', pods: null, status: 'no-limit', detail: `podCIDR ${input.podCIDR}: more pod IPs than any pod count`}
+  if (usable >= Number.MAX_SAFE_INTEGER / 2 || (total > 0 && withIp <= 0))
+    return {limit: 'pod-ips', pods: null, status: 'no-limit', detail: `podCIDR ${input.podCIDR}: more pod IPs than any pod count`}
   // hostNetwork pods need no pod IP, so today's mix fits usable ÷ (share of pods with an IP).
   const share = total > 0 ? withIp / total : 1
   return {

@@ -125,7 +125,18 @@ export function buildNodeClasses(snapshot: ClusterSnapshot, opts: {ociRuntime?: 
 
 function gatherNodeFacts(snapshot: ClusterSnapshot): Map<string, NodeFacts> {
   const facts = new Map<string, NodeFacts>()
-  for (const n of snapshot.nodes) facts.set(n.name, {pods: 0, running: [], podHostMounts: 0, claims: new Set(), replicaSetPods: 0, userns: 0, hooked: 0, jobStartsByMinute: new Map(), observedStartMs: []})
+  for (const n of snapshot.nodes)
+    facts.set(n.name, {
+      pods: 0,
+      running: [],
+      podHostMounts: 0,
+      claims: new Set(),
+      replicaSetPods: 0,
+      userns: 0,
+      hooked: 0,
+      jobStartsByMinute: new Map(),
+      observedStartMs: [],
+    })
   for (const pod of snapshot.pods) {
     const f = pod.node === null ? undefined : facts.get(pod.node)
     if (!f) continue
@@ -181,8 +192,22 @@ function summarizeClass(
     podCount: members.reduce((s, m) => s + m.pods, 0),
     podShape: {
       containersPerPod: roundTo(ratio(containers, running.length, 1), 2),
-      initContainersPerPod: roundTo(ratio(running.reduce((s, p) => s + p.initContainers, 0), running.length, 0), 2),
-      hostMountsPerPod: roundTo(ratio(running.reduce((s, p) => s + p.profile.hostMounts, 0), running.length, 5), 2),
+      initContainersPerPod: roundTo(
+        ratio(
+          running.reduce((s, p) => s + p.initContainers, 0),
+          running.length,
+          0,
+        ),
+        2,
+      ),
+      hostMountsPerPod: roundTo(
+        ratio(
+          running.reduce((s, p) => s + p.profile.hostMounts, 0),
+          running.length,
+          5,
+        ),
+        2,
+      ),
       runtimeMountsPerContainer: roundTo(ratio(runtimeMounts, containers, 28), 2),
       userNamespacePodFraction: roundTo(ratio(running.filter((p) => p.hostUsers === false).length, running.length, 0), 2),
       hookedPodFraction: roundTo(ratio(running.filter((p) => p.hints.gpu).length, running.length, 0), 2),

@@ -73,5 +73,17 @@ export function containerMounts(c: ContainerMountShape): number {
 
 /** All-zero volume counts, to build on. */
 export function emptyVolumeCounts(): VolumeCounts {
-  return {secret: 0, projected: 0, configMap: 0, downwardAPI: 0, emptyDirDisk: 0, emptyDirMemory: 0, pvc: 0, csiEphemeral: 0, hostPath: 0, ephemeral: 0, other: 0}
+  return {
+    secret: 0,
+    projected: 0,
+    configMap: 0,
+    downwardAPI: 0,
+    emptyDirDisk: 0,
+    emptyDirMemory: 0,
+    pvc: 0,
+    csiEphemeral: 0,
+    hostPath: 0,
+    ephemeral: 0,
+    other: 0,
+  }
 }

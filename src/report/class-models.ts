@@ -28,7 +28,12 @@ export function classModelRows(result: AnalysisResult): ClassModelRow[] {
             model: m.id,
             file: m.file,
             otherHardware: m.otherHardware,
-            match: (m.otherHardware ? `other hardware: ${describeMismatches(m.mismatches)}` : path === 'otn' && m.mismatches.length === 0 ? 'same CPU and cores' : 'same kernel and cores') + cpuNote,
+            match:
+              (m.otherHardware
+                ? `other hardware: ${describeMismatches(m.mismatches)}`
+                : path === 'otn' && m.mismatches.length === 0
+                  ? 'same CPU and cores'
+                  : 'same kernel and cores') + cpuNote,
             spread: m.spread ? `${formatMs(m.spread.p99TodayMs[0])} – ${formatMs(m.spread.p99TodayMs[1])}` : '—',
           }
         })

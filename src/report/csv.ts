@@ -7,11 +7,30 @@ import type {AnalysisResult} from '../domain/analysis.js'
  * keep working.
  */
 export const CSV_COLUMNS = [
-  'pool', 'class_id', 'class_nodes', 'kernel', 'oci_runtime', 'path', 'pods_on_path_fraction',
-  'pods_per_node', 'burst_pods', 'host_mounts',
-  'p50_ms', 'p50_ci95_low_ms', 'p50_ci95_high_ms', 'p99_ms', 'p99_ci95_low_ms', 'p99_ci95_high_ms',
-  'slo_ms', 'meets_slo', 'max_pods_per_node_under_slo', 'slo_status', 'is_today_density', 'seed',
-  'max_pods_per_node', 'binding_limit',
+  'pool',
+  'class_id',
+  'class_nodes',
+  'kernel',
+  'oci_runtime',
+  'path',
+  'pods_on_path_fraction',
+  'pods_per_node',
+  'burst_pods',
+  'host_mounts',
+  'p50_ms',
+  'p50_ci95_low_ms',
+  'p50_ci95_high_ms',
+  'p99_ms',
+  'p99_ci95_low_ms',
+  'p99_ci95_high_ms',
+  'slo_ms',
+  'meets_slo',
+  'max_pods_per_node_under_slo',
+  'slo_status',
+  'is_today_density',
+  'seed',
+  'max_pods_per_node',
+  'binding_limit',
 ] as const
 
 export function renderCsv(result: AnalysisResult): string {
@@ -22,11 +41,30 @@ export function renderCsv(result: AnalysisResult): string {
       const r = c.results[path]
       for (const s of r.sweep) {
         rows.push([
-          c.pool, c.id, c.nodeCount, c.kernel, c.ociRuntime, path, r.podsOnPathFraction,
-          s.podsPerNode, s.burstPods, s.hostMounts,
-          s.p50Ms, s.p50Ci95[0], s.p50Ci95[1], s.p99Ms, s.p99Ci95[0], s.p99Ci95[1],
-          sloMs, s.p99Ms <= sloMs, r.slo.maxPodsPerNode, r.slo.status, s.podsPerNode === c.podsPerNodeToday, result.seed,
-          c.density[path].maxPodsPerNode, c.density[path].binding,
+          c.pool,
+          c.id,
+          c.nodeCount,
+          c.kernel,
+          c.ociRuntime,
+          path,
+          r.podsOnPathFraction,
+          s.podsPerNode,
+          s.burstPods,
+          s.hostMounts,
+          s.p50Ms,
+          s.p50Ci95[0],
+          s.p50Ci95[1],
+          s.p99Ms,
+          s.p99Ci95[0],
+          s.p99Ci95[1],
+          sloMs,
+          s.p99Ms <= sloMs,
+          r.slo.maxPodsPerNode,
+          r.slo.status,
+          s.podsPerNode === c.podsPerNodeToday,
+          result.seed,
+          c.density[path].maxPodsPerNode,
+          c.density[path].binding,
         ])
       }
     }

@@ -30,57 +30,154 @@ export function renderMarkdown(result: AnalysisResult): string {
   if (result.thresholds.violations.length) {
     lines.push('## Threshold violations', '', ...result.thresholds.violations.map((v) => `- \`${md(v.rule)}\` ${md(v.subject)}: ${md(v.message)}`), '')
   }
-  lines.push('## Pools', '', ...mdTable(
-    ['Pool', 'Verdict', 'Nodes', 'Pods/node today', 'p99 today legacy → OTN', 'Max pods/node legacy → OTN (limit)', 'Gain', 'Nodes on OTN today', 'Pods on OTN after upgrade'],
-    result.pools.map((p) => [
-      md(p.name), VERDICT_TEXT[p.recommendation.verdict].label, formatInt(p.nodeCount), formatInt(p.podsPerNodeToday),
-      `${formatMs(p.recommendation.numbers.p99TodayLegacyMs)} → ${formatMs(p.recommendation.numbers.p99TodayOtnMs)}`,
-      `${formatDensity(recommendedDensity(p.recommendation.numbers, 'legacy'), {binding: true})} → ${formatDensity(recommendedDensity(p.recommendation.numbers, 'otn'), {binding: true})}`, formatSigned(p.recommendation.numbers.podsPerNodeGain),
-      `${formatInt(p.readiness.otnCapableNodes)} / ${formatInt(p.nodeCount)}`, formatPercent(p.readiness.otnEligiblePodFraction),
-    ]),
-  ), '')
-  lines.push('## Sensitivity: what the verdict depends on', '', 'Each row re-runs the pool with one input changed (burst and OTN-cost rows: same seeds and replications as the analysis, point estimates; SLO rows re-read the same curves).', '')
-  for (const p of result.pools) {
-    lines.push(`### ${md(p.name)}`, '', ...mdTable(
-      ['Variation', 'Verdict', 'p99 today legacy → OTN', 'Max pods/node legacy → OTN', 'Changes the verdict'],
+  lines.push(
+    '## Pools',
+    '',
+    ...mdTable(
       [
-        [`as analysed (${md(p.recommendation.assumes.replace(/^assumes /, ''))})`, VERDICT_TEXT[p.recommendation.verdict].label, `${formatMs(p.recommendation.numbers.p99TodayLegacyMs)} → ${formatMs(p.recommendation.numbers.p99TodayOtnMs)}`, `${formatDensity(recommendedDensity(p.recommendation.numbers, 'legacy'))} → ${formatDensity(recommendedDensity(p.recommendation.numbers, 'otn'))}`, ''],
-        ...p.sensitivity.map((v) => [md(v.label), VERDICT_TEXT[v.verdict].label, `${formatMs(v.p99TodayMs.legacy)} → ${formatMs(v.p99TodayMs.otn)}`, `${formatDensity(v.density.legacy)} → ${formatDensity(v.density.otn)}`, v.flipsVerdict ? '**yes**' : '']),
+        'Pool',
+        'Verdict',
+        'Nodes',
+        'Pods/node today',
+        'p99 today legacy → OTN',
+        'Max pods/node legacy → OTN (limit)',
+        'Gain',
+        'Nodes on OTN today',
+        'Pods on OTN after upgrade',
       ],
-    ), '')
+      result.pools.map((p) => [
+        md(p.name),
+        VERDICT_TEXT[p.recommendation.verdict].label,
+        formatInt(p.nodeCount),
+        formatInt(p.podsPerNodeToday),
+        `${formatMs(p.recommendation.numbers.p99TodayLegacyMs)} → ${formatMs(p.recommendation.numbers.p99TodayOtnMs)}`,
+        `${formatDensity(recommendedDensity(p.recommendation.numbers, 'legacy'), {binding: true})} → ${formatDensity(recommendedDensity(p.recommendation.numbers, 'otn'), {binding: true})}`,
+        formatSigned(p.recommendation.numbers.podsPerNodeGain),
+        `${formatInt(p.readiness.otnCapableNodes)} / ${formatInt(p.nodeCount)}`,
+        formatPercent(p.readiness.otnEligiblePodFraction),
+      ]),
+    ),
+    '',
+  )
+  lines.push(
+    '## Sensitivity: what the verdict depends on',
+    '',
+    'Each row re-runs the pool with one input changed (burst and OTN-cost rows: same seeds and replications as the analysis, point estimates; SLO rows re-read the same curves).',
+    '',
+  )
+  for (const p of result.pools) {
+    lines.push(
+      `### ${md(p.name)}`,
+      '',
+      ...mdTable(
+        ['Variation', 'Verdict', 'p99 today legacy → OTN', 'Max pods/node legacy → OTN', 'Changes the verdict'],
+        [
+          [
+            `as analysed (${md(p.recommendation.assumes.replace(/^assumes /, ''))})`,
+            VERDICT_TEXT[p.recommendation.verdict].label,
+            `${formatMs(p.recommendation.numbers.p99TodayLegacyMs)} → ${formatMs(p.recommendation.numbers.p99TodayOtnMs)}`,
+            `${formatDensity(recommendedDensity(p.recommendation.numbers, 'legacy'))} → ${formatDensity(recommendedDensity(p.recommendation.numbers, 'otn'))}`,
+            '',
+          ],
+          ...p.sensitivity.map((v) => [
+            md(v.label),
+            VERDICT_TEXT[v.verdict].label,
+            `${formatMs(v.p99TodayMs.legacy)} → ${formatMs(v.p99TodayMs.otn)}`,
+            `${formatDensity(v.density.legacy)} → ${formatDensity(v.density.otn)}`,
+            v.flipsVerdict ? '**yes**' : '',
+          ]),
+        ],
+      ),
+      '',
+    )
     const modelNotes = poolModelNotes(result, p.classIds)
     if (modelNotes.length) lines.push('Kernel model (assumption, not varied above):', '', ...modelNotes.map((n) => `- ${md(n)}`), '')
   }
-  lines.push('## Max pods per node: which limit binds', '', ...mdTable(
-    ['Class', 'Kernel latency legacy → OTN', 'maxPods', 'CPU', 'Memory', 'Pod IPs', 'Max pods/node legacy → OTN (limit)'],
-    result.classes.map((c) => {
-      const b = (limit: string): string => {
-        const x = c.capacity.bounds.find((y) => y.limit === limit)
-        return !x ? 'unknown' : x.status === 'limit' ? String(x.pods) : md(x.status)
-      }
-      const k = (path: 'legacy' | 'otn'): string => formatDensity({maxPodsPerNode: c.density[path].kernelBound, binding: 'kernel-latency', lowerBound: c.density[path].kernelLowerBound})
-      return [md(c.id), `${k('legacy')} → ${k('otn')}`, b('max-pods'), b('cpu'), b('memory'), b('pod-ips'), `${formatDensity(c.density.legacy)} → ${formatDensity(c.density.otn)} (${BINDING_LABEL[c.density.legacy.binding]} → ${BINDING_LABEL[c.density.otn.binding]})`]
-    }),
-  ), '')
-  lines.push('## Node classes', '', ...mdTable(
-    ['Class', 'Pool', 'Nodes', 'Kernel', 'OCI runtime', 'Path', 'p50 today', 'p99 today', 'p99 95% CI', 'Max pods/node'],
-    result.classes.flatMap((c) => (['legacy', 'otn'] as const).map((path) => {
-      const r = c.results[path]
-      return [md(c.id), md(c.pool), formatInt(c.nodeCount), md(c.kernel), md(c.ociRuntime), PATH_LABEL[path], formatMs(r.today.podStart.p50Ms), formatMs(r.today.podStart.p99Ms), formatMsInterval(r.today.podStart.ci95.p99Ms), formatDensity(c.density[path], {binding: true})]
-    })),
-  ), '')
+  lines.push(
+    '## Max pods per node: which limit binds',
+    '',
+    ...mdTable(
+      ['Class', 'Kernel latency legacy → OTN', 'maxPods', 'CPU', 'Memory', 'Pod IPs', 'Max pods/node legacy → OTN (limit)'],
+      result.classes.map((c) => {
+        const b = (limit: string): string => {
+          const x = c.capacity.bounds.find((y) => y.limit === limit)
+          return !x ? 'unknown' : x.status === 'limit' ? String(x.pods) : md(x.status)
+        }
+        const k = (path: 'legacy' | 'otn'): string =>
+          formatDensity({maxPodsPerNode: c.density[path].kernelBound, binding: 'kernel-latency', lowerBound: c.density[path].kernelLowerBound})
+        return [
+          md(c.id),
+          `${k('legacy')} → ${k('otn')}`,
+          b('max-pods'),
+          b('cpu'),
+          b('memory'),
+          b('pod-ips'),
+          `${formatDensity(c.density.legacy)} → ${formatDensity(c.density.otn)} (${BINDING_LABEL[c.density.legacy.binding]} → ${BINDING_LABEL[c.density.otn.binding]})`,
+        ]
+      }),
+    ),
+    '',
+  )
+  lines.push(
+    '## Node classes',
+    '',
+    ...mdTable(
+      ['Class', 'Pool', 'Nodes', 'Kernel', 'OCI runtime', 'Path', 'p50 today', 'p99 today', 'p99 95% CI', 'Max pods/node'],
+      result.classes.flatMap((c) =>
+        (['legacy', 'otn'] as const).map((path) => {
+          const r = c.results[path]
+          return [
+            md(c.id),
+            md(c.pool),
+            formatInt(c.nodeCount),
+            md(c.kernel),
+            md(c.ociRuntime),
+            PATH_LABEL[path],
+            formatMs(r.today.podStart.p50Ms),
+            formatMs(r.today.podStart.p99Ms),
+            formatMsInterval(r.today.podStart.ci95.p99Ms),
+            formatDensity(c.density[path], {binding: true}),
+          ]
+        }),
+      ),
+    ),
+    '',
+  )
   lines.push(...backTestMarkdown(result, md))
-  const blockers = result.pools.flatMap((p) => p.readiness.blockers.map((b) => [md(p.name), b.kind, formatInt(b.affectedNodes), formatInt(b.affectedPods), md(b.detail), md(b.fix)]))
-  lines.push('## Readiness for the OTN path', '', ...(blockers.length ? mdTable(['Pool', 'Blocker', 'Nodes', 'Pods', 'Detail', 'Fix'], blockers) : ['Nothing blocks the OTN path.']), '')
+  const blockers = result.pools.flatMap((p) =>
+    p.readiness.blockers.map((b) => [md(p.name), b.kind, formatInt(b.affectedNodes), formatInt(b.affectedPods), md(b.detail), md(b.fix)]),
+  )
+  lines.push(
+    '## Readiness for the OTN path',
+    '',
+    ...(blockers.length ? mdTable(['Pool', 'Blocker', 'Nodes', 'Pods', 'Detail', 'Fix'], blockers) : ['Nothing blocks the OTN path.']),
+    '',
+  )
   lines.push('## Assumptions and provenance', '', ...result.assumptions.map((a) => `- ${md(a.text)} (${a.source})`))
   for (const path of ['legacy', 'otn'] as const) {
     const m = result.models[path]
-    lines.push(`- ${PATH_LABEL[path]} model \`${md(m.id)}\` from \`${md(m.file)}\`, sha256 \`${md(m.sha256)}\`, measured on kernel ${md(m.measuredOnKernel)} (${md(m.cpu)}, ${md(m.date)})`)
+    lines.push(
+      `- ${PATH_LABEL[path]} model \`${md(m.id)}\` from \`${md(m.file)}\`, sha256 \`${md(m.sha256)}\`, measured on kernel ${md(m.measuredOnKernel)} (${md(m.cpu)}, ${md(m.date)})`,
+    )
   }
   lines.push(`- Quantiles: ${md(result.settings.quantileMethod)}; CIs: ${md(result.settings.ciMethod)}; ${formatInt(result.replications)} replications`, '')
   const perClass = classModelRows(result)
   if (perClass.length) {
-    lines.push('### Kernel model per node class', '', ...mdTable(['Class', 'Path', 'Model', 'Hardware match', 'p99 today at spread low – high'], perClass.map((r) => [md(r.classId), PATH_LABEL[r.path], `\`${md(r.model)}\``, `${r.otherHardware ? '**assumption**: ' : ''}${md(r.match)}`, md(r.spread)])), '')
+    lines.push(
+      '### Kernel model per node class',
+      '',
+      ...mdTable(
+        ['Class', 'Path', 'Model', 'Hardware match', 'p99 today at spread low – high'],
+        perClass.map((r) => [
+          md(r.classId),
+          PATH_LABEL[r.path],
+          `\`${md(r.model)}\``,
+          `${r.otherHardware ? '**assumption**: ' : ''}${md(r.match)}`,
+          md(r.spread),
+        ]),
+      ),
+      '',
+    )
   }
   lines.push('## nullfs and node images', '', md(result.nullfsNote.trim() || DEFAULT_NULLFS_NOTE), '')
   return lines.join('\n')
@@ -99,7 +196,9 @@ function mdTable(header: string[], rows: string[][]): string[] {
 export function md(text: string): string {
   return text
     .replace(/[\r\n]+/g, ' ')
-    .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
     .replace(/([\\`*_[\]|~])/g, '\\$1')
     .replace(/^([#+=-])/, '\\$1')
 }

@@ -38,7 +38,13 @@ export function buildNode(model: KernelModel, scenario: Scenario, rng: Prng): Si
     systemThreads: scenario.systemThreads,
     liveContainers: 0,
   }
-  const record: Recorder = {containerStartNs: new Samples(), lockWaitNs: new Samples(), lockHoldNs: new Samples(), podStartNs: new Samples(), containerStarts: {legacy: 0, otn: 0}}
+  const record: Recorder = {
+    containerStartNs: new Samples(),
+    lockWaitNs: new Samples(),
+    lockHoldNs: new Samples(),
+    podStartNs: new Samples(),
+    containerStarts: {legacy: 0, otn: 0},
+  }
   const node: SimNode = {
     env,
     cpus,

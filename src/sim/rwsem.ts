@@ -207,7 +207,8 @@ export class RwSemaphore {
         return
       case SPIN:
         this.spinNs += this.env.now - s.spinSinceNs
-        if (value === GRANTED) this.writeAcquired(s) // ownership was handed over on release (see onFree)
+        if (value === GRANTED)
+          this.writeAcquired(s) // ownership was handed over on release (see onFree)
         else this.writeSleep(s)
         return
       case SLEEP: {
@@ -253,7 +254,15 @@ export class RwSemaphore {
   /** Queue FIFO and sleep, giving up the core. */
   private writeSleep(s: LockSection): void {
     this.cpus.release()
-    const waiter: Waiter = {user: s.user, kind: 'write', arrivedNs: s.arrivedNs, queuedNs: this.env.now, event: this.env.event<unknown>(), woken: false, removed: false}
+    const waiter: Waiter = {
+      user: s.user,
+      kind: 'write',
+      arrivedNs: s.arrivedNs,
+      queuedNs: this.env.now,
+      event: this.env.event<unknown>(),
+      woken: false,
+      removed: false,
+    }
     s.sleeper = waiter
     this.enqueue(waiter)
     s.phase = SLEEP

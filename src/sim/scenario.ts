@@ -107,7 +107,10 @@ export function validateScenario(s: Scenario): void {
   if (s.pod.runtimeBindMounts !== undefined) {
     nonNegInt(s.pod.runtimeBindMounts, 'pod.runtimeBindMounts')
     if (s.pod.runtimeBindMounts > s.pod.runtimeMounts) {
-      throw new InputError(`scenario: pod.runtimeBindMounts (${s.pod.runtimeBindMounts}) exceeds pod.runtimeMounts (${s.pod.runtimeMounts})`, 'Bind mounts are a subset of the runtime mounts.')
+      throw new InputError(
+        `scenario: pod.runtimeBindMounts (${s.pod.runtimeBindMounts}) exceeds pod.runtimeMounts (${s.pod.runtimeMounts})`,
+        'Bind mounts are a subset of the runtime mounts.',
+      )
     }
   }
   if (s.pod.legacyMountTableReads !== undefined) nonNegInt(s.pod.legacyMountTableReads, 'pod.legacyMountTableReads')
@@ -115,14 +118,22 @@ export function validateScenario(s: Scenario): void {
   nonNegInt(s.pod.containerMounts, 'pod.containerMounts')
   nonNegInt(s.readers.count, 'readers.count')
   if (s.readers.count > 0 && !(s.readers.intervalNs > 0)) {
-    throw new InputError(`scenario: readers.intervalNs must be positive, got ${s.readers.intervalNs}`, 'Give the mean time between two reads of mountinfo by one reader.')
+    throw new InputError(
+      `scenario: readers.intervalNs must be positive, got ${s.readers.intervalNs}`,
+      'Give the mean time between two reads of mountinfo by one reader.',
+    )
   }
   if (s.systemdReader) {
     posInt(s.systemdReader.burst, 'systemdReader.burst')
-    if (!(s.systemdReader.windowNs > 0)) throw new InputError(`scenario: systemdReader.windowNs must be positive, got ${s.systemdReader.windowNs}`, 'systemd uses 1 s.')
+    if (!(s.systemdReader.windowNs > 0))
+      throw new InputError(`scenario: systemdReader.windowNs must be positive, got ${s.systemdReader.windowNs}`, 'systemd uses 1 s.')
   }
   const cpuShare = s.runtimeOverheadCpuFraction ?? 1
-  if (!(cpuShare >= 0 && cpuShare <= 1)) throw new InputError(`scenario: runtimeOverheadCpuFraction must be in [0, 1], got ${cpuShare}`, 'Use 1 when the whole runtime overhead is CPU time, 0.3 when 30% is.')
+  if (!(cpuShare >= 0 && cpuShare <= 1))
+    throw new InputError(
+      `scenario: runtimeOverheadCpuFraction must be in [0, 1], got ${cpuShare}`,
+      'Use 1 when the whole runtime overhead is CPU time, 0.3 when 30% is.',
+    )
   const f = s.legacyFallbackFraction ?? 0
   if (!(f >= 0 && f <= 1)) throw new InputError(`scenario: legacyFallbackFraction must be in [0, 1], got ${f}`, 'Use e.g. 0.1 for 10% of containers.')
   const w = s.workload
@@ -131,8 +142,10 @@ export function validateScenario(s: Scenario): void {
       posInt(w.pods, 'workload.pods')
       break
     case 'poisson':
-      if (!(w.ratePerSec > 0) || !Number.isFinite(w.ratePerSec)) throw new InputError(`scenario: workload.ratePerSec must be positive, got ${w.ratePerSec}`, 'Give arrivals per second, e.g. 2.')
-      if (!(w.durationNs > 0) || !Number.isFinite(w.durationNs)) throw new InputError(`scenario: workload.durationNs must be positive, got ${w.durationNs}`, 'Give the arrival window, e.g. 60 s.')
+      if (!(w.ratePerSec > 0) || !Number.isFinite(w.ratePerSec))
+        throw new InputError(`scenario: workload.ratePerSec must be positive, got ${w.ratePerSec}`, 'Give arrivals per second, e.g. 2.')
+      if (!(w.durationNs > 0) || !Number.isFinite(w.durationNs))
+        throw new InputError(`scenario: workload.durationNs must be positive, got ${w.durationNs}`, 'Give the arrival window, e.g. 60 s.')
       break
     case 'closed':
       posInt(w.concurrency, 'workload.concurrency')

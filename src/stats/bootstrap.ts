@@ -39,7 +39,8 @@ export interface BootstrapOptions {
 export function bootstrapQuantileCis(groups: readonly ArrayLike<number>[], ps: readonly number[], opts: BootstrapOptions): Interval[] {
   if (groups.length === 0) throw new RangeError('bootstrapQuantileCis: needs at least one group')
   if (groups.some((g) => g.length === 0)) throw new RangeError('bootstrapQuantileCis: every group needs at least one value')
-  if (!Number.isInteger(opts.resamples) || opts.resamples < 1) throw new RangeError(`bootstrapQuantileCis: resamples must be a positive integer, got ${opts.resamples}`)
+  if (!Number.isInteger(opts.resamples) || opts.resamples < 1)
+    throw new RangeError(`bootstrapQuantileCis: resamples must be a positive integer, got ${opts.resamples}`)
   const level = opts.level ?? 0.95
   if (!(level > 0 && level < 1)) throw new RangeError(`bootstrapQuantileCis: level must be in (0, 1), got ${level}`)
   for (const p of ps) if (!(p >= 0 && p <= 1)) throw new RangeError(`bootstrapQuantileCis: p must be in [0, 1], got ${p}`)

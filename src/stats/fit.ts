@@ -70,7 +70,10 @@ export function medianNs(values: readonly number[]): number {
 /** p90 of |value - median|: the spread reported for a constant cost. */
 export function spreadP90Ns(values: readonly number[]): number {
   const m = medianNs(values)
-  return quantileSorted(values.map((v) => Math.abs(v - m)).sort((a, b) => a - b), 0.9)
+  return quantileSorted(
+    values.map((v) => Math.abs(v - m)).sort((a, b) => a - b),
+    0.9,
+  )
 }
 
 function checkPoints(fn: string, points: readonly FitPoint[]): void {

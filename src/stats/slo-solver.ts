@@ -40,9 +40,21 @@ export function solveSlo(points: readonly SloCurvePoint[], sloMs: number): SloSo
     if (sorted[i]!.podsPerNode === sorted[i - 1]!.podsPerNode) throw new RangeError(`solveSlo: density ${sorted[i]!.podsPerNode} appears twice in the sweep`)
   }
   const xs = sorted.map((p) => p.podsPerNode)
-  const mid = crossing(xs, sorted.map((p) => p.p99Ms), sloMs)
-  const pessimistic = crossing(xs, sorted.map((p) => p.p99Ci95[1]), sloMs)
-  const optimistic = crossing(xs, sorted.map((p) => p.p99Ci95[0]), sloMs)
+  const mid = crossing(
+    xs,
+    sorted.map((p) => p.p99Ms),
+    sloMs,
+  )
+  const pessimistic = crossing(
+    xs,
+    sorted.map((p) => p.p99Ci95[1]),
+    sloMs,
+  )
+  const optimistic = crossing(
+    xs,
+    sorted.map((p) => p.p99Ci95[0]),
+    sloMs,
+  )
   const low = Math.min(pessimistic.pods, mid.pods)
   const high = Math.max(optimistic.pods, mid.pods)
   return {maxPodsPerNode: mid.pods, ci95: [low, high], status: mid.status}

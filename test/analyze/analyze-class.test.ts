@@ -3,7 +3,16 @@ import {analyzeClass, burstAt, mountsAt, replicationsFor, SWEEP_STOP_FACTOR} fro
 import {DEFAULT_SETTINGS, densities, overheadFor, planClass, type AnalysisSettings} from '../../src/analyze/plan.js'
 import {fakeSimulator, nodeClass} from './support/fake-sim.js'
 
-const settings: AnalysisSettings = {...DEFAULT_SETTINGS, seed: 1, replications: 2, sweepPoints: 4, burstSizes: [1, 10], gridDensities: 2, bootstrapResamples: 50, cdfPoints: 20}
+const settings: AnalysisSettings = {
+  ...DEFAULT_SETTINGS,
+  seed: 1,
+  replications: 2,
+  sweepPoints: 4,
+  burstSizes: [1, 10],
+  gridDensities: 2,
+  bootstrapResamples: 50,
+  cdfPoints: 20,
+}
 
 describe('analyzeClass', () => {
   it('gives OTN more pods/node under the SLO when the legacy lock time grows with the mount table', () => {

@@ -10,7 +10,16 @@ import {AnalysisResultSchema, type NodeClassResult} from '../../src/domain/analy
 import {NO_DENSITY_TEXT} from '../../src/domain/density-text.js'
 import {fakeSimulator, nodeClass} from './support/fake-sim.js'
 
-const settings: AnalysisSettings = {...DEFAULT_SETTINGS, seed: 3, replications: 2, sweepPoints: 4, burstSizes: [1, 10], gridDensities: 2, bootstrapResamples: 50, cdfPoints: 10}
+const settings: AnalysisSettings = {
+  ...DEFAULT_SETTINGS,
+  seed: 3,
+  replications: 2,
+  sweepPoints: 4,
+  burstSizes: [1, 10],
+  gridDensities: 2,
+  bootstrapResamples: 50,
+  cdfPoints: 10,
+}
 const model = {id: 'm', file: 'models/m.json', sha256: 'a'.repeat(64), measuredOnKernel: '6.18.0', cpu: 'x', date: '2026-01-01'}
 
 function classResult(over: Parameters<typeof nodeClass>[0]): NodeClassResult {
@@ -20,8 +29,14 @@ function classResult(over: Parameters<typeof nodeClass>[0]): NodeClassResult {
 
 function input(classes: NodeClassResult[], rules: ParsedRule[] = []): AssembleInput {
   return {
-    toolVersion: '0.1.0', cluster: {name: 'unit', source: 'demo', nodeCount: 9, podCount: 300}, generatedAt: '2026-11-20T09:00:00.000Z',
-    settings, models: {legacy: model, otn: model}, assumptions: [], classes, rules,
+    toolVersion: '0.1.0',
+    cluster: {name: 'unit', source: 'demo', nodeCount: 9, podCount: 300},
+    generatedAt: '2026-11-20T09:00:00.000Z',
+    settings,
+    models: {legacy: model, otn: model},
+    assumptions: [],
+    classes,
+    rules,
   }
 }
 
@@ -29,8 +44,20 @@ function input(classes: NodeClassResult[], rules: ParsedRule[] = []): AssembleIn
 const heavy = (): NodeClassResult => classResult({id: 'batch-111111', pool: 'batch', hostMountsToday: 3000, nodeNames: ['b0', 'b1', 'b2']})
 const ready = (): NodeClassResult =>
   classResult({
-    id: 'iso-222222', pool: 'iso', kernel: '7.0.4', containerRuntime: 'cri-o://1.34.1', oci: {name: 'crun ≥ 1.29', usesOtn: true, basis: 'x'}, otnCapableToday: true,
-    podShape: {containersPerPod: 1, initContainersPerPod: 0, hostMountsPerPod: 5, runtimeMountsPerContainer: 28, userNamespacePodFraction: 0.8, hookedPodFraction: 0},
+    id: 'iso-222222',
+    pool: 'iso',
+    kernel: '7.0.4',
+    containerRuntime: 'cri-o://1.34.1',
+    oci: {name: 'crun ≥ 1.29', usesOtn: true, basis: 'x'},
+    otnCapableToday: true,
+    podShape: {
+      containersPerPod: 1,
+      initContainersPerPod: 0,
+      hostMountsPerPod: 5,
+      runtimeMountsPerContainer: 28,
+      userNamespacePodFraction: 0.8,
+      hookedPodFraction: 0,
+    },
   })
 
 describe('assembleResult', () => {
@@ -53,7 +80,13 @@ describe('assembleResult', () => {
   })
 
   it('recommends a plain upgrade when the runtime already uses OTN and only the kernel is old', () => {
-    const onlyKernel = classResult({id: 'batch-333333', pool: 'batch', hostMountsToday: 3000, containerRuntime: 'cri-o://1.34.1', oci: {name: 'crun ≥ 1.29', usesOtn: true, basis: 'x'}})
+    const onlyKernel = classResult({
+      id: 'batch-333333',
+      pool: 'batch',
+      hostMountsToday: 3000,
+      containerRuntime: 'cri-o://1.34.1',
+      oci: {name: 'crun ≥ 1.29', usesOtn: true, basis: 'x'},
+    })
     const r = assembleResult(input([onlyKernel]))
     expect(r.pools[0]!.readiness.blockers.map((b) => b.kind)).toEqual(['kernel'])
     expect(r.pools[0]!.recommendation.verdict).toBe('upgrade')
@@ -70,7 +103,9 @@ describe('assembleResult', () => {
     const slow = classResult({id: 'slow-444444', pool: 'slow', observedStartMs: Array.from({length: 40}, (_, i) => 6000 + i * 100)})
     const r = assembleResult(input([slow]))
     expect(r.pools[0]!.recommendation.verdict).toBe('no-gain')
-    expect(r.pools[0]!.recommendation.headline).toMatch(/^non-kernel start time p99 \d+(\.\d+)? s already exceeds the SLO \(5\.00 s\); the kernel path is not the constraint/)
+    expect(r.pools[0]!.recommendation.headline).toMatch(
+      /^non-kernel start time p99 \d+(\.\d+)? s already exceeds the SLO \(5\.00 s\); the kernel path is not the constraint/,
+    )
     expect(renderSummary({result: r, files: [], classes: 1})).toMatch(/\n {2}slow: non-kernel start time p99 \d+(\.\d+)? s already exceeds the SLO/)
   })
 
@@ -83,11 +118,17 @@ describe('assembleResult', () => {
   })
 
   it('notes in the terminal summary which limits max pods/node had to leave out', () => {
-    const old = classResult({capacity: {requestsPerPod: null, podCIDR: null, bounds: [
-      {limit: 'max-pods', pods: 110, status: 'limit', detail: ''},
-      {limit: 'cpu', pods: null, status: 'unknown', detail: 'unknown: v1alpha1'},
-      {limit: 'pod-ips', pods: null, status: 'unknown', detail: 'unknown: v1alpha1'},
-    ]}})
+    const old = classResult({
+      capacity: {
+        requestsPerPod: null,
+        podCIDR: null,
+        bounds: [
+          {limit: 'max-pods', pods: 110, status: 'limit', detail: ''},
+          {limit: 'cpu', pods: null, status: 'unknown', detail: 'unknown: v1alpha1'},
+          {limit: 'pod-ips', pods: null, status: 'unknown', detail: 'unknown: v1alpha1'},
+        ],
+      },
+    })
     const text = renderSummary({result: assembleResult(input([old])), files: [], classes: 1})
     expect(text).toContain('note: max pods/node leaves out limits it cannot know (cpu, pod-ips) in 1 class(es)')
     expect(renderSummary({result: assembleResult(input([heavy()])), files: [], classes: 1})).not.toContain('cannot know')
@@ -125,7 +166,12 @@ describe('readiness', () => {
     ]
     expect(otnEligiblePodFraction(classes)).toBe(0.7)
     const blockers = poolBlockers(classes, ['Fedora CoreOS 43 (7.0.4)'])
-    expect(blockers.map((b) => [b.kind, b.affectedPods])).toEqual([['kernel', 200], ['containerd-default', 200], ['user-namespaces', 50], ['hooks', 10]])
+    expect(blockers.map((b) => [b.kind, b.affectedPods])).toEqual([
+      ['kernel', 200],
+      ['containerd-default', 200],
+      ['user-namespaces', 50],
+      ['hooks', 10],
+    ])
     expect(blockers[0]!.fix).toMatch(/Fedora CoreOS 43/)
   })
 })
@@ -133,8 +179,25 @@ describe('readiness', () => {
 describe('recommendOverall', () => {
   it('says no-gain only when no pool gains', () => {
     const pool = (name: string, verdict: 'upgrade' | 'no-gain' | 'upgrade-with-caveats') => ({
-      name, nodeCount: 10,
-      recommendation: {verdict, headline: name, reasons: [], numbers: {p99TodayLegacyMs: 4000, p99TodayOtnMs: 2000, maxPodsPerNodeLegacy: 50, maxPodsPerNodeOtn: 90, podsPerNodeGain: 40, maxPodsLowerBound: {legacy: false, otn: false}, bindingLimit: {legacy: 'kernel-latency' as const, otn: 'kernel-latency' as const}, otnPodFraction: 1}, assumes: '', changesIf: []},
+      name,
+      nodeCount: 10,
+      recommendation: {
+        verdict,
+        headline: name,
+        reasons: [],
+        numbers: {
+          p99TodayLegacyMs: 4000,
+          p99TodayOtnMs: 2000,
+          maxPodsPerNodeLegacy: 50,
+          maxPodsPerNodeOtn: 90,
+          podsPerNodeGain: 40,
+          maxPodsLowerBound: {legacy: false, otn: false},
+          bindingLimit: {legacy: 'kernel-latency' as const, otn: 'kernel-latency' as const},
+          otnPodFraction: 1,
+        },
+        assumes: '',
+        changesIf: [],
+      },
     })
     expect(recommendOverall([pool('a', 'no-gain'), pool('b', 'no-gain')]).verdict).toBe('no-gain')
     expect(recommendOverall([pool('a', 'upgrade'), pool('b', 'no-gain')]).verdict).toBe('upgrade')
@@ -143,8 +206,25 @@ describe('recommendOverall', () => {
 
   it('marks a max pods/node as a lower bound when the SLO held across the whole sweep', () => {
     const lb = (legacy: boolean, otn: boolean) => ({
-      name: 'p', nodeCount: 1,
-      recommendation: {verdict: 'upgrade' as const, headline: 'p', reasons: [], numbers: {p99TodayLegacyMs: 4000, p99TodayOtnMs: 2000, maxPodsPerNodeLegacy: 50, maxPodsPerNodeOtn: 90, podsPerNodeGain: 40, maxPodsLowerBound: {legacy, otn}, bindingLimit: {legacy: 'kernel-latency' as const, otn: 'kernel-latency' as const}, otnPodFraction: 1}, assumes: '', changesIf: []},
+      name: 'p',
+      nodeCount: 1,
+      recommendation: {
+        verdict: 'upgrade' as const,
+        headline: 'p',
+        reasons: [],
+        numbers: {
+          p99TodayLegacyMs: 4000,
+          p99TodayOtnMs: 2000,
+          maxPodsPerNodeLegacy: 50,
+          maxPodsPerNodeOtn: 90,
+          podsPerNodeGain: 40,
+          maxPodsLowerBound: {legacy, otn},
+          bindingLimit: {legacy: 'kernel-latency' as const, otn: 'kernel-latency' as const},
+          otnPodFraction: 1,
+        },
+        assumes: '',
+        changesIf: [],
+      },
     })
     expect(recommendOverall([lb(false, false)]).numbers.maxPodsLowerBound).toEqual({legacy: false, otn: false})
     expect(recommendOverall([lb(false, true), lb(false, false)]).numbers.maxPodsLowerBound).toEqual({legacy: false, otn: true})
@@ -152,8 +232,25 @@ describe('recommendOverall', () => {
 
   it('says "node-weighted" only when it averages more than one pool', () => {
     const pool = (name: string, nodes: number) => ({
-      name, nodeCount: nodes,
-      recommendation: {verdict: 'upgrade' as const, headline: name, reasons: [], numbers: {p99TodayLegacyMs: 4000, p99TodayOtnMs: 2000, maxPodsPerNodeLegacy: 50, maxPodsPerNodeOtn: 90, podsPerNodeGain: 40, maxPodsLowerBound: {legacy: false, otn: false}, bindingLimit: {legacy: 'kernel-latency' as const, otn: 'cpu' as const}, otnPodFraction: 1}, assumes: '', changesIf: []},
+      name,
+      nodeCount: nodes,
+      recommendation: {
+        verdict: 'upgrade' as const,
+        headline: name,
+        reasons: [],
+        numbers: {
+          p99TodayLegacyMs: 4000,
+          p99TodayOtnMs: 2000,
+          maxPodsPerNodeLegacy: 50,
+          maxPodsPerNodeOtn: 90,
+          podsPerNodeGain: 40,
+          maxPodsLowerBound: {legacy: false, otn: false},
+          bindingLimit: {legacy: 'kernel-latency' as const, otn: 'cpu' as const},
+          otnPodFraction: 1,
+        },
+        assumes: '',
+        changesIf: [],
+      },
     })
     expect(recommendOverall([pool('a', 3)]).headline).toBe('upgrade a: p99 4.00 s → 2.00 s, +40 pods/node under the SLO')
     expect(recommendOverall([pool('a', 3), pool('b', 1)]).headline).toMatch(/^upgrade a, b: node-weighted p99/)

@@ -4,7 +4,8 @@ import type {ClassCapacity, SloSolution} from '../../src/domain/analysis.js'
 import {formatDensity, NO_DENSITY_TEXT} from '../../src/domain/density-text.js'
 
 const capacity = (cpu: number | null): ClassCapacity => ({
-  requestsPerPod: null, podCIDR: null,
+  requestsPerPod: null,
+  podCIDR: null,
   bounds: [
     {limit: 'max-pods', pods: 110, status: 'limit', detail: ''},
     {limit: 'cpu', pods: cpu, status: cpu === null ? 'unknown' : 'limit', detail: ''},

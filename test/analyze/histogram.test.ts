@@ -4,7 +4,17 @@ import {overheadFromSli, planClass, DEFAULT_SETTINGS} from '../../src/analyze/pl
 import {nodeClass} from './support/fake-sim.js'
 
 // 100 pod starts: 10 under 0.5 s, 60 more under 1 s, 20 more under 2 s, 10 above 5 s.
-const h = {buckets: [{le: 0.5, count: 10}, {le: 1, count: 70}, {le: 2, count: 90}, {le: 5, count: 90}, {le: null, count: 100}], sum: 150, count: 100}
+const h = {
+  buckets: [
+    {le: 0.5, count: 10},
+    {le: 1, count: 70},
+    {le: 2, count: 90},
+    {le: 5, count: 90},
+    {le: null, count: 100},
+  ],
+  sum: 150,
+  count: 100,
+}
 
 describe('kubelet pod start SLI histograms', () => {
   it('reads quantiles like PromQL histogram_quantile, interpolating inside the bucket', () => {

@@ -52,8 +52,16 @@ describe('chooseModel', () => {
     expect(arm.mismatches.map((x) => x.field)).toEqual(['cpu'])
   })
 
-  it('counts a model measured on one of the class\'s own nodes (calibrate --node) as the same CPU', () => {
-    const node = {name: 'ip-10-0-1-7', kubeletVersion: 'v1.34.1', containerRuntimeVersion: 'containerd://2.1.4', osImage: 'x', architecture: 'amd64', image: 'busybox', runtimeOverhead: 'node-fork-exec' as const}
+  it("counts a model measured on one of the class's own nodes (calibrate --node) as the same CPU", () => {
+    const node = {
+      name: 'ip-10-0-1-7',
+      kubeletVersion: 'v1.34.1',
+      containerRuntimeVersion: 'containerd://2.1.4',
+      osImage: 'x',
+      architecture: 'amd64',
+      image: 'busybox',
+      runtimeOverhead: 'node-fork-exec' as const,
+    }
     const fromNode = model('from-node', '6.8.0-1021-aws', 'Intel Xeon', 8, {node})
     const elsewhere = model('elsewhere', '6.8.0-1021-aws', 'AMD EPYC', 8)
     const mine = {kernel: '6.8.0-1021-aws', cores: 8, arch: 'amd64', nodeNames: ['ip-10-0-1-7', 'ip-10-0-1-8']}

@@ -8,13 +8,28 @@ const spec: SyntheticClusterSpec = {
   seed: 7,
   pools: [
     {
-      name: 'web', nodes: 6, cpuMilli: 7910, maxPods: 110, podsPerNode: 30, kind: 'web', observedStarts: true,
+      name: 'web',
+      nodes: 6,
+      cpuMilli: 7910,
+      maxPods: 110,
+      podsPerNode: 30,
+      kind: 'web',
+      observedStarts: true,
       images: [
         {share: 0.5, kernel: '6.8.0-1021-aws', osImage: 'Ubuntu 24.04.1 LTS', cri: 'containerd://1.7.24'},
         {share: 0.5, kernel: '7.0.4-200.fc43.x86_64', osImage: 'Fedora CoreOS 43', cri: 'cri-o://1.34.1'},
       ],
     },
-    {name: 'iso', nodes: 2, cpuMilli: 3920, maxPods: 110, podsPerNode: 20, kind: 'userns', observedStarts: false, images: [{share: 1, kernel: '7.0.4-200.fc43.x86_64', osImage: 'Fedora CoreOS 43', cri: 'cri-o://1.34.1'}]},
+    {
+      name: 'iso',
+      nodes: 2,
+      cpuMilli: 3920,
+      maxPods: 110,
+      podsPerNode: 20,
+      kind: 'userns',
+      observedStarts: false,
+      images: [{share: 1, kernel: '7.0.4-200.fc43.x86_64', osImage: 'Fedora CoreOS 43', cri: 'cri-o://1.34.1'}],
+    },
   ],
 }
 

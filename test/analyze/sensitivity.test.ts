@@ -6,7 +6,16 @@ import {runClassJob} from '../../src/analyze/run-classes.js'
 import {classSensitivity, OTN_RATIO, VARIATIONS} from '../../src/analyze/sensitivity.js'
 import {fakeJob, FIXTURE_MODEL, fakeSimulator, nodeClass} from './support/fake-sim.js'
 
-const settings: AnalysisSettings = {...DEFAULT_SETTINGS, seed: 5, replications: 2, sweepPoints: 4, burstSizes: [1, 10], gridDensities: 2, bootstrapResamples: 50, cdfPoints: 10}
+const settings: AnalysisSettings = {
+  ...DEFAULT_SETTINGS,
+  seed: 5,
+  replications: 2,
+  sweepPoints: 4,
+  burstSizes: [1, 10],
+  gridDensities: 2,
+  bootstrapResamples: 50,
+  cdfPoints: 10,
+}
 const model = {id: 'm', file: 'models/m.json', sha256: 'a'.repeat(64), measuredOnKernel: '6.18.0', cpu: 'x', date: '2026-01-01'}
 
 describe('the sensitivity panel', () => {
@@ -30,10 +39,15 @@ describe('the sensitivity panel', () => {
     const base = analyzeClass(cls, plan, fakeSimulator())
     const seen: Array<{path: string; scale: number | undefined}> = []
     const sim = fakeSimulator()
-    classSensitivity(cls, plan, (spec, seed) => {
-      seen.push({path: spec.path, scale: spec.otnCostScale})
-      return sim(spec, seed)
-    }, base.results)
+    classSensitivity(
+      cls,
+      plan,
+      (spec, seed) => {
+        seen.push({path: spec.path, scale: spec.otnCostScale})
+        return sim(spec, seed)
+      },
+      base.results,
+    )
     const scaled = seen.filter((s) => s.scale !== undefined)
     expect(new Set(scaled.map((s) => s.path))).toEqual(new Set(['otn']))
     expect([...new Set(scaled.map((s) => s.scale))].sort()).toEqual([OTN_RATIO.low / OTN_RATIO.median, OTN_RATIO.high / OTN_RATIO.median].sort())
@@ -44,7 +58,9 @@ describe('the sensitivity panel', () => {
     // The analysis adds replications until its CIs are narrow; capped at --replications it runs exactly as many as the panel.
     const fixed = {...settings, maxReplications: settings.replications}
     const plan = planClass(cls, fixed, [])
-    const rolling = classSensitivity(cls, plan, fakeSimulator({noiseMs: 300}), analyzeClass(cls, plan, fakeSimulator({noiseMs: 300})).results).find((v) => v.id === 'burst/rolling-update')!
+    const rolling = classSensitivity(cls, plan, fakeSimulator({noiseMs: 300}), analyzeClass(cls, plan, fakeSimulator({noiseMs: 300})).results).find(
+      (v) => v.id === 'burst/rolling-update',
+    )!
     const direct = analyzeClass(cls, planClass(cls, {...fixed, burstOverride: 10}, []), fakeSimulator({noiseMs: 300}))
     expect(rolling.p99TodayMs).toEqual({legacy: direct.results.legacy.today.podStart.p99Ms, otn: direct.results.otn.today.podStart.p99Ms})
     // The variation sweeps only up to the lowest capacity limit, so compare the capacity-aware answers.
@@ -55,7 +71,11 @@ describe('the sensitivity panel', () => {
   it('names each burst pattern with the pods it starts at once', () => {
     const cls = nodeClass({hostMountsToday: 3000, podsPerNodeToday: 40, bursts: {rollingUpdate: 10, drainRefill: 40, jobWave: 1}})
     const panel = runClassJob(fakeJob(cls), settings, [FIXTURE_MODEL], () => fakeSimulator()).sensitivity
-    expect(panel.filter((v) => v.group === 'burst').map((v) => [v.id, v.burstPods])).toEqual([['burst/rolling-update', 10], ['burst/quarter', 10], ['burst/full-refill', 40]])
+    expect(panel.filter((v) => v.group === 'burst').map((v) => [v.id, v.burstPods])).toEqual([
+      ['burst/rolling-update', 10],
+      ['burst/quarter', 10],
+      ['burst/full-refill', 40],
+    ])
     expect(panel.map((v) => v.id)).toEqual(VARIATIONS.map((v) => v.id))
   })
 
@@ -64,8 +84,14 @@ describe('the sensitivity panel', () => {
     // a rolling update of 2 pods does not, so the gain (and the verdict) depends on the burst.
     const cls = nodeClass({hostMountsToday: 3000, bursts: {rollingUpdate: 2, drainRefill: 40, jobWave: 1}})
     const result = assembleResult({
-      toolVersion: '0', cluster: {name: 'u', source: 'demo', nodeCount: 2, podCount: 80}, generatedAt: '2026-11-20T09:00:00.000Z', settings,
-      models: {legacy: model, otn: model}, assumptions: [], rules: [], classes: [runClassJob(fakeJob(cls), settings, [FIXTURE_MODEL], () => fakeSimulator())],
+      toolVersion: '0',
+      cluster: {name: 'u', source: 'demo', nodeCount: 2, podCount: 80},
+      generatedAt: '2026-11-20T09:00:00.000Z',
+      settings,
+      models: {legacy: model, otn: model},
+      assumptions: [],
+      rules: [],
+      classes: [runClassJob(fakeJob(cls), settings, [FIXTURE_MODEL], () => fakeSimulator())],
     })
     const pool = result.pools[0]!
     expect(pool.recommendation.assumes).toBe('assumes a full refill of a drained node (40 pods at once)')

@@ -24,7 +24,12 @@ describe('solveSlo', () => {
 
   it('rounds down so the answer never exceeds the interpolated crossing', () => {
     // Quadratic: p99 = x² ms crosses 5000 between 70 (4900) and 80 (6400) at ~70.07.
-    expect(solveSlo(curve([10, 40, 70, 80], (x) => x * x), 5000).maxPodsPerNode).toBe(70)
+    expect(
+      solveSlo(
+        curve([10, 40, 70, 80], (x) => x * x),
+        5000,
+      ).maxPodsPerNode,
+    ).toBe(70)
   })
 
   it('stops at the first crossing even if a noisy curve dips back under the SLO', () => {
@@ -33,16 +38,32 @@ describe('solveSlo', () => {
   })
 
   it('reports the end of the sweep as a lower bound when every point meets the SLO', () => {
-    expect(solveSlo(curve([10, 50, 165], () => 1200, 100), 5000)).toEqual({maxPodsPerNode: 165, ci95: [165, 165], status: 'beyond-sweep'})
+    expect(
+      solveSlo(
+        curve([10, 50, 165], () => 1200, 100),
+        5000,
+      ),
+    ).toEqual({maxPodsPerNode: 165, ci95: [165, 165], status: 'beyond-sweep'})
   })
 
   it('reports zero when even the smallest density misses the SLO', () => {
-    expect(solveSlo(curve([10, 20], () => 7000), 5000)).toEqual({maxPodsPerNode: 0, ci95: [0, 0], status: 'never'})
+    expect(
+      solveSlo(
+        curve([10, 20], () => 7000),
+        5000,
+      ),
+    ).toEqual({maxPodsPerNode: 0, ci95: [0, 0], status: 'never'})
   })
 
   it('widens the interval when the CI band is wide', () => {
-    const narrow = solveSlo(curve([0, 100], (x) => 100 * x, 100), 5000)
-    const wide = solveSlo(curve([0, 100], (x) => 100 * x, 2000), 5000)
+    const narrow = solveSlo(
+      curve([0, 100], (x) => 100 * x, 100),
+      5000,
+    )
+    const wide = solveSlo(
+      curve([0, 100], (x) => 100 * x, 2000),
+      5000,
+    )
     expect(wide.ci95[1] - wide.ci95[0]).toBeGreaterThan(narrow.ci95[1] - narrow.ci95[0])
     expect(wide.ci95[0]).toBeLessThanOrEqual(wide.maxPodsPerNode)
     expect(wide.ci95[1]).toBeGreaterThanOrEqual(wide.maxPodsPerNode)
@@ -55,8 +76,18 @@ describe('solveSlo', () => {
 
   it('rejects an empty sweep, duplicate densities and a non-positive SLO with the function name', () => {
     expect(() => solveSlo([], 5000)).toThrow(/solveSlo: the sweep has no points/)
-    expect(() => solveSlo(curve([10, 10], () => 1), 5000)).toThrow(/appears twice/)
-    expect(() => solveSlo(curve([10], () => 1), 0)).toThrow(/sloMs must be a positive/)
+    expect(() =>
+      solveSlo(
+        curve([10, 10], () => 1),
+        5000,
+      ),
+    ).toThrow(/appears twice/)
+    expect(() =>
+      solveSlo(
+        curve([10], () => 1),
+        0,
+      ),
+    ).toThrow(/sloMs must be a positive/)
   })
 
   it('on any increasing curve, the answer lies between the last good and first bad density', () => {

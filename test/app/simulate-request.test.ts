@@ -5,9 +5,23 @@ import {InputError} from '../../src/errors/errors.js'
 
 // The defaults the command declares; each test overrides what it is about.
 const defaults: SimulateFlags = {
-  kernel: 'both', workload: 'closed', 'containers-per-pod': '1', 'init-containers': '0', 'volumes-per-pod': '1', 'rootfs-mounts': '1',
-  'runtime-mounts': '10', 'runtime-overhead': 'model', pod: true, 'legacy-fallback': '0', cores: '2', 'system-threads': '1000', 'host-mounts': '1000',
-  'mountinfo-readers': '2', 'mountinfo-interval': '1s', replications: '5', seed: '1',
+  kernel: 'both',
+  workload: 'closed',
+  'containers-per-pod': '1',
+  'init-containers': '0',
+  'volumes-per-pod': '1',
+  'rootfs-mounts': '1',
+  'runtime-mounts': '10',
+  'runtime-overhead': 'model',
+  pod: true,
+  'legacy-fallback': '0',
+  cores: '2',
+  'system-threads': '1000',
+  'host-mounts': '1000',
+  'mountinfo-readers': '2',
+  'mountinfo-interval': '1s',
+  replications: '5',
+  seed: '1',
 }
 
 function failure(overrides: Partial<SimulateFlags>): InputError {
@@ -30,9 +44,13 @@ describe('parseSimulateFlags', () => {
     expect(req).toMatchObject({kernel: 'both', cores: 2, hostMounts: 1000, mountinfoIntervalNs: 1e9, runtimeOverhead: 'model', podOverheadNs: null, seed: 1})
   })
 
-  it('reads each workload\'s own flags, with durations in any unit', () => {
+  it("reads each workload's own flags, with durations in any unit", () => {
     expect(parseSimulateFlags({...defaults, workload: 'burst', pods: '110'}).workload).toEqual({kind: 'burst', pods: 110})
-    expect(parseSimulateFlags({...defaults, workload: 'poisson', rate: '2.5', duration: '1.5m'}).workload).toEqual({kind: 'poisson', ratePerSec: 2.5, durationNs: 90e9})
+    expect(parseSimulateFlags({...defaults, workload: 'poisson', rate: '2.5', duration: '1.5m'}).workload).toEqual({
+      kind: 'poisson',
+      ratePerSec: 2.5,
+      durationNs: 90e9,
+    })
     expect(parseSimulateFlags({...defaults, 'runtime-overhead': '2ms', 'pod-overhead': '800ms'})).toMatchObject({runtimeOverhead: 2e6, podOverheadNs: 8e8})
   })
 

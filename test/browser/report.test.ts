@@ -15,7 +15,9 @@ const artifacts = join(import.meta.dirname, '..', '..', 'test-artifacts')
 async function dataMarkCounts(opened: OpenedReport, ids: string[]): Promise<Record<string, number>> {
   const counts: Record<string, number> = {}
   for (const id of ids) {
-    counts[id] = await opened.page.locator(`#${id} svg g.role-mark:not(.role-legend *):not(.role-axis *) > path, #${id} svg g.role-mark:not(.role-legend *):not(.role-axis *) > line`).count()
+    counts[id] = await opened.page
+      .locator(`#${id} svg g.role-mark:not(.role-legend *):not(.role-axis *) > path, #${id} svg g.role-mark:not(.role-legend *):not(.role-axis *) > line`)
+      .count()
   }
   return counts
 }

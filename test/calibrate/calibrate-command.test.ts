@@ -15,7 +15,15 @@ let dir = ''
 // process keeps exactly one capability, CAP_DAC_READ_SEARCH (read and search any file, nothing
 // else; ambient, so it survives the exec of node), and loses every other one, including
 // CAP_SYS_ADMIN that calibrate needs: it is a real non-root process that can read the code.
-const NOBODY = ['--reuid=65534', '--regid=65534', '--clear-groups', '--bounding-set=-all,+dac_read_search', '--inh-caps=-all,+dac_read_search', '--ambient-caps=+dac_read_search', '--']
+const NOBODY = [
+  '--reuid=65534',
+  '--regid=65534',
+  '--clear-groups',
+  '--bounding-set=-all,+dac_read_search',
+  '--inh-caps=-all,+dac_read_search',
+  '--ambient-caps=+dac_read_search',
+  '--',
+]
 
 function run(args: string[], opts: {asNobody?: boolean} = {}) {
   const cmd = opts.asNobody ? 'setpriv' : process.execPath
@@ -34,7 +42,12 @@ describe('densityplan calibrate', () => {
     const out = join(dir, 'model.json')
     const started = Date.now()
     const r = run(['calibrate', '--quick', '--no-crun', '--out', out, '--json'])
-    expect(r.stderr.split('\n').filter((l) => l.startsWith('Error')).join('\n')).toBe('')
+    expect(
+      r.stderr
+        .split('\n')
+        .filter((l) => l.startsWith('Error'))
+        .join('\n'),
+    ).toBe('')
     expect(r.status).toBe(0)
     expect(Date.now() - started).toBeLessThan(60_000)
     const model = KernelModelSchema.parse(JSON.parse(readFileSync(out, 'utf8')))

@@ -15,7 +15,12 @@ const root = join(import.meta.dirname, '..', '..')
 const cli = join(root, 'bin', 'run.js')
 const NODE = 'general-node-0001'
 
-interface Run {code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string}
+interface Run {
+  code: number | null
+  signal: NodeJS.Signals | null
+  stdout: string
+  stderr: string
+}
 
 /** Runs the CLI without blocking this process (the API server lives here). `onStderr` may signal it. */
 function runCli(args: string[], onStderr?: (text: string, child: ReturnType<typeof spawn>) => void): Promise<Run> {
@@ -47,7 +52,9 @@ function apiGet(api: TestApiServer, path: string, token = 'good-token'): Promise
 
 /** `verb resource` grants of docs/rbac-calibrate.yaml (Role and ClusterRole). */
 function rbacGrants(): Set<string> {
-  const docs = parseAllDocuments(readFileSync(join(root, 'docs', 'rbac-calibrate.yaml'), 'utf8')).map((d) => d.toJS() as {rules?: Array<{resources: string[]; verbs: string[]}>})
+  const docs = parseAllDocuments(readFileSync(join(root, 'docs', 'rbac-calibrate.yaml'), 'utf8')).map(
+    (d) => d.toJS() as {rules?: Array<{resources: string[]; verbs: string[]}>},
+  )
   return new Set(docs.flatMap((d) => (d.rules ?? []).flatMap((r) => r.resources.flatMap((res) => r.verbs.map((v) => `${v} ${res}`)))))
 }
 
@@ -79,14 +86,16 @@ async function expectNoPodLeft(api: TestApiServer, token = 'good-token'): Promis
 
 /** No process started through exec in these pods is still running on this machine. */
 function expectNoProbeLeft(podNames: string[]): void {
-  const left = readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((pid) => {
-    try {
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
-      return podNames.some((n) => cmd.includes(n))
-    } catch {
-      return false
-    }
-  })
+  const left = readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .filter((pid) => {
+      try {
+        const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+        return podNames.some((n) => cmd.includes(n))
+      } catch {
+        return false
+      }
+    })
   expect(left).toEqual([])
 }
 
@@ -98,7 +107,10 @@ async function server(opts: Parameters<typeof startTestApiServer>[0] = {}): Prom
 }
 
 beforeAll(() => {
-  if (process.getuid?.() !== 0) throw new Error('calibrate --node tests run the probe (mount namespaces, mounts) on this machine as the node and must run as root (CI does): sudo npx vitest run test/calibrate/calibrate-node.test.ts')
+  if (process.getuid?.() !== 0)
+    throw new Error(
+      'calibrate --node tests run the probe (mount namespaces, mounts) on this machine as the node and must run as root (CI does): sudo npx vitest run test/calibrate/calibrate-node.test.ts',
+    )
 })
 afterAll(async () => {
   for (const api of cleanups) {
@@ -117,7 +129,13 @@ describe('densityplan calibrate --node through the Kubernetes API', () => {
     expect(r.code).toBe(0)
     const model = KernelModelSchema.parse(JSON.parse(readFileSync(out, 'utf8')))
     const node = api.world.node(api.world.nodeCount > 1 ? 1 : 0) as {status: {nodeInfo: {kubeletVersion: string; containerRuntimeVersion: string}}}
-    expect(model.provenance.node).toMatchObject({name: NODE, kubeletVersion: node.status.nodeInfo.kubeletVersion, containerRuntimeVersion: node.status.nodeInfo.containerRuntimeVersion, image: 'busybox:1.37.0', runtimeOverhead: 'kubelet-runtime-operations'})
+    expect(model.provenance.node).toMatchObject({
+      name: NODE,
+      kubeletVersion: node.status.nodeInfo.kubeletVersion,
+      containerRuntimeVersion: node.status.nodeInfo.containerRuntimeVersion,
+      image: 'busybox:1.37.0',
+      runtimeOverhead: 'kubelet-runtime-operations',
+    })
     expect(model.provenance.kernel).toBe(spawnSync('uname', ['-r'], {encoding: 'utf8'}).stdout.trim())
     expect(model.provenance.cpu).toBe(/^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim())
     expect(model.provenance.cores).toBe(cpus().length)
@@ -126,7 +144,8 @@ describe('densityplan calibrate --node through the Kubernetes API', () => {
     expect(model.costs.copy.source.samples).toBeGreaterThanOrEqual(15)
     expect(model.costs.cpuContention?.points).toHaveLength(cpus().length)
     // The probe ran through exec: every experiment was an upgrade request to the pod's exec.
-    for (const exp of ['caps', 'legacy', 'pivot', 'tree', 'contention']) expect(api.stats.recent.some((l) => l.includes('/exec?') && l.includes(`command=${exp}&`))).toBe(true)
+    for (const exp of ['caps', 'legacy', 'pivot', 'tree', 'contention'])
+      expect(api.stats.recent.some((l) => l.includes('/exec?') && l.includes(`command=${exp}&`))).toBe(true)
     const result = JSON.parse(r.stdout) as {written: Array<{path: string; node: string}>}
     expect(result.written).toEqual([expect.objectContaining({path: out, node: NODE})])
     expect(api.pods.created).toHaveLength(1)
@@ -140,7 +159,18 @@ describe('densityplan calibrate --node through the Kubernetes API', () => {
   it('calibrates one node of a pool whose nodes share kernel, instance type and cores, into --out-dir', async () => {
     const api = await server()
     const outDir = join(api.dir, 'models')
-    const r = await runCli(['calibrate', '--pool', 'cloud.google.com/gke-nodepool=general', '--kubeconfig', api.kubeconfigPath, '--plan', 'smoke', '--out-dir', outDir, '--json'])
+    const r = await runCli([
+      'calibrate',
+      '--pool',
+      'cloud.google.com/gke-nodepool=general',
+      '--kubeconfig',
+      api.kubeconfigPath,
+      '--plan',
+      'smoke',
+      '--out-dir',
+      outDir,
+      '--json',
+    ])
     expect(errorLines(r.stderr)).toEqual([])
     expect(r.code).toBe(0)
     const written = (JSON.parse(r.stdout) as {written: Array<{node: string; path: string}>}).written
@@ -186,14 +216,28 @@ describe('densityplan calibrate --node through the Kubernetes API', () => {
     const api = await server({pods: {baselineNamespaces: ['default']}})
     const r = await runCli(['calibrate', '--node', NODE, '--kubeconfig', api.kubeconfigPath, '--plan', 'smoke', '--out', join(api.dir, 'x.json')])
     expect(r.code).toBe(3)
-    expect(errorLines(r.stderr)).toEqual(['Error: namespace "default" refuses the calibration pod: Pod Security "baseline:latest" forbids privileged and hostPID pods (403)'])
+    expect(errorLines(r.stderr)).toEqual([
+      'Error: namespace "default" refuses the calibration pod: Pod Security "baseline:latest" forbids privileged and hostPID pods (403)',
+    ])
     expect(r.stderr).toContain('pod-security.kubernetes.io/enforce=privileged')
     expect(api.pods.created).toEqual([])
   }, 60_000)
 
   it('says so when --namespace does not exist (exit 3)', async () => {
     const api = await server()
-    const r = await runCli(['calibrate', '--node', NODE, '--namespace', 'no-such-ns', '--kubeconfig', api.kubeconfigPath, '--plan', 'smoke', '--out', join(api.dir, 'x.json')])
+    const r = await runCli([
+      'calibrate',
+      '--node',
+      NODE,
+      '--namespace',
+      'no-such-ns',
+      '--kubeconfig',
+      api.kubeconfigPath,
+      '--plan',
+      'smoke',
+      '--out',
+      join(api.dir, 'x.json'),
+    ])
     expect(r.code).toBe(3)
     expect(errorLines(r.stderr)).toEqual(['Error: cannot create the calibration pod: namespace "no-such-ns" does not exist'])
     expect(api.pods.created).toEqual([])
@@ -211,7 +255,19 @@ describe('densityplan calibrate --node through the Kubernetes API', () => {
 
   it('gives up on a pod that is never started on its node after --timeout, exit 3, and deletes it', async () => {
     const api = await server({pods: {stuckNodes: [NODE]}})
-    const r = await runCli(['calibrate', '--node', NODE, '--kubeconfig', api.kubeconfigPath, '--plan', 'smoke', '--timeout', '2', '--out', join(api.dir, 'x.json')])
+    const r = await runCli([
+      'calibrate',
+      '--node',
+      NODE,
+      '--kubeconfig',
+      api.kubeconfigPath,
+      '--plan',
+      'smoke',
+      '--timeout',
+      '2',
+      '--out',
+      join(api.dir, 'x.json'),
+    ])
     expect(r.code).toBe(3)
     expect(errorLines(r.stderr)).toEqual([expect.stringMatching(new RegExp(`did not start on node ${NODE} within 2 s \\(phase Pending, ContainerCreating\\)`))])
     expect(api.pods.created).toHaveLength(1)
@@ -221,7 +277,19 @@ describe('densityplan calibrate --node through the Kubernetes API', () => {
   it('reports an image the node cannot pull at once, exit 3, and deletes the pod', async () => {
     const api = await server({pods: {failingImages: ['registry.invalid/nope:1'], startDelayMs: 100}})
     const started = Date.now()
-    const r = await runCli(['calibrate', '--node', NODE, '--image', 'registry.invalid/nope:1', '--kubeconfig', api.kubeconfigPath, '--plan', 'smoke', '--out', join(api.dir, 'x.json')])
+    const r = await runCli([
+      'calibrate',
+      '--node',
+      NODE,
+      '--image',
+      'registry.invalid/nope:1',
+      '--kubeconfig',
+      api.kubeconfigPath,
+      '--plan',
+      'smoke',
+      '--out',
+      join(api.dir, 'x.json'),
+    ])
     expect(r.code).toBe(3)
     expect(errorLines(r.stderr)).toEqual([expect.stringMatching(/cannot start: (ErrImagePull|ImagePullBackOff)/)])
     expect(r.stderr).toContain('--image')
@@ -250,12 +318,15 @@ describe('densityplan calibrate --node through the Kubernetes API', () => {
   it('deletes the pod and exits 130 on Ctrl-C (SIGINT) in the middle of the measurements', async () => {
     const api = await server()
     let sent = false
-    const r = await runCli(['calibrate', '--node', NODE, '--kubeconfig', api.kubeconfigPath, '--plan', 'smoke', '--out', join(api.dir, 'x.json')], (text, child) => {
-      if (!sent && text.includes('measuring: dp-probe legacy')) {
-        sent = true
-        child.kill('SIGINT')
-      }
-    })
+    const r = await runCli(
+      ['calibrate', '--node', NODE, '--kubeconfig', api.kubeconfigPath, '--plan', 'smoke', '--out', join(api.dir, 'x.json')],
+      (text, child) => {
+        if (!sent && text.includes('measuring: dp-probe legacy')) {
+          sent = true
+          child.kill('SIGINT')
+        }
+      },
+    )
     expect(sent).toBe(true)
     expect(r.code).toBe(130)
     expect(errorLines(r.stderr)).toEqual([expect.stringMatching(/interrupted by SIGINT; the calibration pod default\/densityplan-calibrate-\w+ was deleted/)])
@@ -268,12 +339,15 @@ describe('densityplan calibrate --node stopped by SIGTERM', () => {
   it('deletes the pod and exits 143 when terminated during the measurements', async () => {
     const api = await server()
     let sent = false
-    const r = await runCli(['calibrate', '--node', NODE, '--kubeconfig', api.kubeconfigPath, '--plan', 'smoke', '--out', join(api.dir, 'x.json')], (text, child) => {
-      if (!sent && text.includes('measuring: dp-probe pivot')) {
-        sent = true
-        child.kill('SIGTERM')
-      }
-    })
+    const r = await runCli(
+      ['calibrate', '--node', NODE, '--kubeconfig', api.kubeconfigPath, '--plan', 'smoke', '--out', join(api.dir, 'x.json')],
+      (text, child) => {
+        if (!sent && text.includes('measuring: dp-probe pivot')) {
+          sent = true
+          child.kill('SIGTERM')
+        }
+      },
+    )
     expect(sent).toBe(true)
     expect(r.code).toBe(143)
     expect(errorLines(r.stderr)).toEqual([expect.stringContaining('interrupted by SIGTERM')])

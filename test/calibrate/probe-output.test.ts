@@ -29,7 +29,10 @@ function messageOf(fn: () => unknown): string {
 describe('parseProbeOutput', () => {
   it('accepts the probe document and returns its points by series', () => {
     const out = parseProbeOutput(`${good}\n`, 'legacy')
-    expect(series(out, 'copy')).toEqual([{x: 21, ns: 90_000}, {x: 1021, ns: 2_600_000}])
+    expect(series(out, 'copy')).toEqual([
+      {x: 21, ns: 90_000},
+      {x: 1021, ns: 2_600_000},
+    ])
   })
 
   it('rejects truncated JSON with one line naming the experiment', () => {

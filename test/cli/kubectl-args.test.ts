@@ -3,7 +3,10 @@ import {fromKubectlArgs} from '../../src/cli/kubectl-args.js'
 
 describe('kubectl plugin arguments', () => {
   it('passes --kubeconfig, --context and densityplan flags through unchanged', () => {
-    expect(fromKubectlArgs(['analyze', '--context', 'prod', '--kubeconfig=/k', '--slo', '5s'])).toEqual({ok: true, argv: ['analyze', '--context', 'prod', '--kubeconfig=/k', '--slo', '5s']})
+    expect(fromKubectlArgs(['analyze', '--context', 'prod', '--kubeconfig=/k', '--slo', '5s'])).toEqual({
+      ok: true,
+      argv: ['analyze', '--context', 'prod', '--kubeconfig=/k', '--slo', '5s'],
+    })
   })
 
   it('accepts every spelling kubectl takes for -n and -A', () => {

@@ -41,7 +41,10 @@ describe('exec results and failures', () => {
 })
 
 describe('which nodes of a pool are calibrated', () => {
-  const node = (name: string, kernel: string, cpu: string, type = 'm7i.large'): V1Node => ({metadata: {name, labels: {'node.kubernetes.io/instance-type': type}}, status: {capacity: {cpu}, nodeInfo: {kernelVersion: kernel, architecture: 'amd64'} as NonNullable<V1Node['status']>['nodeInfo']}})
+  const node = (name: string, kernel: string, cpu: string, type = 'm7i.large'): V1Node => ({
+    metadata: {name, labels: {'node.kubernetes.io/instance-type': type}},
+    status: {capacity: {cpu}, nodeInfo: {kernelVersion: kernel, architecture: 'amd64'} as NonNullable<V1Node['status']>['nodeInfo']},
+  })
 
   it('treats nodes with the same kernel, instance type, cores and architecture as one kind', () => {
     expect(nodeKind(node('a', '6.1.0', '8'))).toBe(nodeKind(node('b', '6.1.0', '8')))

@@ -12,13 +12,22 @@ const POD = 'shell'
 
 beforeAll(async () => {
   api = await startTestApiServer({pods: {startDelayMs: 10}})
-  const made = api.pods.create('default', {kind: 'Pod', metadata: {name: POD}, spec: {nodeName: 'general-node-0000', containers: [{name: 'c', image: 'busybox:1.37.0'}]}})
+  const made = api.pods.create('default', {
+    kind: 'Pod',
+    metadata: {name: POD},
+    spec: {nodeName: 'general-node-0000', containers: [{name: 'c', image: 'busybox:1.37.0'}]},
+  })
   expect('code' in made).toBe(false)
   for (let i = 0; i < 50 && api.pods.get('default', POD)?.obj.status['phase'] !== 'Running'; i++) await new Promise((r) => setTimeout(r, 20))
 })
 afterAll(() => api.close())
 
-interface Session {frames: Array<{channel: number; text: string}>; status: {status: string; details?: {causes?: Array<{reason: string; message: string}>}} | null; protocol: string; closed: boolean}
+interface Session {
+  frames: Array<{channel: number; text: string}>
+  status: {status: string; details?: {causes?: Array<{reason: string; message: string}>}} | null
+  protocol: string
+  closed: boolean
+}
 
 /** Opens an exec session, sends `stdin` chunks (and a v5 close-stream frame if asked), collects frames until the server closes. */
 function exec(command: string[], opts: {protocols: string[]; stdin?: string; closeStdin?: boolean; token?: string}): Promise<Session> {
@@ -51,9 +60,13 @@ function exec(command: string[], opts: {protocols: string[]; stdin?: string; clo
   })
 }
 
-const joined = (s: Session, channel: number) => s.frames.filter((f) => f.channel === channel).map((f) => f.text).join('')
+const joined = (s: Session, channel: number) =>
+  s.frames
+    .filter((f) => f.channel === channel)
+    .map((f) => f.text)
+    .join('')
 
-describe('the test API server\'s WebSocket exec protocol', () => {
+describe("the test API server's WebSocket exec protocol", () => {
   it('picks v5.channel.k8s.io when offered first, with stdout on 1, stderr on 2 and Success on 3', async () => {
     const s = await exec(['sh', '-c', 'echo out; echo err >&2'], {protocols: ['v5.channel.k8s.io', 'v4.channel.k8s.io']})
     expect(s.protocol).toBe('v5.channel.k8s.io')
@@ -69,12 +82,12 @@ describe('the test API server\'s WebSocket exec protocol', () => {
     expect(s.status).toMatchObject({status: 'Failure', reason: 'NonZeroExitCode', details: {causes: [{reason: 'ExitCode', message: '42'}]}})
   })
 
-  it('ends the command\'s stdin on the v5 close-stream frame for channel 0', async () => {
+  it("ends the command's stdin on the v5 close-stream frame for channel 0", async () => {
     const s = await exec(['sh', '-c', 'wc -c'], {protocols: ['v5.channel.k8s.io'], stdin: 'twelve bytes', closeStdin: true})
     expect(joined(s, 1).trim()).toBe('12')
   })
 
-  it('runs the command on this machine: it sees this process\'s pid in the host PID space', async () => {
+  it("runs the command on this machine: it sees this process's pid in the host PID space", async () => {
     const s = await exec(['sh', '-c', `test -d /proc/${process.pid} && echo here`], {protocols: ['v5.channel.k8s.io']})
     expect(joined(s, 1)).toBe('here\n')
   })
@@ -90,7 +103,10 @@ describe('the test API server\'s WebSocket exec protocol', () => {
       old.pods.create('default', {kind: 'Pod', metadata: {name: 'x'}, spec: {nodeName: 'general-node-0000', containers: [{name: 'c', image: 'busybox'}]}})
       for (let i = 0; i < 50 && old.pods.get('default', 'x')?.obj.status['phase'] !== 'Running'; i++) await new Promise((r) => setTimeout(r, 20))
       const status = await new Promise<number>((resolve, reject) => {
-        const ws = new WebSocket(url, ['v5.channel.k8s.io'], {ca: readFileSync(join(old.dir, 'densityplan-test-ca.crt')), headers: {authorization: 'Bearer good-token'}})
+        const ws = new WebSocket(url, ['v5.channel.k8s.io'], {
+          ca: readFileSync(join(old.dir, 'densityplan-test-ca.crt')),
+          headers: {authorization: 'Bearer good-token'},
+        })
         ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0))
         ws.on('open', () => reject(new Error('upgraded with v5')))
         ws.on('error', () => undefined)

@@ -43,7 +43,9 @@ describe('pod create, exec and delete on the test API server, seen by the real k
 
   it('runs kubectl exec on this machine, with stdout and stderr apart and the exit code passed through', async () => {
     const marker = `pid-${process.pid}-${Date.now()}`
-    const err = await k('exec', 'shell', '--', 'sh', '-c', `echo ${marker}; echo to-stderr >&2; exit 7`).catch((e: unknown) => e as {code: number; stdout: string; stderr: string})
+    const err = await k('exec', 'shell', '--', 'sh', '-c', `echo ${marker}; echo to-stderr >&2; exit 7`).catch(
+      (e: unknown) => e as {code: number; stdout: string; stderr: string},
+    )
     expect(err).toMatchObject({code: 7})
     expect((err as {stdout: string}).stdout).toBe(`${marker}\n`)
     expect((err as {stderr: string}).stderr).toContain('to-stderr')
@@ -51,7 +53,19 @@ describe('pod create, exec and delete on the test API server, seen by the real k
   })
 
   it('streams stdin with kubectl exec -i until the v5 close-stream frame ends it', async () => {
-    const child = spawn(kubectl, ['--kubeconfig', api.kubeconfigPath, '--cache-dir', cacheDir, 'exec', '-i', 'shell', '--', 'sh', '-c', 'wc -c; echo stdin-closed'])
+    const child = spawn(kubectl, [
+      '--kubeconfig',
+      api.kubeconfigPath,
+      '--cache-dir',
+      cacheDir,
+      'exec',
+      '-i',
+      'shell',
+      '--',
+      'sh',
+      '-c',
+      'wc -c; echo stdin-closed',
+    ])
     let stdout = ''
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
     child.stdin.end(Buffer.alloc(300_000, 'x'))
@@ -76,17 +90,34 @@ describe('pod create, exec and delete on the test API server, seen by the real k
     const limited = await startTestApiServer({tokens: {'no-exec': {deny: ['create pods/exec']}}, pods: {startDelayMs: 10}})
     try {
       const kc = limited.kubeconfigPath
-      await run(kubectl, ['--kubeconfig', kc, '--cache-dir', cacheDir, 'run', 'p', '--image=busybox', '--overrides={"spec":{"nodeName":"general-node-0000"}}', '--command', '--', 'sleep', '60'])
+      await run(kubectl, [
+        '--kubeconfig',
+        kc,
+        '--cache-dir',
+        cacheDir,
+        'run',
+        'p',
+        '--image=busybox',
+        '--overrides={"spec":{"nodeName":"general-node-0000"}}',
+        '--command',
+        '--',
+        'sleep',
+        '60',
+      ])
       await new Promise((r) => setTimeout(r, 200))
-      await expect(run(kubectl, ['--kubeconfig', kc, '--cache-dir', cacheDir, 'exec', 'p', '--', 'true'])).rejects.toMatchObject({stderr: expect.stringMatching(/forbidden|Forbidden/)})
+      await expect(run(kubectl, ['--kubeconfig', kc, '--cache-dir', cacheDir, 'exec', 'p', '--', 'true'])).rejects.toMatchObject({
+        stderr: expect.stringMatching(/forbidden|Forbidden/),
+      })
     } finally {
       await limited.close()
     }
   })
 
-  it('refuses the SPDY exec of Debian\'s kubectl 1.20 instead of pretending to support it', async () => {
+  it("refuses the SPDY exec of Debian's kubectl 1.20 instead of pretending to support it", async () => {
     expect(existsSync(spdyKubectl)).toBe(true)
-    await expect(run(spdyKubectl, ['--kubeconfig', api.kubeconfigPath, '--cache-dir', cacheDir, 'exec', 'shell', '--', 'true'])).rejects.toMatchObject({code: 1})
+    await expect(run(spdyKubectl, ['--kubeconfig', api.kubeconfigPath, '--cache-dir', cacheDir, 'exec', 'shell', '--', 'true'])).rejects.toMatchObject({
+      code: 1,
+    })
   })
 
   it('deletes the pod with kubectl delete pod, which waits until the server no longer has it', async () => {

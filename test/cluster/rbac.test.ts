@@ -4,7 +4,9 @@ import {describe, expect, it} from 'vitest'
 import {parseAllDocuments} from 'yaml'
 
 // docs/rbac.yaml is what users apply: it must stay read-only and cover every call collect makes.
-const docs = parseAllDocuments(readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'rbac.yaml'), 'utf8')).map((d) => d.toJS() as {kind: string; rules?: Array<{apiGroups: string[]; resources: string[]; verbs: string[]}>})
+const docs = parseAllDocuments(readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'rbac.yaml'), 'utf8')).map(
+  (d) => d.toJS() as {kind: string; rules?: Array<{apiGroups: string[]; resources: string[]; verbs: string[]}>},
+)
 
 describe('the shipped RBAC manifest', () => {
   const role = docs.find((d) => d.kind === 'ClusterRole')!
@@ -26,10 +28,13 @@ describe('the shipped RBAC manifest', () => {
 
 // docs/rbac-calibrate.yaml: the only write permission densityplan asks for, confined to one
 // namespace. test/calibrate/calibrate-node.test.ts checks that a real run stays inside it.
-const calibrateDocs = parseAllDocuments(readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'rbac-calibrate.yaml'), 'utf8')).map((d) => d.toJS() as {kind: string; metadata: {namespace?: string}; rules?: Array<{apiGroups: string[]; resources: string[]; verbs: string[]}>})
+const calibrateDocs = parseAllDocuments(readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'rbac-calibrate.yaml'), 'utf8')).map(
+  (d) => d.toJS() as {kind: string; metadata: {namespace?: string}; rules?: Array<{apiGroups: string[]; resources: string[]; verbs: string[]}>},
+)
 
 describe('the calibrate --node RBAC manifest', () => {
-  const grantsOf = (kind: string) => calibrateDocs.filter((d) => d.kind === kind).flatMap((d) => d.rules!.flatMap((r) => r.resources.flatMap((res) => r.verbs.map((v) => `${v} ${res}`))))
+  const grantsOf = (kind: string) =>
+    calibrateDocs.filter((d) => d.kind === kind).flatMap((d) => d.rules!.flatMap((r) => r.resources.flatMap((res) => r.verbs.map((v) => `${v} ${res}`))))
 
   it('grants writes (create/delete pods, create pods/exec) only through a namespaced Role', () => {
     const role = calibrateDocs.find((d) => d.kind === 'Role')!

@@ -11,7 +11,7 @@ import {deriveNodes} from '../../src/profile/node-profile.js'
 /** Real NodeList/PodList JSON (test/fixtures/real-world/SOURCES.md), translated and profiled as collect does. */
 function items<T>(file: string): T[] {
   const raw = JSON.parse(readFileSync(new URL(`../fixtures/real-world/${file}`, import.meta.url), 'utf8')) as {items?: T[]} | T[]
-  return Array.isArray(raw) ? raw : raw.items ?? []
+  return Array.isArray(raw) ? raw : (raw.items ?? [])
 }
 
 function snapshotOf(nodeFile: string, podFiles: string[]): ClusterSnapshot {
@@ -19,9 +19,17 @@ function snapshotOf(nodeFile: string, podFiles: string[]): ClusterSnapshot {
   const nodes = items<V1Node>(nodeFile).map((n) => translateNode(n, identity))
   const pods = podFiles.flatMap((f) => items<V1Pod>(f)).map((p) => translatePod(p, {anon: identity, windowStartMs: endMs - 3_600_000, windowEndMs: endMs}))
   return {
-    apiVersion: SNAPSHOT_API_VERSION, kind: SNAPSHOT_KIND, collectedAt: new Date(endMs).toISOString(),
-    source: {context: null, server: null, namespace: null, nodeSelector: null, anonymized: false}, cluster: {version: 'v1.20'},
-    observedWindowMs: 3_600_000, nodes, pods, derived: deriveNodes({nodes, pods, windowEndMs: endMs, windowMs: 3_600_000}), warnings: [], complete: true,
+    apiVersion: SNAPSHOT_API_VERSION,
+    kind: SNAPSHOT_KIND,
+    collectedAt: new Date(endMs).toISOString(),
+    source: {context: null, server: null, namespace: null, nodeSelector: null, anonymized: false},
+    cluster: {version: 'v1.20'},
+    observedWindowMs: 3_600_000,
+    nodes,
+    pods,
+    derived: deriveNodes({nodes, pods, windowEndMs: endMs, windowMs: 3_600_000}),
+    warnings: [],
+    complete: true,
   }
 }
 

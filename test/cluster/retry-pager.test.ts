@@ -13,7 +13,13 @@ const what = {verb: 'list' as const, resource: 'pods', scope: 'at the cluster sc
 
 describe('failure classification', () => {
   it('reads status, reason and Retry-After from an ApiException', () => {
-    expect(classify(apiException(429, 'TooManyRequests', {'retry-after': '3'}))).toEqual({kind: 'http', status: 429, reason: 'TooManyRequests', message: 'TooManyRequests happened', retryAfterS: 3})
+    expect(classify(apiException(429, 'TooManyRequests', {'retry-after': '3'}))).toEqual({
+      kind: 'http',
+      status: 429,
+      reason: 'TooManyRequests',
+      message: 'TooManyRequests happened',
+      retryAfterS: 3,
+    })
   })
   it('reads undici network codes from the cause', () => {
     const err = Object.assign(new TypeError('fetch failed'), {cause: Object.assign(new Error('connect ECONNREFUSED'), {code: 'ECONNREFUSED'})})
@@ -41,7 +47,9 @@ describe('retry with backoff', () => {
   })
   it('stops after maxRetries and reports the attempts', async () => {
     const policy: RetryPolicy = {maxRetries: 2, baseDelayMs: 1, maxDelayMs: 1, sleep: async () => undefined}
-    const r = await withRetry(async () => { throw apiException(500, 'InternalError') }, policy)
+    const r = await withRetry(async () => {
+      throw apiException(500, 'InternalError')
+    }, policy)
     expect(r).toMatchObject({ok: false, attempts: 3, retries: 2})
   })
 })
@@ -62,14 +70,24 @@ describe('paged listing', () => {
   it('hands every page over as it arrives', async () => {
     const pages: number[][] = []
     const stats = await listPaged(source([]), what, policy, {onPage: (p) => pages.push(p), onRestart: () => undefined})
-    expect(pages).toEqual([[0, 1], [10, 11], [20, 21]])
+    expect(pages).toEqual([
+      [0, 1],
+      [10, 11],
+      [20, 21],
+    ])
     expect(stats).toEqual({pages: 3, retries: 0, restarts: 0})
   })
 
   it('restarts once from the beginning when the continue token expires, telling the consumer to discard', async () => {
     let items: number[] = []
     const restarts: string[] = []
-    const stats = await listPaged(source([3]), what, policy, {onPage: (p) => items.push(...p), onRestart: (m) => { restarts.push(m); items = [] }})
+    const stats = await listPaged(source([3]), what, policy, {
+      onPage: (p) => items.push(...p),
+      onRestart: (m) => {
+        restarts.push(m)
+        items = []
+      },
+    })
     expect(items).toEqual([0, 1, 10, 11, 20, 21])
     expect(stats.restarts).toBe(1)
     expect(restarts[0]).toContain('410 Gone')

@@ -14,15 +14,45 @@ afterAll(() => rmSync(dir, {recursive: true, force: true}))
 
 function snapshot(pods: number): ClusterSnapshot {
   const pod = {
-    node: null, namespace: 'ns', ownerKind: 'ReplicaSet', phase: 'Running', qos: 'Burstable' as const, hostNetwork: false, hostUsers: null,
-    containers: 1, initContainers: 0, sidecars: 0, requests: {cpuMilli: 100, memoryBytes: 1 << 27}, volumes: emptyVolumeCounts(), volumeMounts: {total: 0, subPath: 0, bidirectional: 0, hostToContainer: 0},
-    pvcClaims: [], hints: {gpu: false, runtimeClassName: null}, createdAt: '2026-01-01T00:00:00.000Z', startedAt: null, startLatencyMs: null, restarts: 0,
-    profile: podMountProfile({hostNetwork: false, volumes: emptyVolumeCounts(), containers: [{volumeMounts: 0, subPathMounts: 0}], initContainers: [], sidecars: []}),
+    node: null,
+    namespace: 'ns',
+    ownerKind: 'ReplicaSet',
+    phase: 'Running',
+    qos: 'Burstable' as const,
+    hostNetwork: false,
+    hostUsers: null,
+    containers: 1,
+    initContainers: 0,
+    sidecars: 0,
+    requests: {cpuMilli: 100, memoryBytes: 1 << 27},
+    volumes: emptyVolumeCounts(),
+    volumeMounts: {total: 0, subPath: 0, bidirectional: 0, hostToContainer: 0},
+    pvcClaims: [],
+    hints: {gpu: false, runtimeClassName: null},
+    createdAt: '2026-01-01T00:00:00.000Z',
+    startedAt: null,
+    startLatencyMs: null,
+    restarts: 0,
+    profile: podMountProfile({
+      hostNetwork: false,
+      volumes: emptyVolumeCounts(),
+      containers: [{volumeMounts: 0, subPathMounts: 0}],
+      initContainers: [],
+      sidecars: [],
+    }),
   }
   return {
-    apiVersion: SNAPSHOT_API_VERSION, kind: SNAPSHOT_KIND, collectedAt: '2026-01-01T01:00:00.000Z',
-    source: {context: 'c', server: null, namespace: null, nodeSelector: null, anonymized: false}, cluster: {version: 'v1.33.0'}, observedWindowMs: 3_600_000,
-    nodes: [], pods: Array.from({length: pods}, () => pod), derived: [], warnings: [], complete: true,
+    apiVersion: SNAPSHOT_API_VERSION,
+    kind: SNAPSHOT_KIND,
+    collectedAt: '2026-01-01T01:00:00.000Z',
+    source: {context: 'c', server: null, namespace: null, nodeSelector: null, anonymized: false},
+    cluster: {version: 'v1.33.0'},
+    observedWindowMs: 3_600_000,
+    nodes: [],
+    pods: Array.from({length: pods}, () => pod),
+    derived: [],
+    warnings: [],
+    complete: true,
   }
 }
 
@@ -51,12 +81,32 @@ describe('snapshot files', () => {
 
   it('reads a v1alpha1 snapshot (no pod requests, no podCIDR) as the current version with those fields unknown and a warning', async () => {
     const path = join(dir, 'old.json')
-    const current = {...snapshot(2), nodes: [{
-      name: 'n1', pool: 'p', poolLabel: null, kernelVersion: '6.8.0', osImage: 'x', containerRuntimeVersion: 'containerd://1.7.24', kubeletVersion: 'v1.33.0', architecture: 'amd64',
-      capacity: {cpuMilli: 4000, memoryBytes: 2 ** 34, pods: 110}, allocatable: {cpuMilli: 3900, memoryBytes: 2 ** 34, pods: 110}, podCIDR: '10.0.0.0/24', ready: true,
-    }]}
+    const current = {
+      ...snapshot(2),
+      nodes: [
+        {
+          name: 'n1',
+          pool: 'p',
+          poolLabel: null,
+          kernelVersion: '6.8.0',
+          osImage: 'x',
+          containerRuntimeVersion: 'containerd://1.7.24',
+          kubeletVersion: 'v1.33.0',
+          architecture: 'amd64',
+          capacity: {cpuMilli: 4000, memoryBytes: 2 ** 34, pods: 110},
+          allocatable: {cpuMilli: 3900, memoryBytes: 2 ** 34, pods: 110},
+          podCIDR: '10.0.0.0/24',
+          ready: true,
+        },
+      ],
+    }
     const {podCIDR: _cidr, ...oldNode} = current.nodes[0]!
-    const old = {...current, apiVersion: SNAPSHOT_API_VERSION_V1ALPHA1, nodes: [oldNode], pods: current.pods.map(({requests: _r, ...rest}) => ({...rest, node: 'n1'}))}
+    const old = {
+      ...current,
+      apiVersion: SNAPSHOT_API_VERSION_V1ALPHA1,
+      nodes: [oldNode],
+      pods: current.pods.map(({requests: _r, ...rest}) => ({...rest, node: 'n1'})),
+    }
     writeFileSync(path, JSON.stringify(old))
     const read = await readSnapshot(path)
     expect(read.apiVersion).toBe(SNAPSHOT_API_VERSION)
@@ -84,8 +134,11 @@ describe('snapshot files', () => {
 
 describe('mountinfo summaries', () => {
   it('counts mounts, propagation tags and filesystem types', () => {
-    const text = '22 1 8:1 / / rw shared:1 - ext4 /dev/sda1 rw\n30 22 0:40 / /var/lib/kubelet/pods/x rw shared:5 master:1 - tmpfs tmpfs rw\n31 22 0:41 / /u rw unbindable - tmpfs tmpfs rw\n'
-    expect(summariseMountinfo('n', text)).toEqual({summary: {node: 'n', mounts: 3, propagation: {shared: 2, slave: 1, private: 0, unbindable: 1}, fsTypes: {tmpfs: 2, ext4: 1}}})
+    const text =
+      '22 1 8:1 / / rw shared:1 - ext4 /dev/sda1 rw\n30 22 0:40 / /var/lib/kubelet/pods/x rw shared:5 master:1 - tmpfs tmpfs rw\n31 22 0:41 / /u rw unbindable - tmpfs tmpfs rw\n'
+    expect(summariseMountinfo('n', text)).toEqual({
+      summary: {node: 'n', mounts: 3, propagation: {shared: 2, slave: 1, private: 0, unbindable: 1}, fsTypes: {tmpfs: 2, ext4: 1}},
+    })
   })
   it('points at the first line that is not mountinfo', () => {
     expect(summariseMountinfo('n', '22 1 8:1 / / rw - ext4 /dev/sda1 rw\nnot a mount\n')).toMatchObject({badLine: 2})

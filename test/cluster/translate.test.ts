@@ -25,7 +25,10 @@ describe('resource quantities', () => {
 
 describe('node pools', () => {
   it('tries GKE, EKS, Karpenter, AKS, then instance type; a --pool-label wins', () => {
-    expect(nodePool({'eks.amazonaws.com/nodegroup': 'ng1', 'node.kubernetes.io/instance-type': 'm5.large'})).toEqual({pool: 'ng1', poolLabel: 'eks.amazonaws.com/nodegroup'})
+    expect(nodePool({'eks.amazonaws.com/nodegroup': 'ng1', 'node.kubernetes.io/instance-type': 'm5.large'})).toEqual({
+      pool: 'ng1',
+      poolLabel: 'eks.amazonaws.com/nodegroup',
+    })
     expect(nodePool({'node.kubernetes.io/instance-type': 'm5.large'})).toEqual({pool: 'm5.large', poolLabel: 'node.kubernetes.io/instance-type'})
     expect(nodePool({team: 'a', 'karpenter.sh/nodepool': 'k'}, 'team')).toEqual({pool: 'a', poolLabel: 'team'})
     expect(nodePool({})).toEqual({pool: 'default', poolLabel: null})
@@ -55,9 +58,25 @@ describe('prometheus histograms', () => {
   ].join('\n')
   it('groups by a label and keeps +Inf last', () => {
     const h = parseHistograms(text, 'kubelet_runtime_operations_duration_seconds', 'operation_type').get('start_container')
-    expect(h).toEqual({buckets: [{le: 0.1, count: 3}, {le: null, count: 5}], sum: 0.9, count: 5})
+    expect(h).toEqual({
+      buckets: [
+        {le: 0.1, count: 3},
+        {le: null, count: 5},
+      ],
+      sum: 0.9,
+      count: 5,
+    })
   })
   it('reads only the named metric', () => {
-    expect([...parseHistograms(text, 'kubelet_pod_start_sli_duration_seconds').values()]).toEqual([{buckets: [{le: 1, count: 2}, {le: null, count: 4}], sum: 0, count: 4}])
+    expect([...parseHistograms(text, 'kubelet_pod_start_sli_duration_seconds').values()]).toEqual([
+      {
+        buckets: [
+          {le: 1, count: 2},
+          {le: null, count: 4},
+        ],
+        sum: 0,
+        count: 4,
+      },
+    ])
   })
 })

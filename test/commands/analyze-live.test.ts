@@ -45,7 +45,9 @@ describe('analyze against a live cluster', () => {
       expect(stderr).toMatch(/no kubeconfig found/)
       expect(stderr).toMatch(/Try this: .*densityplan analyze --demo/)
     } finally {
-      for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v
+      for (const [k, v] of Object.entries(saved))
+        if (v === undefined) delete process.env[k]
+        else process.env[k] = v
     }
   })
 
@@ -67,7 +69,19 @@ describe('kubectl densityplan', () => {
     mkdirSync(plugins, {recursive: true})
     symlinkSync(join(root, 'bin', 'kubectl-densityplan.js'), join(plugins, 'kubectl-densityplan'))
     // Asynchronous: the test API server lives in this process and must keep serving meanwhile.
-    const args = ['densityplan', 'analyze', '--kubeconfig', api.kubeconfigPath, '--context', 'test', '-A', ...cheap, '--out', join(scratch, 'plugin.json'), '--json']
+    const args = [
+      'densityplan',
+      'analyze',
+      '--kubeconfig',
+      api.kubeconfigPath,
+      '--context',
+      'test',
+      '-A',
+      ...cheap,
+      '--out',
+      join(scratch, 'plugin.json'),
+      '--json',
+    ]
     const r = await new Promise<{status: number | null; stdout: string; stderr: string}>((resolve) => {
       const child = spawn(kubectl!, args, {env: {...process.env, PATH: `${plugins}:${process.env.PATH}`}})
       let stdout = ''

@@ -17,8 +17,26 @@ const spec: SyntheticClusterSpec = {
   collectedAt: '2026-11-20T09:00:00Z',
   seed: 5,
   pools: [
-    {name: 'old', nodes: 2, cpuMilli: 3920, maxPods: 30, podsPerNode: 12, kind: 'web', observedStarts: true, images: [{share: 1, kernel: '6.8.0-1021-aws', osImage: 'Ubuntu 24.04.1 LTS', cri: 'containerd://1.7.24'}]},
-    {name: 'new', nodes: 2, cpuMilli: 3920, maxPods: 30, podsPerNode: 12, kind: 'web', observedStarts: true, images: [{share: 1, kernel: '7.0.4-200.fc43.x86_64', osImage: 'Fedora CoreOS 43', cri: 'cri-o://1.34.1'}]},
+    {
+      name: 'old',
+      nodes: 2,
+      cpuMilli: 3920,
+      maxPods: 30,
+      podsPerNode: 12,
+      kind: 'web',
+      observedStarts: true,
+      images: [{share: 1, kernel: '6.8.0-1021-aws', osImage: 'Ubuntu 24.04.1 LTS', cri: 'containerd://1.7.24'}],
+    },
+    {
+      name: 'new',
+      nodes: 2,
+      cpuMilli: 3920,
+      maxPods: 30,
+      podsPerNode: 12,
+      kind: 'web',
+      observedStarts: true,
+      images: [{share: 1, kernel: '7.0.4-200.fc43.x86_64', osImage: 'Fedora CoreOS 43', cri: 'cri-o://1.34.1'}],
+    },
   ],
 }
 const snapshotPath = join(scratch, 'snapshot.json')
@@ -39,8 +57,23 @@ function modelDir(name: string, extra: KernelModel[]): string {
 /** The legacy fixture as if measured on Linux 6.8 with 4 cores, with copy's per-unit cost ±`spread` around its value. */
 function sixEightFourCores(id: string, spread?: number): KernelModel {
   const copy = legacyFixture.costs.copy
-  const withSpread = spread === undefined ? {} : {spread: {fixedNs: {low: copy.fixedNs, high: copy.fixedNs}, perUnitNs: {low: copy.perUnitNs * (1 - spread), high: copy.perUnitNs * (1 + spread)}, method: 'test'}}
-  return {...legacyFixture, id, kernel: {...legacyFixture.kernel, release: '6.8.0-1019-aws'}, provenance: {...legacyFixture.provenance, kernel: '6.8.0-1019-aws', cores: 4}, costs: {...legacyFixture.costs, copy: {...copy, ...withSpread}}}
+  const withSpread =
+    spread === undefined
+      ? {}
+      : {
+          spread: {
+            fixedNs: {low: copy.fixedNs, high: copy.fixedNs},
+            perUnitNs: {low: copy.perUnitNs * (1 - spread), high: copy.perUnitNs * (1 + spread)},
+            method: 'test',
+          },
+        }
+  return {
+    ...legacyFixture,
+    id,
+    kernel: {...legacyFixture.kernel, release: '6.8.0-1019-aws'},
+    provenance: {...legacyFixture.provenance, kernel: '6.8.0-1019-aws', cores: 4},
+    costs: {...legacyFixture.costs, copy: {...copy, ...withSpread}},
+  }
 }
 
 const small = ['--snapshot', snapshotPath, '--replications', '2', '--sweep-points', '3', '--burst-sizes', '1,5', '--jobs', '1', '--format', 'json', '--json']
@@ -72,7 +105,16 @@ describe('densityplan analyze --models DIR', () => {
   it('shows the model of every class in the Markdown provenance, marking the mismatched ones', async () => {
     const dir = modelDir('markdown', [sixEightFourCores('linux-6.8-4c')])
     const path = join(scratch, 'report.md')
-    const {error} = await runCommand(['analyze', ...small.filter((a) => a !== '--json' && a !== 'json' && a !== '--format'), '--format', 'md', '--models', dir, '--out', path])
+    const {error} = await runCommand([
+      'analyze',
+      ...small.filter((a) => a !== '--json' && a !== 'json' && a !== '--format'),
+      '--format',
+      'md',
+      '--models',
+      dir,
+      '--out',
+      path,
+    ])
     expect(error).toBeUndefined()
     const md = readFileSync(path, 'utf8')
     const table = md.slice(md.indexOf('### Kernel model per node class'))
@@ -81,11 +123,13 @@ describe('densityplan analyze --models DIR', () => {
     // The sensitivity panel of the 7.0 pool names its class's model from other hardware; the 6.8 pool's matches, so no line.
     const panel = md.slice(md.indexOf('## Sensitivity'), md.indexOf('## Max pods per node'))
     const poolSection = (name: string) => panel.slice(panel.indexOf(`### ${name}`)).split('\n### ')[0]!
-    expect(poolSection('new')).toMatch(/Kernel model \(assumption, not varied above\):\s+- new-\w+, legacy path, model linux-6\.8-4c: measured on other hardware \(kernel 6\.8\.0-1019-aws vs the nodes' 7\.0\.4/)
+    expect(poolSection('new')).toMatch(
+      /Kernel model \(assumption, not varied above\):\s+- new-\w+, legacy path, model linux-6\.8-4c: measured on other hardware \(kernel 6\.8\.0-1019-aws vs the nodes' 7\.0\.4/,
+    )
     expect(poolSection('old')).not.toMatch(/legacy path, model linux-6\.8-4c/)
   })
 
-  it('carries a wider calibration spread into a wider p99 interval at today\'s density, around the same answer', async () => {
+  it("carries a wider calibration spread into a wider p99 interval at today's density, around the same answer", async () => {
     const narrow = await analyze(['--models', modelDir('narrow', [sixEightFourCores('linux-6.8-4c', 0.05)])])
     const wide = await analyze(['--models', modelDir('wide', [sixEightFourCores('linux-6.8-4c', 0.6)])])
     const a = poolClass(narrow.result!, 'old')
@@ -102,7 +146,14 @@ describe('densityplan analyze --models DIR', () => {
   it('gives the same bytes on 2 worker threads as on 1 with per-class models and spreads', async () => {
     const dir = modelDir('jobs', [sixEightFourCores('linux-6.8-4c', 0.3)])
     const one = await runCommand(['analyze', ...small, '--models', dir, '--out', join(scratch, 'jobs-1.json')])
-    const two = await runCommand(['analyze', ...small.map((a, i) => (small[i - 1] === '--jobs' ? '2' : a)), '--models', dir, '--out', join(scratch, 'jobs-2.json')])
+    const two = await runCommand([
+      'analyze',
+      ...small.map((a, i) => (small[i - 1] === '--jobs' ? '2' : a)),
+      '--models',
+      dir,
+      '--out',
+      join(scratch, 'jobs-2.json'),
+    ])
     expect(one.error).toBeUndefined()
     expect(two.stdout).toBe(one.stdout)
     expect(JSON.parse(one.stdout).classes.some((c: AnalysisResult['classes'][number]) => c.model?.legacy.spread)).toBe(true)

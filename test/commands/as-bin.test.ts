@@ -3,8 +3,12 @@ import {asBin} from '../../src/commands/base-command.js'
 
 describe('advice names the CLI as it was started', () => {
   it('rewrites `densityplan <command>` to `kubectl densityplan <command>` for the kubectl plugin', () => {
-    expect(asBin('pass the JSON written by `densityplan analyze --format json --out FILE`', 'kubectl densityplan')).toBe('pass the JSON written by `kubectl densityplan analyze --format json --out FILE`')
-    expect(asBin('run densityplan collect, then densityplan report r.json', 'kubectl densityplan')).toBe('run kubectl densityplan collect, then kubectl densityplan report r.json')
+    expect(asBin('pass the JSON written by `densityplan analyze --format json --out FILE`', 'kubectl densityplan')).toBe(
+      'pass the JSON written by `kubectl densityplan analyze --format json --out FILE`',
+    )
+    expect(asBin('run densityplan collect, then densityplan report r.json', 'kubectl densityplan')).toBe(
+      'run kubectl densityplan collect, then kubectl densityplan report r.json',
+    )
   })
 
   it('leaves text alone when started as densityplan, and never touches paths, the API group or an existing kubectl prefix', () => {

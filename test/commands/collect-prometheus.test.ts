@@ -34,7 +34,11 @@ const DUMPS: Record<string, string> = {
   'ghost-node-0000': fixtureText('kubelet-metrics-pod-start-sli-aks-fresh-node.prom'),
 }
 
-interface Run {stdout: string; stderr: string; exit: number}
+interface Run {
+  stdout: string
+  stderr: string
+  exit: number
+}
 async function cli(args: string[]): Promise<Run> {
   const {stdout, stderr, error} = await runCommand(args)
   return {stdout, stderr, exit: error === undefined ? 0 : ((error as {oclif?: {exit?: number}}).oclif?.exit ?? 1)}
@@ -45,14 +49,19 @@ function served(node: ExportedNode, metric: string, group?: string): Map<string,
   const out = new Map<string, {buckets: Map<number | null, number>; sum: number; count: number}>()
   const get = (g: string) => out.get(g) ?? out.set(g, {buckets: new Map(), sum: 0, count: 0}).get(g)!
   for (const s of node.samples) {
-    const g = group ? s.labels[group] ?? '' : ''
+    const g = group ? (s.labels[group] ?? '') : ''
     if (s.name === `${metric}_bucket`) {
       const le = s.labels['le'] === '+Inf' ? null : Number(s.labels['le'])
       get(g).buckets.set(le, (get(g).buckets.get(le) ?? 0) + s.value)
     } else if (s.name === `${metric}_sum`) get(g).sum += s.value
     else if (s.name === `${metric}_count`) get(g).count += s.value
   }
-  return new Map([...out].map(([g, h]) => [g, {buckets: [...h.buckets].sort((a, b) => (a[0] ?? Infinity) - (b[0] ?? Infinity)).map(([le, count]) => ({le, count})), sum: h.sum, count: h.count}]))
+  return new Map(
+    [...out].map(([g, h]) => [
+      g,
+      {buckets: [...h.buckets].sort((a, b) => (a[0] ?? Infinity) - (b[0] ?? Infinity)).map(([le, count]) => ({le, count})), sum: h.sum, count: h.count},
+    ]),
+  )
 }
 
 /**
@@ -81,17 +90,28 @@ let dir: string
 beforeAll(async () => {
   api = await startTestApiServer({cluster: {podsPerNode: 3, unscheduledPods: 0}, services})
   exporter = await startExporter(DUMPS)
-  prom = await startPrometheus(Object.keys(DUMPS).map((node) => ({address: `127.0.0.1:${exporter.port}`, metricsPath: `/nodes/${node}/metrics`, labels: {node}})))
+  prom = await startPrometheus(
+    Object.keys(DUMPS).map((node) => ({address: `127.0.0.1:${exporter.port}`, metricsPath: `/nodes/${node}/metrics`, labels: {node}})),
+  )
   // Real scrapes: at least 4 samples of every target in Prometheus.
-  await waitFor(async () => (await prom.query('count_over_time(up{job="kubelet"}[5m]) >= 4')).length === Object.keys(DUMPS).length, 25_000, () => `scrapes: ${JSON.stringify([...exporter.nodes.values()].map((n) => [n.name, n.scrapes]))}`)
+  await waitFor(
+    async () => (await prom.query('count_over_time(up{job="kubelet"}[5m]) >= 4')).length === Object.keys(DUMPS).length,
+    25_000,
+    () => `scrapes: ${JSON.stringify([...exporter.nodes.values()].map((n) => [n.name, n.scrapes]))}`,
+  )
   // Then no more data: two refused scrapes per target put the last sample > 1.1 intervals back.
   exporter.freeze()
   services['monitoring/http:prometheus-k8s:9090'] = prom.url
-  await waitFor(async () => [...exporter.nodes.values()].every((n) => n.refused >= 2), 10_000, () => 'Prometheus stopped scraping')
+  await waitFor(
+    async () => [...exporter.nodes.values()].every((n) => n.refused >= 2),
+    10_000,
+    () => 'Prometheus stopped scraping',
+  )
   // An auth guard in front of Prometheus, as kube-rbac-proxy or oauth2-proxy would be: a bearer
   // token or basic auth, over http and over https with the test CA.
   const guard = (req: IncomingMessage, res: ServerResponse): void => {
-    if (!['Bearer s3cret-token', `Basic ${Buffer.from('alice:pa55word').toString('base64')}`].includes(req.headers.authorization ?? '')) return void res.writeHead(401, {'content-type': 'text/plain'}).end('Unauthorized\n')
+    if (!['Bearer s3cret-token', `Basic ${Buffer.from('alice:pa55word').toString('base64')}`].includes(req.headers.authorization ?? ''))
+      return void res.writeHead(401, {'content-type': 'text/plain'}).end('Unauthorized\n')
     const up = request(`${prom.url}${req.url}`, (r) => {
       res.writeHead(r.statusCode ?? 502, r.headers)
       r.pipe(res)
@@ -130,22 +150,43 @@ describe('collect --prometheus against a real Prometheus', () => {
   it('stores, for every node Prometheus has, the histogram the exporter served, bucket for bucket after increase()', () => {
     expect([...byNode.keys()].sort()).toEqual(['fast-start-node-0000', 'general-node-0000', 'general-node-0001', 'general-node-0002'])
     const scrapes = (n: string) => exporter.nodes.get(n)!.scrapes
-    expectIncrease(byNode.get('general-node-0000')!.podStartSliSeconds!, served(exporter.nodes.get('general-node-0000')!, SLI).get('')!, scrapes('general-node-0000'), {sum: true})
-    expectIncrease(byNode.get('general-node-0002')!.podStartSliSeconds!, served(exporter.nodes.get('general-node-0002')!, SLI).get('')!, scrapes('general-node-0002'), {sum: true})
+    expectIncrease(
+      byNode.get('general-node-0000')!.podStartSliSeconds!,
+      served(exporter.nodes.get('general-node-0000')!, SLI).get('')!,
+      scrapes('general-node-0000'),
+      {sum: true},
+    )
+    expectIncrease(
+      byNode.get('general-node-0002')!.podStartSliSeconds!,
+      served(exporter.nodes.get('general-node-0002')!, SLI).get('')!,
+      scrapes('general-node-0002'),
+      {sum: true},
+    )
   })
 
   it('keeps the bucket layout of each kubelet: the SLI layout and the default one differ', () => {
     const les = (n: string) => byNode.get(n)!.podStartSliSeconds!.buckets.map((b) => b.le)
     expect(les('general-node-0000')).not.toEqual(les('fast-start-node-0000'))
-    expect(les('fast-start-node-0000')).toEqual(served(exporter.nodes.get('fast-start-node-0000')!, FALLBACK).get('')!.buckets.map((b) => b.le))
+    expect(les('fast-start-node-0000')).toEqual(
+      served(exporter.nodes.get('fast-start-node-0000')!, FALLBACK)
+        .get('')!
+        .buckets.map((b) => b.le),
+    )
   })
 
   it('falls back to kubelet_pod_start_duration_seconds on a kubelet without the SLI metric, and records which', () => {
     const m = byNode.get('fast-start-node-0000')!
-    expectIncrease(m.podStartSliSeconds!, served(exporter.nodes.get('fast-start-node-0000')!, FALLBACK).get('')!, exporter.nodes.get('fast-start-node-0000')!.scrapes, {sum: true})
+    expectIncrease(
+      m.podStartSliSeconds!,
+      served(exporter.nodes.get('fast-start-node-0000')!, FALLBACK).get('')!,
+      exporter.nodes.get('fast-start-node-0000')!.scrapes,
+      {sum: true},
+    )
     expect(m.source).toMatchObject({kind: 'prometheus', window: '7d', podStartMetric: FALLBACK})
     expect(byNode.get('general-node-0000')!.source).toEqual({
-      kind: 'prometheus', window: '7d', podStartMetric: SLI,
+      kind: 'prometheus',
+      window: '7d',
+      podStartMetric: SLI,
       query: `sum by (le, node) (increase(${SLI}_bucket[7d]))`,
       runtimeOperationsQuery: `sum by (le, node, operation_type) (increase(${OPS}_bucket[7d]))`,
     })
@@ -187,7 +228,9 @@ describe('analyze --prometheus (live)', () => {
     const cheap = ['--replications', '2', '--sweep-points', '2', '--burst-sizes', '1', '--burst', '1', '--jobs', '1', '--format', 'json']
     const r = await cli(['analyze', '--kubeconfig', api.kubeconfigPath, '--prometheus', prom.url, ...cheap, '--out', out, '--json'])
     expect(r.exit, r.stderr).toBe(0)
-    const result = JSON.parse(readFileSync(out, 'utf8')) as {classes: Array<{pool: string; sampleNodes: string[]; overhead: {source: string; samples: number; note: string}}>}
+    const result = JSON.parse(readFileSync(out, 'utf8')) as {
+      classes: Array<{pool: string; sampleNodes: string[]; overhead: {source: string; samples: number; note: string}}>
+    }
     const stored = new Map(((await readSnapshot(join(dir, 'direct.json'))).kubeletMetrics ?? []).map((m) => [m.node, m.podStartSliSeconds!]))
     const general = result.classes.filter((c) => c.pool === 'general')
     expect(general.length).toBeGreaterThan(0)
@@ -213,20 +256,34 @@ describe('collect --prometheus auth and failures', () => {
   const collect = (name: string, extra: string[]) => cli(['collect', '--kubeconfig', api.kubeconfigPath, '--out', join(dir, `${name}.json`), ...extra])
 
   it('sends a bearer token from --prometheus-token-file', async () => {
-    const r = await collect('token', ['--prometheus', `http://127.0.0.1:${(authProxy.address() as AddressInfo).port}`, '--prometheus-token-file', join(dir, 'good.token')])
+    const r = await collect('token', [
+      '--prometheus',
+      `http://127.0.0.1:${(authProxy.address() as AddressInfo).port}`,
+      '--prometheus-token-file',
+      join(dir, 'good.token'),
+    ])
     expect(r.exit, r.stderr).toBe(0)
     expect((await readSnapshot(join(dir, 'token.json'))).kubeletMetrics).toHaveLength(4)
   })
 
-  it('reaches an in-cluster Prometheus (NAME.NAMESPACE.svc) through the API server\'s service proxy', async () => {
+  it("reaches an in-cluster Prometheus (NAME.NAMESPACE.svc) through the API server's service proxy", async () => {
     const r = await collect('proxied', ['--prometheus', 'http://prometheus-k8s.monitoring.svc:9090'])
     expect(r.exit, r.stderr).toBe(0)
     expect((await readSnapshot(join(dir, 'proxied.json'))).kubeletMetrics).toEqual((await readSnapshot(join(dir, 'direct.json'))).kubeletMetrics)
-    expect(api.stats.recent.some((p) => p.startsWith('GET /api/v1/namespaces/monitoring/services/http:prometheus-k8s:9090/proxy/api/v1/query?query='))).toBe(true)
+    expect(api.stats.recent.some((p) => p.startsWith('GET /api/v1/namespaces/monitoring/services/http:prometheus-k8s:9090/proxy/api/v1/query?query='))).toBe(
+      true,
+    )
   })
 
   it('sends basic auth from --prometheus-user and --prometheus-password-file', async () => {
-    const r = await collect('basic', ['--prometheus', `http://127.0.0.1:${(authProxy.address() as AddressInfo).port}`, '--prometheus-user', 'alice', '--prometheus-password-file', join(dir, 'password')])
+    const r = await collect('basic', [
+      '--prometheus',
+      `http://127.0.0.1:${(authProxy.address() as AddressInfo).port}`,
+      '--prometheus-user',
+      'alice',
+      '--prometheus-password-file',
+      join(dir, 'password'),
+    ])
     expect(r.exit, r.stderr).toBe(0)
     expect((await readSnapshot(join(dir, 'basic.json'))).kubeletMetrics).toHaveLength(4)
   })
@@ -240,19 +297,36 @@ describe('collect --prometheus auth and failures', () => {
   })
 
   it('a rejected token is one error line and exit 3', async () => {
-    oneErrorLine(await collect('bad-token', ['--prometheus', `http://127.0.0.1:${(authProxy.address() as AddressInfo).port}`, '--prometheus-token-file', join(dir, 'bad.token')]), /refused the query \(401 Unauthorized\)/)
+    oneErrorLine(
+      await collect('bad-token', [
+        '--prometheus',
+        `http://127.0.0.1:${(authProxy.address() as AddressInfo).port}`,
+        '--prometheus-token-file',
+        join(dir, 'bad.token'),
+      ]),
+      /refused the query \(401 Unauthorized\)/,
+    )
   })
 
   it('an unreachable URL is one error line and exit 3', async () => {
-    oneErrorLine(await collect('refused', ['--prometheus', `http://127.0.0.1:${await freePort()}`]), /cannot reach Prometheus at http:\/\/127\.0\.0\.1:\d+: connection refused/)
+    oneErrorLine(
+      await collect('refused', ['--prometheus', `http://127.0.0.1:${await freePort()}`]),
+      /cannot reach Prometheus at http:\/\/127\.0\.0\.1:\d+: connection refused/,
+    )
   })
 
   it('a query Prometheus rejects is one error line and exit 3', async () => {
-    oneErrorLine(await collect('bad-query', ['--prometheus', prom.url, '--prometheus-window', '99999999999999999y']), /rejected the query sum by \(le, node\) \(increase\(kubelet_pod_start_sli_duration_seconds_bucket\[99999999999999999y\]\)\): bad_data/)
+    oneErrorLine(
+      await collect('bad-query', ['--prometheus', prom.url, '--prometheus-window', '99999999999999999y']),
+      /rejected the query sum by \(le, node\) \(increase\(kubelet_pod_start_sli_duration_seconds_bucket\[99999999999999999y\]\)\): bad_data/,
+    )
   })
 
   it('no series under the node label is one error line and exit 3', async () => {
-    oneErrorLine(await collect('no-label', ['--prometheus', prom.url, '--prometheus-node-label', 'kubernetes_io_hostname']), /none carries the label kubernetes_io_hostname/)
+    oneErrorLine(
+      await collect('no-label', ['--prometheus', prom.url, '--prometheus-node-label', 'kubernetes_io_hostname']),
+      /none carries the label kubernetes_io_hostname/,
+    )
   })
 
   it('a URL that is not Prometheus is one error line and exit 3', async () => {

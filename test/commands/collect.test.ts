@@ -12,11 +12,18 @@ import {startTestApiServer, type TestApiServer, type TestApiServerOptions} from 
 // Clusters are small (6 nodes × 20 pods) so each case takes well under a second, except the
 // ones that wait out Retry-After.
 
-interface Run {stdout: string; stderr: string; exit: number; json: Record<string, unknown>}
+interface Run {
+  stdout: string
+  stderr: string
+  exit: number
+  json: Record<string, unknown>
+}
 
 async function collect(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
   const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]))
-  for (const [k, v] of Object.entries(env)) if (v === undefined) delete process.env[k]; else process.env[k] = v
+  for (const [k, v] of Object.entries(env))
+    if (v === undefined) delete process.env[k]
+    else process.env[k] = v
   try {
     const {stdout, stderr, error} = await runCommand(['collect', ...args, '--json'])
     const exit = error === undefined ? 0 : ((error as {oclif?: {exit?: number}}).oclif?.exit ?? 1)
@@ -28,7 +35,9 @@ async function collect(args: string[], env: Record<string, string | undefined> =
     }
     return {stdout, stderr, exit, json}
   } finally {
-    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v
+    for (const [k, v] of Object.entries(saved))
+      if (v === undefined) delete process.env[k]
+      else process.env[k] = v
   }
 }
 
@@ -80,7 +89,12 @@ describe('collect against a healthy cluster', () => {
   it('reads pools, kernels and runtimes from the nodes', async () => {
     const snap = await readSnapshot(out)
     const fast = snap.nodes.find((n) => n.name === 'fast-start-node-0000')
-    expect(fast).toMatchObject({pool: 'fast-start', poolLabel: 'karpenter.sh/nodepool', kernelVersion: '7.0.3-1-cloud-amd64', containerRuntimeVersion: 'cri-o://1.31.2'})
+    expect(fast).toMatchObject({
+      pool: 'fast-start',
+      poolLabel: 'karpenter.sh/nodepool',
+      kernelVersion: '7.0.3-1-cloud-amd64',
+      containerRuntimeVersion: 'cri-o://1.31.2',
+    })
     expect(fast!.capacity).toEqual({cpuMilli: 16_000, memoryBytes: 64 * 2 ** 30, pods: 250})
     expect(snap.nodes.every((n) => /^10\.\d+\.\d+\.0\/24$/.test(n.podCIDR ?? ''))).toBe(true)
     expect(new Set(snap.nodes.map((n) => n.pool))).toEqual(new Set(['general', 'fast-start', 'gpu']))
@@ -114,7 +128,17 @@ describe('collect against a healthy cluster', () => {
 
   it('stores no env values, Secret data, tokens, annotation values or command lines', () => {
     const text = readFileSync(out, 'utf8')
-    for (const needle of ['env-secret-value-', 'DB_PASSWORD', 'annotation-secret-value-', 'c2VjcmV0LWRhdGEt', 'cmdline-secret-', 'good-token', '--api-token', 'BEGIN CERTIFICATE', 'checksum/secret']) {
+    for (const needle of [
+      'env-secret-value-',
+      'DB_PASSWORD',
+      'annotation-secret-value-',
+      'c2VjcmV0LWRhdGEt',
+      'cmdline-secret-',
+      'good-token',
+      '--api-token',
+      'BEGIN CERTIFICATE',
+      'checksum/secret',
+    ]) {
       expect(text).not.toContain(needle)
     }
     // The generated objects do carry them: the test would catch a leak.
@@ -159,7 +183,9 @@ describe('collect against a healthy cluster', () => {
 describe('collect: credentials and connection errors exit 3 with one line and write nothing', () => {
   let api: TestApiServer
   beforeAll(async () => {
-    api = await server({tokens: {'good-token': {}, 'no-pods': {deny: ['list pods'], user: 'system:serviceaccount:ops:reader'}, 'no-nodes': {deny: ['list nodes']}}})
+    api = await server({
+      tokens: {'good-token': {}, 'no-pods': {deny: ['list pods'], user: 'system:serviceaccount:ops:reader'}, 'no-nodes': {deny: ['list nodes']}},
+    })
   })
 
   async function failing(args: string[], env?: Record<string, string | undefined>): Promise<{message: string; fix: string; out: string}> {
@@ -229,7 +255,13 @@ describe('collect: kubeconfig resolution like kubectl', () => {
     chmodSync(plugin, 0o755)
     const first = api.writeKubeconfig({token: 'wrong', contextName: 'stale'})
     const second = join(api.dir, 'exec.yaml')
-    writeFileSync(second, readFileSync(api.writeKubeconfig({contextName: 'viaexec'}), 'utf8').replace(/ {4}token: .*/, `    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: ${plugin}\n      interactiveMode: Never`))
+    writeFileSync(
+      second,
+      readFileSync(api.writeKubeconfig({contextName: 'viaexec'}), 'utf8').replace(
+        / {4}token: .*/,
+        `    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: ${plugin}\n      interactiveMode: Never`,
+      ),
+    )
     const r = await collect(['--context', 'viaexec', '--out', join(api.dir, 'exec.json')], {KUBECONFIG: `${first}:${second}`})
     expect(r.stderr + JSON.stringify(r.json)).not.toContain('"error"')
     expect(r.json).toMatchObject({context: 'viaexec', pods: api.world.podCount, complete: true})
@@ -304,7 +336,9 @@ describe('collect: optional extras', () => {
     const r = await collect(['--kubeconfig', api.kubeconfigPath, '--out', out, '--kubelet-metrics'])
     expect(r.exit).toBe(0)
     expect(r.json).toMatchObject({complete: true, kubeletMetricsNodes: 0})
-    expect((r.json['warnings'] as string[])[0]).toMatch(/cannot get nodes\/proxy at the cluster scope: forbidden .*grant get on nodes\/proxy \(see docs\/rbac\.yaml\)/)
+    expect((r.json['warnings'] as string[])[0]).toMatch(
+      /cannot get nodes\/proxy at the cluster scope: forbidden .*grant get on nodes\/proxy \(see docs\/rbac\.yaml\)/,
+    )
     const snap: ClusterSnapshot = await readSnapshot(out)
     expect(snap.complete).toBe(true)
   })
@@ -313,13 +347,20 @@ describe('collect: optional extras', () => {
     const api = await server()
     const dir = join(api.dir, 'mi')
     mkdirSync(dir)
-    const lines = ['22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw', '23 22 0:5 / /proc rw shared:2 - proc proc rw', '24 22 0:6 / /run rw master:3 - tmpfs tmpfs rw', '25 22 0:7 / /x rw - tmpfs tmpfs rw']
+    const lines = [
+      '22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw',
+      '23 22 0:5 / /proc rw shared:2 - proc proc rw',
+      '24 22 0:6 / /run rw master:3 - tmpfs tmpfs rw',
+      '25 22 0:7 / /x rw - tmpfs tmpfs rw',
+    ]
     writeFileSync(join(dir, 'gpu-node-0000'), `${lines.join('\n')}\n`)
     const out = join(api.dir, 's.json')
     const r = await collect(['--kubeconfig', api.kubeconfigPath, '--out', out, '--mountinfo', dir])
     expect(r.json).toMatchObject({mountinfoNodes: 1})
     const snap = await readSnapshot(out)
-    expect(snap.mountinfo).toEqual([{node: 'gpu-node-0000', mounts: 4, propagation: {shared: 2, slave: 1, private: 1, unbindable: 0}, fsTypes: {tmpfs: 2, ext4: 1, proc: 1}}])
+    expect(snap.mountinfo).toEqual([
+      {node: 'gpu-node-0000', mounts: 4, propagation: {shared: 2, slave: 1, private: 1, unbindable: 0}, fsTypes: {tmpfs: 2, ext4: 1, proc: 1}},
+    ])
     expect(snap.derived.find((d) => d.node === 'gpu-node-0000')).toMatchObject({estimatedHostMounts: 4, hostMountsSource: 'mountinfo'})
   })
 

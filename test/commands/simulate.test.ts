@@ -44,7 +44,18 @@ const latencyKeys = ['p50', 'p90', 'p99', 'max', 'mean', 'ci95']
 describe('densityplan simulate --json', () => {
   it('prints every documented key for one kernel path', async () => {
     const r = await json(argv({kernel: 'legacy', 'otn-model': null}))
-    expect(Object.keys(r)).toEqual(['kernel', 'model', 'seed', 'scenario', 'containerStartMs', 'podStartMs', 'namespaceSem', 'events', 'wallMs', 'eventsPerSecond'])
+    expect(Object.keys(r)).toEqual([
+      'kernel',
+      'model',
+      'seed',
+      'scenario',
+      'containerStartMs',
+      'podStartMs',
+      'namespaceSem',
+      'events',
+      'wallMs',
+      'eventsPerSecond',
+    ])
     expect(r.kernel).toBe('legacy')
     expect(r.model.id).toBe('test-fixture-legacy')
     expect(r.model.sha256).toMatch(/^[0-9a-f]{64}$/)
@@ -171,7 +182,10 @@ describe('densityplan simulate, bad input (exit 2, one line)', () => {
     const m = fixtureJson()
     m.costs.pivot.perUnitNs = 'fast'
     const p = modelVariant('wrong-type.json', JSON.stringify(m))
-    await failsWith(['--kernel', 'both', '--model', p, '--otn-model', otnModel], /wrong-type\.json: costs\.pivot\.perUnitNs: .*expected number, received string/)
+    await failsWith(
+      ['--kernel', 'both', '--model', p, '--otn-model', otnModel],
+      /wrong-type\.json: costs\.pivot\.perUnitNs: .*expected number, received string/,
+    )
   })
 
   it('names an unknown key in a model file', async () => {

@@ -69,7 +69,12 @@ function applyEdits(base: Json, edits: Edit[]): Json {
   return doc
 }
 /** Text-level damage: cut, splice random bytes, or repeat a slice. */
-const textDamage = fc.record({at: fc.nat(), len: fc.nat({max: 200}), insert: fc.string({maxLength: 50, unit: 'binary'}), how: fc.constantFrom('cut', 'splice', 'repeat')})
+const textDamage = fc.record({
+  at: fc.nat(),
+  len: fc.nat({max: 200}),
+  insert: fc.string({maxLength: 50, unit: 'binary'}),
+  how: fc.constantFrom('cut', 'splice', 'repeat'),
+})
 function damage(text: string, d: {at: number; len: number; insert: string; how: string}): string {
   const at = text.length ? d.at % text.length : 0
   if (d.how === 'cut') return text.slice(0, at)
@@ -101,11 +106,22 @@ const smallSnapshot = (() => {
   const nodes = snapshotBase['nodes']!.slice(0, 3) as Array<{name: string}>
   const names = new Set(nodes.map((n) => n.name))
   const on = (x: Json): boolean => names.has((x as {node: string}).node)
-  return {...snapshotBase, nodes, pods: snapshotBase['pods']!.filter(on), derived: snapshotBase['derived']!.filter(on), mountinfo: (snapshotBase['mountinfo'] ?? []).filter(on), kubeletMetrics: (snapshotBase['kubeletMetrics'] ?? []).filter(on)}
+  return {
+    ...snapshotBase,
+    nodes,
+    pods: snapshotBase['pods']!.filter(on),
+    derived: snapshotBase['derived']!.filter(on),
+    mountinfo: (snapshotBase['mountinfo'] ?? []).filter(on),
+    kubeletMetrics: (snapshotBase['kubeletMetrics'] ?? []).filter(on),
+  }
 })()
 const modelText = readFileSync(join(root, 'models', 'linux-6.18-legacy.json'), 'utf8')
-const mountinfoSeeds = readdirSync(realWorld).filter((f) => f.startsWith('mountinfo-') || f.startsWith('proc-mounts-')).map((f) => readFileSync(join(realWorld, f), 'latin1'))
-const metricsSeeds = readdirSync(realWorld).filter((f) => f.endsWith('.prom')).map((f) => readFileSync(join(realWorld, f), 'utf8'))
+const mountinfoSeeds = readdirSync(realWorld)
+  .filter((f) => f.startsWith('mountinfo-') || f.startsWith('proc-mounts-'))
+  .map((f) => readFileSync(join(realWorld, f), 'latin1'))
+const metricsSeeds = readdirSync(realWorld)
+  .filter((f) => f.endsWith('.prom'))
+  .map((f) => readFileSync(join(realWorld, f), 'utf8'))
 
 describe('fuzz: every input format fails cleanly or succeeds', {timeout: PROPERTY_MS}, () => {
   it('snapshot files (demo snapshot with field edits and text damage)', async () => {
@@ -186,9 +202,55 @@ describe('fuzz: every input format fails cleanly or succeeds', {timeout: PROPERT
   })
 
   it('simulate flags (any value of any flag is accepted or refused with its range)', async () => {
-    const names = ['workload', 'pods', 'rate', 'duration', 'concurrency', 'starts', 'containers-per-pod', 'init-containers', 'volumes-per-pod', 'host-mounts-per-pod', 'rootfs-mounts', 'runtime-mounts', 'runtime-overhead', 'pod-overhead', 'legacy-fallback', 'cores', 'system-threads', 'host-mounts', 'mountinfo-readers', 'mountinfo-interval', 'replications', 'seed'] as const
-    const value = fc.oneof(fc.string({maxLength: 12}), fc.integer().map(String), fc.double().map(String), fc.constantFrom('1e309', '-0', '0x10', '5s', '1e9ms', 'NaN', 'Infinity', ' 1', '1 ', ''))
-    const defaults: SimulateFlags = {kernel: 'both', workload: 'closed', 'containers-per-pod': '1', 'init-containers': '0', 'volumes-per-pod': '1', 'rootfs-mounts': '1', 'runtime-mounts': '10', 'runtime-overhead': 'model', pod: true, 'legacy-fallback': '0', cores: '2', 'system-threads': '400', 'host-mounts': '1000', 'mountinfo-readers': '0', 'mountinfo-interval': '1s', replications: '1', seed: '1'}
+    const names = [
+      'workload',
+      'pods',
+      'rate',
+      'duration',
+      'concurrency',
+      'starts',
+      'containers-per-pod',
+      'init-containers',
+      'volumes-per-pod',
+      'host-mounts-per-pod',
+      'rootfs-mounts',
+      'runtime-mounts',
+      'runtime-overhead',
+      'pod-overhead',
+      'legacy-fallback',
+      'cores',
+      'system-threads',
+      'host-mounts',
+      'mountinfo-readers',
+      'mountinfo-interval',
+      'replications',
+      'seed',
+    ] as const
+    const value = fc.oneof(
+      fc.string({maxLength: 12}),
+      fc.integer().map(String),
+      fc.double().map(String),
+      fc.constantFrom('1e309', '-0', '0x10', '5s', '1e9ms', 'NaN', 'Infinity', ' 1', '1 ', ''),
+    )
+    const defaults: SimulateFlags = {
+      kernel: 'both',
+      workload: 'closed',
+      'containers-per-pod': '1',
+      'init-containers': '0',
+      'volumes-per-pod': '1',
+      'rootfs-mounts': '1',
+      'runtime-mounts': '10',
+      'runtime-overhead': 'model',
+      pod: true,
+      'legacy-fallback': '0',
+      cores: '2',
+      'system-threads': '400',
+      'host-mounts': '1000',
+      'mountinfo-readers': '0',
+      'mountinfo-interval': '1s',
+      replications: '1',
+      seed: '1',
+    }
     await fc.assert(
       fc.asyncProperty(fc.dictionary(fc.constantFrom(...names), value, {maxKeys: 5}), async (overrides) => {
         await expectCleanOutcome(() => parseSimulateFlags({...defaults, ...overrides} as SimulateFlags), [2])
@@ -213,4 +275,3 @@ describe('fuzz: every input format fails cleanly or succeeds', {timeout: PROPERT
     )
   })
 })
-

@@ -19,7 +19,9 @@ afterAll(async () => {
 
 function kubeconfig(name: string, server: string, user: string): string {
   const path = join(dir, name)
-  writeFileSync(path, `apiVersion: v1
+  writeFileSync(
+    path,
+    `apiVersion: v1
 kind: Config
 clusters:
 - name: c
@@ -34,7 +36,8 @@ users:
 - name: u
   user:
 ${user}
-`)
+`,
+  )
   return path
 }
 
@@ -58,7 +61,11 @@ describe('collect against hostile cluster settings', () => {
     const plugin = join(dir, 'hang-plugin')
     writeFileSync(plugin, '#!/bin/sh\nexec sleep 60\n')
     chmodSync(plugin, 0o755)
-    const kc = kubeconfig('hang.yaml', 'https://127.0.0.1:1', `    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: ${plugin}\n      interactiveMode: Never`)
+    const kc = kubeconfig(
+      'hang.yaml',
+      'https://127.0.0.1:1',
+      `    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: ${plugin}\n      interactiveMode: Never`,
+    )
     const r = await collect(['--kubeconfig', kc, '--request-timeout', '1s', '--max-retries', '0'])
     expect(r.exit).toBe(3)
     expect(r.stderr).toContain('exec credential plugin')
@@ -68,7 +75,11 @@ describe('collect against hostile cluster settings', () => {
   })
 
   it('reports a missing exec plugin binary as missing, not as a network error', async () => {
-    const kc = kubeconfig('missing.yaml', 'https://127.0.0.1:1', `    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: ${join(dir, 'no-such-plugin')}\n      interactiveMode: Never`)
+    const kc = kubeconfig(
+      'missing.yaml',
+      'https://127.0.0.1:1',
+      `    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: ${join(dir, 'no-such-plugin')}\n      interactiveMode: Never`,
+    )
     const r = await collect(['--kubeconfig', kc, '--request-timeout', '2s', '--max-retries', '0'])
     expect(r.exit).toBe(3)
     expect(r.stderr).toMatch(/exec credential plugin \S*no-such-plugin was not found/)

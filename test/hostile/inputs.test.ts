@@ -28,7 +28,8 @@ function baseSnapshot(): Json {
   const nodes = s['nodes'].slice(0, 3)
   const names = new Set(nodes.map((n: Json) => n['name']))
   return {
-    ...s, nodes,
+    ...s,
+    nodes,
     pods: s['pods'].filter((p: Json) => names.has(p['node'])),
     derived: s['derived'].filter((d: Json) => names.has(d['node'])),
     ...(s['mountinfo'] ? {mountinfo: s['mountinfo'].filter((d: Json) => names.has(d['node']))} : {}),
@@ -44,7 +45,10 @@ function snapshotFile(edit: (s: Json) => void): string {
   return p
 }
 async function rejection(p: Promise<unknown>): Promise<Error> {
-  const err = await p.then(() => undefined, (e: unknown) => e)
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  )
   expect(err).toBeInstanceOf(Error)
   return err as Error
 }
@@ -54,10 +58,22 @@ describe('snapshot limits (defects 1, 2)', () => {
     expect((await readSnapshot(snapshotFile(() => {}))).nodes).toHaveLength(3)
   })
   it.each([
-    ['maxPods 1e9', (s: Json) => s['nodes'].forEach((x: Json) => (x['capacity']['pods'] = x['allocatable']['pods'] = 1e9)), /nodes\.0\.capacity\.pods: 1000000000 is above the limit 33333/],
-    ['estimatedHostMounts 1e7', (s: Json) => (s['derived'][0]['estimatedHostMounts'] = 1e7), /derived\.0\.estimatedHostMounts: 10000000 is above the limit 100000/],
+    [
+      'maxPods 1e9',
+      (s: Json) => s['nodes'].forEach((x: Json) => (x['capacity']['pods'] = x['allocatable']['pods'] = 1e9)),
+      /nodes\.0\.capacity\.pods: 1000000000 is above the limit 33333/,
+    ],
+    [
+      'estimatedHostMounts 1e7',
+      (s: Json) => (s['derived'][0]['estimatedHostMounts'] = 1e7),
+      /derived\.0\.estimatedHostMounts: 10000000 is above the limit 100000/,
+    ],
     ['1e6 containers in a pod', (s: Json) => (s['pods'][0]['containers'] = 1e6), /pods\.0\.containers: 1000000 is above the limit 256/],
-    ['containerMounts [1e9]', (s: Json) => (s['pods'][0]['profile']['containerMounts'] = [1e9]), /pods\.0\.profile\.containerMounts\.0: 1000000000 is above the limit 4096/],
+    [
+      'containerMounts [1e9]',
+      (s: Json) => (s['pods'][0]['profile']['containerMounts'] = [1e9]),
+      /pods\.0\.profile\.containerMounts\.0: 1000000000 is above the limit 4096/,
+    ],
     ['10,000,000 secret volumes', (s: Json) => (s['pods'][0]['volumes']['secret'] = 1e7), /pods\.0\.volumes\.secret: 10000000 is above the limit 100000/],
     ['startLatencyMs 1e300', (s: Json) => (s['pods'][0]['startLatencyMs'] = 1e300), /pods\.0\.startLatencyMs: 1e\+300 is above the limit/],
   ])('refuses %s with exit 2 naming the field, the value and the limit', async (_name, edit, message) => {
@@ -75,12 +91,16 @@ describe('contradictions in a snapshot (defect 4)', () => {
     expect(err.message).toContain(`1 node name listed more than once: "${baseSnapshot()['nodes'][0]['name']}"`)
   })
   it('refuses pods on a node the snapshot does not list, counting them', async () => {
-    const err = await rejection(readSnapshot(snapshotFile((s) => {
-      for (let i = 0; i < 50; i++) s['pods'].push({...s['pods'][0], node: 'ghost'})
-    })))
+    const err = await rejection(
+      readSnapshot(
+        snapshotFile((s) => {
+          for (let i = 0; i < 50; i++) s['pods'].push({...s['pods'][0], node: 'ghost'})
+        }),
+      ),
+    )
     expect(err.message).toContain('50 pods on 1 node the snapshot does not list: "ghost"')
   })
-  it('refuses one node\'s mountinfo captured under several file names', async () => {
+  it("refuses one node's mountinfo captured under several file names", async () => {
     const mi = join(dir, 'mi-dupes')
     mkdirSync(mi)
     const capture = readFileSync(join(root, 'test/fixtures/real-world/mountinfo-host-crio-kubic-k8s1.22.txt'))
@@ -122,14 +142,42 @@ describe('model file limits (defect 7)', () => {
     return new TextEncoder().encode(JSON.stringify(m))
   }
   it('accepts the unedited fixture', () => {
-    expect(parseModelBytes(model(() => {}), 'm.json').model.kernel.hz).toBeGreaterThan(0)
+    expect(
+      parseModelBytes(
+        model(() => {}),
+        'm.json',
+      ).model.kernel.hz,
+    ).toBeGreaterThan(0)
   })
   it.each([
     ['hz 1e9', (m: Json) => (m['kernel']['hz'] = 1e9), /kernel\.hz: 1000000000 is above the limit 1000/],
-    ['forkExecOverhead 1e18 ns', (m: Json) => (m['costs']['forkExecOverhead'] = {kind: 'fixed', ns: 1e18, source: m['costs']['attach']['source']}), /costs\.forkExecOverhead\.ns: 1000000000000000000 is above the limit 120000000000/],
-    ['rcuGp median 1e300', (m: Json) => (m['costs']['rcuGp'] = {kind: 'lognormal', medianNs: 1e300, p90Ns: 1e300, source: m['costs']['attach']['source']}), /costs\.rcuGp\.medianNs: 1e\+300 is above the limit 21000000000/],
-    ['cpuContention slowdown 1e300', (m: Json) => (m['costs']['cpuContention'] = {points: [{busyCores: 1, slowdown: 1}, {busyCores: 2, slowdown: 1e300}], source: m['costs']['attach']['source']}), /costs\.cpuContention\.points\.1\.slowdown: 1e\+300 is above the limit 4/],
-    ['a lognormal with p90 below the median', (m: Json) => (m['costs']['wakeLatency'] = {kind: 'lognormal', medianNs: 5000, p90Ns: 1000, source: m['costs']['attach']['source']}), /costs\.wakeLatency\.p90Ns: p90Ns must be at least medianNs/],
+    [
+      'forkExecOverhead 1e18 ns',
+      (m: Json) => (m['costs']['forkExecOverhead'] = {kind: 'fixed', ns: 1e18, source: m['costs']['attach']['source']}),
+      /costs\.forkExecOverhead\.ns: 1000000000000000000 is above the limit 120000000000/,
+    ],
+    [
+      'rcuGp median 1e300',
+      (m: Json) => (m['costs']['rcuGp'] = {kind: 'lognormal', medianNs: 1e300, p90Ns: 1e300, source: m['costs']['attach']['source']}),
+      /costs\.rcuGp\.medianNs: 1e\+300 is above the limit 21000000000/,
+    ],
+    [
+      'cpuContention slowdown 1e300',
+      (m: Json) =>
+        (m['costs']['cpuContention'] = {
+          points: [
+            {busyCores: 1, slowdown: 1},
+            {busyCores: 2, slowdown: 1e300},
+          ],
+          source: m['costs']['attach']['source'],
+        }),
+      /costs\.cpuContention\.points\.1\.slowdown: 1e\+300 is above the limit 4/,
+    ],
+    [
+      'a lognormal with p90 below the median',
+      (m: Json) => (m['costs']['wakeLatency'] = {kind: 'lognormal', medianNs: 5000, p90Ns: 1000, source: m['costs']['attach']['source']}),
+      /costs\.wakeLatency\.p90Ns: p90Ns must be at least medianNs/,
+    ],
   ])('refuses %s, naming the field and the limit', (_name, edit, message) => {
     let err: unknown
     try {
@@ -188,7 +236,9 @@ describe('CSV formulas (minor)', () => {
 
 describe('error messages (defect 10 and minor)', () => {
   it('redacts the password of a URL and tokens', () => {
-    const d = describeError(new ClusterError('cannot list nodes: connection refused by https://admin:s3cr3tpass@127.0.0.1:6443 (Authorization: Bearer abc.def)', 'check it'))
+    const d = describeError(
+      new ClusterError('cannot list nodes: connection refused by https://admin:s3cr3tpass@127.0.0.1:6443 (Authorization: Bearer abc.def)', 'check it'),
+    )
     expect(d.message).not.toContain('s3cr3tpass')
     expect(d.message).not.toContain('abc.def')
     expect(d.message).toContain('https://***@127.0.0.1:6443')
@@ -203,7 +253,23 @@ describe('error messages (defect 10 and minor)', () => {
 describe('outputs (defects 5, 9 and minor)', () => {
   const result = join(dir, 'result.json')
   it('has a result file to render (analyze of the base snapshot)', async () => {
-    const {error} = await runCommand(['analyze', '--snapshot', snapshotFile(() => {}), '--format', 'json', '--out', result, '--replications', '2', '--sweep-points', '2', '--burst-sizes', '1', '--jobs', '1'])
+    const {error} = await runCommand([
+      'analyze',
+      '--snapshot',
+      snapshotFile(() => {}),
+      '--format',
+      'json',
+      '--out',
+      result,
+      '--replications',
+      '2',
+      '--sweep-points',
+      '2',
+      '--burst-sizes',
+      '1',
+      '--jobs',
+      '1',
+    ])
     expect(error).toBeUndefined()
   })
   it('refuses a FIFO as --out even with --force, leaving it a FIFO', async () => {

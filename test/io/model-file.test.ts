@@ -23,7 +23,10 @@ function variant(name: string, edit: (m: Json) => void): string {
 }
 
 async function errorOf(p: Promise<unknown>): Promise<InputError> {
-  const err = await p.then(() => undefined, (e: unknown) => e)
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  )
   expect(err).toBeInstanceOf(InputError)
   return err as InputError
 }
@@ -51,7 +54,7 @@ describe('loadModelFile', () => {
     expect(err.message).not.toContain('\n')
   })
 
-  it('reports bad JSON on one line with the parser\'s position', async () => {
+  it("reports bad JSON on one line with the parser's position", async () => {
     const p = join(scratch, 'bad.json')
     writeFileSync(p, '{"apiVersion": "densityplan.dev/v1alpha1",,}')
     const err = await errorOf(loadModelFile(p))

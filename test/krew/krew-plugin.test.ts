@@ -17,7 +17,9 @@ const kubectl = join(root, '.tools', 'kubectl-deb', 'usr', 'bin', 'kubectl')
 
 const semverWithV = /^v(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/
 const PlatformSchema = z.strictObject({
-  selector: z.strictObject({matchLabels: z.strictObject({os: z.enum(['linux', 'darwin', 'windows']), arch: z.enum(['amd64', 'arm64', 'arm', '386', 'ppc64le', 's390x'])})}),
+  selector: z.strictObject({
+    matchLabels: z.strictObject({os: z.enum(['linux', 'darwin', 'windows']), arch: z.enum(['amd64', 'arm64', 'arm', '386', 'ppc64le', 's390x'])}),
+  }),
   uri: z.url({protocol: /^https$/}),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   bin: z.string().regex(/^[^/]+$/),
@@ -71,7 +73,10 @@ describe('the release archive (host architecture)', () => {
   let unpacked: string
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'densityplan-krew-'))
-    execFileSync(process.execPath, [join(root, 'scripts', 'krew-release.ts'), '--host-only', '--out-dir', dir, '--manifest', join(dir, 'densityplan.yaml')], {cwd: root, stdio: ['ignore', 'ignore', 'inherit']})
+    execFileSync(process.execPath, [join(root, 'scripts', 'krew-release.ts'), '--host-only', '--out-dir', dir, '--manifest', join(dir, 'densityplan.yaml')], {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    })
     manifest = KrewPluginSchema.parse(parse(readFileSync(join(dir, 'densityplan.yaml'), 'utf8')))
     archive = join(dir, `${pkg.name}-v${pkg.version}-linux-${hostArch}.tar.gz`)
     unpacked = join(dir, 'unpacked')
@@ -86,7 +91,10 @@ describe('the release archive (host architecture)', () => {
     const sha = createHash('sha256').update(readFileSync(archive)).digest('hex')
     expect(manifest.spec.platforms).toHaveLength(1)
     expect(manifest.spec.platforms[0]!.sha256).toBe(sha)
-    const withoutSha = (m: KrewPlugin, a: string) => ({...m, spec: {...m.spec, platforms: m.spec.platforms.filter((p) => p.selector.matchLabels.arch === a).map((p) => ({...p, sha256: ''}))}})
+    const withoutSha = (m: KrewPlugin, a: string) => ({
+      ...m,
+      spec: {...m.spec, platforms: m.spec.platforms.filter((p) => p.selector.matchLabels.arch === a).map((p) => ({...p, sha256: ''}))},
+    })
     expect(withoutSha(manifest, hostArch)).toEqual(withoutSha(committed, hostArch))
   })
 
@@ -101,7 +109,11 @@ describe('the release archive (host architecture)', () => {
 
   it('its entry point runs --help from an empty directory without Node.js on PATH, and says kubectl densityplan', () => {
     const empty = mkdtempSync(join(dir, 'empty-'))
-    const r = spawnSync(join(unpacked, 'kubectl-densityplan'), ['--help'], {cwd: empty, env: {PATH: '/usr/sbin:/usr/bin:/sbin:/bin', HOME: empty}, encoding: 'utf8'})
+    const r = spawnSync(join(unpacked, 'kubectl-densityplan'), ['--help'], {
+      cwd: empty,
+      env: {PATH: '/usr/sbin:/usr/bin:/sbin:/bin', HOME: empty},
+      encoding: 'utf8',
+    })
     expect(r.status, r.stderr).toBe(0)
     expect(r.stdout).toContain('$ kubectl densityplan [COMMAND]')
     expect(r.stdout).not.toMatch(/\$ densityplan /)
@@ -118,6 +130,8 @@ describe('the release archive (host architecture)', () => {
     expect(help.stdout).toContain('$ kubectl densityplan analyze')
     const err = spawnSync(kubectl, ['densityplan', 'report', join(empty, 'missing.json'), '--out', join(empty, 'r.html')], {cwd: empty, env, encoding: 'utf8'})
     expect(err.status).toBe(2)
-    expect(err.stderr).toMatch(/^Error: results file .*missing\.json does not exist\nTry this: pass the JSON written by `kubectl densityplan analyze --format json/)
+    expect(err.stderr).toMatch(
+      /^Error: results file .*missing\.json does not exist\nTry this: pass the JSON written by `kubectl densityplan analyze --format json/,
+    )
   })
 })

@@ -37,7 +37,14 @@ describe('seeded PRNG', () => {
   it('forks streams that differ from each other, from the parent and from other seeds', () => {
     const first = (r: {nextFloat(): number}): number[] => draw(20, () => r.nextFloat())
     const root = createPrng(1)
-    const seen = [first(createPrng(1)), first(root.fork(0)), first(root.fork(1)), first(root.fork(1).fork(0)), first(root.fork(0).fork(1)), first(createPrng(2).fork(1))]
+    const seen = [
+      first(createPrng(1)),
+      first(root.fork(0)),
+      first(root.fork(1)),
+      first(root.fork(1).fork(0)),
+      first(root.fork(0).fork(1)),
+      first(createPrng(2).fork(1)),
+    ]
     for (let i = 0; i < seen.length; i++) for (let j = i + 1; j < seen.length; j++) expect(seen[i]).not.toEqual(seen[j])
   })
 

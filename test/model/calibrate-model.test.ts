@@ -1,11 +1,21 @@
 import {describe, expect, it} from 'vitest'
-import {buildCosts, cpuContention, linearSpread, modelledStartStepsNs, nonMountSamplesNs, repetitionGroups, runtimePerMount, type Measurements} from '../../src/model/calibrate-model.js'
+import {
+  buildCosts,
+  cpuContention,
+  linearSpread,
+  modelledStartStepsNs,
+  nonMountSamplesNs,
+  repetitionGroups,
+  runtimePerMount,
+  type Measurements,
+} from '../../src/model/calibrate-model.js'
 import {withRuntimePerMount} from '../../src/app/validate.js'
 import {fitLinearOnMedians} from '../../src/stats/fit.js'
 import {KernelModelSchema, MOUNTINFO_LINES_PER_CHUNK} from '../../src/model/schema.js'
 
 // Synthetic measurements with known coefficients: what calibrate must recover from them.
-const line = (fixedNs: number, perUnitNs: number, xs: number[], reps = 5) => xs.flatMap((x) => Array.from({length: reps}, (_, r) => ({x, ns: fixedNs + perUnitNs * x + (r - 2) * 10})))
+const line = (fixedNs: number, perUnitNs: number, xs: number[], reps = 5) =>
+  xs.flatMap((x) => Array.from({length: reps}, (_, r) => ({x, ns: fixedNs + perUnitNs * x + (r - 2) * 10})))
 
 function synthetic(): Measurements {
   return {
@@ -81,7 +91,15 @@ describe('buildCosts', () => {
 
   it('produces costs the model schema accepts', () => {
     const {costs} = buildCosts(synthetic())
-    const model = {apiVersion: 'densityplan.dev/v1alpha1', kind: 'KernelModel', id: 'linux-6.18-legacy', path: 'legacy', kernel: {release: '6.18.0', openTreeNamespace: false, hz: 250}, provenance: {kernel: '6.18.0', cpu: 'x', cores: 2, date: '2026-11-29', tool: 't', method: 'm', notes: []}, costs}
+    const model = {
+      apiVersion: 'densityplan.dev/v1alpha1',
+      kind: 'KernelModel',
+      id: 'linux-6.18-legacy',
+      path: 'legacy',
+      kernel: {release: '6.18.0', openTreeNamespace: false, hz: 250},
+      provenance: {kernel: '6.18.0', cpu: 'x', cores: 2, date: '2026-11-29', tool: 't', method: 'm', notes: []},
+      costs,
+    }
     expect(KernelModelSchema.safeParse(model).success).toBe(true)
   })
 })
@@ -103,26 +121,56 @@ describe('cpuContention', () => {
   })
 
   it('clamps a slowdown below 1 to 1 and says so in the note', () => {
-    const c = cpuContention([{x: 1, ns: 5e6}, {x: 2, ns: 4.5e6}, {x: 1, ns: 5e6}, {x: 2, ns: 4.6e6}], 'dp-probe contention')
+    const c = cpuContention(
+      [
+        {x: 1, ns: 5e6},
+        {x: 2, ns: 4.5e6},
+        {x: 1, ns: 5e6},
+        {x: 2, ns: 4.6e6},
+      ],
+      'dp-probe contention',
+    )
     expect(c.points[1]).toMatchObject({busyCores: 2, slowdown: 1})
     expect(c.source.note).toMatch(/clamped to 1 .*slowdown at 2 busy cores 0\.9/)
     expect(KernelModelSchema.shape.costs.shape.cpuContention.safeParse(c).success).toBe(true)
   })
 
   it('keeps the lowest and highest single repetition as the slowdown spread, around the median', () => {
-    const c = cpuContention([{x: 1, ns: 4e6}, {x: 2, ns: 8e6}, {x: 1, ns: 4e6}, {x: 2, ns: 10e6}, {x: 1, ns: 4e6}, {x: 2, ns: 9e6}], 'dp-probe contention')
+    const c = cpuContention(
+      [
+        {x: 1, ns: 4e6},
+        {x: 2, ns: 8e6},
+        {x: 1, ns: 4e6},
+        {x: 2, ns: 10e6},
+        {x: 1, ns: 4e6},
+        {x: 2, ns: 9e6},
+      ],
+      'dp-probe contention',
+    )
     expect(c.points[1]).toEqual({busyCores: 2, slowdown: 2.25, low: 2, high: 2.5})
   })
 
   it('refuses a curve with a busy-core count missing, rather than inventing it', () => {
-    expect(() => cpuContention([{x: 1, ns: 1e6}, {x: 3, ns: 3e6}], 'dp-probe contention')).toThrow(/2 busy cores/)
+    expect(() =>
+      cpuContention(
+        [
+          {x: 1, ns: 1e6},
+          {x: 3, ns: 3e6},
+        ],
+        'dp-probe contention',
+      ),
+    ).toThrow(/2 busy cores/)
   })
 })
 
 describe('coefficient spread', () => {
   it('deals the repetitions of each input into three interleaved groups, in measurement order', () => {
     const pts = [1, 2, 1, 1, 2, 1, 2].map((x, i) => ({x, ns: i}))
-    expect(repetitionGroups(pts).map((g) => g.map((p) => p.ns))).toEqual([[0, 1, 5], [2, 4], [3, 6]])
+    expect(repetitionGroups(pts).map((g) => g.map((p) => p.ns))).toEqual([
+      [0, 1, 5],
+      [2, 4],
+      [3, 6],
+    ])
   })
 
   it('spans the per-group fits: a run whose last repetitions ran 30% slower shows a 30% wider per-unit range', () => {
@@ -147,15 +195,21 @@ describe('coefficient spread', () => {
 })
 
 describe('runtimePerMount', () => {
-  it('is the growth of crun\'s start between two mount counts minus what the simulator already charges for them, per mount', () => {
+  it("is the growth of crun's start between two mount counts minus what the simulator already charges for them, per mount", () => {
     const m = synthetic()
     const {costs} = buildCosts(m)
     const k = m.crun!.containerMounts
-    const charged = modelledStartStepsNs(costs, 4022, 200, k) - modelledStartStepsNs(costs, 22, 200, k) + 4000 * (costs.chtype.perUnitNs + costs.mountinfoChunk.fixedNs / MOUNTINFO_LINES_PER_CHUNK + costs.mountinfoChunk.perUnitNs)
+    const charged =
+      modelledStartStepsNs(costs, 4022, 200, k) -
+      modelledStartStepsNs(costs, 22, 200, k) +
+      4000 * (costs.chtype.perUnitNs + costs.mountinfoChunk.fixedNs / MOUNTINFO_LINES_PER_CHUNK + costs.mountinfoChunk.perUnitNs)
     // The runtime's CPU per start grows 1,500 ns/mount more than that (wall times are not used).
     const cpu22 = [20e6, 21e6, 22e6]
     const cpu4022 = cpu22.map((ns) => ns + charged + 1500 * 4000)
-    const per = runtimePerMount({...m, crun: {...m.crun!, cpuNs: cpu22, atMounts: {startNs: [1e9, 1e9, 1e9], cpuNs: cpu4022, mounts: 4022, threads: 200}}}, costs)!
+    const per = runtimePerMount(
+      {...m, crun: {...m.crun!, cpuNs: cpu22, atMounts: {startNs: [1e9, 1e9, 1e9], cpuNs: cpu4022, mounts: 4022, threads: 200}}},
+      costs,
+    )!
     expect(per.ns).toBeCloseTo(1500, 0)
     expect(per.spread!.ns.low).toBeLessThanOrEqual(per.ns)
     expect(per.spread!.ns.high).toBeGreaterThanOrEqual(per.ns)
@@ -164,14 +218,29 @@ describe('runtimePerMount', () => {
   it('clamps a negative difference (noise) to 0 and says so', () => {
     const m = synthetic()
     const {costs} = buildCosts(m)
-    const per = runtimePerMount({...m, crun: {...m.crun!, cpuNs: [20e6, 21e6, 22e6], atMounts: {startNs: [1e9, 1e9, 1e9], cpuNs: [1e6, 1e6, 1e6], mounts: 4022, threads: 200}}}, costs)!
+    const per = runtimePerMount(
+      {...m, crun: {...m.crun!, cpuNs: [20e6, 21e6, 22e6], atMounts: {startNs: [1e9, 1e9, 1e9], cpuNs: [1e6, 1e6, 1e6], mounts: 4022, threads: 200}}},
+      costs,
+    )!
     expect(per.ns).toBe(0)
     expect(per.source.note).toMatch(/negative .*clamped to 0/)
   })
 
-  it('is added to every runtime-overhead sample in validate for the mounts above the overhead\'s own', () => {
+  it("is added to every runtime-overhead sample in validate for the mounts above the overhead's own", () => {
     const {costs} = buildCosts(synthetic())
-    const model = {apiVersion: 'densityplan.dev/v1alpha1', kind: 'KernelModel', id: 'x', path: 'legacy', kernel: {release: '6.18.0', openTreeNamespace: false, hz: 250}, provenance: {kernel: '6.18.0', cpu: 'x', cores: 2, date: 'd', tool: 't', method: 'm', notes: []}, costs: {...costs, forkExecOverhead: {kind: 'empirical', samplesNs: [10e6, 12e6], source: {command: 'c', samples: 2}}, runtimePerMount: {ns: 1000, source: {command: 'c', samples: 3}}}} as const
+    const model = {
+      apiVersion: 'densityplan.dev/v1alpha1',
+      kind: 'KernelModel',
+      id: 'x',
+      path: 'legacy',
+      kernel: {release: '6.18.0', openTreeNamespace: false, hz: 250},
+      provenance: {kernel: '6.18.0', cpu: 'x', cores: 2, date: 'd', tool: 't', method: 'm', notes: []},
+      costs: {
+        ...costs,
+        forkExecOverhead: {kind: 'empirical', samplesNs: [10e6, 12e6], source: {command: 'c', samples: 2}},
+        runtimePerMount: {ns: 1000, source: {command: 'c', samples: 3}},
+      },
+    } as const
     const shifted = KernelModelSchema.parse(withRuntimePerMount(KernelModelSchema.parse(model), 4000))
     expect(shifted.costs.forkExecOverhead.kind === 'empirical' && shifted.costs.forkExecOverhead.samplesNs).toEqual([14e6, 16e6])
     expect(withRuntimePerMount(KernelModelSchema.parse(model), 0).costs.forkExecOverhead).toEqual(model.costs.forkExecOverhead)

@@ -7,14 +7,17 @@ import {KernelModelSchema, type KernelModel} from '../../src/model/schema.js'
 
 const dir = join(import.meta.dirname, '..', 'fixtures', 'models')
 const load = (name: string): {model: KernelModel; name: string} => ({name, model: KernelModelSchema.parse(JSON.parse(readFileSync(join(dir, name), 'utf8')))})
-const withDate = (c: {model: KernelModel; name: string}, date: string, id = c.model.id) => ({...c, model: {...c.model, id, provenance: {...c.model.provenance, date}}})
+const withDate = (c: {model: KernelModel; name: string}, date: string, id = c.model.id) => ({
+  ...c,
+  model: {...c.model, id, provenance: {...c.model.provenance, date}},
+})
 
 describe('defaultModelFor', () => {
   const legacy = load('test-legacy.json')
   const otn = load('test-otn.json')
   const otnOlder = load('test-otn-older.json')
 
-  it('picks by the model\'s path field, not by its file name', () => {
+  it("picks by the model's path field, not by its file name", () => {
     expect(defaultModelFor([otn, legacy], 'legacy').name).toBe('test-legacy.json')
     expect(defaultModelFor([legacy, otn], 'otn').name).toBe('test-otn.json')
   })

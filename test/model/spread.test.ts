@@ -14,7 +14,13 @@ function withSpread(): KernelModel {
       ...base.costs,
       copy: {...base.costs.copy, fixedNs: 1000, perUnitNs: 100, spread: {fixedNs: {low: 900, high: 1200}, perUnitNs: {low: 90, high: 130}, method: 'test'}},
       attach: {...base.costs.attach, ns: 5000, spread: {ns: {low: 4000, high: 6000}, method: 'test'}},
-      cpuContention: {points: [{busyCores: 1, slowdown: 1}, {busyCores: 2, slowdown: 1.5, low: 1.2, high: 1.9}], source: {command: 'test', samples: 4}},
+      cpuContention: {
+        points: [
+          {busyCores: 1, slowdown: 1},
+          {busyCores: 2, slowdown: 1.5, low: 1.2, high: 1.9},
+        ],
+        source: {command: 'test', samples: 4},
+      },
     },
   }
 }
@@ -46,7 +52,19 @@ describe('model spread', () => {
     const m = withSpread()
     const inverted = {...m, costs: {...m.costs, attach: {...m.costs.attach, spread: {ns: {low: 7000, high: 6000}, method: 'test'}}}}
     expect(KernelModelSchema.safeParse(inverted).success).toBe(false)
-    const belowOne = {...m, costs: {...m.costs, cpuContention: {points: [{busyCores: 1, slowdown: 1}, {busyCores: 2, slowdown: 0.9}], source: {command: 't', samples: 2}}}}
+    const belowOne = {
+      ...m,
+      costs: {
+        ...m.costs,
+        cpuContention: {
+          points: [
+            {busyCores: 1, slowdown: 1},
+            {busyCores: 2, slowdown: 0.9},
+          ],
+          source: {command: 't', samples: 2},
+        },
+      },
+    }
     expect(KernelModelSchema.safeParse(belowOne).success).toBe(false)
   })
 })

@@ -6,7 +6,10 @@ const base: CapacityInput = {
   allocatable: {cpuMilli: 3900, memoryBytes: 14_000 * MI, pods: 110},
   podCIDR: '10.244.1.0/24',
   collected: true,
-  requests: [{cpuMilli: 100, memoryBytes: 256 * MI}, {cpuMilli: 200, memoryBytes: 256 * MI}],
+  requests: [
+    {cpuMilli: 100, memoryBytes: 256 * MI},
+    {cpuMilli: 200, memoryBytes: 256 * MI},
+  ],
   hostNetworkPods: 0,
 }
 const bound = (input: CapacityInput, limit: string) => classCapacity(input).bounds.find((b) => b.limit === limit)!

@@ -5,7 +5,9 @@ import {CONTAINER_BASE_MOUNTS, VOLUME_MOUNT_RULES} from '../../src/profile/mount
 import {podMountProfile, type PodMountShape} from '../../src/profile/pod-profile.js'
 
 const small = fc.integer({min: 0, max: 6})
-const container = fc.record({volumeMounts: small, subPathMounts: small}).map((c) => ({volumeMounts: c.volumeMounts + c.subPathMounts, subPathMounts: c.subPathMounts}))
+const container = fc
+  .record({volumeMounts: small, subPathMounts: small})
+  .map((c) => ({volumeMounts: c.volumeMounts + c.subPathMounts, subPathMounts: c.subPathMounts}))
 const volumes = fc.record(Object.fromEntries(Object.keys(VOLUME_MOUNT_RULES).map((k) => [k, small])) as Record<keyof VolumeCounts, fc.Arbitrary<number>>)
 const pod: fc.Arbitrary<PodMountShape> = fc.record({
   hostNetwork: fc.boolean(),
@@ -17,21 +19,27 @@ const pod: fc.Arbitrary<PodMountShape> = fc.record({
 
 describe('pod mount profile, for any pod shape', () => {
   it('creates one mount namespace for the sandbox and one per container', () => {
-    fc.assert(fc.property(pod, (p) => {
-      expect(podMountProfile(p).namespaceCreations).toBe(1 + p.containers.length + p.sidecars.length + p.initContainers.length)
-    }))
+    fc.assert(
+      fc.property(pod, (p) => {
+        expect(podMountProfile(p).namespaceCreations).toBe(1 + p.containers.length + p.sidecars.length + p.initContainers.length)
+      }),
+    )
   })
 
   it('gives every running container the runtime base mounts plus one bind per volumeMount', () => {
-    fc.assert(fc.property(pod, (p) => {
-      expect(podMountProfile(p).containerMounts).toEqual([...p.sidecars, ...p.containers].map((c) => CONTAINER_BASE_MOUNTS + c.volumeMounts))
-    }))
+    fc.assert(
+      fc.property(pod, (p) => {
+        expect(podMountProfile(p).containerMounts).toEqual([...p.sidecars, ...p.containers].map((c) => CONTAINER_BASE_MOUNTS + c.volumeMounts))
+      }),
+    )
   })
 
   it('adds host mounts when any volume is added, except for types the table says add none', () => {
-    fc.assert(fc.property(pod, fc.constantFrom(...(Object.keys(VOLUME_MOUNT_RULES) as Array<keyof VolumeCounts>)), (p, type) => {
-      const more = {...p, volumes: {...p.volumes, [type]: p.volumes[type] + 1}}
-      expect(podMountProfile(more).hostMounts - podMountProfile(p).hostMounts).toBe(VOLUME_MOUNT_RULES[type].hostMounts)
-    }))
+    fc.assert(
+      fc.property(pod, fc.constantFrom(...(Object.keys(VOLUME_MOUNT_RULES) as Array<keyof VolumeCounts>)), (p, type) => {
+        const more = {...p, volumes: {...p.volumes, [type]: p.volumes[type] + 1}}
+        expect(podMountProfile(more).hostMounts - podMountProfile(p).hostMounts).toBe(VOLUME_MOUNT_RULES[type].hostMounts)
+      }),
+    )
   })
 })

@@ -51,7 +51,10 @@ describe('pod mount profile', () => {
 
   it('a volume mounted by two containers adds its host mount once and a bind in each container', () => {
     const pod = withVolume('secret')
-    pod.containers = [{volumeMounts: 1, subPathMounts: 0}, {volumeMounts: 1, subPathMounts: 0}]
+    pod.containers = [
+      {volumeMounts: 1, subPathMounts: 0},
+      {volumeMounts: 1, subPathMounts: 0},
+    ]
     const p = podMountProfile(pod)
     expect(p.hostMounts).toBe(4 + 1 + 1) // + second rootfs + one secret tmpfs
     expect(p.containerMounts).toEqual([CONTAINER_BASE_MOUNTS + 1, CONTAINER_BASE_MOUNTS + 1])
@@ -72,7 +75,10 @@ describe('pod mount profile', () => {
   it('sidecars hold a rootfs like app containers; init containers only while they run', () => {
     const pod = bare()
     pod.sidecars = [{volumeMounts: 1, subPathMounts: 0}]
-    pod.initContainers = [{volumeMounts: 0, subPathMounts: 0}, {volumeMounts: 2, subPathMounts: 0}]
+    pod.initContainers = [
+      {volumeMounts: 0, subPathMounts: 0},
+      {volumeMounts: 2, subPathMounts: 0},
+    ]
     const p = podMountProfile(pod)
     expect(p.hostMounts).toBe(5)
     expect(p.initHostMounts).toBe(2)
@@ -84,21 +90,48 @@ describe('pod mount profile', () => {
 
 describe('node profile', () => {
   const node = {
-    name: 'n1', pool: 'p', poolLabel: null, kernelVersion: '6.1', osImage: '', containerRuntimeVersion: '', kubeletVersion: '', architecture: 'amd64',
-    capacity: {cpuMilli: 2000, memoryBytes: 1, pods: 110}, allocatable: {cpuMilli: 2000, memoryBytes: 1, pods: 110}, podCIDR: null, ready: true,
+    name: 'n1',
+    pool: 'p',
+    poolLabel: null,
+    kernelVersion: '6.1',
+    osImage: '',
+    containerRuntimeVersion: '',
+    kubeletVersion: '',
+    architecture: 'amd64',
+    capacity: {cpuMilli: 2000, memoryBytes: 1, pods: 110},
+    allocatable: {cpuMilli: 2000, memoryBytes: 1, pods: 110},
+    podCIDR: null,
+    ready: true,
   }
   const pod = (over: Partial<{phase: string; createdAt: string; claims: string[]; node: string | null}>) => ({
-    node: over.node === undefined ? 'n1' : over.node, namespace: 'ns', ownerKind: 'ReplicaSet', phase: over.phase ?? 'Running', qos: 'BestEffort' as const,
-    hostNetwork: false, hostUsers: null, containers: 1, initContainers: 0, sidecars: 0, requests: null, volumes: emptyVolumeCounts(),
-    volumeMounts: {total: 0, subPath: 0, bidirectional: 0, hostToContainer: 0}, pvcClaims: over.claims ?? [],
-    hints: {gpu: false, runtimeClassName: null}, createdAt: over.createdAt ?? '2026-01-01T00:30:00Z', startedAt: null, startLatencyMs: null, restarts: 0,
+    node: over.node === undefined ? 'n1' : over.node,
+    namespace: 'ns',
+    ownerKind: 'ReplicaSet',
+    phase: over.phase ?? 'Running',
+    qos: 'BestEffort' as const,
+    hostNetwork: false,
+    hostUsers: null,
+    containers: 1,
+    initContainers: 0,
+    sidecars: 0,
+    requests: null,
+    volumes: emptyVolumeCounts(),
+    volumeMounts: {total: 0, subPath: 0, bidirectional: 0, hostToContainer: 0},
+    pvcClaims: over.claims ?? [],
+    hints: {gpu: false, runtimeClassName: null},
+    createdAt: over.createdAt ?? '2026-01-01T00:30:00Z',
+    startedAt: null,
+    startLatencyMs: null,
+    restarts: 0,
     profile: podMountProfile(bare()),
   })
   const windowEndMs = Date.parse('2026-01-01T01:00:00Z')
 
   it('adds baseline, each running pod, and one staging mount per distinct claim; finished pods add nothing', () => {
     const [d] = deriveNodes({
-      nodes: [node], windowEndMs, windowMs: 3_600_000,
+      nodes: [node],
+      windowEndMs,
+      windowMs: 3_600_000,
       pods: [pod({claims: ['ns/a']}), pod({claims: ['ns/a', 'ns/b']}), pod({phase: 'Succeeded', claims: ['ns/c']}), pod({node: null})],
     })
     expect(d).toMatchObject({pods: 3, runningPods: 2, containers: 2, hostMountsSource: 'estimate'})
@@ -106,8 +139,13 @@ describe('node profile', () => {
   })
 
   it('uses the real mount count of a mountinfo capture instead of the estimate', () => {
-    const [d] = deriveNodes({nodes: [node], pods: [pod({})], windowEndMs, windowMs: 3_600_000,
-      mountinfo: [{node: 'n1', mounts: 1234, propagation: {shared: 1, slave: 0, private: 0, unbindable: 0}, fsTypes: {}}]})
+    const [d] = deriveNodes({
+      nodes: [node],
+      pods: [pod({})],
+      windowEndMs,
+      windowMs: 3_600_000,
+      mountinfo: [{node: 'n1', mounts: 1234, propagation: {shared: 1, slave: 0, private: 0, unbindable: 0}, fsTypes: {}}],
+    })
     expect(d).toMatchObject({estimatedHostMounts: 1234, hostMountsSource: 'mountinfo'})
   })
 

@@ -7,7 +7,15 @@ describe('report charts', () => {
   const charts = buildCharts(makeResult())
 
   it('builds the six charts the report promises, plus the back-test chart when a class is back-tested, with unique ids', () => {
-    expect(charts.map((c) => c.id)).toEqual(['chart-max-pods', 'chart-latency-density', 'chart-cdf', 'chart-mounts', 'chart-breakdown', 'chart-burst', 'chart-back-test'])
+    expect(charts.map((c) => c.id)).toEqual([
+      'chart-max-pods',
+      'chart-latency-density',
+      'chart-cdf',
+      'chart-mounts',
+      'chart-breakdown',
+      'chart-burst',
+      'chart-back-test',
+    ])
     const untested = makeResult()
     untested.classes = untested.classes.map((c) => ({...c, backTest: null}))
     expect(buildCharts(untested).map((c) => c.id)).not.toContain('chart-back-test')
@@ -43,7 +51,10 @@ describe('report charts', () => {
     const pool = result.pools[0]!
     pool.recommendation.numbers.maxPodsLowerBound = {legacy: false, otn: true}
     pool.recommendation.numbers.bindingLimit = {legacy: 'kernel-latency', otn: 'kernel-latency'}
-    const spec = buildCharts(result).find((c) => c.id === 'chart-max-pods')!.spec as unknown as {data: {values: Array<{lowerBound: boolean; label: string}>}; layer: Array<{transform?: Array<{filter: string}>; mark: {type: string; fillOpacity?: number; strokeDash?: number[]; text?: string}}>}
+    const spec = buildCharts(result).find((c) => c.id === 'chart-max-pods')!.spec as unknown as {
+      data: {values: Array<{lowerBound: boolean; label: string}>}
+      layer: Array<{transform?: Array<{filter: string}>; mark: {type: string; fillOpacity?: number; strokeDash?: number[]; text?: string}}>
+    }
     const bound = spec.data.values.filter((r) => r.lowerBound)
     expect(bound).toHaveLength(1)
     expect(bound[0]!.label).toMatch(/^≥ \d+$/)
@@ -70,7 +81,10 @@ describe('report charts', () => {
     const result = makeResult()
     // A burst larger than the density is not simulated: drop one cell as analyze would.
     result.classes[0]!.results.legacy.burstGrid.pop()
-    const spec = buildCharts(result).find((c) => c.id === 'chart-burst')!.spec as unknown as {data: {values: Array<{p99Ms: number | null; overSlo: string}>}; spec: {encoding: {color: {scale: {domain: number[]}; legend: {values: number[]}}}}}
+    const spec = buildCharts(result).find((c) => c.id === 'chart-burst')!.spec as unknown as {
+      data: {values: Array<{p99Ms: number | null; overSlo: string}>}
+      spec: {encoding: {color: {scale: {domain: number[]}; legend: {values: number[]}}}}
+    }
     const values = spec.data.values.flatMap((r) => (r.p99Ms === null ? [] : [r.p99Ms]))
     const [lo, hi] = spec.spec.encoding.color.scale.domain
     expect(lo).toBeLessThanOrEqual(Math.min(...values))

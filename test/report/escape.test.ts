@@ -14,10 +14,12 @@ describe('escaping for the HTML report', () => {
 
   it('embeds JSON in a script block with no "<", ">" or "&" left, and parses back to the same value', () => {
     expect(jsonForScript({name: '</script><!--x-->&'})).toBe('{"name":"\\u003c/script\\u003e\\u003c!--x--\\u003e\\u0026"}')
-    fc.assert(fc.property(fc.jsonValue(), (value) => {
-      const text = jsonForScript(value)
-      return !/[<>&\u2028\u2029]/.test(text) && JSON.stringify(JSON.parse(text)) === JSON.stringify(value)
-    }))
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        const text = jsonForScript(value)
+        return !/[<>&\u2028\u2029]/.test(text) && JSON.stringify(JSON.parse(text)) === JSON.stringify(value)
+      }),
+    )
   })
 
   it('drops a trailing source-map comment so the browser never tries to fetch the map', () => {

@@ -22,12 +22,38 @@ const target = z.strictObject({
   range: z.boolean().optional(),
   format: z.enum(['time_series', 'table']).optional(),
 })
-const gridPos = z.strictObject({x: z.number().int().min(0).max(23), y: z.number().int().min(0), w: z.number().int().min(1).max(24), h: z.number().int().min(1)}).refine((g) => g.x + g.w <= 24, 'panel wider than the 24-column grid')
+const gridPos = z
+  .strictObject({x: z.number().int().min(0).max(23), y: z.number().int().min(0), w: z.number().int().min(1).max(24), h: z.number().int().min(1)})
+  .refine((g) => g.x + g.w <= 24, 'panel wider than the 24-column grid')
 const fieldConfig = z.strictObject({defaults: z.strictObject({unit: z.enum(['s', 'none'])}), overrides: z.array(z.never())})
-const panelBase = {id: z.number().int().positive(), title: z.string().min(1), description: z.string().min(1), gridPos, datasource, fieldConfig, targets: z.array(target).min(1)}
+const panelBase = {
+  id: z.number().int().positive(),
+  title: z.string().min(1),
+  description: z.string().min(1),
+  gridPos,
+  datasource,
+  fieldConfig,
+  targets: z.array(target).min(1),
+}
 const panel = z.discriminatedUnion('type', [
-  z.strictObject({...panelBase, type: z.literal('timeseries'), options: z.strictObject({legend: z.strictObject({displayMode: z.enum(['list', 'table', 'hidden']), placement: z.enum(['bottom', 'right']), showLegend: z.boolean()}), tooltip: z.strictObject({mode: z.enum(['single', 'multi', 'none']), sort: z.enum(['none', 'asc', 'desc'])})})}),
-  z.strictObject({...panelBase, type: z.literal('stat'), options: z.strictObject({reduceOptions: z.strictObject({calcs: z.array(z.string()), fields: z.string(), values: z.boolean()}), textMode: z.enum(['auto', 'value', 'value_and_name', 'name', 'none']), colorMode: z.enum(['value', 'background', 'none']), graphMode: z.enum(['none', 'area'])})}),
+  z.strictObject({
+    ...panelBase,
+    type: z.literal('timeseries'),
+    options: z.strictObject({
+      legend: z.strictObject({displayMode: z.enum(['list', 'table', 'hidden']), placement: z.enum(['bottom', 'right']), showLegend: z.boolean()}),
+      tooltip: z.strictObject({mode: z.enum(['single', 'multi', 'none']), sort: z.enum(['none', 'asc', 'desc'])}),
+    }),
+  }),
+  z.strictObject({
+    ...panelBase,
+    type: z.literal('stat'),
+    options: z.strictObject({
+      reduceOptions: z.strictObject({calcs: z.array(z.string()), fields: z.string(), values: z.boolean()}),
+      textMode: z.enum(['auto', 'value', 'value_and_name', 'name', 'none']),
+      colorMode: z.enum(['value', 'background', 'none']),
+      graphMode: z.enum(['none', 'area']),
+    }),
+  }),
   z.strictObject({...panelBase, type: z.literal('table'), options: z.strictObject({showHeader: z.boolean()})}),
 ])
 const variable = z.strictObject({
@@ -44,7 +70,16 @@ const variable = z.strictObject({
   sort: z.number().int(),
 })
 const DashboardSchema = z.strictObject({
-  __inputs: z.array(z.strictObject({name: z.literal('DS_PROMETHEUS'), label: z.string(), description: z.string(), type: z.literal('datasource'), pluginId: z.literal('prometheus'), pluginName: z.string()})),
+  __inputs: z.array(
+    z.strictObject({
+      name: z.literal('DS_PROMETHEUS'),
+      label: z.string(),
+      description: z.string(),
+      type: z.literal('datasource'),
+      pluginId: z.literal('prometheus'),
+      pluginName: z.string(),
+    }),
+  ),
   __requires: z.array(z.strictObject({type: z.enum(['grafana', 'datasource', 'panel']), id: z.string(), name: z.string(), version: z.string()})),
   title: z.string().min(1),
   uid: z.string().regex(/^[a-zA-Z0-9_-]{1,40}$/),
@@ -65,7 +100,26 @@ const DashboardSchema = z.strictObject({
 const dashboard = DashboardSchema.parse(JSON.parse(readFileSync(new URL('../../docs/grafana/densityplan.json', import.meta.url), 'utf8')))
 const queries = [...dashboard.panels.flatMap((p) => p.targets.map((t) => t.expr)), ...dashboard.templating.list.map((v) => v.query.query)]
 
-const PROMQL_WORDS = new Set(['sum', 'by', 'without', 'rate', 'increase', 'histogram_quantile', 'label_values', 'on', 'ignoring', 'group_left', 'group_right', 'max', 'min', 'avg', 'count', 'and', 'or', 'unless'])
+const PROMQL_WORDS = new Set([
+  'sum',
+  'by',
+  'without',
+  'rate',
+  'increase',
+  'histogram_quantile',
+  'label_values',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'max',
+  'min',
+  'avg',
+  'count',
+  'and',
+  'or',
+  'unless',
+])
 
 /** Metric names in a PromQL expression: identifiers outside strings, label matchers, ranges and by/on lists. */
 function metricNames(expr: string): string[] {
@@ -110,7 +164,11 @@ describe('the Grafana dashboard docs/grafana/densityplan.json', () => {
   })
 
   it('shows predicted p99 on both kernel paths next to the observed kubelet SLI p99 per pool', () => {
-    const main = dashboard.panels.find((p) => p.targets.some((t) => t.expr.includes('kubelet_pod_start_sli_duration_seconds_bucket')) && p.targets.some((t) => t.expr.includes('densityplan_pool_predicted_pod_start_p99_seconds')))!
+    const main = dashboard.panels.find(
+      (p) =>
+        p.targets.some((t) => t.expr.includes('kubelet_pod_start_sli_duration_seconds_bucket')) &&
+        p.targets.some((t) => t.expr.includes('densityplan_pool_predicted_pod_start_p99_seconds')),
+    )!
     expect(main.fieldConfig.defaults.unit).toBe('s')
     expect(main.targets.map((t) => t.expr.match(/path="(\w+)"/)?.[1]).filter(Boolean)).toEqual(['legacy', 'otn'])
     expect(main.targets.some((t) => /histogram_quantile\(0\.99,/.test(t.expr))).toBe(true)
@@ -119,12 +177,16 @@ describe('the Grafana dashboard docs/grafana/densityplan.json', () => {
 
   it('uses only the template variables it defines', () => {
     const defined = new Set(['__rate_interval', ...dashboard.templating.list.map((v) => v.name)])
-    const used = new Set(dashboard.panels.flatMap((p) => [p.title, ...p.targets.flatMap((t) => [t.expr, t.legendFormat])]).flatMap((s) => [...s.matchAll(/\$(\w+)/g)].map((m) => m[1]!)))
+    const used = new Set(
+      dashboard.panels
+        .flatMap((p) => [p.title, ...p.targets.flatMap((t) => [t.expr, t.legendFormat])])
+        .flatMap((s) => [...s.matchAll(/\$(\w+)/g)].map((m) => m[1]!)),
+    )
     expect([...used].filter((v) => !defined.has(v))).toEqual([])
   })
 })
 
-describe('the dashboard\'s queries on a real Prometheus that scraped `--format prom` output', () => {
+describe("the dashboard's queries on a real Prometheus that scraped `--format prom` output", () => {
   // The OpenMetrics text of a fixture result, served with the OpenMetrics content type, so
   // Prometheus's own OpenMetrics parser reads it (promtool checks only the 0.0.4 format).
   const result = makeResult()
@@ -138,7 +200,11 @@ describe('the dashboard\'s queries on a real Prometheus that scraped `--format p
     })
     await new Promise<void>((resolve) => exporter.listen(0, '127.0.0.1', resolve))
     prom = await startPrometheus([{address: `127.0.0.1:${(exporter.address() as AddressInfo).port}`, metricsPath: '/metrics', labels: {}}])
-    await waitFor(async () => (await prom.query('up == 1')).length === 1 && (await prom.query('densityplan_pool_nodes')).length > 0, 20_000, () => `scrapes: ${scrapes}`)
+    await waitFor(
+      async () => (await prom.query('up == 1')).length === 1 && (await prom.query('densityplan_pool_nodes')).length > 0,
+      20_000,
+      () => `scrapes: ${scrapes}`,
+    )
   })
   afterAll(async () => {
     await prom?.close()
@@ -146,7 +212,9 @@ describe('the dashboard\'s queries on a real Prometheus that scraped `--format p
   })
 
   it('are valid PromQL for Prometheus 2.42 (variables filled in as Grafana would)', async () => {
-    const exprs = dashboard.panels.flatMap((p) => p.targets.map((t) => t.expr.replaceAll('$__rate_interval', '1m').replaceAll('$node', '.*').replaceAll('$pool', result.pools[0]!.name)))
+    const exprs = dashboard.panels.flatMap((p) =>
+      p.targets.map((t) => t.expr.replaceAll('$__rate_interval', '1m').replaceAll('$node', '.*').replaceAll('$pool', result.pools[0]!.name)),
+    )
     for (const expr of exprs) {
       const res = await fetch(`${prom.url}/api/v1/query?query=${encodeURIComponent(expr)}`)
       expect(await res.json(), expr).toMatchObject({status: 'success'})
@@ -156,7 +224,10 @@ describe('the dashboard\'s queries on a real Prometheus that scraped `--format p
   it('the predicted p99 panel shows, per path, the value of the result for the chosen pool', async () => {
     const pool = result.pools[1]!
     const main = dashboard.panels.find((p) => p.id === 1)!
-    for (const [i, path] of [[0, 'legacy'], [1, 'otn']] as const) {
+    for (const [i, path] of [
+      [0, 'legacy'],
+      [1, 'otn'],
+    ] as const) {
       const rows = await prom.query(main.targets[i]!.expr.replaceAll('$pool', pool.name))
       const ms = path === 'legacy' ? pool.recommendation.numbers.p99TodayLegacyMs : pool.recommendation.numbers.p99TodayOtnMs
       expect(rows.map((r) => Number(r.value[1]))).toEqual([ms / 1000])

@@ -6,7 +6,11 @@ import type {ReportAssets} from '../../src/report/page-shell.js'
 import {XSS_IMG, XSS_SCRIPT, makeHostileResult, makeResult} from './fixtures/result.js'
 
 // Static checks of the HTML text; test/browser/report.test.ts checks what Chromium does with it.
-const fakeAssets: ReportAssets = {vega: 'window.vega={};\n//# sourceMappingURL=vega.min.js.map', vegaLite: 'window.vegaLite={};', vegaEmbed: 'window.vegaEmbed=function(){};'}
+const fakeAssets: ReportAssets = {
+  vega: 'window.vega={};\n//# sourceMappingURL=vega.min.js.map',
+  vegaLite: 'window.vegaLite={};',
+  vegaEmbed: 'window.vegaEmbed=function(){};',
+}
 
 function scripts(html: string): Array<{attrs: string; body: string}> {
   return [...html.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)].map((m) => ({attrs: m[1]!, body: m[2]!}))

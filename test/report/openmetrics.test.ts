@@ -32,7 +32,8 @@ function parse(text: string): Parsed {
     const m = line.match(/^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/)
     if (!m) throw new Error(`not a sample line: ${line}`)
     const labels: Record<string, string> = {}
-    for (const l of (m[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[l[1]!] = l[2]!.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c))
+    for (const l of (m[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g))
+      labels[l[1]!] = l[2]!.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c))
     p.samples.push({name: m[1]!, labels, value: Number(m[3])})
   }
   return p
@@ -58,27 +59,54 @@ describe('OpenMetrics output (--format prom)', () => {
 
   it('gives predicted p50 and p99 per class and path, and p99 and max pods/node per pool and path, in seconds', () => {
     const p = parse(text)
-    const get = (name: string, labels: Record<string, string>) => p.samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))
+    const get = (name: string, labels: Record<string, string>) =>
+      p.samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))
     for (const c of result.classes) {
       for (const path of ['legacy', 'otn'] as const) {
-        expect(get('densityplan_class_predicted_pod_start_p99_seconds', {class: c.id, path}).map((s) => s.value)).toEqual([c.results[path].today.podStart.p99Ms / 1000])
-        expect(get('densityplan_class_predicted_pod_start_p50_seconds', {class: c.id, pool: c.pool, path}).map((s) => s.value)).toEqual([c.results[path].today.podStart.p50Ms / 1000])
+        expect(get('densityplan_class_predicted_pod_start_p99_seconds', {class: c.id, path}).map((s) => s.value)).toEqual([
+          c.results[path].today.podStart.p99Ms / 1000,
+        ])
+        expect(get('densityplan_class_predicted_pod_start_p50_seconds', {class: c.id, pool: c.pool, path}).map((s) => s.value)).toEqual([
+          c.results[path].today.podStart.p50Ms / 1000,
+        ])
         expect(get('densityplan_class_max_pods_per_node', {class: c.id, path}).map((s) => s.value)).toEqual([c.density[path].maxPodsPerNode])
       }
     }
     for (const pool of result.pools) {
-      expect(get('densityplan_pool_predicted_pod_start_p99_seconds', {pool: pool.name, path: 'otn'}).map((s) => s.value)).toEqual([pool.recommendation.numbers.p99TodayOtnMs / 1000])
-      expect(get('densityplan_pool_max_pods_per_node', {pool: pool.name, path: 'legacy'}).map((s) => s.value)).toEqual([pool.recommendation.numbers.maxPodsPerNodeLegacy])
-      expect(get('densityplan_pool_max_pods_binding_limit_info', {pool: pool.name, path: 'otn'}).map((s) => [s.labels['limit'], s.value])).toEqual([[pool.recommendation.numbers.bindingLimit.otn, 1]])
+      expect(get('densityplan_pool_predicted_pod_start_p99_seconds', {pool: pool.name, path: 'otn'}).map((s) => s.value)).toEqual([
+        pool.recommendation.numbers.p99TodayOtnMs / 1000,
+      ])
+      expect(get('densityplan_pool_max_pods_per_node', {pool: pool.name, path: 'legacy'}).map((s) => s.value)).toEqual([
+        pool.recommendation.numbers.maxPodsPerNodeLegacy,
+      ])
+      expect(get('densityplan_pool_max_pods_binding_limit_info', {pool: pool.name, path: 'otn'}).map((s) => [s.labels['limit'], s.value])).toEqual([
+        [pool.recommendation.numbers.bindingLimit.otn, 1],
+      ])
       expect(get('densityplan_pool_verdict_info', {pool: pool.name}).map((s) => [s.labels['verdict'], s.value])).toEqual([[pool.recommendation.verdict, 1]])
     }
-    expect(get('densityplan_model_info', {path: 'otn'})[0]!.labels).toMatchObject({model: result.models.otn.id, sha256: result.models.otn.sha256, measured_on_kernel: result.models.otn.measuredOnKernel})
+    expect(get('densityplan_model_info', {path: 'otn'})[0]!.labels).toMatchObject({
+      model: result.models.otn.id,
+      sha256: result.models.otn.sha256,
+      measured_on_kernel: result.models.otn.measuredOnKernel,
+    })
   })
 
-  it.each([['HTML/JS payloads', makeHostileResult()], ['backslashes, quotes and newlines', makeResult({pools: ['back\\slash "quoted"\nnext line', 'c:\\', 'plain'], nodePrefix: 'n-', namespace: 'ns', pod: 'p'})]])('escapes pool names with %s so they round-trip and still pass promtool', (_, hostile) => {
+  it.each([
+    ['HTML/JS payloads', makeHostileResult()],
+    [
+      'backslashes, quotes and newlines',
+      makeResult({pools: ['back\\slash "quoted"\nnext line', 'c:\\', 'plain'], nodePrefix: 'n-', namespace: 'ns', pod: 'p'}),
+    ],
+  ])('escapes pool names with %s so they round-trip and still pass promtool', (_, hostile) => {
     const out = renderOpenMetrics(hostile)
     expect(promtool(out)).toEqual({status: 0, output: ''})
-    expect(new Set(parse(out).samples.filter((s) => s.name === 'densityplan_pool_nodes').map((s) => s.labels['pool']))).toEqual(new Set(hostile.pools.map((p) => p.name)))
+    expect(
+      new Set(
+        parse(out)
+          .samples.filter((s) => s.name === 'densityplan_pool_nodes')
+          .map((s) => s.labels['pool']),
+      ),
+    ).toEqual(new Set(hostile.pools.map((p) => p.name)))
   })
 
   it('renders the same result to the same bytes and every family at most once', () => {
@@ -96,7 +124,20 @@ describe('OpenMetrics output (--format prom)', () => {
 
   it('`analyze --format prom,json` writes metrics that pass promtool and match the JSON result', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'densityplan-prom-'))
-    const {error} = await runCommand(['analyze', '--demo', '--replications', '2', '--sweep-points', '2', '--burst-sizes', '1', '--format', 'prom,json', '--out', join(dir, 'plan.prom')])
+    const {error} = await runCommand([
+      'analyze',
+      '--demo',
+      '--replications',
+      '2',
+      '--sweep-points',
+      '2',
+      '--burst-sizes',
+      '1',
+      '--format',
+      'prom,json',
+      '--out',
+      join(dir, 'plan.prom'),
+    ])
     expect(error).toBeUndefined()
     const prom = readFileSync(join(dir, 'plan.prom'), 'utf8')
     expect(promtool(prom)).toEqual({status: 0, output: ''})

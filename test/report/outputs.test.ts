@@ -10,19 +10,49 @@ import {XSS_IMG, XSS_SCRIPT, makeHostileResult, makeResult} from './fixtures/res
 /** A strict RFC 4180 reader, to check the writer independently of it. */
 function parseCsv(text: string): string[][] {
   const rows: string[][] = []
-  let row: string[] = [], field = '', i = 0, quoted = false
+  let row: string[] = [],
+    field = '',
+    i = 0,
+    quoted = false
   while (i < text.length) {
     const ch = text[i]!
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') { field += '"'; i += 2; continue }
-      if (ch === '"') { quoted = false; i++; continue }
-      field += ch; i++; continue
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"'
+        i += 2
+        continue
+      }
+      if (ch === '"') {
+        quoted = false
+        i++
+        continue
+      }
+      field += ch
+      i++
+      continue
     }
-    if (ch === '"' && field === '') { quoted = true; i++; continue }
-    if (ch === ',') { row.push(field); field = ''; i++; continue }
-    if (ch === '\r' && text[i + 1] === '\n') { row.push(field); rows.push(row); row = []; field = ''; i += 2; continue }
+    if (ch === '"' && field === '') {
+      quoted = true
+      i++
+      continue
+    }
+    if (ch === ',') {
+      row.push(field)
+      field = ''
+      i++
+      continue
+    }
+    if (ch === '\r' && text[i + 1] === '\n') {
+      row.push(field)
+      rows.push(row)
+      row = []
+      field = ''
+      i += 2
+      continue
+    }
     if (ch === '"' || ch === '\n' || ch === '\r') throw new Error(`bare ${JSON.stringify(ch)} at ${i}`)
-    field += ch; i++
+    field += ch
+    i++
   }
   if (field !== '' || row.length) throw new Error('last record lacks CRLF')
   return rows
@@ -31,7 +61,12 @@ function parseCsv(text: string): string[][] {
 /** The same object with every key order reversed, recursively. */
 function reverseKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(reverseKeys)
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reverseKeys(v)]))
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value)
+        .reverse()
+        .map(([k, v]) => [k, reverseKeys(v)]),
+    )
   return value
 }
 
@@ -56,7 +91,14 @@ describe('CSV output', () => {
     expect(rows.every((r) => r.length === CSV_COLUMNS.length)).toBe(true)
     const first = Object.fromEntries(CSV_COLUMNS.map((col, i) => [col, rows[1]![i]]))
     const c0 = result.classes[0]!
-    expect(first).toMatchObject({pool: c0.pool, class_id: c0.id, path: 'legacy', pods_per_node: String(c0.results.legacy.sweep[0]!.podsPerNode), p99_ms: String(c0.results.legacy.sweep[0]!.p99Ms), seed: '42'})
+    expect(first).toMatchObject({
+      pool: c0.pool,
+      class_id: c0.id,
+      path: 'legacy',
+      pods_per_node: String(c0.results.legacy.sweep[0]!.podsPerNode),
+      p99_ms: String(c0.results.legacy.sweep[0]!.p99Ms),
+      seed: '42',
+    })
   })
 
   it('quotes fields per RFC 4180, so hostile names survive a round trip', () => {
@@ -76,7 +118,8 @@ describe('Markdown output', () => {
     const result = makeResult()
     const text = renderMarkdown(result)
     expect(text.split('\n')[0]).toBe('# Pod start density plan: prod-eu-1 (payments/api-7d9f)')
-    for (const heading of ['## Pools', '## Node classes', '## Readiness for the OTN path', '## Assumptions and provenance', '## nullfs and node images']) expect(text).toContain(`\n${heading}\n`)
+    for (const heading of ['## Pools', '## Node classes', '## Readiness for the OTN path', '## Assumptions and provenance', '## nullfs and node images'])
+      expect(text).toContain(`\n${heading}\n`)
     expect(text).toContain(`**Upgrade: ${result.overall.headline}**`)
     expect(text).toContain('| general | Upgrade | 40 | 62 |')
   })
@@ -109,7 +152,7 @@ describe('renderOutputs', () => {
 })
 
 describe('sensitivity panel and capacity limits in every format', () => {
-  it('shows each pool\'s variations, the verdict they give, and the binding limit, in HTML, Markdown and JSON', async () => {
+  it("shows each pool's variations, the verdict they give, and the binding limit, in HTML, Markdown and JSON", async () => {
     const result = makeResult()
     const {loadReportAssets} = await import('../../src/io/report-assets.js')
     const out = renderOutputs(result, ['html', 'md', 'json'], await loadReportAssets())

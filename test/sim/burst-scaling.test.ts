@@ -11,7 +11,16 @@ import type {Scenario} from '../../src/sim/scenario.js'
 // legacy start reads its copy of the host table (crun's /proc/mounts, one read acquisition per
 // 75 lines) and the table grows by the pods' host mounts, so reads cost O(pods × mounts).
 const model = JSON.parse(readFileSync(new URL('../../models/linux-6.18-legacy.json', import.meta.url), 'utf8')) as KernelModel
-const pod: Scenario['pod'] = {containers: 1, initContainers: 0, rootfsMounts: 1, runtimeMounts: 11, hostMountsPerPod: 5, containerMounts: 12, podOverhead: null, runtimeOnly: false}
+const pod: Scenario['pod'] = {
+  containers: 1,
+  initContainers: 0,
+  rootfsMounts: 1,
+  runtimeMounts: 11,
+  hostMountsPerPod: 5,
+  containerMounts: 12,
+  podOverhead: null,
+  runtimeOnly: false,
+}
 
 function burst(pods: number, legacyMountTableReads: number) {
   const scenario: Scenario = {

@@ -26,14 +26,24 @@ describe('CPUs', () => {
     const env = new Environment()
     const cpus = new Cpus(env, 2)
     const done: [string, number][] = []
-    for (const [name, arrive] of [['a', 0], ['b', 1], ['c', 2], ['d', 3]] as const) {
+    for (const [name, arrive] of [
+      ['a', 0],
+      ['b', 1],
+      ['c', 2],
+      ['d', 3],
+    ] as const) {
       at(env, arrive, function* () {
         yield cpus.run(10)
         done.push([name, env.now])
       })
     }
     env.run()
-    expect(done).toEqual([['a', 10], ['b', 11], ['c', 20], ['d', 21]])
+    expect(done).toEqual([
+      ['a', 10],
+      ['b', 11],
+      ['c', 20],
+      ['d', 21],
+    ])
     expect(cpus.busyNs()).toBe(40)
   })
 
@@ -50,7 +60,10 @@ describe('CPUs', () => {
       done.push(['b', env.now])
     })
     env.run()
-    expect(done).toEqual([['b', 30], ['a', 110]])
+    expect(done).toEqual([
+      ['b', 30],
+      ['a', 110],
+    ])
     expect(cpus.busyNs()).toBe(30)
   })
 
@@ -58,7 +71,10 @@ describe('CPUs', () => {
     const env = new Environment()
     const cpus = new Cpus(env, 1, undefined, 4)
     const done: [string, number][] = []
-    for (const [name, arrive] of [['a', 0], ['b', 1]] as const) {
+    for (const [name, arrive] of [
+      ['a', 0],
+      ['b', 1],
+    ] as const) {
       at(env, arrive, function* () {
         yield cpus.run(10)
         done.push([name, env.now])
@@ -66,7 +82,10 @@ describe('CPUs', () => {
     }
     env.run()
     // a 0-4, b 4-8, a 8-12, b 12-16, a 16-18, b 18-20
-    expect(done).toEqual([['a', 18], ['b', 20]])
+    expect(done).toEqual([
+      ['a', 18],
+      ['b', 20],
+    ])
     expect(cpus.busyNs()).toBe(20)
   })
 
@@ -83,7 +102,10 @@ describe('CPUs', () => {
       done.push(['b', env.now])
     })
     env.run()
-    expect(done).toEqual([['a', 10], ['b', 11]])
+    expect(done).toEqual([
+      ['a', 10],
+      ['b', 11],
+    ])
   })
 })
 
@@ -103,7 +125,11 @@ describe('FifoResource', () => {
     user('b', 5, 10)
     user('c', 10, 10)
     env.run()
-    expect(got).toEqual([['a', 0], ['b', 10], ['c', 20]])
+    expect(got).toEqual([
+      ['a', 0],
+      ['b', 10],
+      ['c', 20],
+    ])
   })
 })
 
@@ -112,14 +138,26 @@ describe('RCU grace periods', () => {
     const env = new Environment()
     const rcu = new RcuGracePeriods(env, fixed(1_000))
     const done: [string, number][] = []
-    for (const [name, arrive] of [['a', 0], ['b', 0], ['c', 500], ['d', 900], ['e', 2_500]] as const) {
+    for (const [name, arrive] of [
+      ['a', 0],
+      ['b', 0],
+      ['c', 500],
+      ['d', 900],
+      ['e', 2_500],
+    ] as const) {
       at(env, arrive, function* () {
         yield rcu.synchronize()
         done.push([name, env.now])
       })
     }
     env.run()
-    expect(done).toEqual([['a', 1_000], ['b', 1_000], ['c', 2_000], ['d', 2_000], ['e', 3_500]])
+    expect(done).toEqual([
+      ['a', 1_000],
+      ['b', 1_000],
+      ['c', 2_000],
+      ['d', 2_000],
+      ['e', 3_500],
+    ])
     expect(rcu.gracePeriods).toBe(3)
   })
 })

@@ -106,7 +106,15 @@ describe('cpuContention in the model file', () => {
 
   it('rejects a curve whose first slowdown is not 1 or whose busyCores skip a count', () => {
     const notOne = fixtureModel({cpuContention: {points: [{busyCores: 1, slowdown: 1.1}], source}})
-    const gap = fixtureModel({cpuContention: {points: [{busyCores: 1, slowdown: 1}, {busyCores: 3, slowdown: 2}], source}})
+    const gap = fixtureModel({
+      cpuContention: {
+        points: [
+          {busyCores: 1, slowdown: 1},
+          {busyCores: 3, slowdown: 2},
+        ],
+        source,
+      },
+    })
     expect(KernelModelSchema.safeParse(notOne).success).toBe(false)
     expect(KernelModelSchema.safeParse(gap).success).toBe(false)
   })

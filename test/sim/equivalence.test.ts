@@ -42,7 +42,15 @@ describe('engine equivalence with the recorded engine', () => {
       it('gives the same samples, bit for bit, for the same seed (the aggregation is exact)', () => {
         for (const [i, r] of recorded.runs.entries()) {
           const n = now[i]!
-          const pick = (x: RunSummary) => ({container: x.container, pod: x.pod, lockWait: x.lockWait, simulatedNs: x.simulatedNs, semAcquisitions: x.semAcquisitions, rcuGracePeriods: x.rcuGracePeriods, hostMountsMax: x.hostMountsMax})
+          const pick = (x: RunSummary) => ({
+            container: x.container,
+            pod: x.pod,
+            lockWait: x.lockWait,
+            simulatedNs: x.simulatedNs,
+            semAcquisitions: x.semAcquisitions,
+            rcuGracePeriods: x.rcuGracePeriods,
+            hostMountsMax: x.hostMountsMax,
+          })
           expect(pick(n), `seed ${r.seed}`).toEqual(pick(r))
         }
       })

@@ -84,7 +84,10 @@ describe('a single container start with no contention', () => {
   it('`crun run /bin/true` (closed loop with teardown) adds the namespace teardown and its RCU grace period', () => {
     for (const path of ['legacy', 'otn'] as const) {
       const s = baseScenario({path, teardown: true})
-      const start = path === 'legacy' ? legacyHoldNs(s.hostMounts, s.systemThreads, s.pod.runtimeMounts) + rcuNs : otnHoldNs(s.pod.runtimeMounts, s.pod.runtimeMounts, s.pod.rootfsMounts)
+      const start =
+        path === 'legacy'
+          ? legacyHoldNs(s.hostMounts, s.systemThreads, s.pod.runtimeMounts) + rcuNs
+          : otnHoldNs(s.pod.runtimeMounts, s.pod.runtimeMounts, s.pod.rootfsMounts)
       const out = runScenario(model, s, 1)
       expect(Array.from(out.containerStartNs)).toEqual([overheadNs + start + lin(c.teardown, s.pod.containerMounts) + rcuNs])
     }
@@ -102,7 +105,14 @@ describe('a single pod with no contention', () => {
     const base = baseScenario()
     const s = baseScenario({
       workload: {kind: 'burst', pods: 1},
-      pod: {...base.pod, runtimeOnly: false, containers: 1, initContainers: 1, hostMountsPerPod: 5, podOverhead: {kind: 'fixed', ns: 2_000_000, source: {command: 'test', samples: 1}}},
+      pod: {
+        ...base.pod,
+        runtimeOnly: false,
+        containers: 1,
+        initContainers: 1,
+        hostMountsPerPod: 5,
+        podOverhead: {kind: 'fixed', ns: 2_000_000, source: {command: 'test', samples: 1}},
+      },
     })
     const m = s.hostMounts
     const t = s.systemThreads

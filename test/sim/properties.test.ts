@@ -44,7 +44,6 @@ function scenarioOf(p: Shape, path: Scenario['path'], hostMounts: number): Scena
   })
 }
 
-
 describe('simulation properties', () => {
   it('more host mounts never make a lone legacy container start faster', () => {
     fc.assert(

@@ -18,9 +18,17 @@ interface Arrival {
 
 function simulate(arrivals: Arrival[], traced: boolean, cores = 2, keepCoreBetweenSections = false) {
   const env = new Environment()
-  const cpus = new Cpus(env, cores, [{busyCores: 1, slowdown: 1}, {busyCores: 2, slowdown: 1.7}])
+  const cpus = new Cpus(env, cores, [
+    {busyCores: 1, slowdown: 1},
+    {busyCores: 2, slowdown: 1.7},
+  ])
   const trace: TraceEntry[] = []
-  const sem = new RwSemaphore(env, cpus, {handoffNs: rwsemHandoffNs(250), wakeLatency: () => 20_000, trace: traced ? (e) => trace.push(e) : undefined, keepCoreBetweenSections})
+  const sem = new RwSemaphore(env, cpus, {
+    handoffNs: rwsemHandoffNs(250),
+    wakeLatency: () => 20_000,
+    trace: traced ? (e) => trace.push(e) : undefined,
+    keepCoreBetweenSections,
+  })
   const endNs = new Map<string, number>()
   const users: LockUser[] = []
   for (const a of arrivals) {
@@ -36,7 +44,13 @@ function simulate(arrivals: Arrival[], traced: boolean, cores = 2, keepCoreBetwe
     )
   }
   env.run()
-  return {endNs: Object.fromEntries(endNs), events: env.eventsProcessed, stats: sem.stats(), waits: users.map((u) => [u.waitNs, u.holdNs]), busyNs: cpus.busyNs()}
+  return {
+    endNs: Object.fromEntries(endNs),
+    events: env.eventsProcessed,
+    stats: sem.stats(),
+    waits: users.map((u) => [u.waitNs, u.holdNs]),
+    busyNs: cpus.busyNs(),
+  }
 }
 
 describe('quiet section boundaries', () => {
@@ -79,7 +93,7 @@ describe('quiet section boundaries', () => {
     expect(fast.events).toBeLessThan(reference.events)
   })
 
-  it('by default a task waiting for the only core takes it at the reader\'s first chunk boundary', () => {
+  it("by default a task waiting for the only core takes it at the reader's first chunk boundary", () => {
     const arrivals: Arrival[] = [
       {name: 'r', atNs: 0, kind: 'read', count: 50, ns: 1_000},
       {name: 'c', atNs: 500, kind: 'cpu', count: 1, ns: 10_000},

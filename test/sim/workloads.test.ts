@@ -32,7 +32,8 @@ describe('workloads', () => {
   })
 
   it('a burst makes legacy starts wait for namespace_sem and spin, and OTN starts wait far less', () => {
-    const s = (path: 'legacy' | 'otn') => baseScenario({path, hostMounts: 10_000, cores: 16, workload: {kind: 'burst', pods: 50}, pod: {...base.pod, runtimeOnly: false}})
+    const s = (path: 'legacy' | 'otn') =>
+      baseScenario({path, hostMounts: 10_000, cores: 16, workload: {kind: 'burst', pods: 50}, pod: {...base.pod, runtimeOnly: false}})
     const legacy = runScenario(model, s('legacy'), 1)
     const otn = runScenario(model, s('otn'), 1)
     const meanWait = (xs: Float64Array) => xs.reduce((a, b) => a + b, 0) / xs.length
@@ -42,7 +43,8 @@ describe('workloads', () => {
   })
 
   it('mountinfo readers hold the lock for read in proportion to the table size', () => {
-    const s = (hostMounts: number) => baseScenario({hostMounts, readers: {count: 2, intervalNs: 1_000_000}, workload: {kind: 'closed', concurrency: 1, starts: 20}})
+    const s = (hostMounts: number) =>
+      baseScenario({hostMounts, readers: {count: 2, intervalNs: 1_000_000}, workload: {kind: 'closed', concurrency: 1, starts: 20}})
     const small = runScenario(model, s(1_000), 1)
     const big = runScenario(model, s(10_000), 1)
     expect(small.sem.readHoldNs).toBeGreaterThan(0)

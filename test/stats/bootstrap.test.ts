@@ -6,16 +6,23 @@ import {quantileType7, sortedCopy} from '../../src/stats/quantile.js'
 describe('weightedQuantiles', () => {
   it('equals the type-7 quantile of the pooled sample when every unit is taken once', () => {
     fc.assert(
-      fc.property(fc.array(fc.array(fc.integer({min: 0, max: 1000}), {minLength: 1, maxLength: 20}), {minLength: 2, maxLength: 6}), fc.double({min: 0, max: 1, noNaN: true}), (groups, p) => {
-        const pool = pooledByUnit(groups)
-        const [q] = weightedQuantiles(pool, new Uint32Array(groups.length).fill(1), [p])
-        expect(q).toBeCloseTo(quantileType7(sortedCopy(groups.flat()), p), 9)
-      }),
+      fc.property(
+        fc.array(fc.array(fc.integer({min: 0, max: 1000}), {minLength: 1, maxLength: 20}), {minLength: 2, maxLength: 6}),
+        fc.double({min: 0, max: 1, noNaN: true}),
+        (groups, p) => {
+          const pool = pooledByUnit(groups)
+          const [q] = weightedQuantiles(pool, new Uint32Array(groups.length).fill(1), [p])
+          expect(q).toBeCloseTo(quantileType7(sortedCopy(groups.flat()), p), 9)
+        },
+      ),
     )
   })
 
   it('counts a unit drawn twice twice and a unit not drawn not at all', () => {
-    const pool = pooledByUnit([[1, 2], [10, 20]])
+    const pool = pooledByUnit([
+      [1, 2],
+      [10, 20],
+    ])
     // Multiset {1, 2, 1, 2}: sorted 1, 1, 2, 2 → p50 = 1.5, max = 2.
     expect(weightedQuantiles(pool, Uint32Array.from([2, 0]), [0.5, 1])).toEqual([1.5, 2])
   })
@@ -27,7 +34,10 @@ describe('bootstrapQuantileCis', () => {
   it('returns an interval that contains the pooled point estimate', () => {
     const [ci50, ci99] = bootstrapQuantileCis(replications, [0.5, 0.99], {resamples: 400, seed: 3})
     const pooled = sortedCopy(replications.flat())
-    for (const [ci, p] of [[ci50!, 0.5], [ci99!, 0.99]] as const) {
+    for (const [ci, p] of [
+      [ci50!, 0.5],
+      [ci99!, 0.99],
+    ] as const) {
       expect(ci[0]).toBeLessThanOrEqual(quantileType7(pooled, p))
       expect(ci[1]).toBeGreaterThanOrEqual(quantileType7(pooled, p))
     }
@@ -42,7 +52,11 @@ describe('bootstrapQuantileCis', () => {
   })
 
   it('collapses to a point when every replication is identical', () => {
-    const same = [[1, 2, 3], [1, 2, 3], [1, 2, 3]]
+    const same = [
+      [1, 2, 3],
+      [1, 2, 3],
+      [1, 2, 3],
+    ]
     expect(bootstrapQuantileCis(same, [0.5], {resamples: 100, seed: 9})).toEqual([[2, 2]])
   })
 

@@ -26,17 +26,30 @@ describe('fitLinear', () => {
   })
 
   it('clamps a negative intercept to zero and says so', () => {
-    const fit = fitLinear([{x: 10, ns: 0}, {x: 20, ns: 100}])
+    const fit = fitLinear([
+      {x: 10, ns: 0},
+      {x: 20, ns: 100},
+    ])
     expect(fit.fixedNs).toBe(0)
     expect(fit.clamped).toEqual(['fixed'])
   })
 
   it('refuses points at a single x value with a message naming the problem', () => {
-    expect(() => fitLinear([{x: 5, ns: 1}, {x: 5, ns: 2}])).toThrow(/two or more distinct x values/)
+    expect(() =>
+      fitLinear([
+        {x: 5, ns: 1},
+        {x: 5, ns: 2},
+      ]),
+    ).toThrow(/two or more distinct x values/)
   })
 
   it('refuses non-finite points', () => {
-    expect(() => fitLinear([{x: 1, ns: Number.NaN}, {x: 2, ns: 1}])).toThrow(/finite/)
+    expect(() =>
+      fitLinear([
+        {x: 1, ns: Number.NaN},
+        {x: 2, ns: 1},
+      ]),
+    ).toThrow(/finite/)
   })
 })
 

@@ -15,7 +15,7 @@ describe('summarize', () => {
     expect(s.mean).toBe(50.5)
   })
 
-  it('does not reorder the caller\'s array', () => {
+  it("does not reorder the caller's array", () => {
     const xs = [3, 1, 2]
     summarize(xs)
     expect(xs).toEqual([3, 1, 2])

@@ -5,7 +5,15 @@ import {chromium, type Browser, type Page} from 'playwright-core'
 /** Debian's chromium; scripts/test-prereqs.sh installs it, so a missing binary is a failure, not a skip. */
 export const CHROMIUM_PATH = '/usr/bin/chromium'
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
 
 export interface OpenedReport {
   page: Page

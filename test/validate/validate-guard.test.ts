@@ -59,13 +59,23 @@ describe('densityplan validate (CI guard)', () => {
   it('fails (exit 4, naming the cell) when fed the same model with its copy cost tripled', () => {
     const m = KernelModelSchema.parse(JSON.parse(readFileSync(model, 'utf8')))
     const wrong = join(dir, 'copy-x3.json')
-    writeFileSync(wrong, JSON.stringify({...m, id: 'copy-x3', costs: {...m.costs, copy: {...m.costs.copy, fixedNs: m.costs.copy.fixedNs * 3, perUnitNs: m.costs.copy.perUnitNs * 3, spread: undefined}}}))
+    writeFileSync(
+      wrong,
+      JSON.stringify({
+        ...m,
+        id: 'copy-x3',
+        costs: {...m.costs, copy: {...m.costs.copy, fixedNs: m.costs.copy.fixedNs * 3, perUnitNs: m.costs.copy.perUnitNs * 3, spread: undefined}},
+      }),
+    )
     // The guard's comparison: --fail-above 0.5 exits 4 listing every cell beyond ±50%.
     const r = validate(wrong, ['--fail-above', '0.5'])
     expect(r.status, r.stderr).toBe(4)
     // Caught for the right reason: an M=6000 cell predicted too slow (positive error), not just any miss.
     const misses = [...r.stderr.matchAll(/M=(\d+) C=\d+ T=\d+: p50 ([+-]\d+)%, p99 ([+-]\d+)% \(limit ±\+?50%\)/g)]
-    expect(misses.some((m) => Number(m[1]) > 6000 && (Number(m[2]) > 50 || Number(m[3]) > 50)), r.stderr).toBe(true)
+    expect(
+      misses.some((m) => Number(m[1]) > 6000 && (Number(m[2]) > 50 || Number(m[3]) > 50)),
+      r.stderr,
+    ).toBe(true)
   }, 240_000)
 
   it('rejects a malformed grid with exit 2 and names the flag', () => {

@@ -16,13 +16,19 @@ export function burstHeatmapSpec(result: AnalysisResult): TopLevelSpec {
       const grid = c.results[path].burstGrid
       const densities = [...new Set(grid.map((g) => g.podsPerNode))]
       const bursts = [...new Set([...result.settings.burstSizes, ...grid.map((g) => g.burstPods)])]
-      return densities.flatMap((d) => bursts.map((b) => {
-        const cell = grid.find((g) => g.podsPerNode === d && g.burstPods === b)
-        return {
-          nodeClass: classLabel(c), path: PATH_LABEL[path], podsPerNode: d, burstPods: b, p99Ms: cell ? cell.p99Ms : null,
-          overSlo: !cell ? 'not simulated: burst larger than the pods on the node' : cell.p99Ms > sloMs ? 'over the SLO' : 'within the SLO',
-        }
-      }))
+      return densities.flatMap((d) =>
+        bursts.map((b) => {
+          const cell = grid.find((g) => g.podsPerNode === d && g.burstPods === b)
+          return {
+            nodeClass: classLabel(c),
+            path: PATH_LABEL[path],
+            podsPerNode: d,
+            burstPods: b,
+            p99Ms: cell ? cell.p99Ms : null,
+            overSlo: !cell ? 'not simulated: burst larger than the pods on the node' : cell.p99Ms > sloMs ? 'over the SLO' : 'within the SLO',
+          }
+        }),
+      )
     }),
   )
   // The colour scale spans the data: from the smallest to the largest simulated p99, with the SLO
@@ -46,7 +52,9 @@ export function burstHeatmapSpec(result: AnalysisResult): TopLevelSpec {
         y: {field: 'burstPods', type: 'ordinal', title: 'Pods started at once', sort: 'descending'},
         color: {
           condition: {test: 'datum.p99Ms === null', value: '#eef1f4'},
-          field: 'p99Ms', type: 'quantitative', title: `p99 (ms); outlined: over the ${sloMs.toLocaleString('en-US')} ms SLO`,
+          field: 'p99Ms',
+          type: 'quantitative',
+          title: `p99 (ms); outlined: over the ${sloMs.toLocaleString('en-US')} ms SLO`,
           scale: {type: 'linear', domain: [lo, hi], scheme: 'orangered', clamp: true},
           legend: {values: [...new Set([lo, sloMs, hi])].sort((a, b) => a - b), format: ',.0f', gradientLength: 320},
         },

@@ -23,7 +23,16 @@ export const VEGA_LITE_SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json
 export const CHART_CONFIG = {
   font: 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif',
   view: {stroke: '#d9dee5'},
-  axis: {labelColor: '#5b6675', titleColor: '#1d2430', titleFontWeight: 600, gridColor: '#eef1f4', domainColor: '#aab3bf', tickColor: '#aab3bf', labelFontSize: 11, titleFontSize: 12},
+  axis: {
+    labelColor: '#5b6675',
+    titleColor: '#1d2430',
+    titleFontWeight: 600,
+    gridColor: '#eef1f4',
+    domainColor: '#aab3bf',
+    tickColor: '#aab3bf',
+    labelFontSize: 11,
+    titleFontSize: 12,
+  },
   legend: {orient: 'top', labelFontSize: 11, titleFontSize: 11, titleColor: '#5b6675', labelLimit: 260, symbolSize: 80},
   header: {labelFontSize: 12, labelFontWeight: 600, titleFontSize: 12},
   title: {fontSize: 13, anchor: 'start', color: '#1d2430'},
@@ -55,9 +64,16 @@ export function classSelector(result: AnalysisResult): {params: NonNullable<TopL
  * A top-level spec with the shared schema, theme and inline data. Single views fit the container's
  * width (`fit-x`); faceted views can't, so they keep fixed panel sizes.
  */
-export function baseSpec(description: string, values: object[], layout: 'fit-width' | 'fixed' = 'fit-width'): Pick<TopLevelSpec, '$schema' | 'description' | 'config' | 'data' | 'autosize'> {
+export function baseSpec(
+  description: string,
+  values: object[],
+  layout: 'fit-width' | 'fixed' = 'fit-width',
+): Pick<TopLevelSpec, '$schema' | 'description' | 'config' | 'data' | 'autosize'> {
   return {
-    $schema: VEGA_LITE_SCHEMA, description, config: CHART_CONFIG as TopLevelSpec['config'], data: {values},
+    $schema: VEGA_LITE_SCHEMA,
+    description,
+    config: CHART_CONFIG as TopLevelSpec['config'],
+    data: {values},
     ...(layout === 'fit-width' ? {autosize: {type: 'fit-x', contains: 'padding'} as const} : {}),
   }
 }

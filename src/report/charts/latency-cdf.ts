@@ -8,14 +8,18 @@ export function latencyCdfSpec(result: AnalysisResult): TopLevelSpec {
   const rows = result.classes.flatMap((c) =>
     PATHS.flatMap((path) =>
       c.results[path].today.cdf.map((point) => ({
-        nodeClass: classLabel(c), path: PATH_LABEL[path], ms: point.ms, share: point.q,
-        podsPerNode: c.results[path].today.podsPerNode, burstPods: c.results[path].today.burstPods,
+        nodeClass: classLabel(c),
+        path: PATH_LABEL[path],
+        ms: point.ms,
+        share: point.q,
+        podsPerNode: c.results[path].today.podsPerNode,
+        burstPods: c.results[path].today.burstPods,
       })),
     ),
   )
   const sloMs = result.settings.sloMs
   return {
-    ...baseSpec('Distribution (CDF) of pod start latency at today\'s density, both kernel paths', rows),
+    ...baseSpec("Distribution (CDF) of pod start latency at today's density, both kernel paths", rows),
     params: select.params,
     width: CHART_WIDTH,
     height: CHART_HEIGHT,

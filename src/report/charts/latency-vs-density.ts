@@ -7,8 +7,26 @@ export function latencySweepRows(result: AnalysisResult): object[] {
   return result.classes.flatMap((c) =>
     PATHS.flatMap((path) =>
       c.results[path].sweep.flatMap((s) => [
-        {nodeClass: classLabel(c), path: PATH_LABEL[path], quantile: 'p50', podsPerNode: s.podsPerNode, burstPods: s.burstPods, ms: s.p50Ms, loMs: s.p50Ci95[0], hiMs: s.p50Ci95[1]},
-        {nodeClass: classLabel(c), path: PATH_LABEL[path], quantile: 'p99', podsPerNode: s.podsPerNode, burstPods: s.burstPods, ms: s.p99Ms, loMs: s.p99Ci95[0], hiMs: s.p99Ci95[1]},
+        {
+          nodeClass: classLabel(c),
+          path: PATH_LABEL[path],
+          quantile: 'p50',
+          podsPerNode: s.podsPerNode,
+          burstPods: s.burstPods,
+          ms: s.p50Ms,
+          loMs: s.p50Ci95[0],
+          hiMs: s.p50Ci95[1],
+        },
+        {
+          nodeClass: classLabel(c),
+          path: PATH_LABEL[path],
+          quantile: 'p99',
+          podsPerNode: s.podsPerNode,
+          burstPods: s.burstPods,
+          ms: s.p99Ms,
+          loMs: s.p99Ci95[0],
+          hiMs: s.p99Ci95[1],
+        },
       ]),
     ),
   )
@@ -21,7 +39,10 @@ export function latencySweepRows(result: AnalysisResult): object[] {
  * drawn (CI bands and the SLO included), so the SLO line is always on the chart.
  */
 function yScale(result: AnalysisResult): {domain: [number, number]; nice: boolean; zero: boolean} {
-  const max = Math.max(result.settings.sloMs, ...result.classes.flatMap((c) => PATHS.flatMap((p) => c.results[p].sweep.map((s) => Math.max(s.p99Ci95[1], s.p99Ms)))))
+  const max = Math.max(
+    result.settings.sloMs,
+    ...result.classes.flatMap((c) => PATHS.flatMap((p) => c.results[p].sweep.map((s) => Math.max(s.p99Ci95[1], s.p99Ms)))),
+  )
   return {domain: [0, Math.ceil((max * 1.05) / 1000) * 1000], nice: false, zero: true}
 }
 
@@ -49,7 +70,18 @@ export function latencyVsDensitySpec(result: AnalysisResult): TopLevelSpec {
               x,
               y: {field: 'ms', type: 'quantitative', title: 'Pod start latency (ms)', scale: yScaleDef, axis: {format: ',.0f'}},
               color,
-              strokeDash: {field: 'quantile', type: 'nominal', scale: {domain: ['p50', 'p99'], range: [[4, 3], [1, 0]]}, legend: null},
+              strokeDash: {
+                field: 'quantile',
+                type: 'nominal',
+                scale: {
+                  domain: ['p50', 'p99'],
+                  range: [
+                    [4, 3],
+                    [1, 0],
+                  ],
+                },
+                legend: null,
+              },
               tooltip: [
                 {field: 'nodeClass', title: 'Node class'},
                 {field: 'path', title: 'Path'},
@@ -62,7 +94,10 @@ export function latencyVsDensitySpec(result: AnalysisResult): TopLevelSpec {
               ],
             },
           },
-          {mark: {type: 'area', opacity: 0.16}, encoding: {x, y: {field: 'loMs', type: 'quantitative', scale: yScaleDef}, y2: {field: 'hiMs'}, color, detail: {field: 'quantile'}}},
+          {
+            mark: {type: 'area', opacity: 0.16},
+            encoding: {x, y: {field: 'loMs', type: 'quantitative', scale: yScaleDef}, y2: {field: 'hiMs'}, color, detail: {field: 'quantile'}},
+          },
         ],
       },
       sloRule(result.settings.sloMs),
@@ -75,8 +110,14 @@ export function sloRule(sloMs: number): object {
   return {
     data: {values: [{sloMs, label: `SLO p99 ≤ ${formatSeconds(sloMs)}`}]},
     layer: [
-      {mark: {type: 'rule', color: '#b42318', strokeDash: [6, 4], strokeWidth: 1.5}, encoding: {y: {field: 'sloMs', type: 'quantitative'}, tooltip: [{field: 'label', title: 'SLO'}]}},
-      {mark: {type: 'text', align: 'left', dx: 4, dy: -7, color: '#b42318', fontSize: 11}, encoding: {y: {field: 'sloMs', type: 'quantitative'}, x: {value: 0}, text: {field: 'label'}}},
+      {
+        mark: {type: 'rule', color: '#b42318', strokeDash: [6, 4], strokeWidth: 1.5},
+        encoding: {y: {field: 'sloMs', type: 'quantitative'}, tooltip: [{field: 'label', title: 'SLO'}]},
+      },
+      {
+        mark: {type: 'text', align: 'left', dx: 4, dy: -7, color: '#b42318', fontSize: 11},
+        encoding: {y: {field: 'sloMs', type: 'quantitative'}, x: {value: 0}, text: {field: 'label'}},
+      },
     ],
   }
 }

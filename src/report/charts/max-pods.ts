@@ -17,16 +17,27 @@ export function maxPodsSpec(result: AnalysisResult): TopLevelSpec {
     PATHS.map((path) => {
       const d = recommendedDensity(pool.recommendation.numbers, path)
       return {
-        pool: pool.name, path: PATH_LABEL[path], maxPodsPerNode: d.maxPodsPerNode, label: formatDensity(d),
+        pool: pool.name,
+        path: PATH_LABEL[path],
+        maxPodsPerNode: d.maxPodsPerNode,
+        label: formatDensity(d),
         barLabel: d.maxPodsPerNode === 0 ? 'none' : `${formatDensity(d)}\n${SHORT_LIMIT[d.binding]}`,
-        limit: BINDING_LABEL[d.binding], kind: d.lowerBound ? 'lower bound (≥)' : 'value', lowerBound: d.lowerBound,
-        podsPerNodeToday: pool.podsPerNodeToday, nodeLimit: pool.maxPods,
+        limit: BINDING_LABEL[d.binding],
+        kind: d.lowerBound ? 'lower bound (≥)' : 'value',
+        lowerBound: d.lowerBound,
+        podsPerNodeToday: pool.podsPerNodeToday,
+        nodeLimit: pool.maxPods,
       }
     }),
   )
   const x = {field: 'pool', type: 'nominal', title: 'Node pool', sort: result.pools.map((p) => p.name), axis: {labelAngle: 0, labelLimit: 160}} as const
   const xOffset = {field: 'path', type: 'nominal', scale: {domain: PATH_COLOR_SCALE.domain}} as const
-  const y = {field: 'maxPodsPerNode', type: 'quantitative', title: 'Max pods/node (SLO and capacity)', scale: {domainMax: Math.ceil(Math.max(10, ...rows.map((r) => r.maxPodsPerNode)) * 1.25)}} as const
+  const y = {
+    field: 'maxPodsPerNode',
+    type: 'quantitative',
+    title: 'Max pods/node (SLO and capacity)',
+    scale: {domainMax: Math.ceil(Math.max(10, ...rows.map((r) => r.maxPodsPerNode)) * 1.25)},
+  } as const
   const tooltip = [
     {field: 'pool', title: 'Pool'},
     {field: 'path', title: 'Path'},
@@ -51,7 +62,13 @@ export function maxPodsSpec(result: AnalysisResult): TopLevelSpec {
         // Lower bounds: outline only, dashed, so a "≥" never reads as a measured value.
         transform: [{filter: 'datum.lowerBound'}],
         mark: {type: 'bar', fillOpacity: 0.12, strokeWidth: 2, strokeDash: [5, 3]},
-        encoding: {xOffset, y, color: {field: 'path', type: 'nominal', title: 'Container start path', scale: PATH_COLOR_SCALE}, stroke: {field: 'path', type: 'nominal', title: 'Container start path', scale: PATH_COLOR_SCALE}, tooltip},
+        encoding: {
+          xOffset,
+          y,
+          color: {field: 'path', type: 'nominal', title: 'Container start path', scale: PATH_COLOR_SCALE},
+          stroke: {field: 'path', type: 'nominal', title: 'Container start path', scale: PATH_COLOR_SCALE},
+          tooltip,
+        },
       },
       {
         transform: [{filter: 'datum.lowerBound'}],
@@ -65,7 +82,13 @@ export function maxPodsSpec(result: AnalysisResult): TopLevelSpec {
       },
       {
         mark: {type: 'tick', color: '#1d2430', thickness: 2, size: 60},
-        encoding: {y: {field: 'podsPerNodeToday', type: 'quantitative'}, tooltip: [{field: 'pool', title: 'Pool'}, {field: 'podsPerNodeToday', title: 'Pods/node today'}]},
+        encoding: {
+          y: {field: 'podsPerNodeToday', type: 'quantitative'},
+          tooltip: [
+            {field: 'pool', title: 'Pool'},
+            {field: 'podsPerNodeToday', title: 'Pods/node today'},
+          ],
+        },
       },
     ],
   } as TopLevelSpec

@@ -26,17 +26,30 @@ export function mountTableSpec(result: AnalysisResult): TopLevelSpec {
   // Distinct hues, none close to the two path colours (orange legacy, blue OTN); classes past the
   // eighth also get their own point shape, so no two classes look the same.
   const color = {field: 'nodeClass', type: 'nominal', title: 'Node class', scale: {range: CLASS_COLORS}} as const
-  const shape = {field: 'nodeClass', type: 'nominal', title: 'Node class', scale: {range: ['circle', 'square', 'triangle-up', 'diamond', 'cross', 'triangle-down', 'triangle-left', 'triangle-right']}} as const
+  const shape = {
+    field: 'nodeClass',
+    type: 'nominal',
+    title: 'Node class',
+    scale: {range: ['circle', 'square', 'triangle-up', 'diamond', 'cross', 'triangle-down', 'triangle-left', 'triangle-right']},
+  } as const
   return {
-    ...baseSpec('Host mount-table size vs pods per node, per node class, with today\'s point', rows),
+    ...baseSpec("Host mount-table size vs pods per node, per node class, with today's point", rows),
     width: CHART_WIDTH,
     // A little shorter than the other charts so the x-axis title stays inside the figure when the
     // legend wraps onto a second row.
     height: CHART_HEIGHT - 20,
     padding: {left: 5, right: 5, top: 5, bottom: 12},
     layer: [
-      {transform: [{filter: 'datum.point === \'sweep\''}], mark: {type: 'line', strokeWidth: 2, point: {size: 30, filled: true}}, encoding: {x, y, color, shape, tooltip}},
-      {transform: [{filter: 'datum.point === \'today\''}], mark: {type: 'point', filled: false, size: 160, shape: 'circle', stroke: '#1d2430', strokeWidth: 2}, encoding: {x, y, tooltip}},
+      {
+        transform: [{filter: "datum.point === 'sweep'"}],
+        mark: {type: 'line', strokeWidth: 2, point: {size: 30, filled: true}},
+        encoding: {x, y, color, shape, tooltip},
+      },
+      {
+        transform: [{filter: "datum.point === 'today'"}],
+        mark: {type: 'point', filled: false, size: 160, shape: 'circle', stroke: '#1d2430', strokeWidth: 2},
+        encoding: {x, y, tooltip},
+      },
     ],
   } as TopLevelSpec
 }

@@ -18,8 +18,13 @@ export function timeBreakdownSpec(result: AnalysisResult): TopLevelSpec {
       const breakdown = c.results[path].today.breakdown
       const total = breakdown.lockWaitMs + breakdown.lockHoldMs + breakdown.otherMs
       return COMPONENTS.map((component, order) => ({
-        nodeClass: classLabel(c), path: PATH_LABEL[path], bar: `${classLabel(c)} · ${PATH_SHORT[path]}`,
-        barOrder: classIndex * 2 + pathIndex, component: component.label, order, ms: breakdown[component.key],
+        nodeClass: classLabel(c),
+        path: PATH_LABEL[path],
+        bar: `${classLabel(c)} · ${PATH_SHORT[path]}`,
+        barOrder: classIndex * 2 + pathIndex,
+        component: component.label,
+        order,
+        ms: breakdown[component.key],
         share: total > 0 ? breakdown[component.key] / total : 0,
       }))
     }),
@@ -32,7 +37,13 @@ export function timeBreakdownSpec(result: AnalysisResult): TopLevelSpec {
     encoding: {
       y: {field: 'bar', type: 'nominal', title: null, sort: {field: 'barOrder', op: 'min'}, axis: {labelLimit: 220}},
       x: {field: 'ms', type: 'quantitative', stack: 'zero', title: 'Mean time per pod start (ms)'},
-      color: {field: 'component', type: 'nominal', title: 'namespace_sem', legend: {columns: 2}, scale: {domain: COMPONENTS.map((c) => c.label), range: COMPONENTS.map((c) => c.color)}},
+      color: {
+        field: 'component',
+        type: 'nominal',
+        title: 'namespace_sem',
+        legend: {columns: 2},
+        scale: {domain: COMPONENTS.map((c) => c.label), range: COMPONENTS.map((c) => c.color)},
+      },
       order: {field: 'order', type: 'quantitative'},
       tooltip: [
         {field: 'nodeClass', title: 'Node class'},

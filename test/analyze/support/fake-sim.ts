@@ -33,21 +33,51 @@ export function fakeSimulator(opts: {noiseMs?: number; calls?: Array<{path: stri
 /** A node class with round numbers; override what a test needs. */
 export function nodeClass(over: Partial<NodeClass> = {}): NodeClass {
   return {
-    id: 'web-abc123', pool: 'web', nodeNames: ['web-0', 'web-1'], kernel: '6.8.0', osImage: 'Ubuntu 24.04', containerRuntime: 'containerd://1.7.24',
-    oci: {name: 'runc', usesOtn: false, basis: 'containerd default runtime (inferred)'}, otnCapableToday: false,
-    cores: 8, maxPods: 110, hostMountsToday: 1000, hostMountsPerPod: 10, podsPerNodeToday: 40, podCount: 80,
-    podShape: {containersPerPod: 1, initContainersPerPod: 0, hostMountsPerPod: 10, runtimeMountsPerContainer: 28, userNamespacePodFraction: 0, hookedPodFraction: 0},
-    observedStartMs: [], kubeletSli: null, bursts: {rollingUpdate: 10, drainRefill: 40, jobWave: 1},
+    id: 'web-abc123',
+    pool: 'web',
+    nodeNames: ['web-0', 'web-1'],
+    kernel: '6.8.0',
+    osImage: 'Ubuntu 24.04',
+    containerRuntime: 'containerd://1.7.24',
+    oci: {name: 'runc', usesOtn: false, basis: 'containerd default runtime (inferred)'},
+    otnCapableToday: false,
+    cores: 8,
+    maxPods: 110,
+    hostMountsToday: 1000,
+    hostMountsPerPod: 10,
+    podsPerNodeToday: 40,
+    podCount: 80,
+    podShape: {
+      containersPerPod: 1,
+      initContainersPerPod: 0,
+      hostMountsPerPod: 10,
+      runtimeMountsPerContainer: 28,
+      userNamespacePodFraction: 0,
+      hookedPodFraction: 0,
+    },
+    observedStartMs: [],
+    kubeletSli: null,
+    bursts: {rollingUpdate: 10, drainRefill: 40, jobWave: 1},
     capacity: {requestsPerPod: null, podCIDR: null, bounds: [{limit: 'max-pods', pods: over.maxPods ?? 110, status: 'limit', detail: 'kubelet maxPods'}]},
     ...over,
   }
 }
 
 /** The fixture legacy model (round numbers, no spread): a model pool for runClassJob with a fake simulator. */
-export const FIXTURE_MODEL = KernelModelSchema.parse(JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'fixtures', 'models', 'test-legacy.json'), 'utf8')))
+export const FIXTURE_MODEL = KernelModelSchema.parse(
+  JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'fixtures', 'models', 'test-legacy.json'), 'utf8')),
+)
 
 /** A class job whose two paths both run on FIXTURE_MODEL (index 0 of the pool), described as matching hardware. */
 export function fakeJob(cls: NodeClass): ClassJob {
-  const info = {id: FIXTURE_MODEL.id, file: 'test/fixtures/models/test-legacy.json', sha256: '0'.repeat(64), score: 0, mismatches: [], otherHardware: false, cpuCompared: false}
+  const info = {
+    id: FIXTURE_MODEL.id,
+    file: 'test/fixtures/models/test-legacy.json',
+    sha256: '0'.repeat(64),
+    score: 0,
+    mismatches: [],
+    otherHardware: false,
+    cpuCompared: false,
+  }
   return {cls, poolObservedMs: [], poolSli: null, models: {legacy: 0, otn: 0, info: {legacy: info, otn: info}}}
 }

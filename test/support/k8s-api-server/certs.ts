@@ -34,6 +34,9 @@ export function makeServerCerts(dir: string): TestCerts {
   openssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', key], dir)
   openssl(['req', '-new', '-key', key, '-out', 'server.csr', '-subj', '/CN=densityplan-test-apiserver'], dir)
   writeFileSync(join(dir, 'ext.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n')
-  openssl(['x509', '-req', '-in', 'server.csr', '-CA', ca.caPath, '-CAkey', ca.keyPath, '-CAcreateserial', '-out', 'server.crt', '-days', '2', '-extfile', 'ext.cnf'], dir)
+  openssl(
+    ['x509', '-req', '-in', 'server.csr', '-CA', ca.caPath, '-CAkey', ca.keyPath, '-CAcreateserial', '-out', 'server.crt', '-days', '2', '-extfile', 'ext.cnf'],
+    dir,
+  )
   return {caPath: ca.caPath, caPem: readFileSync(ca.caPath, 'utf8'), certPem: readFileSync(join(dir, 'server.crt'), 'utf8'), keyPem: readFileSync(key, 'utf8')}
 }

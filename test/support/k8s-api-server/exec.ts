@@ -33,7 +33,9 @@ export function makeExecServer(gate: ExecGate): (req: IncomingMessage, socket: D
     const url = new URL(req.url ?? '/', 'https://127.0.0.1')
     const refuse = (code: number, body: Record<string, unknown>) => {
       const text = JSON.stringify(body)
-      socket.end(`HTTP/1.1 ${code} ${code === 401 ? 'Unauthorized' : code === 403 ? 'Forbidden' : code === 404 ? 'Not Found' : 'Bad Request'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`)
+      socket.end(
+        `HTTP/1.1 ${code} ${code === 401 ? 'Unauthorized' : code === 403 ? 'Forbidden' : code === 404 ? 'Not Found' : 'Bad Request'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
+      )
     }
     const denied = gate.check(req, url)
     if (denied) return refuse(denied.code, denied.body)
@@ -44,7 +46,10 @@ export function makeExecServer(gate: ExecGate): (req: IncomingMessage, socket: D
     }
     const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim())
     if (!accepted.some((p) => offered.includes(p))) {
-      return refuse(400, status(400, 'BadRequest', `none of the offered subprotocols (${offered.join(', ') || 'none'}) is supported: use ${accepted.join(' or ')}`))
+      return refuse(
+        400,
+        status(400, 'BadRequest', `none of the offered subprotocols (${offered.join(', ') || 'none'}) is supported: use ${accepted.join(' or ')}`),
+      )
     }
     const command = url.searchParams.getAll('command')
     const wantStdin = url.searchParams.get('stdin') === 'true' || url.searchParams.get('stdin') === '1'
@@ -80,11 +85,16 @@ function run(ws: WebSocket, command: string[], wantStdin: boolean, children: Set
   child.on('error', (err) => (spawnError = err))
   child.on('close', (code, signal) => {
     children.delete(child)
-    if (spawnError) return finish(status(500, 'InternalError', `OCI runtime exec failed: exec failed: unable to start container process: exec: "${command[0]}": ${spawnError.message}`))
+    if (spawnError)
+      return finish(
+        status(500, 'InternalError', `OCI runtime exec failed: exec failed: unable to start container process: exec: "${command[0]}": ${spawnError.message}`),
+      )
     if (code === 0) return finish({metadata: {}, status: 'Success'})
     const exit = code ?? 128 + (signal ? (({SIGKILL: 9, SIGTERM: 15, SIGINT: 2} as Record<string, number>)[signal] ?? 1) : 1)
     finish({
-      metadata: {}, status: 'Failure', reason: 'NonZeroExitCode',
+      metadata: {},
+      status: 'Failure',
+      reason: 'NonZeroExitCode',
       message: `command terminated with non-zero exit code: error executing command [${command.join(' ')}], exit code ${exit}`,
       details: {causes: [{reason: 'ExitCode', message: String(exit)}]},
     })

@@ -103,7 +103,13 @@ export async function startTestApiServer(opts: TestApiServerOptions = {}): Promi
   }
   const kubeconfigPath = writeKubeconfig({}, 'kubeconfig.yaml')
   return {
-    url, kubeconfigPath, dir, world, stats, pods, writeKubeconfig,
+    url,
+    kubeconfigPath,
+    dir,
+    world,
+    stats,
+    pods,
+    writeKubeconfig,
     makeWrongCa: () => makeCa(dir, 'wrong-ca').caPath,
     close: async () => {
       server.closeAllConnections()

@@ -23,7 +23,11 @@ export interface PodBehaviour {
 }
 
 export interface CreatedPod {
-  obj: Record<string, unknown> & {metadata: Record<string, unknown> & {name: string; namespace: string}; spec: {nodeName?: string; containers: Array<{name: string; image: string}>}; status: Record<string, unknown>}
+  obj: Record<string, unknown> & {
+    metadata: Record<string, unknown> & {name: string; namespace: string}
+    spec: {nodeName?: string; containers: Array<{name: string; image: string}>}
+    status: Record<string, unknown>
+  }
   /** Processes started by exec in this pod; killed when it is deleted, as a kubelet would. */
   children: Set<ChildProcess>
   timers: NodeJS.Timeout[]
@@ -36,7 +40,10 @@ export class PodStore {
   readonly created: string[] = []
   private rv = 900_000
 
-  constructor(private readonly world: World, private readonly behaviour: PodBehaviour) {}
+  constructor(
+    private readonly world: World,
+    private readonly behaviour: PodBehaviour,
+  ) {}
 
   get(namespace: string, name: string): CreatedPod | undefined {
     return this.pods.get(`${namespace}/${name}`)
@@ -51,24 +58,38 @@ export class PodStore {
    * would refuse it: unknown namespace (404), Pod Security baseline (403), invalid (422), taken (409).
    */
   create(namespace: string, body: unknown): CreatedPod | {code: number; reason: string; message: string} {
-    const b = body as {kind?: string; metadata?: {name?: string; generateName?: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>}; spec?: {nodeName?: string; hostPID?: boolean; containers?: Array<{name?: string; image?: string; securityContext?: {privileged?: boolean}}>}}
-    if (![...NAMESPACES, ...(this.behaviour.extraNamespaces ?? ['densityplan'])].includes(namespace)) return {code: 404, reason: 'NotFound', message: `namespaces "${namespace}" not found`}
+    const b = body as {
+      kind?: string
+      metadata?: {name?: string; generateName?: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>}
+      spec?: {nodeName?: string; hostPID?: boolean; containers?: Array<{name?: string; image?: string; securityContext?: {privileged?: boolean}}>}
+    }
+    if (![...NAMESPACES, ...(this.behaviour.extraNamespaces ?? ['densityplan'])].includes(namespace))
+      return {code: 404, reason: 'NotFound', message: `namespaces "${namespace}" not found`}
     const invalid = this.invalid(namespace, b)
     if (invalid) return {code: 422, reason: 'Invalid', message: invalid}
     const name = b.metadata?.name ?? `${b.metadata!.generateName}${randomBytes(3).toString('hex').slice(0, 5)}`
     if (this.get(namespace, name)) return {code: 409, reason: 'AlreadyExists', message: `pods "${name}" already exists`}
     if (this.behaviour.baselineNamespaces?.includes(namespace)) {
-      const why = [...(b.spec?.containers?.some((c) => c.securityContext?.privileged) ? [`privileged (container "${b.spec!.containers![0]!.name}" must not set securityContext.privileged=true)`] : []), ...(b.spec?.hostPID ? ['host namespaces (hostPID=true)'] : [])]
+      const why = [
+        ...(b.spec?.containers?.some((c) => c.securityContext?.privileged)
+          ? [`privileged (container "${b.spec!.containers![0]!.name}" must not set securityContext.privileged=true)`]
+          : []),
+        ...(b.spec?.hostPID ? ['host namespaces (hostPID=true)'] : []),
+      ]
       if (why.length) return {code: 403, reason: 'Forbidden', message: `pods "${name}" is forbidden: violates PodSecurity "baseline:latest": ${why.join(', ')}`}
     }
     return this.store(namespace, name, b)
   }
 
-  private invalid(namespace: string, b: {kind?: string; metadata?: {name?: string; generateName?: string; namespace?: string}; spec?: {containers?: Array<{name?: string; image?: string}>}}): string | null {
+  private invalid(
+    namespace: string,
+    b: {kind?: string; metadata?: {name?: string; generateName?: string; namespace?: string}; spec?: {containers?: Array<{name?: string; image?: string}>}},
+  ): string | null {
     if (b?.kind !== 'Pod') return 'the body is not a Pod'
     const containers = b.spec?.containers ?? []
     if (containers.length === 0 || containers.some((c) => !c.name || !c.image)) return 'Pod "" is invalid: spec.containers: Required value'
-    if (b.metadata?.namespace && b.metadata.namespace !== namespace) return 'the namespace of the provided object does not match the namespace sent on the request'
+    if (b.metadata?.namespace && b.metadata.namespace !== namespace)
+      return 'the namespace of the provided object does not match the namespace sent on the request'
     if (!b.metadata?.name && !b.metadata?.generateName) return 'Pod "" is invalid: metadata.name: Required value: name or generateName is required'
     return null
   }
@@ -118,12 +139,32 @@ export class PodStore {
       pod.obj.metadata['resourceVersion'] = String(++this.rv)
     }
     if (!known) {
-      set({phase: 'Pending', qosClass: 'BestEffort', conditions: [{type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: node ? `node "${node}" not found` : '0/1 nodes are available', lastTransitionTime: stamp()}]})
+      set({
+        phase: 'Pending',
+        qosClass: 'BestEffort',
+        conditions: [
+          {
+            type: 'PodScheduled',
+            status: 'False',
+            reason: 'Unschedulable',
+            message: node ? `node "${node}" not found` : '0/1 nodes are available',
+            lastTransitionTime: stamp(),
+          },
+        ],
+      })
       return
     }
     const scheduled = {type: 'PodScheduled', status: 'True', lastTransitionTime: stamp()}
-    const waiting = (reason: string, message?: string) => ({phase: 'Pending', qosClass: 'BestEffort', hostIP: '10.128.0.1', startTime: stamp(), conditions: [scheduled, {type: 'Ready', status: 'False', reason: 'ContainersNotReady', lastTransitionTime: stamp()}],
-      containerStatuses: [{name: c.name, image: c.image, imageID: '', ready: false, restartCount: 0, started: false, state: {waiting: {reason, ...(message ? {message} : {})}}}]})
+    const waiting = (reason: string, message?: string) => ({
+      phase: 'Pending',
+      qosClass: 'BestEffort',
+      hostIP: '10.128.0.1',
+      startTime: stamp(),
+      conditions: [scheduled, {type: 'Ready', status: 'False', reason: 'ContainersNotReady', lastTransitionTime: stamp()}],
+      containerStatuses: [
+        {name: c.name, image: c.image, imageID: '', ready: false, restartCount: 0, started: false, state: {waiting: {reason, ...(message ? {message} : {})}}},
+      ],
+    })
     set(waiting('ContainerCreating'))
     if (this.behaviour.stuckNodes?.includes(node)) return
     const delay = this.behaviour.startDelayMs ?? 200
@@ -132,11 +173,31 @@ export class PodStore {
       pod.timers.push(setTimeout(() => set(waiting('ImagePullBackOff', `Back-off pulling image "${c.image}"`)), delay * 2))
       return
     }
-    pod.timers.push(setTimeout(() => set({
-      phase: 'Running', qosClass: 'BestEffort', hostIP: '10.128.0.1', podIP: '10.0.0.99', startTime: stamp(),
-      conditions: [scheduled, {type: 'Ready', status: 'True', lastTransitionTime: stamp()}],
-      containerStatuses: [{name: c.name, image: c.image, imageID: `sha256:${'0'.repeat(64)}`, ready: true, restartCount: 0, started: true, state: {running: {startedAt: stamp()}}}],
-    }), delay))
+    pod.timers.push(
+      setTimeout(
+        () =>
+          set({
+            phase: 'Running',
+            qosClass: 'BestEffort',
+            hostIP: '10.128.0.1',
+            podIP: '10.0.0.99',
+            startTime: stamp(),
+            conditions: [scheduled, {type: 'Ready', status: 'True', lastTransitionTime: stamp()}],
+            containerStatuses: [
+              {
+                name: c.name,
+                image: c.image,
+                imageID: `sha256:${'0'.repeat(64)}`,
+                ready: true,
+                restartCount: 0,
+                started: true,
+                state: {running: {startedAt: stamp()}},
+              },
+            ],
+          }),
+        delay,
+      ),
+    )
   }
 }
 

@@ -40,7 +40,15 @@ export interface ServerStats {
   recent: string[]
 }
 
-interface Ctx {world: World; tokens: Record<string, TokenBehaviour>; faults: FaultOptions; stats: ServerStats; version: string; services: Record<string, string>; pods: PodStore}
+interface Ctx {
+  world: World
+  tokens: Record<string, TokenBehaviour>
+  faults: FaultOptions
+  stats: ServerStats
+  version: string
+  services: Record<string, string>
+  pods: PodStore
+}
 
 function send(res: ServerResponse, ctx: Ctx, code: number, body: unknown, headers: Record<string, string> = {}): void {
   ctx.stats.byStatus[code] = (ctx.stats.byStatus[code] ?? 0) + 1
@@ -69,7 +77,11 @@ export function matchesLabels(selector: string | null, labels: Record<string, st
   })
 }
 
-interface ContinueToken {r: string; o: number; rv: string}
+interface ContinueToken {
+  r: string
+  o: number
+  rv: string
+}
 const encodeContinue = (t: ContinueToken): string => Buffer.from(JSON.stringify(t)).toString('base64url')
 function decodeContinue(s: string): ContinueToken | null {
   try {
@@ -83,16 +95,38 @@ function decodeContinue(s: string): ContinueToken | null {
 const discovery = {
   '/api': {kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1:443'}]},
   '/apis': {kind: 'APIGroupList', apiVersion: 'v1', groups: []},
-  '/api/v1': {kind: 'APIResourceList', groupVersion: 'v1', resources: [
-    {name: 'nodes', singularName: 'node', namespaced: false, kind: 'Node', verbs: ['get', 'list', 'watch'], shortNames: ['no']},
-    {name: 'nodes/proxy', singularName: '', namespaced: false, kind: 'NodeProxyOptions', verbs: ['create', 'delete', 'get', 'patch', 'update']},
-    {name: 'pods', singularName: 'pod', namespaced: true, kind: 'Pod', verbs: ['create', 'delete', 'get', 'list', 'watch'], shortNames: ['po'], categories: ['all']},
-    {name: 'pods/exec', singularName: '', namespaced: true, kind: 'PodExecOptions', verbs: ['create', 'get']},
-  ]},
+  '/api/v1': {
+    kind: 'APIResourceList',
+    groupVersion: 'v1',
+    resources: [
+      {name: 'nodes', singularName: 'node', namespaced: false, kind: 'Node', verbs: ['get', 'list', 'watch'], shortNames: ['no']},
+      {name: 'nodes/proxy', singularName: '', namespaced: false, kind: 'NodeProxyOptions', verbs: ['create', 'delete', 'get', 'patch', 'update']},
+      {
+        name: 'pods',
+        singularName: 'pod',
+        namespaced: true,
+        kind: 'Pod',
+        verbs: ['create', 'delete', 'get', 'list', 'watch'],
+        shortNames: ['po'],
+        categories: ['all'],
+      },
+      {name: 'pods/exec', singularName: '', namespaced: true, kind: 'PodExecOptions', verbs: ['create', 'get']},
+    ],
+  },
 } as Record<string, unknown>
 
 /** Pages over indices [0, total) of one resource, keeping those `keep` accepts. */
-function page(ctx: Ctx, res: ServerResponse, url: URL, resource: string, total: number, keep: (i: number) => boolean, build: (i: number) => unknown, listKind: string, filtered: boolean): void {
+function page(
+  ctx: Ctx,
+  res: ServerResponse,
+  url: URL,
+  resource: string,
+  total: number,
+  keep: (i: number) => boolean,
+  build: (i: number) => unknown,
+  listKind: string,
+  filtered: boolean,
+): void {
   const limitParam = Number.parseInt(url.searchParams.get('limit') ?? '0', 10)
   const limit = Math.min(limitParam > 0 ? limitParam : Number.POSITIVE_INFINITY, ctx.faults.maxLimit ?? Number.POSITIVE_INFINITY)
   const cont = url.searchParams.get('continue')
@@ -101,9 +135,19 @@ function page(ctx: Ctx, res: ServerResponse, url: URL, resource: string, total: 
   if (cont) {
     ctx.stats.continueRequests++
     const token = decodeContinue(cont)
-    if (!token || token.r !== resource) return send(res, ctx, 400, status(400, 'BadRequest', 'continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)'))
+    if (!token || token.r !== resource)
+      return send(res, ctx, 400, status(400, 'BadRequest', 'continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)'))
     if (hits(ctx.faults.expireContinue, ctx.stats.continueRequests)) {
-      return send(res, ctx, 410, status(410, 'Expired', 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.'))
+      return send(
+        res,
+        ctx,
+        410,
+        status(
+          410,
+          'Expired',
+          'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.',
+        ),
+      )
     }
     start = token.o
   }
@@ -121,15 +165,32 @@ function page(ctx: Ctx, res: ServerResponse, url: URL, resource: string, total: 
 
 function metricsText(k: number): string {
   const b = [0.5, 1, 2, 3, 4, 5, 6, 8, 10, 20, 30, 45, 60, 120, 300, 600, 900, 1200, 1800, 2700, 3600]
-  const lines = ['# HELP kubelet_pod_start_sli_duration_seconds [ALPHA] Duration in seconds to start a pod, excluding time to pull images and run init containers', '# TYPE kubelet_pod_start_sli_duration_seconds histogram']
+  const lines = [
+    '# HELP kubelet_pod_start_sli_duration_seconds [ALPHA] Duration in seconds to start a pod, excluding time to pull images and run init containers',
+    '# TYPE kubelet_pod_start_sli_duration_seconds histogram',
+  ]
   let c = 0
-  for (const le of b) { c += le <= 5 ? 3 + (k % 3) : le <= 10 ? 1 : 0; lines.push(`kubelet_pod_start_sli_duration_seconds_bucket{le="${le}"} ${c}`) }
-  lines.push(`kubelet_pod_start_sli_duration_seconds_bucket{le="+Inf"} ${c}`, `kubelet_pod_start_sli_duration_seconds_sum ${c * 2.1}`, `kubelet_pod_start_sli_duration_seconds_count ${c}`)
+  for (const le of b) {
+    c += le <= 5 ? 3 + (k % 3) : le <= 10 ? 1 : 0
+    lines.push(`kubelet_pod_start_sli_duration_seconds_bucket{le="${le}"} ${c}`)
+  }
+  lines.push(
+    `kubelet_pod_start_sli_duration_seconds_bucket{le="+Inf"} ${c}`,
+    `kubelet_pod_start_sli_duration_seconds_sum ${c * 2.1}`,
+    `kubelet_pod_start_sli_duration_seconds_count ${c}`,
+  )
   lines.push('# TYPE kubelet_runtime_operations_duration_seconds histogram')
   for (const op of ['create_container', 'start_container', 'run_podsandbox']) {
     let n = 0
-    for (const le of [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]) { n += le >= 0.05 && le <= 1 ? 10 : 0; lines.push(`kubelet_runtime_operations_duration_seconds_bucket{operation_type="${op}",le="${le}"} ${n}`) }
-    lines.push(`kubelet_runtime_operations_duration_seconds_bucket{operation_type="${op}",le="+Inf"} ${n}`, `kubelet_runtime_operations_duration_seconds_sum{operation_type="${op}"} ${n * 0.2}`, `kubelet_runtime_operations_duration_seconds_count{operation_type="${op}"} ${n}`)
+    for (const le of [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]) {
+      n += le >= 0.05 && le <= 1 ? 10 : 0
+      lines.push(`kubelet_runtime_operations_duration_seconds_bucket{operation_type="${op}",le="${le}"} ${n}`)
+    }
+    lines.push(
+      `kubelet_runtime_operations_duration_seconds_bucket{operation_type="${op}",le="+Inf"} ${n}`,
+      `kubelet_runtime_operations_duration_seconds_sum{operation_type="${op}"} ${n * 0.2}`,
+      `kubelet_runtime_operations_duration_seconds_count{operation_type="${op}"} ${n}`,
+    )
   }
   lines.push('# TYPE kubelet_running_pods gauge', 'kubelet_running_pods 18')
   return lines.join('\n') + '\n'
@@ -163,7 +224,17 @@ function handle(ctx: Ctx, req: IncomingMessage, res: ServerResponse): void {
   }
   const user = who.user ?? 'system:serviceaccount:ops:densityplan'
   const deny = (verb: string, resource: string, scope: string): void =>
-    send(res, ctx, 403, status(403, 'Forbidden', `${resource} is forbidden: User "${user}" cannot ${verb} resource "${resource.split('/')[0]}"${resource.includes('/') ? ` with subresource "${resource.split('/')[1]}"` : ''} in API group "" ${scope}`, {kind: resource}))
+    send(
+      res,
+      ctx,
+      403,
+      status(
+        403,
+        'Forbidden',
+        `${resource} is forbidden: User "${user}" cannot ${verb} resource "${resource.split('/')[0]}"${resource.includes('/') ? ` with subresource "${resource.split('/')[1]}"` : ''} in API group "" ${scope}`,
+        {kind: resource},
+      ),
+    )
   const w = ctx.world
 
   if (podPath) {
@@ -189,7 +260,13 @@ function handle(ctx: Ctx, req: IncomingMessage, res: ServerResponse): void {
     // Field selectors: only spec.nodeName=NODE, as kubelet and `kubectl get pods --field-selector` use it.
     const fieldSelector = url.searchParams.get('fieldSelector')
     const onNode = fieldSelector?.match(/^spec\.nodeName=(.*)$/)
-    if (fieldSelector && !onNode) return send(res, ctx, 400, status(400, 'BadRequest', `"${fieldSelector}" is not a known field selector: only "spec.nodeName=NODE" is supported by the test server`))
+    if (fieldSelector && !onNode)
+      return send(
+        res,
+        ctx,
+        400,
+        status(400, 'BadRequest', `"${fieldSelector}" is not a known field selector: only "spec.nodeName=NODE" is supported by the test server`),
+      )
     const keep = (i: number): boolean => (!ns || w.podNamespace(i) === ns[1]) && (!onNode || w.podNodeName(i) === onNode[1])
     const key = `pods/${ns?.[1] ?? ''}/${fieldSelector ?? ''}`
     return page(ctx, res, url, key, w.podCount, keep, w.pod, 'PodList', ns !== null || fieldSelector !== null)
@@ -214,7 +291,16 @@ function handle(ctx: Ctx, req: IncomingMessage, res: ServerResponse): void {
  * (what `kubectl delete` polls until the pod is gone). Returns false to fall through to the
  * generated world's pod lists.
  */
-function podRequest(ctx: Ctx, req: IncomingMessage, res: ServerResponse, url: URL, namespace: string, name: string | undefined, who: TokenBehaviour, deny: (verb: string, resource: string, scope: string) => void): boolean {
+function podRequest(
+  ctx: Ctx,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  namespace: string,
+  name: string | undefined,
+  who: TokenBehaviour,
+  deny: (verb: string, resource: string, scope: string) => void,
+): boolean {
   const scope = `in the namespace "${namespace}"`
   const notFound = (n: string) => send(res, ctx, 404, status(404, 'NotFound', `pods "${n}" not found`, {name: n, kind: 'pods'}))
   if (req.method === 'POST') {
@@ -263,14 +349,32 @@ function execCheck(ctx: Ctx, req: IncomingMessage, url: URL): {code: number; bod
   const m = url.pathname.match(/^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/exec$/)
   if (!m) return {code: 404, body: status(404, 'NotFound', `the server could not find the requested resource (${url.pathname})`)}
   const user = who.user ?? 'system:serviceaccount:ops:densityplan'
-  if (who.deny?.includes('create pods/exec')) return {code: 403, body: status(403, 'Forbidden', `pods "${m[2]}" is forbidden: User "${user}" cannot create resource "pods/exec" in API group "" in the namespace "${m[1]}"`, {name: m[2], kind: 'pods'})}
+  if (who.deny?.includes('create pods/exec'))
+    return {
+      code: 403,
+      body: status(
+        403,
+        'Forbidden',
+        `pods "${m[2]}" is forbidden: User "${user}" cannot create resource "pods/exec" in API group "" in the namespace "${m[1]}"`,
+        {name: m[2], kind: 'pods'},
+      ),
+    }
   const pod = ctx.pods.get(m[1]!, m[2]!)
   if (!pod) return {code: 404, body: status(404, 'NotFound', `pods "${m[2]}" not found`, {name: m[2], kind: 'pods'})}
-  if (pod.obj.status['phase'] !== 'Running') return {code: 400, body: status(400, 'BadRequest', `unable to upgrade connection: container not found ("${pod.obj.spec.containers[0]!.name}")`)}
+  if (pod.obj.status['phase'] !== 'Running')
+    return {code: 400, body: status(400, 'BadRequest', `unable to upgrade connection: container not found ("${pod.obj.spec.containers[0]!.name}")`)}
   return null
 }
 
-export async function listen(certs: TestCerts, world: World, tokens: Record<string, TokenBehaviour>, faults: FaultOptions, version: string, services: Record<string, string> = {}, podBehaviour: PodBehaviour = {}): Promise<{server: Server; port: number; stats: ServerStats; pods: PodStore}> {
+export async function listen(
+  certs: TestCerts,
+  world: World,
+  tokens: Record<string, TokenBehaviour>,
+  faults: FaultOptions,
+  version: string,
+  services: Record<string, string> = {},
+  podBehaviour: PodBehaviour = {},
+): Promise<{server: Server; port: number; stats: ServerStats; pods: PodStore}> {
   const stats: ServerStats = {connections: 0, apiRequests: 0, continueRequests: 0, byStatus: {}, recent: []}
   const pods = new PodStore(world, podBehaviour)
   const ctx: Ctx = {world, tokens, faults, stats, version, services, pods}
@@ -278,7 +382,15 @@ export async function listen(certs: TestCerts, world: World, tokens: Record<stri
     if (faults.delayMs) setTimeout(() => handle(ctx, req, res), faults.delayMs)
     else handle(ctx, req, res)
   })
-  server.on('upgrade', makeExecServer({pods, check: (req, url) => execCheck(ctx, req, url), ...(podBehaviour.execProtocols ? {protocols: podBehaviour.execProtocols} : {}), ...(podBehaviour.execJunkChannel !== undefined ? {junkChannel: podBehaviour.execJunkChannel} : {})}))
+  server.on(
+    'upgrade',
+    makeExecServer({
+      pods,
+      check: (req, url) => execCheck(ctx, req, url),
+      ...(podBehaviour.execProtocols ? {protocols: podBehaviour.execProtocols} : {}),
+      ...(podBehaviour.execJunkChannel !== undefined ? {junkChannel: podBehaviour.execJunkChannel} : {}),
+    }),
+  )
   server.on('close', () => pods.closeAll())
   server.on('secureConnection', () => stats.connections++)
   await new Promise<void>((resolve, reject) => {

@@ -6,7 +6,13 @@ import type {IncomingMessage, ServerResponse} from 'node:http'
  * for tests: forwards GETs to the plain-http base URL registered for `NS/[SCHEME:]NAME:PORT`.
  * Returns false when the path is not a service proxy path.
  */
-export function serviceProxy(services: Record<string, string>, path: string, search: string, res: ServerResponse, fail: (code: number, reason: string, message: string) => void): boolean {
+export function serviceProxy(
+  services: Record<string, string>,
+  path: string,
+  search: string,
+  res: ServerResponse,
+  fail: (code: number, reason: string, message: string) => void,
+): boolean {
   const m = path.match(/^\/api\/v1\/namespaces\/([^/]+)\/services\/([^/]+)\/proxy(\/.*)?$/)
   if (!m) return false
   const target = services[`${m[1]}/${m[2]}`]

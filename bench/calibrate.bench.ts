@@ -1,0 +1,56 @@
+// Benchmark: how long `densityplan calibrate` takes and how repeatable its coefficients are.
+// Runs the plan three times back to back (default `--quick`; `--plan default` for the full plan)
+// and prints each run's wall time and, per key coefficient, the three values and their range as
+// a share of the median (issue target: within ±10%, i.e. a range ≤ 20%, on a quiet machine).
+// `--smoke`: one `--quick --no-crun` run, to prove the pipeline runs.
+// Needs root and Linux; prints why and exits 0 otherwise (figures, never assertions).
+import {spawnSync} from 'node:child_process'
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {loadavg, tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+const smoke = process.argv.includes('--smoke')
+const full = process.argv.includes('--plan') && process.argv[process.argv.indexOf('--plan') + 1] === 'default'
+const cli = join(import.meta.dirname, '..', 'bin', 'run.js')
+if (process.getuid?.() !== 0) {
+  process.stdout.write('calibrate bench skipped: needs root (the probe makes mounts in private namespaces)\n')
+  process.exit(0)
+}
+const dir = mkdtempSync(join(tmpdir(), 'dp-bench-calibrate-'))
+const runs = smoke ? 1 : 3
+const models: Array<{costs: Record<string, unknown>}> = []
+for (let i = 0; i < runs; i++) {
+  const out = join(dir, `model-${i}.json`)
+  const args = ['calibrate', ...(full ? [] : ['--quick']), ...(smoke ? ['--no-crun'] : []), '--out', out]
+  const load = loadavg()[0]!.toFixed(2)
+  const started = performance.now()
+  const r = spawnSync(process.execPath, [cli, ...args], {stdio: ['ignore', 'ignore', 'inherit'], env: {...process.env, NO_COLOR: '1'}})
+  process.stdout.write(
+    `calibrate ${full ? '(default plan)' : '--quick'} run ${i + 1}: ${((performance.now() - started) / 1000).toFixed(1)} s wall, load ${load}, exit ${r.status}\n`,
+  )
+  if (r.status !== 0) process.exit(r.status ?? 1)
+  models.push(JSON.parse(readFileSync(out, 'utf8')) as {costs: Record<string, unknown>})
+}
+rmSync(dir, {recursive: true, force: true})
+if (runs > 1) {
+  // The per-unit costs predictions scale with (mounts, threads), and the constant costs.
+  const keys: Array<[string, string]> = [
+    ['copy', 'perUnitNs'],
+    ['chtype', 'perUnitNs'],
+    ['umount', 'perUnitNs'],
+    ['pivot', 'perUnitNs'],
+    ['teardown', 'perUnitNs'],
+    ['mountinfoChunk', 'perUnitNs'],
+    ['otn', 'perUnitNs'],
+    ['dclone', 'perUnitNs'],
+    ['attach', 'ns'],
+    ['moveAttach', 'ns'],
+  ]
+  for (const [cost, field] of keys) {
+    const xs = models.map((m) => (m.costs[cost] as Record<string, number> | undefined)?.[field]).filter((x): x is number => typeof x === 'number')
+    if (xs.length !== runs) continue
+    const median = [...xs].sort((a, b) => a - b)[Math.floor(runs / 2)]!
+    const range = median > 0 ? ((Math.max(...xs) - Math.min(...xs)) / median) * 100 : 0
+    process.stdout.write(`  ${`${cost}.${field}`.padEnd(26)} ${xs.map((x) => x.toFixed(0)).join(' / ')} ns   range ${range.toFixed(0)}% of median\n`)
+  }
+}

@@ -423,7 +423,8 @@ function pooled(runs: ClassRunSample[], key: 'podStartMs' | 'containerStartMs' |
   return concat(runs.map((r) => r[key]))
 }
 
-function concat(arrays: Float64Array[]): Float64Array {
+/** The samples of several runs in one array, in run order. */
+export function concat(arrays: Float64Array[]): Float64Array {
   const out = new Float64Array(arrays.reduce((n, a) => n + a.length, 0))
   let at = 0
   for (const a of arrays) {

@@ -5,7 +5,7 @@ import {replicationSeed} from '../stats/replication-seeds.js'
 import {roundTo} from '../stats/round.js'
 import {solveSlo} from '../stats/slo-solver.js'
 import {summarize} from '../stats/summary.js'
-import {burstAt, classSeedBase, replicationsFor, runSpec, SWEEP_STOP_FACTOR} from './analyze-class.js'
+import {burstAt, classSeedBase, concat, replicationsFor, runSpec, SWEEP_STOP_FACTOR} from './analyze-class.js'
 import type {ClassRunSample, SimulateFn} from './class-run.js'
 import {densityLimit} from './density-limit.js'
 import {chooseContention, type ContentionMode} from './contention.js'
@@ -204,14 +204,4 @@ function effectiveContention(cls: NodeClass, plan: ClassPlan, mode: ContentionMo
   const choice = chooseContention(plan.contentionCurve, cls.cores, mode)
   if (!choice.applied) return 'none'
   return choice.measuredCores === cls.cores ? 'measured' : 'scaled'
-}
-
-function concat(arrays: Float64Array[]): Float64Array {
-  const out = new Float64Array(arrays.reduce((n, a) => n + a.length, 0))
-  let at = 0
-  for (const a of arrays) {
-    out.set(a, at)
-    at += a.length
-  }
-  return out
 }

@@ -49,7 +49,7 @@ export const MIN_REPLICATIONS_FOR_CI = 8
 export const FIT_SAMPLES = 400
 
 export function analyzeClass(cls: NodeClass, plan: ClassPlan, simulate: SimulateFn): NodeClassResult {
-  const base = classSeed(cls, plan)
+  const base = classSeedBase(plan, cls)
   const todayPath: KernelPath = cls.otnCapableToday ? 'otn' : 'legacy'
   const fit = plan.observed ? fitToday(cls, plan, simulate, todayPath, plan.observed) : null
   const overhead = fit ? fittedOverhead(fit.fit, plan.observed!) : plan.overhead
@@ -94,11 +94,6 @@ export function analyzeClass(cls: NodeClass, plan: ClassPlan, simulate: Simulate
       podsPerNodeGain: density.otn.maxPodsPerNode - density.legacy.maxPodsPerNode,
     },
   }
-}
-
-/** One seed stream per class, shared by every operating point and both paths (common random numbers). */
-function classSeed(cls: NodeClass, plan: ClassPlan): number {
-  return classSeedBase(plan, cls)
 }
 
 function specFor(cls: NodeClass, plan: ClassPlan, path: KernelPath, density: number, burst: number, overhead: OverheadGuess): ClassRunSpec {
@@ -319,7 +314,10 @@ export function runSpec(cls: NodeClass, plan: ClassPlan, path: KernelPath, densi
   return specFor(cls, plan, path, density, burst, plan.overhead)
 }
 
-/** The class's seed stream base: a pure function of --seed and the class id. */
+/**
+ * The class's seed stream base, a pure function of --seed and the class id: one stream per class,
+ * shared by every operating point and both paths (common random numbers).
+ */
 export function classSeedBase(plan: Pick<ClassPlan, 'seed'>, cls: Pick<NodeClass, 'id'>): number {
   return fmix32((plan.seed ^ parseInt(fnv1a(cls.id), 16)) >>> 0)
 }

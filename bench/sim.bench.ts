@@ -9,23 +9,10 @@
 // main thread's alone (process.threadCpuUsage) is printed next to it. Never asserted.
 // Run: npm run bench -- sim [--smoke]
 import {readdirSync, readFileSync} from 'node:fs'
-import {registerHooks} from 'node:module'
+import '../scripts/ts-specifiers.mjs'
 import {cpus, loadavg} from 'node:os'
 import {join} from 'node:path'
 
-// The sources import `./x.js` (nodenext) for `./x.ts`. Node strips the types itself, so the code
-// measured is what tsc would emit; this hook only maps the specifiers. (A transpiling loader such
-// as tsx adds helpers like __name around every function and costs ~2x in the hot loop.)
-registerHooks({
-  resolve(specifier, context, nextResolve) {
-    try {
-      return nextResolve(specifier, context)
-    } catch (error) {
-      if (specifier.startsWith('.') && specifier.endsWith('.js')) return nextResolve(`${specifier.slice(0, -3)}.ts`, context)
-      throw error
-    }
-  },
-})
 const {Environment} = await import('../src/sim/engine.js')
 const {runScenario} = await import('../src/sim/run-scenario.js')
 const {KernelModelSchema} = await import('../src/model/schema.js')

@@ -11,20 +11,10 @@
 // whole process; (b) <= 93 events per start and >= 31,550 starts per real second.
 import {spawnSync} from 'node:child_process'
 import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
-import {registerHooks} from 'node:module'
+import '../scripts/ts-specifiers.mjs'
 import {cpus, loadavg, tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-registerHooks({
-  resolve(specifier, context, nextResolve) {
-    try {
-      return nextResolve(specifier, context)
-    } catch (error) {
-      if (specifier.startsWith('.') && specifier.endsWith('.js')) return nextResolve(`${specifier.slice(0, -3)}.ts`, context)
-      throw error
-    }
-  },
-})
 const {parseSimulateFlags, buildScenario} = await import('../src/app/simulate.js')
 const {runScenario} = await import('../src/sim/run-scenario.js')
 const {loadShippedModels} = await import('../src/io/model-file.js')

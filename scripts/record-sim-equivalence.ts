@@ -6,20 +6,9 @@
 // flag-mapping changes do not move the reference.
 // Run (Node 24): node scripts/record-sim-equivalence.ts > test/sim/fixtures/equivalence.json
 import {readFileSync} from 'node:fs'
-import {registerHooks} from 'node:module'
+import './ts-specifiers.mjs'
 import {join} from 'node:path'
 
-// The sources import `./x.js` for `./x.ts`; Node strips the types, this maps the specifiers.
-registerHooks({
-  resolve(specifier, context, nextResolve) {
-    try {
-      return nextResolve(specifier, context)
-    } catch (error) {
-      if (specifier.startsWith('.') && specifier.endsWith('.js')) return nextResolve(`${specifier.slice(0, -3)}.ts`, context)
-      throw error
-    }
-  },
-})
 const {runScenario} = await import('../src/sim/run-scenario.js')
 const {EQUIVALENCE_SCENARIOS, EQUIVALENCE_SEEDS, summarizeRun} = await import('../test/sim/fixtures/equivalence-scenarios.js')
 

@@ -29,6 +29,9 @@ export interface CalibrationPlan {
   /** CPU contention: repetitions of P = 1..cores parallel fork+exec loops, and spawns per loop. */
   contentionReps: number
   contentionSpawns: number
+  /** Gaps (ms) slept before each timed cgroup2 mount, and sweeps over them (the cgroup2 mount's grace period). */
+  cgroupSyncGapsMs: number[]
+  cgroupSyncReps: number
 }
 
 export const QUICK_PLAN: CalibrationPlan = {
@@ -49,6 +52,8 @@ export const QUICK_PLAN: CalibrationPlan = {
   crunAddedMounts: 4000,
   contentionReps: 3,
   contentionSpawns: 100,
+  cgroupSyncGapsMs: [2, 6, 10, 14, 18, 22, 26, 30, 40, 60],
+  cgroupSyncReps: 5,
 }
 
 export const FULL_PLAN: CalibrationPlan = {
@@ -69,6 +74,8 @@ export const FULL_PLAN: CalibrationPlan = {
   crunAddedMounts: 8000,
   contentionReps: 7,
   contentionSpawns: 300,
+  cgroupSyncGapsMs: [2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30, 40, 60],
+  cgroupSyncReps: 10,
 }
 
 /**
@@ -93,6 +100,8 @@ export const SMOKE_PLAN: CalibrationPlan = {
   crunAddedMounts: 0,
   contentionReps: 2,
   contentionSpawns: 10,
+  cgroupSyncGapsMs: [2, 60],
+  cgroupSyncReps: 2,
 }
 
 export type PlanName = 'full' | 'quick' | 'smoke'

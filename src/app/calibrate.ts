@@ -142,6 +142,7 @@ export async function measure(
   const forkexec = await run('forkexec', ['--reps', String(plan.forkExecSamples)])
   const busy = Array.from({length: Math.min(opts.cores, 256)}, (_, i) => i + 1)
   const contention = await run('contention', ['--x', busy.join(','), '--reps', String(plan.contentionReps), '--starts', String(plan.contentionSpawns)])
+  const cgroupSync = await run('cgroupsync', ['--x', plan.cgroupSyncGapsMs.join(','), '--reps', String(plan.cgroupSyncReps)])
   const ns = (o: ProbeOutput, s: string) => series(o, s).map((p) => p.ns)
   // Wall-clock variants of the same calls carry a `Wall` suffix in the probe output.
   const w = opts.clock === 'wall' ? 'Wall' : ''
@@ -165,6 +166,11 @@ export async function measure(
     wake: ns(wake, 'wake'),
     forkExec: ns(forkexec, 'forkexec'),
     contention: series(contention, 'cpuPerSpawn'),
+    cgroupSync: {
+      wall: series(cgroupSync, 'mountWall'),
+      cpu: series(cgroupSync, 'mountCpu'),
+      initCgroupNs: series(cgroupSync, 'initCgroupNs')[0]?.x === 1,
+    },
   }
   return m
 }

@@ -1,6 +1,7 @@
 import {MOUNTINFO_LINES_PER_CHUNK, type CpuContention, type DurationDistribution, type FixedCost, type KernelModel, type LinearCost} from './schema.js'
 import {fitLinearOnMedians, medianNs, spreadP90Ns, type FitPoint, type LinearFit} from '../stats/fit.js'
 import {roundTo} from '../stats/round.js'
+import {cgroupSync} from './cgroup-sync-fit.js'
 
 /** Raw measurements of one calibrate run, series by series (ns). */
 export interface Measurements {
@@ -28,6 +29,11 @@ export interface Measurements {
   forkExec: number[]
   /** CPU time per fork+exec of /bin/true with x loops running at once (x = 1..cores), one point per repetition. */
   contention: FitPoint[]
+  /**
+   * cgroup2 mounts timed after sleeping x ms since the previous one (wall and CPU time of each,
+   * same order), and whether the probe ran in the initial cgroup namespace. Absent in older runs.
+   */
+  cgroupSync?: {wall: FitPoint[]; cpu: FitPoint[]; initCgroupNs: boolean}
   /** crun run /bin/true at M≈0, C=1, with the namespace's mounts and threads, when crun exists. */
   crun?: {
     version: string
@@ -253,6 +259,14 @@ export function buildCosts(m: Measurements, scaling?: OtnScaling): {costs: Kerne
   const perMount = runtimePerMount(m, kernelCosts)
   if (perMount) costs.runtimePerMount = perMount
   if (m.contention.length > 0) costs.cpuContention = cpuContention(m.contention, c.contention ?? 'dp-probe contention')
+  if (m.cgroupSync && m.cgroupSync.wall.length > 0) {
+    const sync = cgroupSync(m.cgroupSync, c.cgroupsync ?? 'dp-probe cgroupsync')
+    if (sync) costs.cgroupSync = sync
+    else
+      notes.push(
+        'cgroupSync: the probe was not in the initial cgroup namespace (a pod with its own), where cgroup2 mounts skip the lock a node runtime takes; not measured',
+      )
+  }
   return {costs, notes}
 }
 

@@ -71,6 +71,17 @@ export const FixedCostSchema = z.strictObject({
  */
 export const DurationDistributionSchema = durationDistribution(MAX_KERNEL_OP_NS, 'the kernel RCU stall timeout, 21 s')
 
+/**
+ * rcu_sync of cgroup_threadgroup_rwsem as a container start sees it (docs/calibrate.md, "The
+ * cgroup2 mount's grace period"): a mount waits `gp` when the previous one on the node left at
+ * least `windowNs` ago, and none otherwise.
+ */
+export const CgroupSyncSchema = z.strictObject({
+  windowNs: opNs,
+  gp: DurationDistributionSchema,
+  source: MeasurementSourceSchema,
+})
+
 /** The same with another upper limit (forkExecOverhead: kubelet's runtime request timeout). */
 function durationDistribution(limitNs: number, why: string) {
   const ns = cappedNs(limitNs, why)
@@ -239,6 +250,12 @@ export const KernelModelSchema = z.strictObject({
     runtimePerMount: FixedCostSchema.optional(),
     /** CPU slowdown by busy cores; absent = none (hand-written fixtures). Calibrated models have it. */
     cpuContention: CpuContentionSchema.optional(),
+    /**
+     * The grace period a runtime's cgroup2 mount may wait for (Linux 6.18: cgroup_favor_dynmods →
+     * percpu_down_write(cgroup_threadgroup_rwsem) → rcu_sync_enter → synchronize_rcu) unless another
+     * such mount on the node finished less than windowNs before. Absent in older files (no wait).
+     */
+    cgroupSync: CgroupSyncSchema.optional(),
   }),
 })
 
@@ -254,6 +271,7 @@ export type FixedCost = z.infer<typeof FixedCostSchema>
 export type DurationDistribution = z.infer<typeof DurationDistributionSchema>
 export type KernelCosts = KernelModel['costs']
 export type CpuContention = z.infer<typeof CpuContentionSchema>
+export type CgroupSync = z.infer<typeof CgroupSyncSchema>
 
 /** Handoff timeout of the rwsem in ns: RWSEM_WAIT_TIMEOUT = DIV_ROUND_UP(HZ, 250) jiffies. */
 export function rwsemHandoffNs(hz: number): number {

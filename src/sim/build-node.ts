@@ -2,6 +2,7 @@ import {Environment} from './engine.js'
 import {Cpus} from './cpus.js'
 import {RwSemaphore} from './rwsem.js'
 import {RcuGracePeriods} from './rcu.js'
+import {RcuSync} from './rcu-sync.js'
 import {FifoResource} from './resource.js'
 import {Signal} from './signal.js'
 import {Samples} from './samples.js'
@@ -13,7 +14,7 @@ import type {Prng} from '../lib/prng.js'
 import {samplerFor} from '../model/distributions.js'
 
 /** Independent random streams, so e.g. adding readers does not change the wake-up latencies drawn. */
-export const STREAM = {forkExec: 1, wake: 2, rcu: 3, podOverhead: 4, arrivals: 5, readers: 6, fallback: 7, lifetime: 8} as const
+export const STREAM = {forkExec: 1, wake: 2, rcu: 3, podOverhead: 4, arrivals: 5, readers: 6, fallback: 7, lifetime: 8, cgroupSync: 9} as const
 
 /**
  * Builds the simulated node for a scenario: engine, cores, namespace_sem, RCU, the nullfs root
@@ -30,6 +31,7 @@ export function buildNode(model: KernelModel, scenario: Scenario, rng: Prng): Si
     wakeLatency: samplerFor(model.costs.wakeLatency, rng.fork(STREAM.wake)),
     keepCoreBetweenSections: scenario.sectionsKeepCore ?? false,
   })
+  const cgroupSync = model.costs.cgroupSync
   const state: NodeState = {
     hostMounts: scenario.hostMounts,
     hostMountsMax: scenario.hostMounts,
@@ -50,6 +52,7 @@ export function buildNode(model: KernelModel, scenario: Scenario, rng: Prng): Si
     cpus,
     sem,
     rcu: new RcuGracePeriods(env, samplerFor(model.costs.rcuGp, rng.fork(STREAM.rcu))),
+    cgroupSync: cgroupSync ? new RcuSync(env, cgroupSync.windowNs, samplerFor(cgroupSync.gp, rng.fork(STREAM.cgroupSync))) : null,
     nullfsRootLock: new FifoResource(env, 1),
     costs: model.costs,
     pod: scenario.pod,

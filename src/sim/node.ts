@@ -3,6 +3,7 @@ import type {Cpus} from './cpus.js'
 import type {LockUser} from './lock-user.js'
 import type {RwSemaphore} from './rwsem.js'
 import type {RcuGracePeriods} from './rcu.js'
+import type {RcuSync} from './rcu-sync.js'
 import type {FifoResource} from './resource.js'
 import type {KernelCosts, LinearCost} from '../model/schema.js'
 import type {Sampler} from '../model/distributions.js'
@@ -22,6 +23,8 @@ export interface SimNode {
   readonly cpus: Cpus
   readonly sem: RwSemaphore
   readonly rcu: RcuGracePeriods
+  /** The cgroup2 mount's rcu_sync (costs.cgroupSync); null when the model has none. */
+  readonly cgroupSync: RcuSync | null
   /** The nullfs root inode lock OPEN_TREE_NAMESPACE takes before namespace_sem (ns.c). */
   readonly nullfsRootLock: FifoResource
   readonly costs: KernelCosts

@@ -35,6 +35,10 @@ export function* legacyStart(node: SimNode, task: ContainerTask): ProcessGenerat
   // 2. mount("/", MS_SLAVE|MS_REC) (crun: MS_PRIVATE|MS_REC): change_mnt_propagation over the copy.
   yield sem.write(task, () => linear(costs.chtype, copySize()))
 
+  // 2b. The runtime's cgroup2 mount may first wait for an RCU grace period (rcu-sync.ts).
+  const cgroupSync = node.cgroupSync?.enterExit()
+  if (cgroupSync) yield cgroupSync
+
   // 3. rootfs bind + N_rt runtime mounts: a short write section each (superblocks are made before the lock).
   yield sem.writeEach(task, 1 + pod.runtimeMounts, costs.attach.ns)
 

@@ -4,7 +4,8 @@ import {containerLive, linear, runtimeOverhead, type ContainerTask, type SimNode
 /**
  * An OPEN_TREE_NAMESPACE container start (crun >= 1.29 on Linux >= 7.0): pre-open the bind
  * sources (short detached clones), one write section copying only the rootfs subtree, then
- * move_mount each runtime mount. Nothing scales with M or T and there is no RCU wait at start.
+ * move_mount each runtime mount. Nothing scales with M or T; the only RCU wait at start is the
+ * cgroup2 mount's (rcu-sync.ts), which both paths share.
  */
 export function* otnStart(node: SimNode, task: ContainerTask): ProcessGenerator<ContainerTask> {
   const {costs, sem, pod} = node
@@ -19,6 +20,10 @@ export function* otnStart(node: SimNode, task: ContainerTask): ProcessGenerator<
   if (inode !== null) yield inode
   yield sem.write(task, linear(costs.otn, pod.rootfsMounts))
   node.nullfsRootLock.release()
+
+  // 2b. The runtime's cgroup2 mount (fsconfig CREATE → the same cgroup_get_tree) may wait for an RCU grace period (rcu-sync.ts).
+  const cgroupSync = node.cgroupSync?.enterExit()
+  if (cgroupSync) yield cgroupSync
 
   // 3. move_mount each pre-opened mount into the new namespace.
   yield sem.writeEach(task, pod.runtimeMounts, costs.moveAttach.ns)

@@ -1,0 +1,67 @@
+import type {CgroupSync} from './schema.js'
+import {medianNs, type FitPoint} from '../stats/fit.js'
+
+/** Below this median wait at the longest gap, the kernel's cgroup2 mount takes no grace period. */
+const NO_GRACE_PERIOD_NS = 200_000
+
+/**
+ * The cgroup2 mount's grace period from `dp-probe cgroupsync` (docs/calibrate.md, "The cgroup2
+ * mount's grace period"). Each timed mount's wait is its wall minus its CPU time. `gp` = the
+ * waits at the longest gap (the rcu_sync is surely idle by then); a mount "waited" when its wait
+ * exceeds half their median; `windowNs` = midway between the last gap where fewer than half the
+ * mounts waited and the first where at least half did. Null when the probe was not in the
+ * initial cgroup namespace, where the mount takes no such lock and the measurement says nothing.
+ */
+export function cgroupSync(m: {wall: readonly FitPoint[]; cpu: readonly FitPoint[]; initCgroupNs: boolean}, command: string): CgroupSync | null {
+  if (!m.initCgroupNs) return null
+  if (m.wall.length !== m.cpu.length) throw new Error('cgroupsync: wall and CPU series differ in length')
+  const byGap = new Map<number, number[]>()
+  m.wall.forEach((w, i) => {
+    const waits = byGap.get(w.x) ?? []
+    waits.push(Math.max(0, w.ns - m.cpu[i]!.ns))
+    byGap.set(w.x, waits)
+  })
+  const gaps = [...byGap.keys()].sort((a, b) => a - b)
+  const longest = gaps[gaps.length - 1]!
+  const idle = byGap.get(longest)!
+  const idleMedian = medianNs(idle)
+  const samplesNs = [...idle].sort((a, b) => a - b).map(Math.round)
+  const base = {command, samples: m.wall.length}
+  if (idleMedian < NO_GRACE_PERIOD_NS) {
+    return {
+      windowNs: 0,
+      gp: {
+        kind: 'empirical',
+        samplesNs,
+        source: {
+          ...base,
+          note: `cgroup2 mounts ${longest} ms apart waited a median ${Math.round(idleMedian)} ns: this kernel's cgroup2 mount takes no grace period`,
+        },
+      },
+      source: {...base, note: 'no grace-period wait measured, so no window'},
+    }
+  }
+  const threshold = idleMedian / 2
+  const waitedShare = (g: number) => {
+    const waits = byGap.get(g)!
+    return waits.filter((w) => w > threshold).length / waits.length
+  }
+  const first = gaps.findIndex((g) => waitedShare(g) >= 0.5)
+  const windowMs = first <= 0 ? gaps[0]! / 2 : (gaps[first - 1]! + gaps[first]!) / 2
+  const shares = gaps.map((g) => `${g} ms: ${Math.round(waitedShare(g) * 100)}%`).join(', ')
+  return {
+    windowNs: Math.round(windowMs * 1e6),
+    gp: {
+      kind: 'empirical',
+      samplesNs,
+      source: {
+        ...base,
+        note: `wall minus CPU time of a cgroup2 mount in the initial cgroup namespace ${longest} ms after the previous one: synchronize_rcu in rcu_sync_enter (percpu_down_write of cgroup_threadgroup_rwsem in cgroup_favor_dynmods)`,
+      },
+    },
+    source: {
+      ...base,
+      note: `share of mounts that waited more than half the median grace period (${Math.round(threshold / 1000)} µs), by ms since the previous mount: ${shares}; window = midway between the last gap below half and the first at or above`,
+    },
+  }
+}

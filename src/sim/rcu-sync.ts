@@ -1,0 +1,51 @@
+import type {Environment, SimEvent} from './engine.js'
+import type {Sampler} from '../model/distributions.js'
+
+/**
+ * The rcu_sync of cgroup_threadgroup_rwsem, as a runtime's cgroup2 mount meets it (Linux 6.18:
+ * cgroup_favor_dynmods takes percpu_down_write on every cgroup2 mount in the initial cgroup
+ * namespace; docs/calibrate.md, "The cgroup2 mount's grace period"). rcu_sync_enter sleeps in
+ * synchronize_rcu only when the rcu_sync is idle; a writer that left resets it to idle about a
+ * grace period later (rcu_sync_exit queues an RCU callback), and every exit in between restarts
+ * that delay (GP_REPLAY). So a mount waits `gp` when the previous one on the node left at least
+ * `windowNs` ago; mounts arriving while a grace period is being waited for share it (gp_state
+ * GP_ENTER: they wait for the same one). The write section itself is microseconds and not charged.
+ */
+export class RcuSync {
+  private lastExitNs = Number.NEGATIVE_INFINITY
+  private entering: SimEvent<unknown> | null = null
+  private waits = 0
+
+  private readonly env: Environment
+  private readonly windowNs: number
+  private readonly gp: Sampler
+
+  constructor(env: Environment, windowNs: number, gp: Sampler) {
+    this.env = env
+    this.windowNs = windowNs
+    this.gp = gp
+  }
+
+  /** Grace periods waited for so far. */
+  get gracePeriods(): number {
+    return this.waits
+  }
+
+  /** One percpu_down_write + up_write: the event to wait for, or null when the rcu_sync is still entered. */
+  enterExit(): SimEvent<unknown> | null {
+    if (this.entering !== null) return this.entering
+    if (this.env.now - this.lastExitNs < this.windowNs) {
+      this.lastExitNs = this.env.now
+      return null
+    }
+    const done = this.env.event<unknown>()
+    this.entering = done
+    this.waits++
+    this.env.timeout(this.gp()).addCallback(() => {
+      this.entering = null
+      this.lastExitNs = this.env.now
+      done.succeed()
+    })
+    return done
+  }
+}

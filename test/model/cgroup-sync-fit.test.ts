@@ -1,0 +1,54 @@
+import {describe, expect, it} from 'vitest'
+import {cgroupSync} from '../../src/model/cgroup-sync-fit.js'
+import type {FitPoint} from '../../src/stats/fit.js'
+
+/** A probe run: at each gap (ms), `reps` mounts whose wall time is cpu + wait(gap, rep). */
+function run(gaps: number[], reps: number, wait: (gap: number, rep: number) => number, cpuNs = 50_000) {
+  const wall: FitPoint[] = []
+  const cpu: FitPoint[] = []
+  for (let r = 0; r < reps; r++)
+    for (const g of gaps) {
+      wall.push({x: g, ns: cpuNs + wait(g, r)})
+      cpu.push({x: g, ns: cpuNs})
+    }
+  return {wall, cpu, initCgroupNs: true}
+}
+
+const GAPS = [2, 6, 10, 14, 18, 22, 26, 30, 60]
+
+describe('the cgroup2 mount grace period fit', () => {
+  it('takes the waits at the longest gap as the grace period and puts the window between the last quiet gap and the first waiting one', () => {
+    const gpByRep = [7_800_000, 15_900_000, 7_700_000, 13_800_000]
+    const fit = cgroupSync(
+      run(GAPS, 4, (g, r) => (g >= 18 ? gpByRep[r]! : 10_000)),
+      'dp-probe cgroupsync',
+    )!
+    expect(fit.windowNs).toBe(16_000_000)
+    expect(fit.gp).toMatchObject({kind: 'empirical', samplesNs: [...gpByRep].sort((a, b) => a - b)})
+    expect(fit.source.note).toContain('14 ms: 0%')
+    expect(fit.source.note).toContain('18 ms: 100%')
+  })
+
+  it('counts a gap as waiting once at least half its mounts waited', () => {
+    // At 14 ms two of four mounts wait; at 10 ms one of four.
+    const fit = cgroupSync(
+      run(GAPS, 4, (g, r) => (g >= 18 || (g === 14 && r < 2) || (g === 10 && r === 0) ? 8_000_000 : 0)),
+      'x',
+    )!
+    expect(fit.windowNs).toBe(12_000_000)
+  })
+
+  it('gives a zero window and near-zero waits on a kernel whose cgroup2 mount takes no grace period', () => {
+    const fit = cgroupSync(
+      run(GAPS, 3, () => 5_000),
+      'x',
+    )!
+    expect(fit.windowNs).toBe(0)
+    expect(fit.gp).toMatchObject({samplesNs: [5_000, 5_000, 5_000]})
+    expect(fit.gp.source.note).toContain('takes no grace period')
+  })
+
+  it('measures nothing outside the initial cgroup namespace, where the mount skips the lock', () => {
+    expect(cgroupSync({...run(GAPS, 2, () => 8_000_000), initCgroupNs: false}, 'x')).toBeNull()
+  })
+})

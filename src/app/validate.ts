@@ -13,6 +13,7 @@ import type {KernelModel} from '../model/schema.js'
 import {modelledStartStepsNs, nonMountSamplesNs} from '../model/calibrate-model.js'
 import {simulate} from './simulate.js'
 import type {SimulateRequest} from './simulate-request.js'
+import {mountPartErrors, mountPartVerdict} from './validate-mount-part.js'
 import {roundTo} from '../stats/round.js'
 
 export interface ValidateOptions {
@@ -55,6 +56,8 @@ export interface ValidateCell {
   /** (predicted − measured) / measured. */
   relativeError: {p50: number; p99: number}
   withinTarget: boolean
+  /** Error of the mount-dependent part of p50 (src/app/validate-mount-part.ts); null for the reference cell or a part too small to compare. */
+  mountPartError: number | null
   /** This cell's starts also measured the runtime overhead (M≈0, C=1), so its p50 matches by construction. */
   overheadCell: boolean
 }
@@ -73,6 +76,8 @@ export interface ValidateResult {
   target: {p50: number; p99: number}
   cells: ValidateCell[]
   verdict: string
+  /** How many cells meet the mount-part p50 and p99 targets (MOUNT_PART_TARGET). */
+  mountPartVerdict: string
   loadAverage: {before: number[]; after: number[]}
 }
 
@@ -134,6 +139,8 @@ export async function validate(opts: ValidateOptions): Promise<ValidateResult> {
     bundle.remove()
     rmSync(scratch, {recursive: true, force: true})
   }
+  const partErrors = mountPartErrors(cells)
+  cells.forEach((c, i) => (c.mountPartError = partErrors[i] ?? null))
   const misses = cells.filter((x) => !x.withinTarget)
   const verdict =
     misses.length === 0
@@ -149,6 +156,7 @@ export async function validate(opts: ValidateOptions): Promise<ValidateResult> {
     target: TARGET,
     cells,
     verdict,
+    mountPartVerdict: mountPartVerdict(cells, partErrors),
     loadAverage: {before: before.map(round2), after: loadavg().map(round2)},
   }
   return result
@@ -242,6 +250,7 @@ async function cell(
     predictedMs: {p50: round2(predictedMs.p50), p99: round2(predictedMs.p99)},
     relativeError,
     withinTarget: Math.abs(relativeError.p50) <= TARGET.p50 && Math.abs(relativeError.p99) <= TARGET.p99,
+    mountPartError: null,
     overheadCell: reuse !== undefined,
   }
 }

@@ -65,7 +65,7 @@ function list(flag: string, text: string, min: number, max: number): number[] {
 
 export function render(r: ValidateResult): string {
   const t = new Table({
-    head: ['M', 'C', 'T', 'starts', 'CPU used', 'measured p50', 'predicted p50', 'err p50', 'measured p99', 'predicted p99', 'err p99', ''],
+    head: ['M', 'C', 'T', 'starts', 'CPU used', 'measured p50', 'predicted p50', 'err p50', 'err M-part', 'measured p99', 'predicted p99', 'err p99', ''],
     style: {head: [], border: []},
   })
   for (const c of r.cells) {
@@ -78,6 +78,7 @@ export function render(r: ValidateResult): string {
       ms(c.measuredMs.p50),
       ms(c.predictedMs.p50),
       pct(c.relativeError.p50),
+      c.mountPartError === null ? '—' : pct(c.mountPartError),
       ms(c.measuredMs.p99),
       ms(c.predictedMs.p99),
       pct(c.relativeError.p99),
@@ -86,7 +87,7 @@ export function render(r: ValidateResult): string {
   }
   const head = `${r.runtime}, model ${r.model.id}, ${r.containerMounts} mounts per container, ${r.cores} cores, load ${r.loadAverage.before.join('/')} → ${r.loadAverage.after.join('/')}`
   const overhead = `runtime overhead (${r.overhead.source}): median ${r.overhead.medianMs} ms${r.cells.some((c) => c.overheadCell) ? '; * = the cell that measured it' : ''}`
-  return [head, overhead, r.mountCalls.note, t.toString(), r.verdict].join('\n')
+  return [head, overhead, r.mountCalls.note, t.toString(), r.verdict, r.mountPartVerdict].join('\n')
 }
 
 const ms = (v: number) => `${v.toFixed(1)} ms`

@@ -10,7 +10,7 @@ import {ensureProbe, packageRoot, requireRootLinux} from '../io/probe-runner.js'
 import {defaultModelFor} from '../model/registry.js'
 import {quantileType7, sortedCopy} from '../stats/quantile.js'
 import type {KernelModel} from '../model/schema.js'
-import {modelledStartStepsNs, nonMountSamplesNs} from '../model/calibrate-model.js'
+import {modelledStartStepsNs, nonMountSamplesNs, overheadCpuNs} from '../model/calibrate-model.js'
 import {simulate} from './simulate.js'
 import type {SimulateRequest} from './simulate-request.js'
 import {mountPartErrors, mountPartVerdict} from './validate-mount-part.js'
@@ -181,13 +181,19 @@ export function checkErrorLimit(result: ValidateResult, limit: number): void {
 function withRunOverhead(model: KernelModel, base: CrunLoadResult, runtimeMounts: number): KernelModel {
   // The attaches the simulator charges (rootfs bind + N_rt), so the overhead excludes exactly those.
   const stepsNs = modelledStartStepsNs(model.costs, base.mounts, base.threads, runtimeMounts + 1)
-  const samplesNs = nonMountSamplesNs(base.startNs, stepsNs)
-  const note = `measured by this validate run: ${base.startNs.length} crun starts at M=${base.mounts}, C=1, T=${base.threads}, wall minus ${Math.round(stepsNs / 1000)} µs of modelled mount steps`
+  const samplesNs = nonMountSamplesNs(base.startNs, stepsNs, base.cpuNs)
+  const note = `measured by this validate run: ${base.startNs.length} crun starts at M=${base.mounts}, C=1, T=${base.threads}, wall minus ${Math.round(stepsNs / 1000)} µs of modelled mount steps and minus each start's off-CPU time beyond the median start's (waits the model charges itself)`
+  const command = 'densityplan validate (M≈0, C=1 cell)'
   return {
     ...model,
     costs: {
       ...model.costs,
-      forkExecOverhead: {kind: 'empirical', samplesNs, source: {command: 'densityplan validate (M≈0, C=1 cell)', samples: samplesNs.length, note}},
+      forkExecOverhead: {kind: 'empirical', samplesNs, source: {command, samples: samplesNs.length, note}},
+      // The same starts' CPU time: a sample's excess over it is off-CPU wait, which should not hold a core.
+      forkExecCpu: {
+        ns: overheadCpuNs(base.cpuNs, model.costs, stepsNs),
+        source: {command, samples: base.cpuNs.length, note: "median CPU time of the same starts minus the modelled steps' CPU"},
+      },
     },
   }
 }
@@ -203,7 +209,16 @@ export function withRuntimePerMount(model: KernelModel, mountsAboveBase: number)
   if (addNs === 0) return model
   const samplesNs = samplesOf(model.costs.forkExecOverhead).map((ns) => ns + addNs)
   const note = `${model.costs.forkExecOverhead.source.note ?? ''}; + ${Math.round(addNs / 1000)} µs runtime CPU for ${mountsAboveBase} more mounts (costs.runtimePerMount ${per} ns/mount)`
-  return {...model, costs: {...model.costs, forkExecOverhead: {kind: 'empirical', samplesNs, source: {...model.costs.forkExecOverhead.source, note}}}}
+  const cpu = model.costs.forkExecCpu
+  return {
+    ...model,
+    costs: {
+      ...model.costs,
+      forkExecOverhead: {kind: 'empirical', samplesNs, source: {...model.costs.forkExecOverhead.source, note}},
+      // That per-mount work is CPU, so the on-core share of a sample grows with it.
+      ...(cpu ? {forkExecCpu: {...cpu, ns: cpu.ns + addNs}} : {}),
+    },
+  }
 }
 
 function samplesOf(d: KernelModel['costs']['forkExecOverhead']): number[] {

@@ -248,6 +248,13 @@ export const KernelModelSchema = z.strictObject({
      * measured at. Absent in older files (then nothing is added).
      */
     runtimePerMount: FixedCostSchema.optional(),
+    /**
+     * The CPU part of one start's non-mount overhead (median CPU time of a runtime start at M≈0,
+     * C=1 minus the modelled steps' CPU). A forkExecOverhead sample beyond it was spent off-CPU
+     * (grace periods, wake-ups), so the simulator puts at most this much of a sample on a core.
+     * Absent in older files (then the whole sample runs on a core).
+     */
+    forkExecCpu: FixedCostSchema.optional(),
     /** CPU slowdown by busy cores; absent = none (hand-written fixtures). Calibrated models have it. */
     cpuContention: CpuContentionSchema.optional(),
     /**

@@ -58,6 +58,8 @@ export function buildNode(model: KernelModel, scenario: Scenario, rng: Prng): Si
     pod: scenario.pod,
     forkExecOverhead: samplerFor(scenario.runtimeOverhead ?? model.costs.forkExecOverhead, rng.fork(STREAM.forkExec)),
     forkExecCpuFraction: scenario.runtimeOverheadCpuFraction ?? 1,
+    // The cap describes the model's own overhead samples, not an overhead the scenario brings.
+    forkExecCpuCapNs: scenario.runtimeOverhead === null ? (model.costs.forkExecCpu?.ns ?? Number.POSITIVE_INFINITY) : Number.POSITIVE_INFINITY,
     rng,
     state,
     record,

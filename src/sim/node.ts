@@ -32,6 +32,8 @@ export interface SimNode {
   readonly forkExecOverhead: Sampler
   /** Share of that overhead spent on a core. */
   readonly forkExecCpuFraction: number
+  /** At most this much of one overhead sample runs on a core (costs.forkExecCpu); the rest is asleep. */
+  readonly forkExecCpuCapNs: number
   readonly rng: Prng
   readonly state: NodeState
   readonly record: Recorder
@@ -76,7 +78,7 @@ export function newTask(name: string, startedNs: Ns): ContainerTask {
 /** The OCI runtime's non-mount work (fork/exec, config, cgroups): on a core, then asleep. Yield it. */
 export function runtimeOverhead(node: SimNode): SimEvent<unknown> {
   const ns = node.forkExecOverhead()
-  const onCpuNs = node.forkExecCpuFraction === 1 ? ns : Math.round(ns * node.forkExecCpuFraction)
+  const onCpuNs = Math.min(node.forkExecCpuFraction === 1 ? ns : Math.round(ns * node.forkExecCpuFraction), node.forkExecCpuCapNs)
   const asleepNs = ns > onCpuNs ? ns - onCpuNs : 0
   if (onCpuNs > 0) return node.cpus.run(onCpuNs, asleepNs)
   return asleepNs > 0 ? node.env.timeout(asleepNs) : node.env.processedEvent()

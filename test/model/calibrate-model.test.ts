@@ -108,6 +108,15 @@ describe('nonMountSamplesNs', () => {
   it('subtracts the steps from every start, never below zero, sorted', () => {
     expect(nonMountSamplesNs([5, 30, 10], 8)).toEqual([0, 2, 22])
   })
+
+  it("takes out a start's off-CPU time beyond the median start's, which the model charges itself", () => {
+    // Off-CPU: 1, 2, 12 (median 2): the third start loses 10; the first loses nothing (below the median).
+    expect(nonMountSamplesNs([11, 12, 22], 5, [10, 10, 10])).toEqual([6, 7, 7])
+  })
+
+  it('ignores CPU times that do not match the starts one to one', () => {
+    expect(nonMountSamplesNs([11, 12, 22], 5, [10, 10])).toEqual([6, 7, 17])
+  })
 })
 
 describe('cpuContention', () => {

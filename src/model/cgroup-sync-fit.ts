@@ -5,10 +5,10 @@ import {medianNs, type FitPoint} from '../stats/fit.js'
 const NO_GRACE_PERIOD_NS = 200_000
 
 /**
- * The cgroup2 mount's grace period from `dp-probe cgroupsync` (docs/calibrate.md, "The cgroup2
- * mount's grace period"). Each timed mount's wait is its wall minus its CPU time. `gp` = the
- * waits at the longest gap (the rcu_sync is surely idle by then); a mount "waited" when its wait
- * exceeds half their median; `windowNs` = midway between the last gap where fewer than half the
+ * The cgroup2 mount's grace period from `dp-probe cgroupsync` (docs/calibrate.md, "Where a lone start
+ * waits"). Each timed mount's wait is its wall minus its CPU time. The waits at the
+ * longest gap (the rcu_sync is surely idle by then) set the scale; a mount "waited" when its wait
+ * exceeds half their median, and every wait at a gap beyond the window is a sample of `gp`; `windowNs` = midway between the last gap where fewer than half the
  * mounts waited and the first where at least half did. Null when the probe was not in the
  * initial cgroup namespace, where the mount takes no such lock and the measurement says nothing.
  */
@@ -48,15 +48,23 @@ export function cgroupSync(m: {wall: readonly FitPoint[]; cpu: readonly FitPoint
   }
   const first = gaps.findIndex((g) => waitedShare(g) >= 0.5)
   const windowMs = first <= 0 ? gaps[0]! / 2 : (gaps[first - 1]! + gaps[first]!) / 2
+  // A wait lasts a grace period however long the gap was, so every wait beyond the window is a
+  // sample of it: several times the longest gap's few, which miss the rarer 3-4 tick periods.
+  const waitedNs = gaps
+    .filter((g) => g > windowMs)
+    .flatMap((g) => byGap.get(g)!.filter((w) => w > threshold))
+    .sort((a, b) => a - b)
+    .map(Math.round)
   const shares = gaps.map((g) => `${g} ms: ${Math.round(waitedShare(g) * 100)}%`).join(', ')
   return {
     windowNs: Math.round(windowMs * 1e6),
     gp: {
       kind: 'empirical',
-      samplesNs,
+      samplesNs: waitedNs,
       source: {
         ...base,
-        note: `wall minus CPU time of a cgroup2 mount in the initial cgroup namespace ${longest} ms after the previous one: synchronize_rcu in rcu_sync_enter (percpu_down_write of cgroup_threadgroup_rwsem in cgroup_favor_dynmods)`,
+        samples: waitedNs.length,
+        note: `wall minus CPU time of the cgroup2 mounts in the initial cgroup namespace that waited (more than half the median wait at ${longest} ms), at gaps beyond the window: synchronize_rcu in rcu_sync_enter (percpu_down_write of cgroup_threadgroup_rwsem in cgroup_favor_dynmods)`,
       },
     },
     source: {

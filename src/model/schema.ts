@@ -72,8 +72,8 @@ export const FixedCostSchema = z.strictObject({
 export const DurationDistributionSchema = durationDistribution(MAX_KERNEL_OP_NS, 'the kernel RCU stall timeout, 21 s')
 
 /**
- * rcu_sync of cgroup_threadgroup_rwsem as a container start sees it (docs/calibrate.md, "The
- * cgroup2 mount's grace period"): a mount waits `gp` when the previous one on the node left at
+ * rcu_sync of cgroup_threadgroup_rwsem as a container start sees it (docs/calibrate.md, "Where a
+ * lone start waits"): a mount waits `gp` when the previous one on the node left at
  * least `windowNs` ago, and none otherwise.
  */
 export const CgroupSyncSchema = z.strictObject({

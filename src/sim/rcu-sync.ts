@@ -4,7 +4,7 @@ import type {Sampler} from '../model/distributions.js'
 /**
  * The rcu_sync of cgroup_threadgroup_rwsem, as a runtime's cgroup2 mount meets it (Linux 6.18:
  * cgroup_favor_dynmods takes percpu_down_write on every cgroup2 mount in the initial cgroup
- * namespace; docs/calibrate.md, "The cgroup2 mount's grace period"). rcu_sync_enter sleeps in
+ * namespace; docs/calibrate.md, "Where a lone start waits"). rcu_sync_enter sleeps in
  * synchronize_rcu only when the rcu_sync is idle; a writer that left resets it to idle about a
  * grace period later (rcu_sync_exit queues an RCU callback), and every exit in between restarts
  * that delay (GP_REPLAY). So a mount waits `gp` when the previous one on the node left at least

@@ -244,14 +244,13 @@ export class RwSemaphore {
       kind: 'write',
       arrivedNs: s.arrivedNs,
       queuedNs: this.env.now,
-      event: this.env.event<unknown>(),
+      event: s, // the section is its own wake-up event (section.ts fire, phase SLEEP)
       woken: false,
       removed: false,
     }
     s.sleeper = waiter
-    this.enqueue(waiter)
     s.phase = SLEEP
-    waiter.event.addWaiter(s)
+    this.enqueue(waiter)
   }
 
   /** Woken and running again: take the lock, or go back to sleep still first in line. */
@@ -272,10 +271,8 @@ export class RwSemaphore {
     // Someone stole it while we were waking up: back to sleep, still first in line.
     this.cpus.release()
     waiter.woken = false
-    waiter.event = this.env.event<unknown>()
     this.log(user, 'sleep')
-    s.phase = SLEEP
-    waiter.event.addWaiter(s)
+    s.phase = SLEEP // still its own wake-up event (waiter.event === s)
   }
 
   /** The section holds the lock (for write or read) and a core: its hold starts now. */
@@ -350,10 +347,10 @@ export class RwSemaphore {
       }
     }
     this.cpus.release()
-    const waiter: Waiter = {user, kind: 'read', arrivedNs, queuedNs: this.env.now, event: this.env.event<unknown>(), woken: false, removed: false}
-    this.enqueue(waiter)
+    // The section is its own wake-up event (section.ts fire, phase SLEEP).
+    const waiter: Waiter = {user, kind: 'read', arrivedNs, queuedNs: this.env.now, event: s, woken: false, removed: false}
     s.phase = SLEEP
-    waiter.event.addWaiter(s)
+    this.enqueue(waiter)
   }
 
   /**

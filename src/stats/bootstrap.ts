@@ -51,12 +51,17 @@ export function bootstrapQuantileCis(groups: readonly ArrayLike<number>[], ps: r
   const draws = new UniformIndexDraws(opts.seed)
   const byValue = groups.length === 1
   const sortedPositionOf = byValue ? sortedPositions(pool) : null
+  const prefix = byValue ? null : unitPrefixCounts(pool)
   const counts = new Uint32Array(pool.unitSizes.length)
   const estimates = ps.map(() => new Float64Array(opts.resamples))
   for (let b = 0; b < opts.resamples; b++) {
     counts.fill(0)
     draws.addCounts(counts, sortedPositionOf)
-    const values = byValue ? quantilesOfSortedCounts(pool.values, counts, ps) : weightedQuantiles(pool, counts, ps)
+    const values = byValue
+      ? quantilesOfSortedCounts(pool.values, counts, ps)
+      : prefix !== null
+        ? weightedQuantilesByPrefix(pool, prefix, counts, ps)
+        : weightedQuantiles(pool, counts, ps)
     for (let j = 0; j < ps.length; j++) estimates[j]![b] = values[j]!
   }
   const alpha = 1 - level
@@ -119,6 +124,63 @@ export function weightedQuantiles(pool: Pool, counts: Uint32Array, ps: readonly 
     const a = valueAt.get(lo)!
     return frac === 0 ? a : a + frac * (valueAt.get(hi)! - a)
   })
+}
+
+/** Largest units x (values + 1) table unitPrefixCounts builds (16 MiB); above it the scan of weightedQuantiles is used. */
+const MAX_PREFIX_ENTRIES = 2 ** 22
+
+/**
+ * For a pool of several units (replications): `prefix[u * (n + 1) + i]` = how many of the first
+ * i sorted values belong to unit u, so that the multiset count up to a sorted position is a sum
+ * over the units drawn, and a quantile position is found by binary search instead of a pass over
+ * all values. null when the table would be too large.
+ */
+export function unitPrefixCounts(pool: Pool): Uint32Array | null {
+  const n = pool.values.length
+  const units = pool.unitSizes.length
+  if (units * (n + 1) > MAX_PREFIX_ENTRIES) return null
+  const prefix = new Uint32Array(units * (n + 1))
+  for (let u = 0; u < units; u++) {
+    const row = u * (n + 1)
+    let c = 0
+    for (let i = 0; i < n; i++) {
+      if (pool.unitOf[i] === u) c++
+      prefix[row + i + 1] = c
+    }
+  }
+  return prefix
+}
+
+/** weightedQuantiles with the positions found by binary search on unitPrefixCounts' table: the same numbers. */
+export function weightedQuantilesByPrefix(pool: Pool, prefix: Uint32Array, counts: Uint32Array, ps: readonly number[]): number[] {
+  const n = pool.values.length
+  let total = 0
+  for (let u = 0; u < counts.length; u++) total += counts[u]! * pool.unitSizes[u]!
+  const drawn: number[] = []
+  for (let u = 0; u < counts.length; u++) if (counts[u]! > 0) drawn.push(u)
+  // The smallest sorted index i whose cumulative multiset count (values 0..i) exceeds `position`.
+  const valueAt = (position: number): number => {
+    let lo = 0
+    let hi = n - 1
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      let covered = 0
+      for (const u of drawn) covered += counts[u]! * prefix[u * (n + 1) + mid + 1]!
+      if (position < covered) hi = mid
+      else lo = mid + 1
+    }
+    return pool.values[lo]!
+  }
+  const out: number[] = []
+  for (const p of ps) {
+    const h = (total - 1) * p
+    const lo = Math.floor(h)
+    const hi = Math.min(lo + 1, total - 1)
+    const frac = h - lo
+    const a = valueAt(lo)
+    out.push(frac === 0 ? a : a + frac * (valueAt(hi) - a))
+  }
+  return out
 }
 
 /** For a pool whose units are single values: the sorted position of each unit's value. */

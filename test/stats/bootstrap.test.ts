@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import {uniformInt} from 'pure-rand/distribution/uniformInt'
 import {xoroshiro128plus} from 'pure-rand/generator/xoroshiro128plus'
 import {describe, expect, it} from 'vitest'
-import {bootstrapQuantileCis, pooledByUnit, weightedQuantiles, type Interval} from '../../src/stats/bootstrap.js'
+import {bootstrapQuantileCis, pooledByUnit, unitPrefixCounts, weightedQuantiles, weightedQuantilesByPrefix, type Interval} from '../../src/stats/bootstrap.js'
 import {quantileType7, sortedCopy} from '../../src/stats/quantile.js'
 
 /** The bootstrap as first written (pure-rand's uniformInt per draw, counts by unit, weightedQuantiles): the fast paths must give the same numbers. */
@@ -36,6 +36,24 @@ describe('weightedQuantiles', () => {
           expect(q).toBeCloseTo(quantileType7(sortedCopy(groups.flat()), p), 9)
         },
       ),
+    )
+  })
+
+  it('gives the same numbers by binary search on per-unit prefix counts (weightedQuantilesByPrefix)', () => {
+    fc.assert(
+      fc.property(
+        fc
+          .array(fc.array(fc.integer({min: 0, max: 30}), {minLength: 1, maxLength: 25}), {minLength: 2, maxLength: 6})
+          .chain((groups) => fc.tuple(fc.constant(groups), fc.array(fc.integer({min: 0, max: 4}), {minLength: groups.length, maxLength: groups.length}))),
+        fc.array(fc.double({min: 0, max: 1, noNaN: true}), {minLength: 1, maxLength: 4}),
+        ([groups, raw], ps) => {
+          const counts = Uint32Array.from(raw)
+          if (counts.every((c) => c === 0)) counts[0] = 1
+          const pool = pooledByUnit(groups)
+          expect(weightedQuantilesByPrefix(pool, unitPrefixCounts(pool)!, counts, ps)).toEqual(weightedQuantiles(pool, counts, ps))
+        },
+      ),
+      {numRuns: 300},
     )
   })
 

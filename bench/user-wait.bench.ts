@@ -4,6 +4,8 @@
 // does them):
 //   (a) simulate --kernel legacy --workload burst --pods 1000 --host-mounts 10000 --cores 32 --replications 3 --seed 1 --json
 //   (b) simulate --kernel legacy --workload closed --concurrency 16 --starts 20000 --host-mounts 4000 --cores 2 --replications 1 --seed 1 --json
+//   (b') the same with --sections-keep-core: an opt-in approximation that changes results
+//        (docs/model.md), printed so its speed can be weighed against what it changes.
 // (c) `analyze --demo` and (d) the 5,000-node snapshot are in analyze.bench.ts. Event counts are
 // deterministic (the primary figure on a shared machine); wall and CPU time (user+sys) are
 // printed with the load average. `--smoke`: (a) with 100 pods, (b) with 2,000 starts.
@@ -32,6 +34,8 @@ const load = (): string =>
 interface Case {
   label: string
   flags: Record<string, string>
+  /** Boolean flags switched on (`--name`). */
+  switches?: string[]
 }
 
 const cases: Case[] = [
@@ -53,6 +57,7 @@ const cases: Case[] = [
     },
   },
 ]
+cases.push({label: "(b') closed loop, --sections-keep-core (opt-in approximation, changes results)", flags: cases[1]!.flags, switches: ['sections-keep-core']})
 
 // CI (--smoke) has just built; a full run rebuilds so the figures are for the current sources.
 if (smoke && existsSync(join(root, 'dist', 'commands', 'simulate.js')) && existsSync(join(root, 'oclif.manifest.json'))) {
@@ -100,7 +105,8 @@ try {
 
   const shipped = await loadShippedModels()
   for (const c of cases) {
-    const args = Object.entries(c.flags).flatMap(([k, v]) => [`--${k}`, v])
+    const switches = c.switches ?? []
+    const args = [...Object.entries(c.flags).flatMap(([k, v]) => [`--${k}`, v]), ...switches.map((s) => `--${s}`)]
     const usageFile = join(dir, 'usage.json')
     const t0 = performance.now()
     const r = spawnSync(
@@ -117,7 +123,12 @@ try {
     const out = JSON.parse(r.stdout) as {events: number}
 
     // The same runs in this process: the engine alone (no start-up, statistics or output).
-    const request = parseSimulateFlags({pod: true, ...simulateDefaults(), ...c.flags} as unknown as Parameters<typeof parseSimulateFlags>[0])
+    const request = parseSimulateFlags({
+      pod: true,
+      ...simulateDefaults(),
+      ...c.flags,
+      ...Object.fromEntries(switches.map((s) => [s, true])),
+    } as unknown as Parameters<typeof parseSimulateFlags>[0])
     const loaded = defaultModelFor(shipped, 'legacy')
     const scenario = buildScenario(request, 'legacy', loaded)
     let engineEvents = 0

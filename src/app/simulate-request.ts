@@ -33,6 +33,8 @@ export interface SimulateFlags {
   'mountinfo-interval': string
   replications: string
   seed: string
+  /** Opt-in approximation (Scenario.sectionsKeepCore); absent = off. */
+  'sections-keep-core'?: boolean
 }
 
 export type WorkloadRequest =
@@ -63,6 +65,11 @@ export interface SimulateRequest {
   mountinfoIntervalNs: number
   replications: number
   seed: number
+  /**
+   * Opt-in, changes results (Scenario.sectionsKeepCore, src/sim/README.md): a task keeps its core
+   * between the back-to-back namespace_sem sections of one step. Absent = off, the default model.
+   */
+  sectionsKeepCore?: boolean
 }
 
 /** Valid ranges. Upper bounds are past anything real (leaked nodes reach ~37k mounts) but keep a run finite. */
@@ -147,6 +154,7 @@ export function parseSimulateFlags(f: SimulateFlags): SimulateRequest {
   if (f.model !== undefined) req.modelPath = f.model
   if (f['otn-model'] !== undefined) req.otnModelPath = f['otn-model']
   if (f['host-mounts-per-pod'] !== undefined) req.hostMountsPerPod = int('host-mounts-per-pod', f['host-mounts-per-pod'])
+  if (f['sections-keep-core'] === true) req.sectionsKeepCore = true
   checkTotalWork(req)
   return req
 }

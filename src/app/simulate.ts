@@ -106,6 +106,7 @@ export function buildScenario(req: SimulateRequest, path: KernelPath, loaded: Lo
     // (put_mnt_ns → umount_tree) before the worker starts the next one.
     teardown: req.workload.kind === 'closed',
     legacyFallbackFraction: path === 'otn' ? req.legacyFallback : 0,
+    ...(req.sectionsKeepCore === true ? {sectionsKeepCore: true} : {}),
   }
 }
 
@@ -211,5 +212,7 @@ function scenarioEcho(req: SimulateRequest): ScenarioEcho {
     mountinfoIntervalMs: ms(req.mountinfoIntervalNs),
     teardown: req.workload.kind === 'closed',
     replications: req.replications,
+    // Only when on, so the default output stays as it was.
+    ...(req.sectionsKeepCore === true ? {sectionsKeepCore: true} : {}),
   }
 }

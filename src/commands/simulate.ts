@@ -97,6 +97,11 @@ export default class Simulate extends BaseCommand {
     'mountinfo-interval': Flags.string({helpValue: 'D', description: "Interval between one reader's mountinfo reads.", default: '1s', helpGroup: 'NODE'}),
     replications: Flags.string({helpValue: 'R', description: 'Independent seeded runs per kernel path (confidence intervals come from these).', default: '5'}),
     seed: Flags.string({helpValue: 'N', description: 'PRNG seed, 0 to 4294967295; replication i uses a seed derived from it (docs/model.md).', default: '1'}),
+    'sections-keep-core': Flags.boolean({
+      description:
+        'Opt-in approximation, changes results: a task keeps its core between the back-to-back namespace_sem sections of one step (mountinfo chunks, runtime mounts) instead of queueing for a core after each; fewer events under CPU contention (docs/model.md).',
+      default: false,
+    }),
   }
 
   async run(): Promise<SimulateResult> {

@@ -65,6 +65,8 @@ export interface ScenarioEcho {
   /** Containers exit and their namespaces are torn down (put_mnt_ns) after starting. */
   teardown: boolean
   replications: number
+  /** Present (true) only with --sections-keep-core: tasks kept their core between back-to-back lock sections (an opt-in approximation). */
+  sectionsKeepCore?: true
 }
 
 export interface KernelSimulationResult {

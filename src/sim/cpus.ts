@@ -1,4 +1,4 @@
-import {NORMAL, PENDING, SimEvent, type Environment, type Ns, type Resumable} from './engine.js'
+import {NORMAL, PENDING, SimEvent, type Environment, type Ns} from './engine.js'
 import {FifoResource} from './resource.js'
 import {slowdownTable, type ContentionPoint} from './cpu-contention.js'
 
@@ -114,6 +114,18 @@ export class Cpus {
     return this.cores.acquireBehind()
   }
 
+  /** acquire for a caller that is an event itself: true when it holds a core now; else it is triggered when handed one (FifoResource.acquireFor). */
+  acquireFor(grantee: SimEvent<unknown>): boolean {
+    this.advanceMark()
+    return this.cores.acquireFor(grantee)
+  }
+
+  /** acquireBehind with the caller as its own grant event. */
+  acquireBehindFor(grantee: SimEvent<unknown>): boolean {
+    this.advanceMark()
+    return this.cores.acquireBehindFor(grantee)
+  }
+
   release(): void {
     this.advanceMark()
     this.cores.release()
@@ -124,7 +136,7 @@ export class Cpus {
    * holding none (the runtime waiting for its child, say). Yield the returned event.
    */
   run(ns: Ns, thenAsleepNs: Ns = 0): SimEvent<unknown> {
-    return new CpuBurst(this.env, this, ns, thenAsleepNs).start(this.acquire())
+    return new CpuBurst(this.env, this, ns, thenAsleepNs).start()
   }
 
   /** Tasks waiting for a core right now. */
@@ -143,7 +155,7 @@ export class Cpus {
  * back (as a generator doing acquire / timeout / release would, without the generator); with a
  * sleep after the work, it fires once more when that is over, the second time for its waiter.
  */
-class CpuBurst extends SimEvent<unknown> implements Resumable {
+class CpuBurst extends SimEvent<unknown> {
   private readonly cpus: Cpus
   /** Uncontended work still to do after the slice that is running now. */
   private laterNs: Ns
@@ -151,6 +163,8 @@ class CpuBurst extends SimEvent<unknown> implements Resumable {
   private asleepNs: Ns
   /** Progress mark at which the work is done, under CPU contention; -1 otherwise or once done. */
   private targetMark = -1
+  /** Queued for a core: the next fire is the hand-over of one, not the end of work (Cpus.acquireFor). */
+  private waitingForCore = false
 
   constructor(env: Environment, cpus: Cpus, ns: Ns, asleepNs: Ns) {
     super(env)
@@ -159,19 +173,20 @@ class CpuBurst extends SimEvent<unknown> implements Resumable {
     this.asleepNs = asleepNs
   }
 
-  start(granted: SimEvent<unknown> | null): this {
-    if (granted === null) this.work()
-    else granted.addWaiter(this)
+  start(): this {
+    if (this.cpus.acquireFor(this)) this.work()
+    else this.waitingForCore = true
     return this
   }
 
-  /** @internal A core was handed over. */
-  resume(): void {
-    this.work()
-  }
-
-  /** @internal The work is done (or the sleep after it). */
+  /** @internal A core was handed over, or the work is done (or the sleep after it). */
   override fire(): void {
+    if (this.waitingForCore) {
+      this.waitingForCore = false
+      this.state = PENDING
+      this.work()
+      return
+    }
     if (this.targetMark >= 0) {
       const left = this.cpus.workLeft(this.targetMark)
       if (left > 0) {
@@ -187,9 +202,8 @@ class CpuBurst extends SimEvent<unknown> implements Resumable {
       if (this.cpus.runQueue > 0) {
         this.state = PENDING
         this.cpus.release()
-        const granted = this.cpus.acquireBehind()
-        if (granted === null) this.work()
-        else granted.addWaiter(this)
+        if (this.cpus.acquireBehindFor(this)) this.work()
+        else this.waitingForCore = true
       } else {
         this.state = PENDING
         this.workOn()

@@ -152,12 +152,13 @@ export class Process<R = void> extends SimEvent<R> {
 }
 
 export class Environment {
-  private readonly queue = new EventQueue<SimEvent<unknown>>()
+  private readonly queue: EventQueue<SimEvent<unknown>>
   private nowNs: Ns = 0
   private processedCount = 0
 
   constructor(initialNs: Ns = 0) {
     this.nowNs = initialNs
+    this.queue = new EventQueue<SimEvent<unknown>>(1024, initialNs)
   }
 
   get now(): Ns {
@@ -183,10 +184,9 @@ export class Environment {
 
   /** Processes the next event. Throws when there is none. */
   step(): void {
-    const time = this.queue.peekTime()
     const event = this.queue.pop()
     if (event === undefined) throw new Error('Environment.step: no scheduled events')
-    this.nowNs = time
+    this.nowNs = this.queue.now
     this.processedCount++
     event.fire()
   }
@@ -202,6 +202,7 @@ export class Environment {
     }
     if (untilNs < this.nowNs) throw new RangeError(`Environment.run: until (${untilNs}) is in the past (${this.nowNs})`)
     while (this.queue.peekTime() < untilNs) this.step()
+    this.queue.advanceTo(untilNs)
     this.nowNs = untilNs
   }
 
@@ -212,10 +213,11 @@ export class Environment {
   runUntilProcessed(event: SimEvent<unknown>): boolean {
     const queue = this.queue
     while (event.state !== PROCESSED) {
-      if (queue.size === 0) return false
-      this.nowNs = queue.peekTime()
+      const next = queue.pop()
+      if (next === undefined) return false
+      this.nowNs = queue.now
       this.processedCount++
-      queue.pop()!.fire()
+      next.fire()
     }
     return true
   }

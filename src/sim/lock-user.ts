@@ -15,8 +15,16 @@ export interface LockUser {
 
 export type Kind = 'read' | 'write'
 
-/** Where a section in down_write's slow path is (LockSection.phase); the other phases are in rwsem.ts. */
+/** Where a section in down_write's or down_read's slow path is (LockSection.phase, driven by rwsem.ts). */
 export const NOT_WAITING = 0
+/** Queued for a core before calling down_*: the section itself is the grant event (Cpus.acquireFor). */
+export const WAIT_CPU = 1
+/** Spinning on a running writer owner. */
+export const SPIN = 2
+/** Asleep in the wait list: the section itself is the wake-up event (Waiter.event). */
+export const SLEEP = 3
+/** Woken, queued for a core again: the section itself is the grant event. */
+export const WAKE_CPU = 4
 
 /** @internal A queued sleeper. */
 export interface Waiter {
@@ -24,8 +32,8 @@ export interface Waiter {
   readonly kind: Kind
   readonly arrivedNs: Ns
   readonly queuedNs: Ns
-  /** Fires when this sleeper runs again (writers) or has been made an owner (readers). */
-  event: SimEvent<unknown>
+  /** Fires when this sleeper runs again (writers) or has been made an owner (readers): the sleeping section itself. */
+  readonly event: SimEvent<unknown>
   woken: boolean
   /** Granted out of order (a reader behind a writer): skipped when it reaches the head. */
   removed: boolean

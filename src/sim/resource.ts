@@ -49,6 +49,21 @@ export class FifoResource {
   }
 
   /**
+   * Takes a unit at once (true), or queues `grantee` (false), a pending event that is triggered
+   * (`succeed`) when a unit is handed over to it: a caller that is an event itself (a lock
+   * section, a CPU burst) waits as its own grant, with no event allocated per wait.
+   */
+  acquireFor(grantee: SimEvent<unknown>): boolean {
+    if (this.inUse < this.capacity && this.waiters.length === 0) {
+      this.account()
+      this.inUse++
+      return true
+    }
+    this.waiters.push(grantee)
+    return false
+  }
+
+  /**
    * Like acquire, but every plain request made before the unit frees up goes first: a task whose
    * time slice ran out queues behind tasks that just woke up, as EEVDF gives a task that used its
    * slice a later deadline than a freshly woken one.
@@ -62,6 +77,17 @@ export class FifoResource {
     const granted = this.env.event<unknown>()
     this.behind.push(granted)
     return granted
+  }
+
+  /** acquireBehind with the caller as its own grant event (see acquireFor). */
+  acquireBehindFor(grantee: SimEvent<unknown>): boolean {
+    if (this.inUse < this.capacity && this.waiters.length === 0 && this.behind.length === 0) {
+      this.account()
+      this.inUse++
+      return true
+    }
+    this.behind.push(grantee)
+    return false
   }
 
   /** Always an event (SimPy's `request`), for callers that do not care about the fast path. */

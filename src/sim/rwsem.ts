@@ -2,7 +2,7 @@ import type {Environment, Ns, ProcessGenerator, SimEvent} from './engine.js'
 import type {Cpus} from './cpus.js'
 import {Fifo} from './fifo.js'
 import {LockSection, type SectionCost} from './section.js'
-import {NOT_WAITING, type LockUser, type Waiter} from './lock-user.js'
+import {NOT_WAITING, SLEEP, SPIN, WAIT_CPU, WAKE_CPU, type LockUser, type Waiter} from './lock-user.js'
 import type {Sampler} from '../model/distributions.js'
 
 /**
@@ -63,12 +63,6 @@ export interface RwsemStats {
 
 const GRANTED = 1
 const STOP_SPINNING = 2
-
-/** down_write's slow-path phases in LockSection.phase, after NOT_WAITING (lock-user.ts). */
-const WAIT_CPU = 1
-const SPIN = 2
-const SLEEP = 3
-const WAKE_CPU = 4
 
 interface Spinner {
   readonly user: LockUser
@@ -150,19 +144,19 @@ export class RwSemaphore {
   enter(section: LockSection, hasCore = false): void {
     const user = section.user
     // Uncontended fast paths inline: nothing allocated (most sections at low load).
-    const cpu = hasCore ? null : this.cpus.acquire()
+    const running = hasCore || this.cpus.acquireFor(section)
     if (section.forWrite) {
-      if (cpu === null && this.isFree() && this.waiting === 0) {
+      if (running && this.isFree() && this.waiting === 0) {
         this.grantWrite(user, this.env.now)
         section.holdNow()
       } else {
-        this.writeSlow(section, cpu)
+        this.writeSlow(section, running)
       }
-    } else if (cpu === null && this.writer === null && this.waiting === 0) {
+    } else if (running && this.writer === null && this.waiting === 0) {
       this.grantRead(user, this.env.now)
       section.holdNow()
     } else {
-      this.readSlow(section, cpu)
+      this.readSlow(section, running)
     }
   }
 
@@ -177,7 +171,7 @@ export class RwSemaphore {
   /** down_write: returns holding the lock and a CPU (release with releaseWrite). */
   *acquireWrite(user: LockUser): ProcessGenerator {
     const section = new LockSection(this.env, this, user, true, null, 1)
-    this.writeSlow(section, this.cpus.acquire())
+    this.writeSlow(section, this.cpus.acquireFor(section))
     yield section
   }
 
@@ -186,17 +180,14 @@ export class RwSemaphore {
    * by the events it waits on (continueWrite): contended acquisitions are the common case under
    * load, and a generator per acquisition cost more than the rest of the section.
    *
-   * `cpu`: the pending CPU request made on arrival (null: a CPU is already held). Waiting for
-   * the lock starts once the task runs and calls down_write: a runnable task waiting for a core
-   * is CPU contention, not lock contention. A woken waiter's wait for a core does count.
+   * `running`: the task holds a core (false: it is queued for one, and the section itself is
+   * triggered when one is handed over, Cpus.acquireFor). Waiting for the lock starts once the
+   * task runs and calls down_write: a runnable task waiting for a core is CPU contention, not
+   * lock contention. A woken waiter's wait for a core does count.
    */
-  private writeSlow(s: LockSection, cpu: SimEvent<unknown> | null): void {
-    if (cpu === null) {
-      this.writeArrive(s)
-      return
-    }
-    s.phase = WAIT_CPU
-    cpu.addWaiter(s)
+  private writeSlow(s: LockSection, running: boolean): void {
+    if (running) this.writeArrive(s)
+    else s.phase = WAIT_CPU
   }
 
   /** @internal The event section `s` waited on in its current phase fired with `value`. */
@@ -211,16 +202,10 @@ export class RwSemaphore {
           this.writeAcquired(s) // ownership was handed over on release (see onFree)
         else this.writeSleep(s)
         return
-      case SLEEP: {
-        const again = this.cpus.acquire()
-        if (again === null) {
-          this.writeWoken(s)
-        } else {
-          s.phase = WAKE_CPU
-          again.addWaiter(s)
-        }
+      case SLEEP:
+        if (this.cpus.acquireFor(s)) this.writeWoken(s)
+        else s.phase = WAKE_CPU
         return
-      }
       case WAKE_CPU:
         this.writeWoken(s)
         return
@@ -259,14 +244,13 @@ export class RwSemaphore {
       kind: 'write',
       arrivedNs: s.arrivedNs,
       queuedNs: this.env.now,
-      event: this.env.event<unknown>(),
+      event: s, // the section is its own wake-up event (section.ts fire, phase SLEEP)
       woken: false,
       removed: false,
     }
     s.sleeper = waiter
-    this.enqueue(waiter)
     s.phase = SLEEP
-    waiter.event.addWaiter(s)
+    this.enqueue(waiter)
   }
 
   /** Woken and running again: take the lock, or go back to sleep still first in line. */
@@ -287,10 +271,8 @@ export class RwSemaphore {
     // Someone stole it while we were waking up: back to sleep, still first in line.
     this.cpus.release()
     waiter.woken = false
-    waiter.event = this.env.event<unknown>()
     this.log(user, 'sleep')
-    s.phase = SLEEP
-    waiter.event.addWaiter(s)
+    s.phase = SLEEP // still its own wake-up event (waiter.event === s)
   }
 
   /** The section holds the lock (for write or read) and a core: its hold starts now. */
@@ -312,22 +294,18 @@ export class RwSemaphore {
   /** down_read: returns holding the lock for read and a CPU (release with releaseRead). */
   *acquireRead(user: LockUser): ProcessGenerator {
     const section = new LockSection(this.env, this, user, false, null, 1)
-    this.readSlow(section, this.cpus.acquire())
+    this.readSlow(section, this.cpus.acquireFor(section))
     yield section
   }
 
   /**
    * down_read's slow path (rwsem_down_read_slowpath) for a section, a state machine like
    * writeSlow's (continueRead): under load most read chunks take it, and a generator per chunk
-   * was the largest allocation of a contended run. `cpu` as in writeSlow.
+   * was the largest allocation of a contended run. `running` as in writeSlow.
    */
-  private readSlow(s: LockSection, cpu: SimEvent<unknown> | null): void {
-    if (cpu === null) {
-      this.readArrive(s)
-      return
-    }
-    s.phase = WAIT_CPU
-    cpu.addWaiter(s)
+  private readSlow(s: LockSection, running: boolean): void {
+    if (running) this.readArrive(s)
+    else s.phase = WAIT_CPU
   }
 
   /** @internal The event read section `s` waited on in its current phase fired. */
@@ -336,17 +314,11 @@ export class RwSemaphore {
       case WAIT_CPU:
         this.readArrive(s)
         return
-      case SLEEP: {
+      case SLEEP:
         // We are an owner once this fires (granted, then woken); now run again.
-        const again = this.cpus.acquire()
-        if (again === null) {
-          this.writeAcquired(s)
-        } else {
-          s.phase = WAKE_CPU
-          again.addWaiter(s)
-        }
+        if (this.cpus.acquireFor(s)) this.writeAcquired(s)
+        else s.phase = WAKE_CPU
         return
-      }
       case WAKE_CPU:
         this.writeAcquired(s)
         return
@@ -375,10 +347,10 @@ export class RwSemaphore {
       }
     }
     this.cpus.release()
-    const waiter: Waiter = {user, kind: 'read', arrivedNs, queuedNs: this.env.now, event: this.env.event<unknown>(), woken: false, removed: false}
-    this.enqueue(waiter)
+    // The section is its own wake-up event (section.ts fire, phase SLEEP).
+    const waiter: Waiter = {user, kind: 'read', arrivedNs, queuedNs: this.env.now, event: s, woken: false, removed: false}
     s.phase = SLEEP
-    waiter.event.addWaiter(s)
+    this.enqueue(waiter)
   }
 
   /**

@@ -1,6 +1,6 @@
 import {NORMAL, PENDING, SimEvent, type Environment, type Ns, type Resumable} from './engine.js'
 import type {Cpus} from './cpus.js'
-import {NOT_WAITING, type LockUser, type Waiter} from './lock-user.js'
+import {NOT_WAITING, SLEEP, WAIT_CPU, WAKE_CPU, type LockUser, type Waiter} from './lock-user.js'
 
 /** A section's hold time: a number, or a function evaluated once the lock is held. */
 export type SectionCost = Ns | (() => Ns)
@@ -71,8 +71,19 @@ export class LockSection extends SimEvent<unknown> implements Resumable {
     else this.sem.continueRead(this)
   }
 
-  /** @internal Called when the hold ends: release first, then the next section or the process. */
+  /**
+   * @internal Called when a core is handed over to the section (it waits as its own grant event,
+   * Cpus.acquireFor), when it is woken in the wait list (it is its own wake-up event, Waiter.event),
+   * or when the hold ends: release first, then the next section or the process.
+   */
   override fire(): void {
+    const phase = this.phase
+    if (phase === WAIT_CPU || phase === WAKE_CPU || phase === SLEEP) {
+      this.state = PENDING
+      if (this.forWrite) this.sem.continueWrite(this, undefined)
+      else this.sem.continueRead(this)
+      return
+    }
     if (this.targetMark >= 0) {
       const cpus = this.sem.cores
       const left = cpus.workLeft(this.targetMark)

@@ -1,6 +1,5 @@
-import {uniformInt} from 'pure-rand/distribution/uniformInt'
-import {xoroshiro128plus} from 'pure-rand/generator/xoroshiro128plus'
 import {quantileType7} from './quantile.js'
+import {UniformIndexDraws} from './uniform-draws.js'
 
 /**
  * Bootstrap resamples for every confidence interval densityplan reports (analyze and simulate):
@@ -32,7 +31,9 @@ export interface BootstrapOptions {
  *
  * Each resample draws `units` units with replacement; the quantile of the pooled resample is
  * read straight off the pre-sorted pool with per-unit multiplicities, so a resample costs one
- * pass over the data instead of a sort.
+ * pass over the data instead of a sort. With a single replication (a unit is one value) the
+ * draws are counted straight into sorted order, so that pass reads the counts in sequence
+ * (same numbers as counting by unit: test/stats/bootstrap.test.ts).
  *
  * @example bootstrapQuantileCis([a, b, c], [0.5, 0.99], {resamples: 1000, seed: 1}) // => [[lo50, hi50], [lo99, hi99]]
  */
@@ -46,13 +47,21 @@ export function bootstrapQuantileCis(groups: readonly ArrayLike<number>[], ps: r
   for (const p of ps) if (!(p >= 0 && p <= 1)) throw new RangeError(`bootstrapQuantileCis: p must be in [0, 1], got ${p}`)
 
   const pool = pooledByUnit(groups)
-  const rng = xoroshiro128plus(opts.seed)
+  // The draws of pure-rand's uniformInt(rng, 0, units - 1) on xoroshiro128plus(seed), in order.
+  const draws = new UniformIndexDraws(opts.seed)
+  const byValue = groups.length === 1
+  const sortedPositionOf = byValue ? sortedPositions(pool) : null
+  const prefix = byValue ? null : unitPrefixCounts(pool)
   const counts = new Uint32Array(pool.unitSizes.length)
   const estimates = ps.map(() => new Float64Array(opts.resamples))
   for (let b = 0; b < opts.resamples; b++) {
     counts.fill(0)
-    for (let i = 0; i < counts.length; i++) counts[uniformInt(rng, 0, counts.length - 1)]! += 1
-    const values = weightedQuantiles(pool, counts, ps)
+    draws.addCounts(counts, sortedPositionOf)
+    const values = byValue
+      ? quantilesOfSortedCounts(pool.values, counts, ps)
+      : prefix !== null
+        ? weightedQuantilesByPrefix(pool, prefix, counts, ps)
+        : weightedQuantiles(pool, counts, ps)
     for (let j = 0; j < ps.length; j++) estimates[j]![b] = values[j]!
   }
   const alpha = 1 - level
@@ -115,4 +124,106 @@ export function weightedQuantiles(pool: Pool, counts: Uint32Array, ps: readonly 
     const a = valueAt.get(lo)!
     return frac === 0 ? a : a + frac * (valueAt.get(hi)! - a)
   })
+}
+
+/** Largest units x (values + 1) table unitPrefixCounts builds (16 MiB); above it the scan of weightedQuantiles is used. */
+const MAX_PREFIX_ENTRIES = 2 ** 22
+
+/**
+ * For a pool of several units (replications): `prefix[u * (n + 1) + i]` = how many of the first
+ * i sorted values belong to unit u, so that the multiset count up to a sorted position is a sum
+ * over the units drawn, and a quantile position is found by binary search instead of a pass over
+ * all values. null when the table would be too large.
+ */
+export function unitPrefixCounts(pool: Pool): Uint32Array | null {
+  const n = pool.values.length
+  const units = pool.unitSizes.length
+  if (units * (n + 1) > MAX_PREFIX_ENTRIES) return null
+  const prefix = new Uint32Array(units * (n + 1))
+  for (let u = 0; u < units; u++) {
+    const row = u * (n + 1)
+    let c = 0
+    for (let i = 0; i < n; i++) {
+      if (pool.unitOf[i] === u) c++
+      prefix[row + i + 1] = c
+    }
+  }
+  return prefix
+}
+
+/** weightedQuantiles with the positions found by binary search on unitPrefixCounts' table: the same numbers. */
+export function weightedQuantilesByPrefix(pool: Pool, prefix: Uint32Array, counts: Uint32Array, ps: readonly number[]): number[] {
+  const n = pool.values.length
+  let total = 0
+  for (let u = 0; u < counts.length; u++) total += counts[u]! * pool.unitSizes[u]!
+  const drawn: number[] = []
+  for (let u = 0; u < counts.length; u++) if (counts[u]! > 0) drawn.push(u)
+  // The smallest sorted index i whose cumulative multiset count (values 0..i) exceeds `position`.
+  const valueAt = (position: number): number => {
+    let lo = 0
+    let hi = n - 1
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      let covered = 0
+      for (const u of drawn) covered += counts[u]! * prefix[u * (n + 1) + mid + 1]!
+      if (position < covered) hi = mid
+      else lo = mid + 1
+    }
+    return pool.values[lo]!
+  }
+  const out: number[] = []
+  for (const p of ps) {
+    const h = (total - 1) * p
+    const lo = Math.floor(h)
+    const hi = Math.min(lo + 1, total - 1)
+    const frac = h - lo
+    const a = valueAt(lo)
+    out.push(frac === 0 ? a : a + frac * (valueAt(hi) - a))
+  }
+  return out
+}
+
+/** For a pool whose units are single values: the sorted position of each unit's value. */
+export function sortedPositions(pool: Pool): Uint32Array {
+  const positionOf = new Uint32Array(pool.unitOf.length)
+  for (let i = 0; i < pool.unitOf.length; i++) positionOf[pool.unitOf[i]!] = i
+  return positionOf
+}
+
+/**
+ * weightedQuantiles for a pool of single-value units with the counts already in sorted order
+ * (`counts[i]`: how often `values[i]` was drawn; they sum to values.length): the same positions,
+ * the same interpolation, the counts read in sequence.
+ */
+export function quantilesOfSortedCounts(values: Float64Array, counts: Uint32Array, ps: readonly number[]): number[] {
+  const total = values.length
+  const out: number[] = []
+  for (const p of ps) {
+    const h = (total - 1) * p
+    const lo = Math.floor(h)
+    const hi = Math.min(lo + 1, total - 1)
+    const frac = h - lo
+    const a = valueAtPosition(values, counts, lo)
+    out.push(frac === 0 ? a : a + frac * (valueAtPosition(values, counts, hi) - a))
+  }
+  return out
+}
+
+/** The value at 0-based `position` of the multiset (values[i] counted counts[i] times). */
+function valueAtPosition(values: Float64Array, counts: Uint32Array, position: number): number {
+  // From whichever end is nearer: the p99 position is a short walk down from the top.
+  if (position < values.length / 2) {
+    let covered = 0
+    for (let i = 0; i < values.length; i++) {
+      covered += counts[i]!
+      if (position < covered) return values[i]!
+    }
+  } else {
+    let above = values.length - 1 - position // multiset entries after `position`
+    for (let i = values.length - 1; i >= 0; i--) {
+      above -= counts[i]!
+      if (above < 0) return values[i]!
+    }
+  }
+  throw new RangeError('quantilesOfSortedCounts: position beyond the counted values')
 }

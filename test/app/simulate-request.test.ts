@@ -38,6 +38,12 @@ function failure(overrides: Partial<SimulateFlags>): InputError {
 }
 
 describe('parseSimulateFlags', () => {
+  it('leaves --sections-keep-core off unless it is given, and turns it on when it is', () => {
+    expect(parseSimulateFlags(defaults).sectionsKeepCore).toBeUndefined()
+    expect(parseSimulateFlags({...defaults, 'sections-keep-core': false}).sectionsKeepCore).toBeUndefined()
+    expect(parseSimulateFlags({...defaults, 'sections-keep-core': true}).sectionsKeepCore).toBe(true)
+  })
+
   it('turns the default flags into a closed-loop request with documented defaults', () => {
     const req = parseSimulateFlags(defaults)
     expect(req.workload).toEqual({kind: 'closed', concurrency: 8, starts: 1000})

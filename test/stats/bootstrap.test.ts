@@ -1,7 +1,28 @@
 import fc from 'fast-check'
+import {uniformInt} from 'pure-rand/distribution/uniformInt'
+import {xoroshiro128plus} from 'pure-rand/generator/xoroshiro128plus'
 import {describe, expect, it} from 'vitest'
-import {bootstrapQuantileCis, pooledByUnit, weightedQuantiles} from '../../src/stats/bootstrap.js'
+import {bootstrapQuantileCis, pooledByUnit, unitPrefixCounts, weightedQuantiles, weightedQuantilesByPrefix, type Interval} from '../../src/stats/bootstrap.js'
 import {quantileType7, sortedCopy} from '../../src/stats/quantile.js'
+
+/** The bootstrap as first written (pure-rand's uniformInt per draw, counts by unit, weightedQuantiles): the fast paths must give the same numbers. */
+function referenceCis(groups: readonly ArrayLike<number>[], ps: readonly number[], resamples: number, seed: number): Interval[] {
+  const pool = pooledByUnit(groups)
+  const rng = xoroshiro128plus(seed)
+  const counts = new Uint32Array(pool.unitSizes.length)
+  const estimates = ps.map(() => new Float64Array(resamples))
+  for (let b = 0; b < resamples; b++) {
+    counts.fill(0)
+    for (let i = 0; i < counts.length; i++) counts[uniformInt(rng, 0, counts.length - 1)]! += 1
+    const values = weightedQuantiles(pool, counts, ps)
+    for (let j = 0; j < ps.length; j++) estimates[j]![b] = values[j]!
+  }
+  const alpha = 1 - 0.95
+  return estimates.map((e) => {
+    e.sort()
+    return [quantileType7(e, alpha / 2), quantileType7(e, 1 - alpha / 2)] as Interval
+  })
+}
 
 describe('weightedQuantiles', () => {
   it('equals the type-7 quantile of the pooled sample when every unit is taken once', () => {
@@ -18,6 +39,24 @@ describe('weightedQuantiles', () => {
     )
   })
 
+  it('gives the same numbers by binary search on per-unit prefix counts (weightedQuantilesByPrefix)', () => {
+    fc.assert(
+      fc.property(
+        fc
+          .array(fc.array(fc.integer({min: 0, max: 30}), {minLength: 1, maxLength: 25}), {minLength: 2, maxLength: 6})
+          .chain((groups) => fc.tuple(fc.constant(groups), fc.array(fc.integer({min: 0, max: 4}), {minLength: groups.length, maxLength: groups.length}))),
+        fc.array(fc.double({min: 0, max: 1, noNaN: true}), {minLength: 1, maxLength: 4}),
+        ([groups, raw], ps) => {
+          const counts = Uint32Array.from(raw)
+          if (counts.every((c) => c === 0)) counts[0] = 1
+          const pool = pooledByUnit(groups)
+          expect(weightedQuantilesByPrefix(pool, unitPrefixCounts(pool)!, counts, ps)).toEqual(weightedQuantiles(pool, counts, ps))
+        },
+      ),
+      {numRuns: 300},
+    )
+  })
+
   it('counts a unit drawn twice twice and a unit not drawn not at all', () => {
     const pool = pooledByUnit([
       [1, 2],
@@ -29,6 +68,22 @@ describe('weightedQuantiles', () => {
 })
 
 describe('bootstrapQuantileCis', () => {
+  it('gives exactly the numbers of the reference bootstrap, for one replication (units are values) and for several', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.integer({min: 0, max: 50}), {minLength: 1, maxLength: 40}), {minLength: 1, maxLength: 4}),
+        fc.integer({min: 0, max: 0xffff_ffff}),
+        (groups, seed) => {
+          const ps = [0, 0.5, 0.9, 0.99, 1]
+          expect(bootstrapQuantileCis(groups, ps, {resamples: 30, seed})).toEqual(referenceCis(groups, ps, 30, seed))
+        },
+      ),
+      {numRuns: 150},
+    )
+    const big = Array.from({length: 5000}, (_, i) => ((i * 7919) % 4999) + (i % 3) * 0.25)
+    expect(bootstrapQuantileCis([big], [0.5, 0.99], {resamples: 40, seed: 11})).toEqual(referenceCis([big], [0.5, 0.99], 40, 11))
+  })
+
   const replications = Array.from({length: 8}, (_, r) => Array.from({length: 200}, (_, i) => ((i * 7919 + r * 104729) % 1000) + r * 5))
 
   it('returns an interval that contains the pooled point estimate', () => {

@@ -69,7 +69,17 @@ export interface Pool {
   unitOf: Uint32Array
   /** How many values each unit holds. */
   unitSizes: Uint32Array
+  /**
+   * With replications as units: entry k·U + u counts the values of unit u among the first
+   * k·CHECKPOINT_EVERY values (U units). weightedQuantiles then finds a position by a binary
+   * search over these checkpoints (U multiply-adds each) and a short scan, instead of a pass
+   * over the whole pool per resample (32 replications of 400 pods: 12,800 values, 1,000 times).
+   */
+  checkpoints?: Uint32Array
 }
+
+/** Values between two checkpoints of Pool.checkpoints. */
+export const CHECKPOINT_EVERY = 32
 
 export function pooledByUnit(groups: readonly ArrayLike<number>[]): Pool {
   const byReplication = groups.length > 1
@@ -86,11 +96,25 @@ export function pooledByUnit(groups: readonly ArrayLike<number>[]): Pool {
   const unitCount = byReplication ? groups.length : raw.length
   const unitSizes = new Uint32Array(unitCount)
   for (const u of unitRaw) unitSizes[u]! += 1
+  const unitOf = Uint32Array.from(order, (i) => unitRaw[i]!)
   return {
     values: Float64Array.from(order, (i) => raw[i]!),
-    unitOf: Uint32Array.from(order, (i) => unitRaw[i]!),
+    unitOf,
     unitSizes,
+    // One value per unit (a single replication) has as many units as values: checkpoints would
+    // cost more than the scan they save.
+    ...(byReplication ? {checkpoints: checkpointsOf(unitOf, unitCount)} : {}),
   }
+}
+
+function checkpointsOf(unitOf: Uint32Array, units: number): Uint32Array {
+  const blocks = Math.floor(unitOf.length / CHECKPOINT_EVERY)
+  const out = new Uint32Array((blocks + 1) * units)
+  for (let k = 1; k <= blocks; k++) {
+    out.copyWithin(k * units, (k - 1) * units, k * units)
+    for (let i = (k - 1) * CHECKPOINT_EVERY; i < k * CHECKPOINT_EVERY; i++) out[k * units + unitOf[i]!]! += 1
+  }
+  return out
 }
 
 /** Type-7 quantiles of the multiset where each value of unit u appears counts[u] times. */
@@ -105,14 +129,45 @@ export function weightedQuantiles(pool: Pool, counts: Uint32Array, ps: readonly 
   })
   const positions = [...new Set(wanted.flatMap((w) => [w.lo, w.hi]))].sort((a, b) => a - b)
   const valueAt = new Map<number, number>()
-  let next = 0
-  let covered = 0
-  for (let i = 0; i < pool.values.length && next < positions.length; i++) {
-    covered += counts[pool.unitOf[i]!]!
-    while (next < positions.length && positions[next]! < covered) valueAt.set(positions[next++]!, pool.values[i]!)
+  if (pool.checkpoints) {
+    for (const pos of positions) valueAt.set(pos, valueAtPosition(pool, pool.checkpoints, counts, pos))
+  } else {
+    let next = 0
+    let covered = 0
+    for (let i = 0; i < pool.values.length && next < positions.length; i++) {
+      covered += counts[pool.unitOf[i]!]!
+      while (next < positions.length && positions[next]! < covered) valueAt.set(positions[next++]!, pool.values[i]!)
+    }
   }
   return wanted.map(({lo, hi, frac}) => {
     const a = valueAt.get(lo)!
     return frac === 0 ? a : a + frac * (valueAt.get(hi)! - a)
   })
+}
+
+/**
+ * The value at 0-based position `pos` of the expanded multiset: the first pooled value i whose
+ * running weight (counts of the units of values 0..i) exceeds pos, as the plain scan finds it.
+ */
+function valueAtPosition(pool: Pool, checkpoints: Uint32Array, counts: Uint32Array, pos: number): number {
+  const units = counts.length
+  const coveredAt = (k: number): number => {
+    let c = 0
+    for (let u = 0, at = k * units; u < units; u++) c += counts[u]! * checkpoints[at + u]!
+    return c
+  }
+  // The last checkpoint whose covered weight is still ≤ pos: the value lies at or after it.
+  let lo = 0
+  let hi = checkpoints.length / units - 1
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1
+    if (coveredAt(mid) <= pos) lo = mid
+    else hi = mid - 1
+  }
+  let covered = coveredAt(lo)
+  for (let i = lo * CHECKPOINT_EVERY; i < pool.values.length; i++) {
+    covered += counts[pool.unitOf[i]!]!
+    if (pos < covered) return pool.values[i]!
+  }
+  return pool.values[pool.values.length - 1]!
 }

@@ -18,6 +18,27 @@ describe('weightedQuantiles', () => {
     )
   })
 
+  it('equals the type-7 quantile of the expanded multiset for any draw, across checkpoints', () => {
+    fc.assert(
+      fc.property(
+        // Up to 6 × 150 values: several CHECKPOINT_EVERY blocks, so the checkpoint search is used.
+        fc
+          .array(fc.array(fc.integer({min: 0, max: 50}), {minLength: 1, maxLength: 150}), {minLength: 2, maxLength: 6})
+          .chain((groups) => fc.tuple(fc.constant(groups), fc.array(fc.integer({min: 0, max: 3}), {minLength: groups.length, maxLength: groups.length}))),
+        fc.array(fc.double({min: 0, max: 1, noNaN: true}), {minLength: 1, maxLength: 4}),
+        ([groups, draw], ps) => {
+          fc.pre(draw.some((c) => c > 0))
+          const pool = pooledByUnit(groups)
+          expect(pool.checkpoints).toBeDefined()
+          const expanded = sortedCopy(groups.flatMap((g, u) => Array.from({length: draw[u]!}, () => g).flat()))
+          const got = weightedQuantiles(pool, Uint32Array.from(draw), ps)
+          ps.forEach((p, j) => expect(got[j]).toBeCloseTo(quantileType7(expanded, p), 9))
+        },
+      ),
+      {numRuns: 300},
+    )
+  })
+
   it('counts a unit drawn twice twice and a unit not drawn not at all', () => {
     const pool = pooledByUnit([
       [1, 2],

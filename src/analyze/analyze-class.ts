@@ -234,8 +234,9 @@ function analyzePath(
   // differ by the kernel work and queueing, not by fresh noise at each point.
   const run = (density: number, burst: number, from: number, count: number): ClassRunSample[] =>
     Array.from({length: count}, (_, i) => simulate(specFor(cls, plan, path, density, burst, overhead), replicationSeed(base, from + i)))
-  // Replications double until the p99's 95% CI half-width is within plan.targetHalfWidth of the
-  // p99, or plan.maxReplications is reached (the point is then listed in precision.atCap).
+  // Replications grow (nextReplications) until the p99's 95% CI half-width is within
+  // plan.targetHalfWidth of the p99, or plan.maxReplications is reached (the point is then listed
+  // in precision.atCap).
   // Today's point and the sweep point at today's density are the same runs: computed once.
   const memo = new Map<string, {runs: ClassRunSample[]; summary: LatencySummary}>()
   const precise = (density: number, burst: number, startReps: number): {runs: ClassRunSample[]; summary: LatencySummary} => {
@@ -248,7 +249,8 @@ function analyzePath(
       plan,
     )
     while ((runs.length < MIN_REPLICATIONS_FOR_CI || halfWidth(summary) > plan.targetHalfWidth * summary.p99Ms) && runs.length < plan.maxReplications) {
-      runs = runs.concat(run(density, burst, runs.length, Math.min(runs.length, plan.maxReplications - runs.length)))
+      const next = nextReplications(runs.length, halfWidth(summary) / Math.max(summary.p99Ms, 1e-9), plan)
+      runs = runs.concat(run(density, burst, runs.length, next - runs.length))
       summary = latencySummary(
         runs.map((r) => r.podStartMs),
         plan,
@@ -342,6 +344,24 @@ export function otnVsLegacy(legacy: PathResult, otn: PathResult, contention: boo
         ? 'the CPU-contention curve applies to this core count: with the lock gone more starts run at once, and each is slowed'
         : `the time outside the lock differs (${o.otherMs} vs ${lo.otherMs} ms per pod), which is sampling of the non-kernel time, not the kernel path`
   return {slower: [...slower], note: `OTN is slower than legacy at today's density beyond the 95% CI (${d}): ${why}.`}
+}
+
+/**
+ * How many replications a point has after its next growth step, from `n` replications whose p99
+ * CI half-width is `relHalfWidth` × p99. Below MIN_REPLICATIONS_FOR_CI the interval is not trusted
+ * yet, so the point goes straight to that count. From there, a CI half-width shrinks like 1/√n, so
+ * n·(relHalfWidth / target)² replications are predicted to meet the target; the step asks for
+ * 10% more than that (the half-width is itself an estimate), at least a quarter of n (so a point
+ * just above the target does not creep up one replication, and one bootstrap, at a time) and at
+ * most n (doubling, the step every point took before), never past the cap. Same rule, same
+ * target and cap as doubling; the point stops nearer the count it needs instead of overshooting
+ * to the next power of two (16 → 32 for a point that needed 19). Replication i always has seed i,
+ * so the result depends only on the count reached.
+ */
+export function nextReplications(n: number, relHalfWidth: number, plan: Pick<ClassPlan, 'targetHalfWidth' | 'maxReplications'>): number {
+  if (n < MIN_REPLICATIONS_FOR_CI) return Math.min(plan.maxReplications, MIN_REPLICATIONS_FOR_CI)
+  const predicted = Math.ceil(n * (relHalfWidth / plan.targetHalfWidth) ** 2 * 1.1)
+  return Math.min(plan.maxReplications, 2 * n, Math.max(n + Math.ceil(n / 4), predicted))
 }
 
 function halfWidth(s: LatencySummary): number {

@@ -13,6 +13,12 @@ export interface RunJobsOptions {
   models: KernelModel[]
   /** Called with the number of simulator runs just finished. */
   onRuns: (runs: number) => void
+  /**
+   * Estimated cost per job (any unit, e.g. analyze/run-classes.ts estimatedCost): workers take the
+   * costliest jobs first, so a large class does not start last and leave one core idle at the end.
+   * Only the order of work changes, never a result.
+   */
+  costs?: readonly number[]
 }
 
 /**
@@ -22,6 +28,7 @@ export interface RunJobsOptions {
 export async function runJobs(jobs: ClassJob[], opts: RunJobsOptions): Promise<NodeClassResult[]> {
   if (opts.jobs <= 1 || jobs.length <= 1) return runInline(jobs, opts)
   const results: NodeClassResult[] = new Array(jobs.length)
+  const order = feedOrder(jobs.length, opts.costs)
   let next = 0
   const workers = Array.from({length: Math.min(opts.jobs, jobs.length)}, () => startWorker(opts))
   try {
@@ -31,7 +38,7 @@ export async function runJobs(jobs: ClassJob[], opts: RunJobsOptions): Promise<N
           new Promise<void>((resolve, reject) => {
             const feed = (): void => {
               if (next >= jobs.length) return resolve()
-              const index = next++
+              const index = order[next++]!
               w.postMessage({index, job: jobs[index]})
             }
             w.on('message', (m: WorkerMessage) => {
@@ -52,6 +59,12 @@ export async function runJobs(jobs: ClassJob[], opts: RunJobsOptions): Promise<N
     await Promise.all(workers.map((w) => w.terminate()))
   }
   return results
+}
+
+/** Job indices, costliest first (longest-processing-time-first scheduling); ties keep job order. */
+export function feedOrder(count: number, costs?: readonly number[]): number[] {
+  const order = Array.from({length: count}, (_, i) => i)
+  return costs ? order.sort((a, b) => (costs[b] ?? 0) - (costs[a] ?? 0) || a - b) : order
 }
 
 async function runInline(jobs: ClassJob[], opts: RunJobsOptions): Promise<NodeClassResult[]> {

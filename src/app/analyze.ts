@@ -3,7 +3,7 @@ import {basename, join} from 'node:path'
 import {assembleResult} from '../analyze/assemble.js'
 import type {AnalysisSettings} from '../analyze/plan.js'
 import {chooseModel, type ClassHardware} from '../analyze/model-choice.js'
-import {plannedRuns, type ClassJob, type ClassModelInfo} from '../analyze/run-classes.js'
+import {estimatedCost, plannedRuns, type ClassJob, type ClassModelInfo} from '../analyze/run-classes.js'
 import {assumptions} from '../analyze/assumptions.js'
 import {mergeHistograms} from '../profile/histogram.js'
 import {mergeShards} from '../analyze/merge.js'
@@ -99,6 +99,7 @@ export async function analyze(req: AnalyzeRequest): Promise<AnalyzeOutcome> {
     settings,
     models: choices.pool.map((m) => m.model),
     onRuns: (n) => req.onProgress?.((done = Math.min(total, done + n)), total),
+    costs: jobs.map((j) => estimatedCost(j, settings)),
   })
   req.onProgress?.(total, total)
 

@@ -9,7 +9,8 @@ import {
   SWEEP_STOP_FACTOR,
 } from '../../src/analyze/analyze-class.js'
 import {DEFAULT_SETTINGS, densities, overheadFor, planClass, type AnalysisSettings} from '../../src/analyze/plan.js'
-import {fakeSimulator, nodeClass} from './support/fake-sim.js'
+import {estimatedCost} from '../../src/analyze/run-classes.js'
+import {fakeJob, fakeSimulator, nodeClass} from './support/fake-sim.js'
 
 const settings: AnalysisSettings = {
   ...DEFAULT_SETTINGS,
@@ -142,5 +143,15 @@ describe('non-mount overhead', () => {
     const d = overheadFor([], [])
     expect(d).toMatchObject({source: 'default', p50Ms: 1000, p90Ms: 1800, samples: 0})
     expect(d.note).toMatch(/documented default/)
+  })
+})
+
+describe('estimatedCost', () => {
+  it('grows with the densities a class sweeps and the containers each pod starts', () => {
+    const small = fakeJob(nodeClass({maxPods: 58}))
+    const large = fakeJob(nodeClass({maxPods: 250}))
+    const wide = fakeJob(nodeClass({maxPods: 58, podShape: {...nodeClass().podShape, containersPerPod: 3}}))
+    expect(estimatedCost(large, settings)).toBeGreaterThan(estimatedCost(small, settings))
+    expect(estimatedCost(wide, settings)).toBeGreaterThan(estimatedCost(small, settings))
   })
 })

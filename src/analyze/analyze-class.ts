@@ -49,14 +49,46 @@ export const MIN_REPLICATIONS_FOR_CI = 8
 export const FIT_SAMPLES = 400
 
 export function analyzeClass(cls: NodeClass, plan: ClassPlan, simulate: SimulateFn): NodeClassResult {
-  const base = classSeedBase(plan, cls)
+  const fit = fitClass(cls, plan, simulate)
+  return assembleClass(cls, fit, analyzeClassPath(cls, fit, simulate, 'legacy'), analyzeClassPath(cls, fit, simulate, 'otn'))
+}
+
+/**
+ * The first step of a class, before either path: the non-kernel start time fitted to the class's
+ * observed starts (or the plan's default). Plain data, so analyze --jobs can fit on one worker
+ * thread and then simulate the two paths on two (src/app/analyze-jobs.ts).
+ */
+export interface ClassFit {
+  /** The plan as given (precision and contention settings of the result). */
+  plan: ClassPlan
+  /** The plan with the fitted non-kernel time: what both paths simulate. */
+  fitted: ClassPlan
+  fit: TodayFit | null
+  todayPath: KernelPath
+}
+
+export function fitClass(cls: NodeClass, plan: ClassPlan, simulate: SimulateFn): ClassFit {
   const todayPath: KernelPath = cls.otnCapableToday ? 'otn' : 'legacy'
   const fit = plan.observed ? fitToday(cls, plan, simulate, todayPath, plan.observed) : null
   const overhead = fit ? fittedOverhead(fit.fit, plan.observed!) : plan.overhead
-  const fitted: ClassPlan = {...plan, overhead}
+  return {plan, fitted: {...plan, overhead}, fit, todayPath}
+}
+
+/** One path of a fitted class: today, the sweep, the burst grid, and the points left at the replication cap. */
+export interface ClassPathRun extends PathRun {
+  atCap: NodeClassResult['precision']['atCap']
+}
+
+export function analyzeClassPath(cls: NodeClass, fit: ClassFit, simulate: SimulateFn, path: KernelPath): ClassPathRun {
   const atCap: NodeClassResult['precision']['atCap'] = []
-  const legacy = analyzePath(cls, fitted, simulate, 'legacy', base, atCap)
-  const otn = analyzePath(cls, fitted, simulate, 'otn', base, atCap)
+  return {...analyzePath(cls, fit.fitted, simulate, path, classSeedBase(fit.plan, cls), atCap), atCap}
+}
+
+/** The class's result from its fit and both paths (no simulation). */
+export function assembleClass(cls: NodeClass, classFit: ClassFit, legacy: ClassPathRun, otn: ClassPathRun): NodeClassResult {
+  const {plan, fit, todayPath} = classFit
+  const overhead = classFit.fitted.overhead
+  const atCap = [...legacy.atCap, ...otn.atCap]
   const speedup = otn.result.today.podStart.p99Ms > 0 ? legacy.result.today.podStart.p99Ms / otn.result.today.podStart.p99Ms : 1
   const today = todayPath === 'legacy' ? legacy : otn
   const contention = chooseContention(plan.contentionCurve, cls.cores, plan.contention)
@@ -146,7 +178,7 @@ function dataSeed(cls: NodeClass): number {
   return parseInt(fnv1a(cls.id), 16) >>> 0
 }
 
-interface TodayFit {
+export interface TodayFit {
   fit: OverheadFit
   observed: ReturnType<typeof observedView>
   start: OverheadGuess

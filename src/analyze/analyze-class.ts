@@ -49,14 +49,46 @@ export const MIN_REPLICATIONS_FOR_CI = 8
 export const FIT_SAMPLES = 400
 
 export function analyzeClass(cls: NodeClass, plan: ClassPlan, simulate: SimulateFn): NodeClassResult {
-  const base = classSeedBase(plan, cls)
+  const fit = fitClass(cls, plan, simulate)
+  return assembleClass(cls, fit, analyzeClassPath(cls, fit, simulate, 'legacy'), analyzeClassPath(cls, fit, simulate, 'otn'))
+}
+
+/**
+ * The first step of a class, before either path: the non-kernel start time fitted to the class's
+ * observed starts (or the plan's default). Plain data, so analyze --jobs can fit on one worker
+ * thread and then simulate the two paths on two (src/app/analyze-jobs.ts).
+ */
+export interface ClassFit {
+  /** The plan as given (precision and contention settings of the result). */
+  plan: ClassPlan
+  /** The plan with the fitted non-kernel time: what both paths simulate. */
+  fitted: ClassPlan
+  fit: TodayFit | null
+  todayPath: KernelPath
+}
+
+export function fitClass(cls: NodeClass, plan: ClassPlan, simulate: SimulateFn): ClassFit {
   const todayPath: KernelPath = cls.otnCapableToday ? 'otn' : 'legacy'
   const fit = plan.observed ? fitToday(cls, plan, simulate, todayPath, plan.observed) : null
   const overhead = fit ? fittedOverhead(fit.fit, plan.observed!) : plan.overhead
-  const fitted: ClassPlan = {...plan, overhead}
+  return {plan, fitted: {...plan, overhead}, fit, todayPath}
+}
+
+/** One path of a fitted class: today, the sweep, the burst grid, and the points left at the replication cap. */
+export interface ClassPathRun extends PathRun {
+  atCap: NodeClassResult['precision']['atCap']
+}
+
+export function analyzeClassPath(cls: NodeClass, fit: ClassFit, simulate: SimulateFn, path: KernelPath): ClassPathRun {
   const atCap: NodeClassResult['precision']['atCap'] = []
-  const legacy = analyzePath(cls, fitted, simulate, 'legacy', base, atCap)
-  const otn = analyzePath(cls, fitted, simulate, 'otn', base, atCap)
+  return {...analyzePath(cls, fit.fitted, simulate, path, classSeedBase(fit.plan, cls), atCap), atCap}
+}
+
+/** The class's result from its fit and both paths (no simulation). */
+export function assembleClass(cls: NodeClass, classFit: ClassFit, legacy: ClassPathRun, otn: ClassPathRun): NodeClassResult {
+  const {plan, fit, todayPath} = classFit
+  const overhead = classFit.fitted.overhead
+  const atCap = [...legacy.atCap, ...otn.atCap]
   const speedup = otn.result.today.podStart.p99Ms > 0 ? legacy.result.today.podStart.p99Ms / otn.result.today.podStart.p99Ms : 1
   const today = todayPath === 'legacy' ? legacy : otn
   const contention = chooseContention(plan.contentionCurve, cls.cores, plan.contention)
@@ -146,7 +178,7 @@ function dataSeed(cls: NodeClass): number {
   return parseInt(fnv1a(cls.id), 16) >>> 0
 }
 
-interface TodayFit {
+export interface TodayFit {
   fit: OverheadFit
   observed: ReturnType<typeof observedView>
   start: OverheadGuess
@@ -234,8 +266,9 @@ function analyzePath(
   // differ by the kernel work and queueing, not by fresh noise at each point.
   const run = (density: number, burst: number, from: number, count: number): ClassRunSample[] =>
     Array.from({length: count}, (_, i) => simulate(specFor(cls, plan, path, density, burst, overhead), replicationSeed(base, from + i)))
-  // Replications double until the p99's 95% CI half-width is within plan.targetHalfWidth of the
-  // p99, or plan.maxReplications is reached (the point is then listed in precision.atCap).
+  // Replications grow (nextReplications) until the p99's 95% CI half-width is within
+  // plan.targetHalfWidth of the p99, or plan.maxReplications is reached (the point is then listed
+  // in precision.atCap).
   // Today's point and the sweep point at today's density are the same runs: computed once.
   const memo = new Map<string, {runs: ClassRunSample[]; summary: LatencySummary}>()
   const precise = (density: number, burst: number, startReps: number): {runs: ClassRunSample[]; summary: LatencySummary} => {
@@ -243,17 +276,18 @@ function analyzePath(
     const known = memo.get(key)
     if (known) return known
     let runs = run(density, burst, 0, Math.min(startReps, plan.maxReplications))
-    let summary = latencySummary(
+    // The stopping rule reads only the p99 and its interval, and only from MIN_REPLICATIONS_FOR_CI
+    // on; the full summary (p50/p90/p99 intervals) is computed once, for the final runs.
+    let p99 = runs.length < MIN_REPLICATIONS_FOR_CI ? null : p99Precision(runs, plan)
+    while ((p99 === null || p99.halfWidthMs > plan.targetHalfWidth * p99.p99Ms) && runs.length < plan.maxReplications) {
+      const next = nextReplications(runs.length, p99 ? p99.halfWidthMs / Math.max(p99.p99Ms, 1e-9) : 0, plan)
+      runs = runs.concat(run(density, burst, runs.length, next - runs.length))
+      p99 = runs.length < MIN_REPLICATIONS_FOR_CI ? null : p99Precision(runs, plan)
+    }
+    const summary = latencySummary(
       runs.map((r) => r.podStartMs),
       plan,
     )
-    while ((runs.length < MIN_REPLICATIONS_FOR_CI || halfWidth(summary) > plan.targetHalfWidth * summary.p99Ms) && runs.length < plan.maxReplications) {
-      runs = runs.concat(run(density, burst, runs.length, Math.min(runs.length, plan.maxReplications - runs.length)))
-      summary = latencySummary(
-        runs.map((r) => r.podStartMs),
-        plan,
-      )
-    }
     if (halfWidth(summary) > plan.targetHalfWidth * summary.p99Ms) {
       atCap.push({path, podsPerNode: density, replications: runs.length, halfWidthPct: roundTo((100 * halfWidth(summary)) / Math.max(summary.p99Ms, 1e-9), 1)})
     }
@@ -344,6 +378,24 @@ export function otnVsLegacy(legacy: PathResult, otn: PathResult, contention: boo
   return {slower: [...slower], note: `OTN is slower than legacy at today's density beyond the 95% CI (${d}): ${why}.`}
 }
 
+/**
+ * How many replications a point has after its next growth step, from `n` replications whose p99
+ * CI half-width is `relHalfWidth` × p99. Below MIN_REPLICATIONS_FOR_CI the interval is not trusted
+ * yet, so the point goes straight to that count. From there, a CI half-width shrinks like 1/√n, so
+ * n·(relHalfWidth / target)² replications are predicted to meet the target; the step asks for
+ * 10% more than that (the half-width is itself an estimate), at least a quarter of n (so a point
+ * just above the target does not creep up one replication, and one bootstrap, at a time) and at
+ * most n (doubling, the step every point took before), never past the cap. Same rule, same
+ * target and cap as doubling; the point stops nearer the count it needs instead of overshooting
+ * to the next power of two (16 → 32 for a point that needed 19). Replication i always has seed i,
+ * so the result depends only on the count reached.
+ */
+export function nextReplications(n: number, relHalfWidth: number, plan: Pick<ClassPlan, 'targetHalfWidth' | 'maxReplications'>): number {
+  if (n < MIN_REPLICATIONS_FOR_CI) return Math.min(plan.maxReplications, MIN_REPLICATIONS_FOR_CI)
+  const predicted = Math.ceil(n * (relHalfWidth / plan.targetHalfWidth) ** 2 * 1.1)
+  return Math.min(plan.maxReplications, 2 * n, Math.max(n + Math.ceil(n / 4), predicted))
+}
+
 function halfWidth(s: LatencySummary): number {
   return (s.ci95.p99Ms[1] - s.ci95.p99Ms[0]) / 2
 }
@@ -378,6 +430,18 @@ function sweepPoint(density: number, burst: number, s: LatencySummary, cls: Node
     p99Ms: s.p99Ms,
     p99Ci95: s.ci95.p99Ms,
   }
+}
+
+/**
+ * The p99 and its 95% CI half-width as latencySummary reports them (same rounding): the bootstrap
+ * draws the same resamples whatever quantiles it is asked for, so this p99 interval is the
+ * summary's, at a third of the cost of all three.
+ */
+function p99Precision(runs: ClassRunSample[], plan: ClassPlan): {p99Ms: number; halfWidthMs: number} {
+  const groups = runs.map((r) => r.podStartMs)
+  const [ci] = bootstrapQuantileCis(groups, [0.99], {resamples: plan.bootstrapResamples, seed: plan.seed})
+  const r = (x: number): number => roundTo(x, 1)
+  return {p99Ms: r(quantileType7(sortedCopy(concat(groups)), 0.99)), halfWidthMs: (r(ci![1]) - r(ci![0])) / 2}
 }
 
 function latencySummary(groups: Float64Array[], plan: ClassPlan): LatencySummary {

@@ -74,7 +74,7 @@ export function assumptions(snapshot: ClusterSnapshot, classes: NodeClass[], res
   out.push({
     id: 'sweep',
     source: 'default',
-    text: `the density sweep stops at the first point whose p99 exceeds ${SWEEP_STOP_FACTOR}× the SLO; dense points start with fewer replications (at least 2) once one run holds ${SAMPLES_PER_POINT} pod starts; every point then doubles its replications until the p99's 95% CI half-width is at most ${Math.round(req.settings.targetHalfWidth * 100)}% of the p99, up to ${req.settings.maxReplications}.`,
+    text: `the density sweep stops at the first point whose p99 exceeds ${SWEEP_STOP_FACTOR}× the SLO; dense points start with fewer replications (at least 2) once one run holds ${SAMPLES_PER_POINT} pod starts; every point then adds replications (to 8 first, then about as many as the 1/√n shrinking of the interval predicts, at most doubling) until the p99's 95% CI half-width is at most ${Math.round(req.settings.targetHalfWidth * 100)}% of the p99, up to ${req.settings.maxReplications}.`,
   })
   return out
 }

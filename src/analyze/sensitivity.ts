@@ -129,15 +129,36 @@ export const VARIATIONS: readonly VariationDef[] = [
 
 /** Runs the panel for one class, reusing the base results wherever a path's inputs did not change. */
 export function classSensitivity(cls: NodeClass, plan: ClassPlan, simulate: SimulateFn, base: {legacy: PathResult; otn: PathResult}): ClassVariation[] {
-  const baseInputs: SensitivityInputs = {burstPods: Math.min(plan.burstToday, today(cls)), sloMs: plan.sloMs, otnCostScale: 1, contention: plan.contention}
-  const out: ClassVariation[] = []
-  for (const v of VARIATIONS) {
+  return combineSensitivity(cls, plan, {
+    legacy: pathSensitivity(cls, plan, simulate, 'legacy', base.legacy),
+    otn: pathSensitivity(cls, plan, simulate, 'otn', base.otn),
+  })
+}
+
+/** One path's figures under each variation (null where the variation does not apply): plain data, per path. */
+export type PathSensitivity = Array<{p99TodayMs: number; slo: ReturnType<typeof solveSlo>} | null>
+
+/**
+ * The panel's runs on one path, in VARIATIONS order. The two paths of a class share nothing, so
+ * analyze --jobs can run them on two worker threads; combineSensitivity joins them.
+ */
+export function pathSensitivity(cls: NodeClass, plan: ClassPlan, plain: SimulateFn, path: KernelPath, base: PathResult): PathSensitivity {
+  const simulate = memoized(plain)
+  const baseInputs = inputsOf(cls, plan)
+  return VARIATIONS.map((v) => {
     const to = v.apply(baseInputs, cls)
-    if (!to) continue
-    const paths = {
-      legacy: pathUnder(cls, plan, simulate, 'legacy', to, baseInputs, base.legacy),
-      otn: pathUnder(cls, plan, simulate, 'otn', to, baseInputs, base.otn),
-    }
+    return to ? pathUnder(cls, plan, simulate, path, to, baseInputs, base) : null
+  })
+}
+
+export function combineSensitivity(cls: NodeClass, plan: ClassPlan, paths: Record<KernelPath, PathSensitivity>): ClassVariation[] {
+  const baseInputs = inputsOf(cls, plan)
+  const out: ClassVariation[] = []
+  VARIATIONS.forEach((v, i) => {
+    const to = v.apply(baseInputs, cls)
+    const legacy = paths.legacy[i]
+    const otn = paths.otn[i]
+    if (!to || !legacy || !otn) return
     out.push({
       id: v.id,
       group: v.group,
@@ -147,11 +168,15 @@ export function classSensitivity(cls: NodeClass, plan: ClassPlan, simulate: Simu
       sloMs: to.sloMs,
       otnCostScale: roundTo(to.otnCostScale, 4),
       contention: to.contention,
-      p99TodayMs: {legacy: paths.legacy.p99TodayMs, otn: paths.otn.p99TodayMs},
-      density: {legacy: densityLimit(paths.legacy.slo, cls.capacity), otn: densityLimit(paths.otn.slo, cls.capacity)},
+      p99TodayMs: {legacy: legacy.p99TodayMs, otn: otn.p99TodayMs},
+      density: {legacy: densityLimit(legacy.slo, cls.capacity), otn: densityLimit(otn.slo, cls.capacity)},
     })
-  }
+  })
   return out
+}
+
+function inputsOf(cls: NodeClass, plan: ClassPlan): SensitivityInputs {
+  return {burstPods: Math.min(plan.burstToday, today(cls)), sloMs: plan.sloMs, otnCostScale: 1, contention: plan.contention}
 }
 
 function pathUnder(
@@ -193,6 +218,23 @@ function pathUnder(
     if (p > SWEEP_STOP_FACTOR * to.sloMs || d >= cap) break
   }
   return {p99TodayMs, slo: solveSlo(sweep, to.sloMs)}
+}
+
+/**
+ * The panel asks for some runs twice: today's density is also a sweep density, so a varied
+ * path's first two replications there repeat its today point (same spec, same seeds), and two
+ * variations can vary a path the same way (a quarter of the pods may be the rolling update's
+ * burst). A simulation is a pure function of (spec, seed), so each is run once per class and
+ * path (on the demo, 76 of the panel's 432 runs).
+ */
+function memoized(simulate: SimulateFn): SimulateFn {
+  const seen = new Map<string, ClassRunSample>()
+  return (spec, seed) => {
+    const key = `${seed}|${JSON.stringify(spec)}`
+    let out = seen.get(key)
+    if (!out) seen.set(key, (out = simulate(spec, seed)))
+    return out
+  }
 }
 
 /**

@@ -1,10 +1,11 @@
 import {Worker} from 'node:worker_threads'
-import type {NodeClassResult} from '../domain/analysis.js'
+import type {KernelPath, NodeClassResult} from '../domain/analysis.js'
 import type {AnalysisSettings} from '../analyze/plan.js'
-import {runClassJob, type ClassJob} from '../analyze/run-classes.js'
+import type {ClassFit} from '../analyze/analyze-class.js'
+import {finishClassJob, runClassJob, type ClassJob, type ClassPathJobResult} from '../analyze/run-classes.js'
 import {simulatorFor} from '../analyze/sim-adapter.js'
 import type {KernelModel} from '../model/schema.js'
-import type {WorkerMessage} from './analyze-worker.js'
+import type {WorkerMessage, WorkerTask} from './analyze-worker.js'
 
 export interface RunJobsOptions {
   jobs: number
@@ -13,45 +14,101 @@ export interface RunJobsOptions {
   models: KernelModel[]
   /** Called with the number of simulator runs just finished. */
   onRuns: (runs: number) => void
+  /**
+   * Estimated cost per job (any unit, e.g. analyze/run-classes.ts estimatedCost): workers take the
+   * costliest work first, so a large class does not start last and leave one core idle at the end.
+   * Only the order of work changes, never a result.
+   */
+  costs?: readonly number[]
 }
 
 /**
- * Runs class jobs on `jobs` worker threads (1 = in this thread). Results come back in job
- * order whatever the scheduling, so the output never depends on --jobs.
+ * Runs class jobs on `jobs` worker threads (1 = in this thread). On threads, a class is three
+ * tasks (analyze/run-classes.ts): its fit, then its legacy and its OTN path, which two workers can
+ * run at once, so the costliest class does not keep one core busy alone at the end. Its result
+ * is assembled here from the two paths. Every task is a pure function of its inputs and results
+ * are stored by job index, so the output never depends on --jobs or on the scheduling.
  */
 export async function runJobs(jobs: ClassJob[], opts: RunJobsOptions): Promise<NodeClassResult[]> {
-  if (opts.jobs <= 1 || jobs.length <= 1) return runInline(jobs, opts)
+  if (opts.jobs <= 1 || jobs.length === 0) return runInline(jobs, opts)
   const results: NodeClassResult[] = new Array(jobs.length)
-  let next = 0
-  const workers = Array.from({length: Math.min(opts.jobs, jobs.length)}, () => startWorker(opts))
+  const fits: ClassFit[] = new Array(jobs.length)
+  const paths: Array<Partial<Record<KernelPath, ClassPathJobResult>>> = jobs.map(() => ({}))
+  const queue = new TaskQueue(feedOrder(jobs.length, opts.costs))
+  let finished = 0
+  const workers = Array.from({length: Math.min(opts.jobs, 2 * jobs.length)}, () => startWorker(opts))
   try {
-    await Promise.all(
-      workers.map(
-        (w) =>
-          new Promise<void>((resolve, reject) => {
-            const feed = (): void => {
-              if (next >= jobs.length) return resolve()
-              const index = next++
-              w.postMessage({index, job: jobs[index]})
+    await new Promise<void>((resolve, reject) => {
+      const idle: Worker[] = []
+      const dispatch = (): void => {
+        while (idle.length) {
+          const task = queue.next()
+          if (!task) return
+          const w = idle.pop()!
+          w.postMessage(task.kind === 'fit' ? {...task, job: jobs[task.index]} : {...task, job: jobs[task.index], fit: fits[task.index]})
+        }
+      }
+      for (const w of workers) {
+        w.on('message', (m: WorkerMessage) => {
+          if (m.type === 'progress') return opts.onRuns(m.runs)
+          if (m.type === 'error') return reject(Object.assign(new Error(m.message), {stack: m.stack}))
+          if (m.type === 'fit') {
+            fits[m.index] = m.fit as ClassFit
+            queue.fitted(m.index)
+          } else {
+            const got = paths[m.index]!
+            got[m.path] = m.result as ClassPathJobResult
+            if (got.legacy && got.otn) {
+              results[m.index] = finishClassJob(jobs[m.index]!, fits[m.index]!, got.legacy, got.otn)
+              paths[m.index] = {}
+              if (++finished === jobs.length) return resolve()
             }
-            w.on('message', (m: WorkerMessage) => {
-              if (m.type === 'progress') opts.onRuns(m.runs)
-              else if (m.type === 'error') reject(Object.assign(new Error(m.message), {stack: m.stack}))
-              else {
-                results[m.index] = m.result as NodeClassResult
-                feed()
-              }
-            })
-            w.on('error', reject)
-            w.on('exit', (code) => (next < jobs.length || code !== 0 ? reject(new Error(`analysis worker exited with code ${code}`)) : undefined))
-            feed()
-          }),
-      ),
-    )
+          }
+          idle.push(w)
+          dispatch()
+        })
+        w.on('error', reject)
+        w.on('exit', (code) => (finished < jobs.length ? reject(new Error(`analysis worker exited with code ${code}`)) : undefined))
+        idle.push(w)
+      }
+      dispatch()
+    })
   } finally {
     await Promise.all(workers.map((w) => w.terminate()))
   }
   return results
+}
+
+/**
+ * The tasks ready to run, by the class's rank in `order` (costliest first): a class's fit, then,
+ * once it is in, its two paths. A free worker takes the ready task of the costliest class.
+ */
+export class TaskQueue {
+  private readonly ready: WorkerTask[]
+  private readonly rank: Map<number, number>
+
+  constructor(order: readonly number[]) {
+    this.rank = new Map(order.map((index, r) => [index, r]))
+    this.ready = order.map((index) => ({kind: 'fit', index}))
+  }
+
+  /** The class's fit is done: both its paths are ready. */
+  fitted(index: number): void {
+    this.ready.push({kind: 'path', index, path: 'legacy'}, {kind: 'path', index, path: 'otn'})
+    const rank = (t: WorkerTask): number => this.rank.get(t.index)!
+    // Stable: among one class's tasks, legacy stays before OTN.
+    this.ready.sort((a, b) => rank(a) - rank(b))
+  }
+
+  next(): WorkerTask | undefined {
+    return this.ready.shift()
+  }
+}
+
+/** Job indices, costliest first (longest-processing-time-first scheduling); ties keep job order. */
+export function feedOrder(count: number, costs?: readonly number[]): number[] {
+  const order = Array.from({length: count}, (_, i) => i)
+  return costs ? order.sort((a, b) => (costs[b] ?? 0) - (costs[a] ?? 0) || a - b) : order
 }
 
 async function runInline(jobs: ClassJob[], opts: RunJobsOptions): Promise<NodeClassResult[]> {

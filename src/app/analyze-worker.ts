@@ -1,13 +1,15 @@
 import {parentPort, workerData} from 'node:worker_threads'
-import type {ClassJob} from '../analyze/run-classes.js'
-import {runClassJob} from '../analyze/run-classes.js'
+import type {ClassFit} from '../analyze/analyze-class.js'
+import type {KernelPath} from '../domain/analysis.js'
+import {prepareClassJob, runClassPathJob, type ClassJob} from '../analyze/run-classes.js'
 import type {AnalysisSettings} from '../analyze/plan.js'
 import {simulatorFor} from '../analyze/sim-adapter.js'
 import type {KernelModel} from '../model/schema.js'
 
 /**
- * Worker thread for `analyze --jobs N`: receives class jobs one at a time, simulates each and
- * posts the result back. Each class depends only on its own seed stream, so which worker runs
+ * Worker thread for `analyze --jobs N`: receives tasks one at a time (a class's fit, or one path
+ * of a fitted class; src/app/analyze-jobs.ts schedules them), simulates and posts the result
+ * back. Each task depends only on its inputs and the class's seed stream, so which worker runs
  * it never changes the result.
  */
 interface Init {
@@ -15,12 +17,20 @@ interface Init {
   models: KernelModel[]
 }
 
+/** What the scheduler hands out: a class's fit, or one path once the fit is in. */
+export type WorkerTask = {kind: 'fit'; index: number} | {kind: 'path'; index: number; path: KernelPath}
+
+type TaskMessage = ({kind: 'fit'; index: number; job: ClassJob} | {kind: 'path'; index: number; path: KernelPath; job: ClassJob; fit: ClassFit}) | {stop: true}
+
 export type WorkerMessage =
-  {type: 'progress'; runs: number} | {type: 'result'; index: number; result: unknown} | {type: 'error'; index: number; message: string; stack?: string}
+  | {type: 'progress'; runs: number}
+  | {type: 'fit'; index: number; fit: unknown}
+  | {type: 'path'; index: number; path: KernelPath; result: unknown}
+  | {type: 'error'; index: number; message: string; stack?: string}
 
 const init = workerData as Init
 const port = parentPort!
-port.on('message', (msg: {index: number; job: ClassJob} | {stop: true}) => {
+port.on('message', (msg: TaskMessage) => {
   if ('stop' in msg) {
     port.close()
     return
@@ -35,9 +45,12 @@ port.on('message', (msg: {index: number; job: ClassJob} | {stop: true}) => {
     }
   }
   try {
-    const result = runClassJob(msg.job, init.settings, init.models, counted)
+    const done: WorkerMessage =
+      msg.kind === 'fit'
+        ? {type: 'fit', index: msg.index, fit: prepareClassJob(msg.job, init.settings, init.models, counted)}
+        : {type: 'path', index: msg.index, path: msg.path, result: runClassPathJob(msg.job, msg.fit, init.models, counted, msg.path)}
     if (runs % 4) port.postMessage({type: 'progress', runs: runs % 4} satisfies WorkerMessage)
-    port.postMessage({type: 'result', index: msg.index, result} satisfies WorkerMessage)
+    port.postMessage(done)
   } catch (err) {
     const e = err as Error
     port.postMessage({type: 'error', index: msg.index, message: e.message, stack: e.stack} satisfies WorkerMessage)

@@ -1,7 +1,16 @@
 import {describe, expect, it} from 'vitest'
-import {analyzeClass, burstAt, mountsAt, replicationsFor, SWEEP_STOP_FACTOR} from '../../src/analyze/analyze-class.js'
+import {
+  analyzeClass,
+  burstAt,
+  MIN_REPLICATIONS_FOR_CI,
+  mountsAt,
+  nextReplications,
+  replicationsFor,
+  SWEEP_STOP_FACTOR,
+} from '../../src/analyze/analyze-class.js'
 import {DEFAULT_SETTINGS, densities, overheadFor, planClass, type AnalysisSettings} from '../../src/analyze/plan.js'
-import {fakeSimulator, nodeClass} from './support/fake-sim.js'
+import {estimatedCost} from '../../src/analyze/run-classes.js'
+import {fakeJob, fakeSimulator, nodeClass} from './support/fake-sim.js'
 
 const settings: AnalysisSettings = {
   ...DEFAULT_SETTINGS,
@@ -101,6 +110,20 @@ describe('operating points', () => {
     expect(replicationsFor({replications: 6}, 150)).toBe(3)
   })
 
+  it('grows replications to the count the 1/√n shrinking predicts, between a quarter more and double, never past the cap', () => {
+    const plan = {targetHalfWidth: 0.05, maxReplications: 32}
+    // Below the count whose interval the rule trusts: straight to it, whatever the interval says.
+    expect(nextReplications(3, 0.001, plan)).toBe(MIN_REPLICATIONS_FOR_CI)
+    expect(nextReplications(2, 0.5, {...plan, maxReplications: 4})).toBe(4)
+    // 16 replications at ±5.4%: 16 · (5.4/5)² · 1.1 = 20.5 → 21 (doubling would have run 32).
+    expect(nextReplications(16, 0.054, plan)).toBe(21)
+    // Just above the target: at least a quarter more (8 → 10), not one at a time.
+    expect(nextReplications(8, 0.0501, plan)).toBe(10)
+    // Far above it: at most double, and never past the cap.
+    expect(nextReplications(8, 0.3, plan)).toBe(16)
+    expect(nextReplications(24, 0.3, plan)).toBe(32)
+  })
+
   it('sweeps from 10% of maxPods to beyond maxPods, including today and maxPods', () => {
     const xs = densities({maxPods: 110, podsPerNodeToday: 37}, {sweepPoints: 4, sweepBeyondMaxPods: 1.25})
     expect(xs).toEqual([11, 37, 53, 96, 110, 138])
@@ -120,5 +143,15 @@ describe('non-mount overhead', () => {
     const d = overheadFor([], [])
     expect(d).toMatchObject({source: 'default', p50Ms: 1000, p90Ms: 1800, samples: 0})
     expect(d.note).toMatch(/documented default/)
+  })
+})
+
+describe('estimatedCost', () => {
+  it('grows with the densities a class sweeps and the containers each pod starts', () => {
+    const small = fakeJob(nodeClass({maxPods: 58}))
+    const large = fakeJob(nodeClass({maxPods: 250}))
+    const wide = fakeJob(nodeClass({maxPods: 58, podShape: {...nodeClass().podShape, containersPerPod: 3}}))
+    expect(estimatedCost(large, settings)).toBeGreaterThan(estimatedCost(small, settings))
+    expect(estimatedCost(wide, settings)).toBeGreaterThan(estimatedCost(small, settings))
   })
 })

@@ -33,6 +33,26 @@ describe('the sensitivity panel', () => {
     expect(calls.every((c) => c.burst !== 40 || c.path === 'otn' || c.contention !== plan.contention)).toBe(true)
   })
 
+  it('simulates each (spec, seed) once, though today is also a sweep density', () => {
+    const cls = nodeClass({hostMountsToday: 3000})
+    const plan = planClass(cls, settings, [])
+    const base = analyzeClass(cls, plan, fakeSimulator())
+    const keys: string[] = []
+    const sim = fakeSimulator()
+    classSensitivity(
+      cls,
+      plan,
+      (spec, seed) => {
+        keys.push(`${seed}|${JSON.stringify(spec)}`)
+        return sim(spec, seed)
+      },
+      base.results,
+    )
+    expect(plan.sweepDensities).toContain(cls.podsPerNodeToday)
+    expect(keys.length).toBeGreaterThan(0)
+    expect(new Set(keys).size).toBe(keys.length)
+  })
+
   it('varies only the OTN path for the OTN cost range, with the documented scales', () => {
     const cls = nodeClass({hostMountsToday: 3000})
     const plan = planClass(cls, settings, [])

@@ -65,6 +65,14 @@ describe('snapshot files', () => {
     }
   })
 
+  it('reads the same snapshot whole (JSON.parse) and streamed (files beyond wholeParseMaxBytes)', async () => {
+    const path = join(dir, 'both-ways.json')
+    await writeSnapshot(path, snapshot(300))
+    const streamed = await readSnapshot(path, {wholeParseMaxBytes: 0})
+    expect(streamed).toEqual(snapshot(300))
+    expect(await readSnapshot(path)).toEqual(streamed)
+  })
+
   it('writes the same bytes for the same snapshot', async () => {
     await writeSnapshot(join(dir, 'a.json'), snapshot(3))
     await writeSnapshot(join(dir, 'b.json'), snapshot(3))

@@ -190,10 +190,14 @@ function withRunOverhead(model: KernelModel, base: CrunLoadResult, runtimeMounts
       ...model.costs,
       forkExecOverhead: {kind: 'empirical', samplesNs, source: {command, samples: samplesNs.length, note}},
       // The same starts' CPU time: a sample's excess over it is off-CPU wait, which should not hold a core.
-      forkExecCpu: {
-        ns: overheadCpuNs(base.cpuNs, model.costs, stepsNs),
-        source: {command, samples: base.cpuNs.length, note: "median CPU time of the same starts minus the modelled steps' CPU"},
-      },
+      ...(base.cpuNs.length > 0
+        ? {
+            forkExecCpu: {
+              ns: overheadCpuNs(base.cpuNs, model.costs, stepsNs),
+              source: {command, samples: base.cpuNs.length, note: "median CPU time of the same starts minus the modelled steps' CPU"},
+            },
+          }
+        : {}),
     },
   }
 }

@@ -8,9 +8,10 @@ const NO_GRACE_PERIOD_NS = 200_000
  * The cgroup2 mount's grace period from `dp-probe cgroupsync` (docs/calibrate.md, "Where a lone start
  * waits"). Each timed mount's wait is its wall minus its CPU time. The waits at the
  * longest gap (the rcu_sync is surely idle by then) set the scale; a mount "waited" when its wait
- * exceeds half their median, and every wait at a gap beyond the window is a sample of `gp`; `windowNs` = midway between the last gap where fewer than half the
- * mounts waited and the first where at least half did. Null when the probe was not in the
- * initial cgroup namespace, where the mount takes no such lock and the measurement says nothing.
+ * exceeds half their median. `windowNs` = midway between the last gap where fewer than half the
+ * mounts waited and the first where at least half did; every wait at a gap beyond the window is a
+ * sample of `gp`. Null when the probe was not in the initial cgroup namespace, where the mount
+ * takes no such lock and the measurement says nothing.
  */
 export function cgroupSync(m: {wall: readonly FitPoint[]; cpu: readonly FitPoint[]; initCgroupNs: boolean}, command: string): CgroupSync | null {
   if (!m.initCgroupNs) return null
@@ -50,11 +51,9 @@ export function cgroupSync(m: {wall: readonly FitPoint[]; cpu: readonly FitPoint
   const windowMs = first <= 0 ? gaps[0]! / 2 : (gaps[first - 1]! + gaps[first]!) / 2
   // A wait lasts a grace period however long the gap was, so every wait beyond the window is a
   // sample of it: several times the longest gap's few, which miss the rarer 3-4 tick periods.
-  const waitedNs = gaps
-    .filter((g) => g > windowMs)
-    .flatMap((g) => byGap.get(g)!.filter((w) => w > threshold))
-    .sort((a, b) => a - b)
-    .map(Math.round)
+  const beyond = gaps.filter((g) => g > windowMs).flatMap((g) => byGap.get(g)!.filter((w) => w > threshold))
+  // The longest gap's median is above the threshold, so at least one of its waits is too.
+  const waitedNs = (beyond.length > 0 ? beyond : idle).sort((a, b) => a - b).map(Math.round)
   const shares = gaps.map((g) => `${g} ms: ${Math.round(waitedShare(g) * 100)}%`).join(', ')
   return {
     windowNs: Math.round(windowMs * 1e6),

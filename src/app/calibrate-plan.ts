@@ -53,7 +53,8 @@ export const QUICK_PLAN: CalibrationPlan = {
   contentionReps: 3,
   contentionSpawns: 100,
   cgroupSyncGapsMs: [2, 6, 10, 14, 18, 22, 26, 30, 40, 60],
-  cgroupSyncReps: 5,
+  // 12 sweeps (~3 s): enough to see the few per cent of short windows that give lone starts their tail.
+  cgroupSyncReps: 12,
 }
 
 export const FULL_PLAN: CalibrationPlan = {
@@ -75,7 +76,7 @@ export const FULL_PLAN: CalibrationPlan = {
   contentionReps: 7,
   contentionSpawns: 300,
   cgroupSyncGapsMs: [2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30, 40, 60],
-  cgroupSyncReps: 10,
+  cgroupSyncReps: 20,
 }
 
 /**

@@ -1,5 +1,6 @@
 import type {CgroupSync} from './schema.js'
 import {medianNs, type FitPoint} from '../stats/fit.js'
+import {roundTo} from '../stats/round.js'
 
 /** Below this median wait at the longest gap, the kernel's cgroup2 mount takes no grace period. */
 const NO_GRACE_PERIOD_NS = 200_000
@@ -55,8 +56,17 @@ export function cgroupSync(m: {wall: readonly FitPoint[]; cpu: readonly FitPoint
   // The longest gap's median is above the threshold, so at least one of its waits is too.
   const waitedNs = (beyond.length > 0 ? beyond : idle).sort((a, b) => a - b).map(Math.round)
   const shares = gaps.map((g) => `${g} ms: ${Math.round(waitedShare(g) * 100)}%`).join(', ')
+  // The window's CDF: P(window ≤ gap) = share that waited at that gap, made non-decreasing (a
+  // lower share at a longer gap is sampling noise), and 1 at the longest gap, where by
+  // construction the rcu_sync was idle.
+  let running = 0
+  const windowCdf = gaps.map((g, i) => {
+    running = i === gaps.length - 1 ? 1 : Math.max(running, waitedShare(g))
+    return {gapNs: Math.round(g * 1e6), waitedShare: roundTo(running, 4)}
+  })
   return {
     windowNs: Math.round(windowMs * 1e6),
+    windowCdf,
     gp: {
       kind: 'empirical',
       samplesNs: waitedNs,
@@ -68,7 +78,7 @@ export function cgroupSync(m: {wall: readonly FitPoint[]; cpu: readonly FitPoint
     },
     source: {
       ...base,
-      note: `share of mounts that waited more than half the median grace period (${Math.round(threshold / 1000)} µs), by ms since the previous mount: ${shares}; window = midway between the last gap below half and the first at or above`,
+      note: `share of mounts that waited more than half the median grace period (${Math.round(threshold / 1000)} µs), by ms since the previous mount: ${shares}; windowNs = midway between the last gap below half and the first at or above; windowCdf = those shares, non-decreasing, 1 at the longest gap (the simulator draws a window from it at every exit)`,
     },
   }
 }

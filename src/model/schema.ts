@@ -78,6 +78,18 @@ export const DurationDistributionSchema = durationDistribution(MAX_KERNEL_OP_NS,
  */
 export const CgroupSyncSchema = z.strictObject({
   windowNs: opNs,
+  /**
+   * The window as a distribution: the share of mounts that waited at each measured gap (its CDF;
+   * gaps ascending, shares not falling). The simulator then draws a window at every exit
+   * instead of using windowNs. Optional.
+   */
+  windowCdf: z
+    .array(z.strictObject({gapNs: opNs, waitedShare: z.number().min(0).max(1)}))
+    .min(1)
+    .refine((ps) => ps.every((p, i) => i === 0 || (p.gapNs > ps[i - 1]!.gapNs && p.waitedShare >= ps[i - 1]!.waitedShare)), {
+      error: 'gaps must ascend and shares must not fall',
+    })
+    .optional(),
   gp: DurationDistributionSchema,
   source: MeasurementSourceSchema,
 })

@@ -11,10 +11,21 @@ import type {NodeState, Recorder, SimNode} from './node.js'
 import type {KernelPath} from '../domain/analysis.js'
 import {rwsemHandoffNs, type KernelModel} from '../model/schema.js'
 import type {Prng} from '../lib/prng.js'
-import {samplerFor} from '../model/distributions.js'
+import {fixed, piecewiseCdf, samplerFor} from '../model/distributions.js'
 
 /** Independent random streams, so e.g. adding readers does not change the wake-up latencies drawn. */
-export const STREAM = {forkExec: 1, wake: 2, rcu: 3, podOverhead: 4, arrivals: 5, readers: 6, fallback: 7, lifetime: 8, cgroupSync: 9} as const
+export const STREAM = {
+  forkExec: 1,
+  wake: 2,
+  rcu: 3,
+  podOverhead: 4,
+  arrivals: 5,
+  readers: 6,
+  fallback: 7,
+  lifetime: 8,
+  cgroupSync: 9,
+  cgroupSyncWindow: 10,
+} as const
 
 /**
  * Builds the simulated node for a scenario: engine, cores, namespace_sem, RCU, the nullfs root
@@ -52,7 +63,18 @@ export function buildNode(model: KernelModel, scenario: Scenario, rng: Prng): Si
     cpus,
     sem,
     rcu: new RcuGracePeriods(env, samplerFor(model.costs.rcuGp, rng.fork(STREAM.rcu))),
-    cgroupSync: cgroupSync ? new RcuSync(env, cgroupSync.windowNs, samplerFor(cgroupSync.gp, rng.fork(STREAM.cgroupSync))) : null,
+    cgroupSync: cgroupSync
+      ? new RcuSync(
+          env,
+          cgroupSync.windowCdf
+            ? piecewiseCdf(
+                cgroupSync.windowCdf.map((p) => ({x: p.gapNs, share: p.waitedShare})),
+                rng.fork(STREAM.cgroupSyncWindow),
+              )
+            : fixed(cgroupSync.windowNs),
+          samplerFor(cgroupSync.gp, rng.fork(STREAM.cgroupSync)),
+        )
+      : null,
     nullfsRootLock: new FifoResource(env, 1),
     costs: model.costs,
     pod: scenario.pod,

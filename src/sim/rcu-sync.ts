@@ -13,16 +13,18 @@ import type {Sampler} from '../model/distributions.js'
  */
 export class RcuSync {
   private lastExitNs = Number.NEGATIVE_INFINITY
+  private windowNs = 0
   private entering: SimEvent<unknown> | null = null
   private waits = 0
 
   private readonly env: Environment
-  private readonly windowNs: number
+  private readonly window: Sampler
   private readonly gp: Sampler
 
-  constructor(env: Environment, windowNs: number, gp: Sampler) {
+  /** `window` is drawn at every exit: how long the rcu_sync stays entered after it (a constant, or costs.cgroupSync.windowCdf). */
+  constructor(env: Environment, window: Sampler, gp: Sampler) {
     this.env = env
-    this.windowNs = windowNs
+    this.window = window
     this.gp = gp
   }
 
@@ -35,7 +37,7 @@ export class RcuSync {
   enterExit(): SimEvent<unknown> | null {
     if (this.entering !== null) return this.entering
     if (this.env.now - this.lastExitNs < this.windowNs) {
-      this.lastExitNs = this.env.now
+      this.exit()
       return null
     }
     const done = this.env.event<unknown>()
@@ -43,9 +45,14 @@ export class RcuSync {
     this.waits++
     this.env.timeout(this.gp()).addCallback(() => {
       this.entering = null
-      this.lastExitNs = this.env.now
+      this.exit()
       done.succeed()
     })
     return done
+  }
+
+  private exit(): void {
+    this.lastExitNs = this.env.now
+    this.windowNs = this.window()
   }
 }

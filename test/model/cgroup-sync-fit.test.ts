@@ -53,3 +53,24 @@ describe('the cgroup2 mount grace period fit', () => {
     expect(cgroupSync({...run(GAPS, 2, () => 8_000_000), initCgroupNs: false}, 'x')).toBeNull()
   })
 })
+
+describe("the cgroup2 mount's window distribution", () => {
+  it('is the waited share per gap, never falling, and 1 at the longest gap', () => {
+    // 10 ms: 1 of 4 waited; 14 ms: 0 of 4 (noise below the 10 ms share); 18 ms and on: all but at 60 ms one did not.
+    const fit = cgroupSync(
+      run(GAPS, 4, (g, r) => ((g === 10 && r === 0) || (g >= 18 && !(g === 60 && r === 3)) ? 8_000_000 : 0)),
+      'x',
+    )!
+    expect(fit.windowCdf!.map((p) => [p.gapNs / 1e6, p.waitedShare])).toEqual([
+      [2, 0],
+      [6, 0],
+      [10, 0.25],
+      [14, 0.25],
+      [18, 1],
+      [22, 1],
+      [26, 1],
+      [30, 1],
+      [60, 1],
+    ])
+  })
+})

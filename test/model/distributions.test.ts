@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {empirical, exponential, fixed, lognormal, meanOf, samplerFor} from '../../src/model/distributions.js'
+import {empirical, exponential, fixed, lognormal, meanOf, piecewiseCdf, samplerFor} from '../../src/model/distributions.js'
 import {createPrng} from '../../src/lib/prng.js'
 
 const N = 200_000
@@ -60,5 +60,47 @@ describe('duration distributions', () => {
     expect(() => exponential(Number.NaN, rng)).toThrow(/^exponential:/)
     expect(() => lognormal(0, 10, rng)).toThrow(/^lognormal:/)
     expect(() => empirical([], rng)).toThrow(/^empirical:/)
+  })
+})
+
+describe('piecewiseCdf', () => {
+  it('draws with the given shares below each point, linear in between', () => {
+    const draw = piecewiseCdf(
+      [
+        {x: 10, share: 0.2},
+        {x: 20, share: 0.2},
+        {x: 30, share: 1},
+      ],
+      createPrng(3),
+    )
+    const xs = Array.from({length: 20_000}, () => draw())
+    const below = (v: number) => xs.filter((x) => x < v).length / xs.length
+    expect(below(10)).toBeCloseTo(0.2, 1)
+    expect(below(20)).toBeCloseTo(0.2, 1)
+    expect(below(25)).toBeCloseTo(0.6, 1)
+    expect(Math.max(...xs)).toBeLessThanOrEqual(30)
+  })
+
+  it('refuses points that fall or shares outside [0, 1]', () => {
+    expect(() => piecewiseCdf([], createPrng(1))).toThrow(/at least one/)
+    expect(() =>
+      piecewiseCdf(
+        [
+          {x: 10, share: 0.5},
+          {x: 5, share: 0.6},
+        ],
+        createPrng(1),
+      ),
+    ).toThrow(/ascend/)
+    expect(() =>
+      piecewiseCdf(
+        [
+          {x: 10, share: 0.5},
+          {x: 20, share: 0.4},
+        ],
+        createPrng(1),
+      ),
+    ).toThrow(/not fall/)
+    expect(() => piecewiseCdf([{x: 10, share: 1.5}], createPrng(1))).toThrow(/\[0, 1\]/)
   })
 })

@@ -8,9 +8,13 @@ import {fixtureModel} from './fixtures/model.js'
 import {baseScenario} from './fixtures/scenario.js'
 
 /** Runs one enterExit at each arrival time and returns when each caller got through. */
-function mountsAt(arrivals: ReadonlyArray<readonly [string, number]>, windowNs: number, gpNs: number): {done: [string, number][]; waits: number} {
+function mountsAt(
+  arrivals: ReadonlyArray<readonly [string, number]>,
+  windowNs: number | (() => number),
+  gpNs: number,
+): {done: [string, number][]; waits: number} {
   const env = new Environment()
-  const sync = new RcuSync(env, windowNs, fixed(gpNs))
+  const sync = new RcuSync(env, typeof windowNs === 'number' ? fixed(windowNs) : windowNs, fixed(gpNs))
   const done: [string, number][] = []
   for (const [name, arrive] of arrivals) {
     env.process(
@@ -77,6 +81,28 @@ describe("the cgroup2 mount's rcu_sync", () => {
       ['c', 1_000],
     ])
     expect(waits).toBe(1)
+  })
+
+  it('draws a new window at every exit when the window is a distribution', () => {
+    // Windows drawn in turn: 300 after a's exit (at 1,000), then 5,000 after b's (at 2,500).
+    const windows = [300, 5_000, 300]
+    let next = 0
+    const {done, waits} = mountsAt(
+      [
+        ['a', 0],
+        ['b', 1_500],
+        ['c', 6_000],
+      ],
+      () => windows[next++]!,
+      1_000,
+    )
+    // b comes 500 after a left, beyond a's 300 window: it waits. c comes 3,500 after b left, inside b's 5,000 window.
+    expect(done).toEqual([
+      ['a', 1_000],
+      ['b', 2_500],
+      ['c', 6_000],
+    ])
+    expect(waits).toBe(2)
   })
 })
 

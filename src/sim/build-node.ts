@@ -9,9 +9,9 @@ import {Samples} from './samples.js'
 import type {Scenario} from './scenario.js'
 import type {NodeState, Recorder, SimNode} from './node.js'
 import type {KernelPath} from '../domain/analysis.js'
-import {rwsemHandoffNs, type KernelModel} from '../model/schema.js'
+import {rwsemHandoffNs, type CgroupSync, type KernelModel} from '../model/schema.js'
 import type {Prng} from '../lib/prng.js'
-import {fixed, piecewiseCdf, samplerFor} from '../model/distributions.js'
+import {fixed, piecewiseCdf, samplerFor, type Sampler} from '../model/distributions.js'
 
 /** Independent random streams, so e.g. adding readers does not change the wake-up latencies drawn. */
 export const STREAM = {
@@ -63,18 +63,7 @@ export function buildNode(model: KernelModel, scenario: Scenario, rng: Prng): Si
     cpus,
     sem,
     rcu: new RcuGracePeriods(env, samplerFor(model.costs.rcuGp, rng.fork(STREAM.rcu))),
-    cgroupSync: cgroupSync
-      ? new RcuSync(
-          env,
-          cgroupSync.windowCdf
-            ? piecewiseCdf(
-                cgroupSync.windowCdf.map((p) => ({x: p.gapNs, share: p.waitedShare})),
-                rng.fork(STREAM.cgroupSyncWindow),
-              )
-            : fixed(cgroupSync.windowNs),
-          samplerFor(cgroupSync.gp, rng.fork(STREAM.cgroupSync)),
-        )
-      : null,
+    cgroupSync: cgroupSync ? new RcuSync(env, cgroupSyncWindow(cgroupSync, rng), samplerFor(cgroupSync.gp, rng.fork(STREAM.cgroupSync))) : null,
     nullfsRootLock: new FifoResource(env, 1),
     costs: model.costs,
     pod: scenario.pod,
@@ -90,6 +79,15 @@ export function buildNode(model: KernelModel, scenario: Scenario, rng: Prng): Si
   }
 
   return node
+}
+
+/** How long the rcu_sync stays entered after an exit: a draw from windowCdf when the model has it, else windowNs. */
+function cgroupSyncWindow(sync: CgroupSync, rng: Prng): Sampler {
+  if (!sync.windowCdf) return fixed(sync.windowNs)
+  return piecewiseCdf(
+    sync.windowCdf.map((p) => ({x: p.gapNs, share: p.waitedShare})),
+    rng.fork(STREAM.cgroupSyncWindow),
+  )
 }
 
 function pathChooser(scenario: Scenario, rng: Prng): () => KernelPath {

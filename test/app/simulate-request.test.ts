@@ -2,27 +2,10 @@ import {describe, expect, it} from 'vitest'
 import {parseSimulateFlags, type SimulateFlags} from '../../src/app/simulate-request.js'
 import {parseDurationNs} from '../../src/lib/duration.js'
 import {InputError} from '../../src/errors/errors.js'
+import {SIMULATE_FLAG_DEFAULTS} from '../support/simulate-flags.js'
 
 // The defaults the command declares; each test overrides what it is about.
-const defaults: SimulateFlags = {
-  kernel: 'both',
-  workload: 'closed',
-  'containers-per-pod': '1',
-  'init-containers': '0',
-  'volumes-per-pod': '1',
-  'rootfs-mounts': '1',
-  'runtime-mounts': '10',
-  'runtime-overhead': 'model',
-  pod: true,
-  'legacy-fallback': '0',
-  cores: '2',
-  'system-threads': '1000',
-  'host-mounts': '1000',
-  'mountinfo-readers': '2',
-  'mountinfo-interval': '1s',
-  replications: '5',
-  seed: '1',
-}
+const defaults: SimulateFlags = SIMULATE_FLAG_DEFAULTS
 
 function failure(overrides: Partial<SimulateFlags>): InputError {
   try {

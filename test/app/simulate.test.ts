@@ -1,28 +1,9 @@
 import {describe, expect, it} from 'vitest'
 import {parseSimulateFlags, simulate, type SimulateFlags} from '../../src/app/simulate.js'
 import type {KernelSimulationResult} from '../../src/domain/simulation.js'
+import {SIMULATE_FLAG_DEFAULTS} from '../support/simulate-flags.js'
 
-const flags: SimulateFlags = {
-  kernel: 'legacy',
-  workload: 'closed',
-  concurrency: '8',
-  starts: '200',
-  'containers-per-pod': '1',
-  'init-containers': '0',
-  'volumes-per-pod': '1',
-  'rootfs-mounts': '1',
-  'runtime-mounts': '10',
-  'runtime-overhead': 'model',
-  pod: true,
-  'legacy-fallback': '0',
-  cores: '2',
-  'system-threads': '1000',
-  'host-mounts': '2000',
-  'mountinfo-readers': '2',
-  'mountinfo-interval': '1s',
-  replications: '1',
-  seed: '1',
-}
+const flags: SimulateFlags = {...SIMULATE_FLAG_DEFAULTS, kernel: 'legacy', concurrency: '8', starts: '200', 'host-mounts': '2000', replications: '1'}
 
 describe('simulate --sections-keep-core (opt-in approximation)', () => {
   it('is off by default: the scenario echo does not mention it', async () => {

@@ -13,6 +13,7 @@ import {parseModelBytes} from '../../src/io/model-file.js'
 import {readResultFile} from '../../src/io/report-writer.js'
 import {readSnapshot} from '../../src/io/snapshot-file.js'
 import {writeFileAtomic} from '../../src/io/atomic-write.js'
+import {SIMULATE_FLAG_DEFAULTS} from '../support/simulate-flags.js'
 
 // Issue 10: one fuzz property per input format. Each mutates a real input (the demo snapshot,
 // a shipped model, the real-world captures in test/fixtures/real-world/) and asserts what a
@@ -232,25 +233,7 @@ describe('fuzz: every input format fails cleanly or succeeds', {timeout: PROPERT
       fc.double().map(String),
       fc.constantFrom('1e309', '-0', '0x10', '5s', '1e9ms', 'NaN', 'Infinity', ' 1', '1 ', ''),
     )
-    const defaults: SimulateFlags = {
-      kernel: 'both',
-      workload: 'closed',
-      'containers-per-pod': '1',
-      'init-containers': '0',
-      'volumes-per-pod': '1',
-      'rootfs-mounts': '1',
-      'runtime-mounts': '10',
-      'runtime-overhead': 'model',
-      pod: true,
-      'legacy-fallback': '0',
-      cores: '2',
-      'system-threads': '400',
-      'host-mounts': '1000',
-      'mountinfo-readers': '0',
-      'mountinfo-interval': '1s',
-      replications: '1',
-      seed: '1',
-    }
+    const defaults: SimulateFlags = {...SIMULATE_FLAG_DEFAULTS, 'system-threads': '400', 'mountinfo-readers': '0', replications: '1'}
     await fc.assert(
       fc.asyncProperty(fc.dictionary(fc.constantFrom(...names), value, {maxKeys: 5}), async (overrides) => {
         await expectCleanOutcome(() => parseSimulateFlags({...defaults, ...overrides} as SimulateFlags), [2])

@@ -3,6 +3,7 @@ import {describe, expect, it} from 'vitest'
 import {runScenario} from '../../src/sim/run-scenario.js'
 import type {KernelModel} from '../../src/model/schema.js'
 import type {Scenario} from '../../src/sim/scenario.js'
+import {SIMULATE_DEFAULT_POD} from './fixtures/equivalence-scenarios.js'
 
 // Issue 10 found `simulate --workload burst` growing faster than linearly in the pod count. These
 // operation counts (deterministic, unlike wall time) locate it: the engine does a constant number
@@ -11,16 +12,7 @@ import type {Scenario} from '../../src/sim/scenario.js'
 // legacy start reads its copy of the host table (crun's /proc/mounts, one read acquisition per
 // 75 lines) and the table grows by the pods' host mounts, so reads cost O(pods × mounts).
 const model = JSON.parse(readFileSync(new URL('../../models/linux-6.18-legacy.json', import.meta.url), 'utf8')) as KernelModel
-const pod: Scenario['pod'] = {
-  containers: 1,
-  initContainers: 0,
-  rootfsMounts: 1,
-  runtimeMounts: 11,
-  hostMountsPerPod: 5,
-  containerMounts: 12,
-  podOverhead: null,
-  runtimeOnly: false,
-}
+const pod = SIMULATE_DEFAULT_POD
 
 function burst(pods: number, legacyMountTableReads: number) {
   const scenario: Scenario = {

@@ -91,15 +91,21 @@ export function planClass(cls: NodeClass, settings: AnalysisSettings, poolObserv
   }
 }
 
-/** Sweep densities: `sweepPoints` evenly from 10% of maxPods to sweepBeyondMaxPods × maxPods, plus today and maxPods. */
+/**
+ * Sweep densities: `sweepPoints` evenly from 10% of maxPods to sweepBeyondMaxPods × maxPods, plus
+ * today and maxPods. An inner even point within a quarter step of today or maxPods is left out:
+ * that point already samples the curve there (e.g. 255 next to a maxPods of 250), and a second
+ * simulation a few pods away adds cost, the densest points costing most, but no information.
+ */
 export function densities(cls: Pick<NodeClass, 'maxPods' | 'podsPerNodeToday'>, s: Pick<AnalysisSettings, 'sweepPoints' | 'sweepBeyondMaxPods'>): number[] {
   const lo = Math.max(2, Math.round(cls.maxPods * 0.1))
   const hi = Math.max(lo + 1, Math.round(cls.maxPods * s.sweepBeyondMaxPods))
   const n = Math.max(2, s.sweepPoints)
-  const xs = Array.from({length: n}, (_, i) => Math.round(lo + ((hi - lo) * i) / (n - 1)))
-  if (cls.podsPerNodeToday > 0) xs.push(cls.podsPerNodeToday)
-  xs.push(cls.maxPods)
-  return [...new Set(xs)].sort((a, b) => a - b)
+  const step = (hi - lo) / (n - 1)
+  const anchors = [cls.maxPods, ...(cls.podsPerNodeToday > 0 ? [cls.podsPerNodeToday] : [])]
+  const even = Array.from({length: n}, (_, i) => Math.round(lo + step * i))
+  const kept = even.filter((x, i) => i === 0 || i === n - 1 || anchors.every((a) => Math.abs(x - a) >= step / 4))
+  return [...new Set([...kept, ...anchors])].sort((a, b) => a - b)
 }
 
 export function overheadFor(classMs: readonly number[], poolMs: readonly number[]): NodeClassResult['overhead'] {

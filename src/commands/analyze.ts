@@ -8,7 +8,7 @@ import {DEFAULT_SETTINGS} from '../analyze/plan.js'
 import type {AnalysisResult} from '../domain/analysis.js'
 import {InputError, ThresholdError} from '../errors/errors.js'
 import {BaseCommand} from './base-command.js'
-import {prometheusFlags, prometheusOptions} from './collect.js'
+import {prometheusFlags, prometheusOptions} from './prometheus-flags.js'
 import {startProgress} from '../app/analyze-progress.js'
 import {renderSummary} from '../cli/summary.js'
 

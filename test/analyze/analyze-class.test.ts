@@ -128,6 +128,13 @@ describe('operating points', () => {
     const xs = densities({maxPods: 110, podsPerNodeToday: 37}, {sweepPoints: 4, sweepBeyondMaxPods: 1.25})
     expect(xs).toEqual([11, 37, 53, 96, 110, 138])
   })
+
+  it('leaves out an inner even point within a quarter step of today or maxPods, never an end', () => {
+    // maxPods 250, sweep 25..313 in 6 points (step 57.6): 83 sits 8 from today's 75 and 255 sits 5 from maxPods.
+    expect(densities({maxPods: 250, podsPerNodeToday: 75}, {sweepPoints: 6, sweepBeyondMaxPods: 1.25})).toEqual([25, 75, 140, 198, 250, 313])
+    // Today at the low end: the end stays.
+    expect(densities({maxPods: 250, podsPerNodeToday: 26}, {sweepPoints: 6, sweepBeyondMaxPods: 1.25})).toEqual([25, 26, 83, 140, 198, 250, 313])
+  })
 })
 
 describe('non-mount overhead', () => {

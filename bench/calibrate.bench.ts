@@ -55,6 +55,33 @@ if (runs > 1) {
     const range = median > 0 ? ((Math.max(...xs) - Math.min(...xs)) / median) * 100 : 0
     process.stdout.write(`  ${`${cost}.${field}`.padEnd(26)} ${xs.map((x) => x.toFixed(0)).join(' / ')} ns   range ${range.toFixed(0)}% of median\n`)
   }
+  // What the simulator charges at a typical operating point (a node with M = 4,000 host mounts,
+  // T = 1,500 threads, containers of k = 16 mounts, 75-line mountinfo chunks): a fit's slope and
+  // intercept trade off against each other, so the charged cost is steadier than either alone,
+  // and it is what predictions move with.
+  const at = (m: {costs: Record<string, unknown>}, cost: string, x: number) => {
+    const c = m.costs[cost] as {fixedNs: number; perUnitNs: number} | undefined
+    return c ? c.fixedNs + c.perUnitNs * x : Number.NaN
+  }
+  const charged: Array<[string, (m: {costs: Record<string, unknown>}) => number]> = [
+    ['copy @ M=4000', (m) => at(m, 'copy', 4000)],
+    ['chtype @ M=4000', (m) => at(m, 'chtype', 4000)],
+    ['umount @ M=4000', (m) => at(m, 'umount', 4000)],
+    ['pivot @ T=1500', (m) => at(m, 'pivot', 1500)],
+    ['teardown @ k=16', (m) => at(m, 'teardown', 16)],
+    ['mountinfo @ 75 lines', (m) => at(m, 'mountinfoChunk', 75)],
+    ['otn @ k=16', (m) => at(m, 'otn', 16)],
+    ['dclone @ k=1', (m) => at(m, 'dclone', 1)],
+    ['legacy steps M=4000', (m) => at(m, 'copy', 4000) + at(m, 'chtype', 4000) + at(m, 'umount', 4000) + at(m, 'pivot', 1500) + at(m, 'teardown', 16)],
+  ]
+  process.stdout.write('  charged at a typical operating point:\n')
+  for (const [name, f] of charged) {
+    const xs = models.map(f)
+    if (xs.some((x) => !Number.isFinite(x))) continue
+    const median = [...xs].sort((a, b) => a - b)[Math.floor(runs / 2)]!
+    const range = median > 0 ? ((Math.max(...xs) - Math.min(...xs)) / median) * 100 : 0
+    process.stdout.write(`  ${name.padEnd(26)} ${xs.map((x) => (x / 1000).toFixed(1)).join(' / ')} µs   range ${range.toFixed(0)}% of median\n`)
+  }
   // The cgroup2 mount's grace period is a distribution: its median per run (the window above comes in steps of the plan's gaps).
   const gpSamples = models.map((m) => (m.costs.cgroupSync as {gp?: {samplesNs?: number[]}} | undefined)?.gp?.samplesNs)
   if (gpSamples.every((xs) => xs && xs.length > 0)) {

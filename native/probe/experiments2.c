@@ -26,9 +26,13 @@
 void exp_mountinfo(struct scratch *s, long added, int reps) {
   static const int sizes[] = {256, 512, 1024, 2048, 4096};
   char buf[4096];
-  scratch_grow(s, added);
   json_begin("mountinfo", "line");
   for (int r = 0; r < reps; r++) {
+    /* A fresh table each repetition: where the kernel placed one build's mounts in memory makes
+     * every read of it fast or ~40% slower (docs/calibrate.md "Repeatability"), so one build per
+     * run made whole runs disagree; several builds average over that. */
+    scratch_resize(s, 0);
+    scratch_resize(s, added);
     for (unsigned z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
       int fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
       if (fd < 0) die("open /proc/self/mountinfo");

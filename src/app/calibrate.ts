@@ -133,11 +133,14 @@ export async function measure(
     return runProbe(probe, exp, args)
   }
   const legacy = await run('legacy', ['--x', plan.legacyAddedMounts.join(','), '--reps', String(plan.legacyReps)])
-  const pivot = await run('pivot', ['--x', plan.pivotExtraThreads.join(','), '--reps', String(plan.pivotReps)])
   const attach = await run('attach', ['--reps', String(plan.attachReps)])
   const tree = await run('tree', ['--x', plan.treeMounts.join(','), '--reps', String(plan.treeReps)])
   const mountinfo = await run('mountinfo', ['--added', String(plan.mountinfoAddedMounts), '--reps', String(plan.mountinfoReps)])
   const prop = await run('prop', ['--x', plan.propPeers.join(','), '--reps', String(plan.propReps)])
+  // After the CPU-time experiments above: the pivot experiment starts and ends thousands of
+  // threads, whose freeing (RCU callbacks in softirq, charged to whatever task is on the CPU)
+  // slowed the experiments that came right after it.
+  const pivot = await run('pivot', ['--x', plan.pivotExtraThreads.join(','), '--reps', String(plan.pivotReps)])
   const wake = await run('wake', ['--reps', String(plan.wakeSamples)])
   const forkexec = await run('forkexec', ['--reps', String(plan.forkExecSamples)])
   const busy = Array.from({length: Math.min(opts.cores, 256)}, (_, i) => i + 1)

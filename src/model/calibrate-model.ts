@@ -1,5 +1,5 @@
 import {MOUNTINFO_LINES_PER_CHUNK, type CpuContention, type DurationDistribution, type FixedCost, type KernelModel, type LinearCost} from './schema.js'
-import {fitLinearOnMedians, medianNs, spreadP90Ns, type FitPoint, type LinearFit} from '../stats/fit.js'
+import {fitLinearOnMedians, fitLinearOnTrimmedMeans, medianNs, spreadP90Ns, type FitPoint, type LinearFit} from '../stats/fit.js'
 import {roundTo} from '../stats/round.js'
 import {cgroupSync} from './cgroup-sync-fit.js'
 
@@ -101,14 +101,22 @@ export function repetitionGroups<T extends {x: number}>(points: readonly T[], gr
   return out
 }
 
+/** Share of pivot_root samples dropped at each end before averaging (fitLinearOnTrimmedMeans). */
+const PIVOT_TRIM = 0.1
+
 const range = (values: number[], round: (v: number) => number) => ({low: round(Math.min(...values)), high: round(Math.max(...values))})
 
 /** Spread of a linear fit's coefficients over the repetition groups (undefined when a group cannot be fitted). */
-export function linearSpread(points: readonly FitPoint[], full: LinearFit, transform: (f: LinearFit) => LinearFit = (f) => f): LinearCost['spread'] {
+export function linearSpread(
+  points: readonly FitPoint[],
+  full: LinearFit,
+  transform: (f: LinearFit) => LinearFit = (f) => f,
+  fit: (points: readonly FitPoint[]) => LinearFit = fitLinearOnMedians,
+): LinearCost['spread'] {
   const fits: LinearFit[] = [full]
   for (const g of repetitionGroups(points)) {
     if (new Set(g.map((p) => p.x)).size < 2) return undefined
-    fits.push(transform(fitLinearOnMedians(g)))
+    fits.push(transform(fit(g)))
   }
   return {
     fixedNs: range(
@@ -135,16 +143,17 @@ function linear(fit: LinearFit, unit: LinearCost['unit'], command: string, note?
   }
 }
 
-/** linear() of fitLinearOnMedians(points), with the spread over repetition groups. */
+/** linear() of fit(points) (per-x medians unless said otherwise), with the spread over repetition groups. */
 function fitted(
   points: readonly FitPoint[],
   unit: LinearCost['unit'],
   command: string,
   note?: string,
   transform: (f: LinearFit) => LinearFit = (f) => f,
+  fit: (points: readonly FitPoint[]) => LinearFit = fitLinearOnMedians,
 ): LinearCost {
-  const fit = transform(fitLinearOnMedians(points))
-  return linear(fit, unit, command, note, linearSpread(points, fit, transform))
+  const line = transform(fit(points))
+  return linear(line, unit, command, note, linearSpread(points, line, transform, fit))
 }
 
 function fixed(values: number[], command: string, note?: string): FixedCost {
@@ -219,7 +228,9 @@ export function buildCosts(m: Measurements, scaling?: OtnScaling): {costs: Kerne
       m.pivot,
       'thread',
       c.pivot ?? 'dp-probe pivot',
-      `${T} of pivot_root(".", ".") into a fresh tmpfs; x = threads on the system (/proc/loadavg), raised by a helper holding sleeping threads`,
+      `${T} of pivot_root(".", ".") into a fresh tmpfs; x = threads on the system (/proc/loadavg), raised by a helper holding sleeping threads. Line through the per-x 10%-trimmed means, not medians: the walk over every thread is fast or about twice as slow (the task list warm or cold in cache) in a mix that varies, and the median jumps between the two`,
+      (f) => f,
+      (points) => fitLinearOnTrimmedMeans(points, PIVOT_TRIM),
     ),
     umount: fitted(
       m.umount,

@@ -53,12 +53,41 @@ export function fitLinearOnMedians(points: readonly FitPoint[]): LinearFit {
   const byX = new Map<number, number[]>()
   for (const p of points) byX.set(p.x, [...(byX.get(p.x) ?? []), p.ns])
   const medians = [...byX].map(([x, ns]) => ({x, ns: median(ns)}))
-  const line = fitLinear(medians)
+  return withResiduals(fitLinear(medians), points)
+}
+
+/** The line's r2, residual p90 and sample count over all raw points. */
+function withResiduals(line: LinearFit, points: readonly FitPoint[]): LinearFit {
   const pairs = points.map((p) => [p.x, p.ns])
   const f = linearRegressionLine({m: line.perUnitNs, b: line.fixedNs})
   const r2 = rSquared(pairs, f)
   const residuals = points.map((p) => Math.abs(p.ns - f(p.x))).sort((a, c) => a - c)
   return {...line, r2: Number.isFinite(r2) ? Math.min(1, Math.max(0, r2)) : 0, residualP90Ns: quantileSorted(residuals, 0.9), samples: points.length}
+}
+
+/**
+ * Least squares through the per-x trimmed means (the mean of the middle values, `trim` of them
+ * dropped at each end). For samples that fall into two modes in a varying mix (pivot_root's walk
+ * of the task list, warm or cold in cache: docs/calibrate.md "Repeatability"), the median jumps
+ * from one mode to the other between runs; the trimmed mean moves with the mix, smoothly, and it
+ * is the expected cost a deterministic charge in the simulator should carry.
+ */
+export function fitLinearOnTrimmedMeans(points: readonly FitPoint[], trim = 0.1): LinearFit {
+  checkPoints('fitLinearOnTrimmedMeans', points)
+  if (!(trim >= 0 && trim < 0.5)) throw new RangeError(`fitLinearOnTrimmedMeans: trim must be in [0, 0.5), got ${trim}`)
+  const byX = new Map<number, number[]>()
+  for (const p of points) byX.set(p.x, [...(byX.get(p.x) ?? []), p.ns])
+  const centres = [...byX].map(([x, ns]) => ({x, ns: trimmedMean(ns, trim)}))
+  return withResiduals(fitLinear(centres), points)
+}
+
+/** Mean of the values with floor(n × trim) of them dropped at each end. */
+export function trimmedMean(values: readonly number[], trim: number): number {
+  if (values.length === 0) throw new RangeError('trimmedMean: no values')
+  const sorted = [...values].sort((a, b) => a - b)
+  const k = Math.floor(sorted.length * trim)
+  const kept = sorted.slice(k, sorted.length - k)
+  return kept.reduce((a, b) => a + b, 0) / kept.length
 }
 
 /** Median of the durations, ns. */

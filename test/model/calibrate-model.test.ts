@@ -191,6 +191,19 @@ describe('coefficient spread', () => {
     expect(spread.fixedNs).toEqual({low: 1000, high: 1300})
   })
 
+  it('fits pivot_root through trimmed means, so a near-even mix of a warm and a cold walk does not flip its slope', () => {
+    // At 2,000 threads, 11 walks at 200 ns/thread (cold) and 9 at 100 (warm); at 0 threads, 20 ms flat.
+    const pivot = [
+      ...Array.from({length: 20}, () => ({x: 0, ns: 20_000})),
+      ...Array.from({length: 20}, (_, i) => ({x: 2000, ns: 20_000 + (i < 9 ? 100 : 200) * 2000})),
+    ]
+    const {costs} = buildCosts({...synthetic(), pivot})
+    // The median would sit on the cold mode (200); 10% trimmed: 7 warm + 9 cold of the middle 16.
+    expect(fitLinearOnMedians(pivot).perUnitNs).toBeCloseTo(200, 6)
+    expect(costs.pivot.perUnitNs).toBeCloseTo((7 * 100 + 9 * 200) / 16, 3)
+    expect(costs.pivot.source.note).toMatch(/trimmed means/)
+  })
+
   it('puts a spread on every fitted linear and constant cost, containing the value itself', () => {
     const {costs} = buildCosts(synthetic())
     for (const name of ['copy', 'chtype', 'pivot', 'umount', 'teardown', 'dclone', 'otn'] as const) {

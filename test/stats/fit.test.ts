@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {fitLinear, fitLinearOnMedians, medianNs, spreadP90Ns} from '../../src/stats/fit.js'
+import {fitLinear, fitLinearOnMedians, fitLinearOnTrimmedMeans, medianNs, spreadP90Ns, trimmedMean} from '../../src/stats/fit.js'
 
 describe('fitLinear', () => {
   it('recovers a known intercept and slope exactly from noiseless points', () => {
@@ -74,5 +74,40 @@ describe('fitLinearOnMedians', () => {
     expect(fitLinear(points).perUnitNs).toBeGreaterThan(3)
     expect(robust.samples).toBe(points.length)
     expect(robust.r2).toBeLessThan(0.9)
+  })
+})
+
+describe('fitLinearOnTrimmedMeans', () => {
+  // Two modes, fast (100 ns/unit) and slow (200 ns/unit), as pivot_root's walk over a warm or a
+  // cold task list. Run A has 9 fast and 11 slow samples at x = 1,000, run B 11 fast and 9 slow:
+  // nearly the same mix, but the median sits in a different mode in each.
+  const run = (fastAtTop: number) => {
+    const points = []
+    for (let i = 0; i < 20; i++) points.push({x: 0, ns: 1_000})
+    for (let i = 0; i < 20; i++) points.push({x: 1_000, ns: 1_000 + (i < fastAtTop ? 100_000 : 200_000)})
+    return points
+  }
+
+  it('moves with the mix of two modes where the median jumps between them', () => {
+    const [a, b] = [run(9), run(11)]
+    expect(fitLinearOnMedians(a).perUnitNs).toBeCloseTo(200, 6)
+    expect(fitLinearOnMedians(b).perUnitNs).toBeCloseTo(100, 6)
+    // Trimmed means (2 of 20 dropped at each end): 16 middle samples, 7 fast + 9 slow vs 9 fast + 7 slow.
+    expect(fitLinearOnTrimmedMeans(a, 0.1).perUnitNs).toBeCloseTo((7 * 100 + 9 * 200) / 16, 6)
+    expect(fitLinearOnTrimmedMeans(b, 0.1).perUnitNs).toBeCloseTo((9 * 100 + 7 * 200) / 16, 6)
+  })
+
+  it('ignores the stray samples it trims and keeps r2 over every raw point', () => {
+    const points = [...run(10), {x: 1_000, ns: 50_000_000}, {x: 0, ns: 0}]
+    const fit = fitLinearOnTrimmedMeans(points, 0.1)
+    expect(fit.perUnitNs).toBeGreaterThan(100)
+    expect(fit.perUnitNs).toBeLessThan(200)
+    expect(fit.samples).toBe(42)
+  })
+
+  it('refuses a trim that leaves nothing', () => {
+    expect(() => fitLinearOnTrimmedMeans(run(10), 0.5)).toThrow(/trim must be in \[0, 0.5\)/)
+    expect(() => trimmedMean([], 0.1)).toThrow(/no values/)
+    expect(trimmedMean([1, 2, 3, 100], 0.25)).toBe(2.5)
   })
 })

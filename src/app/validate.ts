@@ -6,7 +6,8 @@ import {loadModelFile, loadShippedModels, shippedModelsDir, type LoadedModel} fr
 import {buildCrunBundle, requireCrun, type CrunBundle} from '../io/crun-bundle.js'
 import {runCrunLoad, type CrunLoadResult} from '../io/crun-load.js'
 import {measureCrunMountCalls, type CrunMountCalls} from '../io/crun-strace.js'
-import {ensureProbe, packageRoot, requireRootLinux} from '../io/probe-runner.js'
+import {ensureProbe, packageRoot, requireRootLinux, runProbe} from '../io/probe-runner.js'
+import {series} from '../io/probe-output.js'
 import {defaultModelFor} from '../model/registry.js'
 import {quantileType7, sortedCopy} from '../stats/quantile.js'
 import type {KernelModel} from '../model/schema.js'
@@ -14,6 +15,7 @@ import {modelledStartStepsNs, nonMountSamplesNs, overheadCpuNs} from '../model/c
 import {simulate} from './simulate.js'
 import type {SimulateRequest} from './simulate-request.js'
 import {mountPartErrors, mountPartVerdict} from './validate-mount-part.js'
+import {speedCheck, type SpeedCheck} from './validate-speed-check.js'
 import {roundTo} from '../stats/round.js'
 
 export interface ValidateOptions {
@@ -79,6 +81,22 @@ export interface ValidateResult {
   /** How many cells meet the mount-part p50 and p99 targets (MOUNT_PART_TARGET). */
   mountPartVerdict: string
   loadAverage: {before: number[]; after: number[]}
+  /** The model's copy cost against this machine's, timed before and after the cells (src/app/validate-speed-check.ts). */
+  speedCheck: SpeedCheck
+}
+
+/** Host mounts added for the speed check's copies, and how many copies each side of the cells. */
+const SPEED_CHECK_MOUNTS = 4000
+const SPEED_CHECK_REPS = 15
+
+/**
+ * SPEED_CHECK_REPS copies of a ~4,000-mount table, ns each, and the table's size; CPU time, or
+ * wall time for a model calibrated with --clock wall (its notes start "Wall time").
+ */
+async function timeCopies(probe: string, model: KernelModel): Promise<{mounts: number; ns: number[]}> {
+  const out = await runProbe(probe, 'legacy', ['--x', String(SPEED_CHECK_MOUNTS), '--reps', String(SPEED_CHECK_REPS)])
+  const copies = series(out, model.costs.copy.source.note?.startsWith('Wall time') ? 'copyWall' : 'copy')
+  return {mounts: copies[0]!.x, ns: copies.map((p) => p.ns)}
 }
 
 /** The issue's accuracy target for cells with C <= 16. */
@@ -108,6 +126,8 @@ export async function validate(opts: ValidateOptions): Promise<ValidateResult> {
   const cells: ValidateCell[] = []
   let overhead: ValidateResult['overhead']
   let mountCalls: ValidateResult['mountCalls']
+  let speedBefore: {mounts: number; ns: number[]}
+  let speedAfter: {mounts: number; ns: number[]}
   try {
     const calls = measureCrunMountCalls(bundle)
     mountCalls = {...calls, note: mountCallsNote(calls)}
@@ -122,6 +142,8 @@ export async function validate(opts: ValidateOptions): Promise<ValidateResult> {
       opts.modelPath = join(scratch, 'model-with-run-overhead.json')
       writeFileSync(opts.modelPath, JSON.stringify(model))
     }
+    opts.log(`kernel speed check: ${SPEED_CHECK_REPS} copies of ~${SPEED_CHECK_MOUNTS} mounts`)
+    speedBefore = await timeCopies(probe, loaded.model)
     overhead = {
       source: opts.overhead,
       medianMs: round2(quantileType7(sortedCopy(samplesOf(model.costs.forkExecOverhead)), 0.5) / 1e6),
@@ -135,6 +157,7 @@ export async function validate(opts: ValidateOptions): Promise<ValidateResult> {
         }
       }
     }
+    speedAfter = await timeCopies(probe, loaded.model)
   } finally {
     bundle.remove()
     rmSync(scratch, {recursive: true, force: true})
@@ -158,6 +181,7 @@ export async function validate(opts: ValidateOptions): Promise<ValidateResult> {
     verdict,
     mountPartVerdict: mountPartVerdict(cells, partErrors),
     loadAverage: {before: before.map(round2), after: loadavg().map(round2)},
+    speedCheck: speedCheck(loaded.model.costs.copy, speedBefore.mounts, speedBefore.ns, speedAfter.ns),
   }
   return result
 }

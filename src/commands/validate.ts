@@ -87,7 +87,7 @@ export function render(r: ValidateResult): string {
   }
   const head = `${r.runtime}, model ${r.model.id}, ${r.containerMounts} mounts per container, ${r.cores} cores, load ${r.loadAverage.before.join('/')} → ${r.loadAverage.after.join('/')}`
   const overhead = `runtime overhead (${r.overhead.source}): median ${r.overhead.medianMs} ms${r.cells.some((c) => c.overheadCell) ? '; * = the cell that measured it' : ''}`
-  return [head, overhead, r.mountCalls.note, t.toString(), r.verdict, r.mountPartVerdict].join('\n')
+  return [head, overhead, r.mountCalls.note, t.toString(), r.verdict, r.mountPartVerdict, r.speedCheck.line].join('\n')
 }
 
 const ms = (v: number) => `${v.toFixed(1)} ms`

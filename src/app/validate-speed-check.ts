@@ -1,0 +1,52 @@
+import type {LinearCost} from '../model/schema.js'
+import {medianNs} from '../stats/fit.js'
+import {roundTo} from '../stats/round.js'
+
+/**
+ * Has the machine's kernel speed moved since the model was measured? On a shared VM the cost of
+ * the same mount-table copy moves by up to half between runs minutes apart (docs/calibrate.md
+ * "Repeatability"), with nothing else running, and every mount-heavy prediction moves with it.
+ * validate times the copy (unshare(CLONE_NEWNS) over ~4,000 mounts, the probe's legacy
+ * experiment) before and after its cells and sets it beside the model's copy cost at the same M,
+ * so a cell that misses because the machine changed speed says so. Nothing is rescaled: the check
+ * only reports.
+ */
+export interface SpeedCheck {
+  /** Mounts in the namespace the copies ran in. */
+  mounts: number
+  /** CPU ns per mount of the copy: the model's at this M, and measured before and after the cells. */
+  modelNsPerMount: number
+  beforeNsPerMount: number
+  afterNsPerMount: number
+  /** Measured (mean of before and after) ÷ model. */
+  ratio: number
+  /** Beyond ±SPEED_TOLERANCE: predictions of mount-heavy cells are off by about this much for this reason alone. */
+  drifted: boolean
+  line: string
+}
+
+/** Beyond this relative difference between the measured and the modelled copy, the check warns. */
+export const SPEED_TOLERANCE = 0.1
+
+/** The check from the copy samples (CPU ns per copy of `mounts` mounts) taken before and after the cells. */
+export function speedCheck(copy: LinearCost, mounts: number, beforeNs: readonly number[], afterNs: readonly number[]): SpeedCheck {
+  if (!(mounts > 0)) throw new RangeError(`speedCheck: mounts must be positive, got ${mounts}`)
+  const perMount = (ns: number) => roundTo(ns / mounts, 1)
+  const modelNsPerMount = perMount(copy.fixedNs + copy.perUnitNs * mounts)
+  const beforeNsPerMount = perMount(medianNs(beforeNs))
+  const afterNsPerMount = perMount(medianNs(afterNs))
+  const ratio = roundTo((beforeNsPerMount + afterNsPerMount) / 2 / modelNsPerMount, 3)
+  const drifted = Math.abs(ratio - 1) > SPEED_TOLERANCE
+  const verdict = drifted
+    ? `this machine now runs the kernel's mount work ${ratio < 1 ? 'faster' : 'slower'} than when the model was measured, so mount-heavy cells are predicted ${ratio < 1 ? 'high' : 'low'} by up to about ${Math.round(Math.abs(1 / ratio - 1) * 100)}% for that reason alone; recalibrate on this machine (densityplan calibrate) and validate again`
+    : `within ±${SPEED_TOLERANCE * 100}% of the model`
+  return {
+    mounts,
+    modelNsPerMount,
+    beforeNsPerMount,
+    afterNsPerMount,
+    ratio,
+    drifted,
+    line: `kernel speed check: copy of ${mounts} mounts ${beforeNsPerMount} ns/mount before the cells and ${afterNsPerMount} after, model ${modelNsPerMount} (×${ratio}): ${verdict}`,
+  }
+}

@@ -1,0 +1,41 @@
+import {describe, expect, it} from 'vitest'
+import {SPEED_TOLERANCE, speedCheck} from '../../src/app/validate-speed-check.js'
+import type {LinearCost} from '../../src/model/schema.js'
+
+const copy: LinearCost = {fixedNs: 0, perUnitNs: 2_600, unit: 'mount', source: {command: 'dp-probe legacy', samples: 15}}
+
+describe('validate: kernel speed check', () => {
+  it('says when this machine copies a mount table faster than the model, and by how much predictions run high', () => {
+    // 4,022 mounts at ~1,750 ns each before and ~1,770 after, against the model's 2,600.
+    const c = speedCheck(copy, 4022, [1750 * 4022, 1740 * 4022, 1760 * 4022], [1770 * 4022])
+    expect(c.modelNsPerMount).toBe(2600)
+    expect(c.beforeNsPerMount).toBe(1750)
+    expect(c.afterNsPerMount).toBe(1770)
+    expect(c.ratio).toBeCloseTo(1760 / 2600, 3)
+    expect(c.drifted).toBe(true)
+    expect(c.line).toMatch(/faster than when the model was measured/)
+    // 2,600 / 1,760 − 1 = 48%.
+    expect(c.line).toMatch(/predicted high by up to about 48%/)
+    expect(c.line).toMatch(/recalibrate/)
+  })
+
+  it('says predictions run low when the machine got slower', () => {
+    const c = speedCheck(copy, 4000, [3_400 * 4000], [3_400 * 4000])
+    expect(c.drifted).toBe(true)
+    expect(c.line).toMatch(/slower .* predicted low by up to about 24%/)
+  })
+
+  it('is quiet within the tolerance, counting the fixed part of the copy too', () => {
+    const withFixed: LinearCost = {...copy, fixedNs: 400_000, perUnitNs: 2_500}
+    // Model at 4,000: (400,000 + 10,000,000) / 4,000 = 2,600 ns per mount; measured 2,600 × (1 + tolerance / 2).
+    const ns = 2_600 * (1 + SPEED_TOLERANCE / 2) * 4000
+    const c = speedCheck(withFixed, 4000, [ns], [ns])
+    expect(c.modelNsPerMount).toBe(2600)
+    expect(c.drifted).toBe(false)
+    expect(c.line).toMatch(/within ±10% of the model/)
+  })
+
+  it('refuses a table of no mounts', () => {
+    expect(() => speedCheck(copy, 0, [1], [1])).toThrow(/mounts must be positive/)
+  })
+})

@@ -28,9 +28,9 @@ void exp_mountinfo(struct scratch *s, long added, int reps) {
   char buf[4096];
   json_begin("mountinfo", "line");
   for (int r = 0; r < reps; r++) {
-    /* A fresh table each repetition: where the kernel placed one build's mounts in memory makes
-     * every read of it fast or ~40% slower (docs/calibrate.md "Repeatability"), so one build per
-     * run made whole runs disagree; several builds average over that. */
+    /* A fresh table each repetition: now and then one build of the table reads ~40% slower as a
+     * whole (docs/calibrate.md "Repeatability after the pivot, order and mountinfo changes"), so
+     * one build per run made whole runs disagree; several builds average over that. */
     scratch_resize(s, 0);
     scratch_resize(s, added);
     for (unsigned z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {

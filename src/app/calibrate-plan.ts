@@ -37,8 +37,9 @@ export interface CalibrationPlan {
 export const QUICK_PLAN: CalibrationPlan = {
   legacyAddedMounts: [0, 2000, 4000, 8000],
   legacyReps: 51,
-  // Two points, many repetitions: a sample is warm or cold (docs/calibrate.md "Repeatability"),
-  // and the slope rests on the mix at each end, which 30 repetitions pin down.
+  // Two points, many repetitions: a sample is fast or about twice as slow (docs/calibrate.md,
+  // "Repeatability after the pivot, order and mountinfo changes"), and the slope rests on the mix
+  // at each end, which 30 repetitions pin down.
   pivotExtraThreads: [0, 2000],
   pivotReps: 30,
   attachReps: 60,

@@ -137,9 +137,9 @@ export async function measure(
   const tree = await run('tree', ['--x', plan.treeMounts.join(','), '--reps', String(plan.treeReps)])
   const mountinfo = await run('mountinfo', ['--added', String(plan.mountinfoAddedMounts), '--reps', String(plan.mountinfoReps)])
   const prop = await run('prop', ['--x', plan.propPeers.join(','), '--reps', String(plan.propReps)])
-  // After the CPU-time experiments above: the pivot experiment starts and ends thousands of
-  // threads, whose freeing (RCU callbacks in softirq, charged to whatever task is on the CPU)
-  // slowed the experiments that came right after it.
+  // After the CPU-time experiments above: right after the pivot experiment, which starts and ends
+  // thousands of threads, the tree experiment ran slow for about a second (docs/calibrate.md,
+  // "Repeatability after the pivot, order and mountinfo changes").
   const pivot = await run('pivot', ['--x', plan.pivotExtraThreads.join(','), '--reps', String(plan.pivotReps)])
   const wake = await run('wake', ['--reps', String(plan.wakeSamples)])
   const forkexec = await run('forkexec', ['--reps', String(plan.forkExecSamples)])

@@ -4,8 +4,8 @@ import {roundTo} from '../stats/round.js'
 
 /**
  * Has the machine's kernel speed moved since the model was measured? On a shared VM the cost of
- * the same mount-table copy moves by up to half between runs minutes apart (docs/calibrate.md
- * "Repeatability"), with nothing else running, and every mount-heavy prediction moves with it.
+ * the same mount-table copy moves by up to half between runs minutes apart (docs/calibrate.md,
+ * "Repeatability after the pivot, order and mountinfo changes"), with nothing else running, and every mount-heavy prediction moves with it.
  * validate times the copy (unshare(CLONE_NEWNS) over ~4,000 mounts, the probe's legacy
  * experiment) before and after its cells and sets it beside the model's copy cost at the same M,
  * so a cell that misses because the machine changed speed says so. Nothing is rescaled: the check

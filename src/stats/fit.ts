@@ -68,7 +68,8 @@ function withResiduals(line: LinearFit, points: readonly FitPoint[]): LinearFit 
 /**
  * Least squares through the per-x trimmed means (the mean of the middle values, `trim` of them
  * dropped at each end). For samples that fall into two modes in a varying mix (pivot_root's walk
- * of the task list, warm or cold in cache: docs/calibrate.md "Repeatability"), the median jumps
+ * of the task list: docs/calibrate.md, "Repeatability after the pivot, order and mountinfo
+ * changes"), the median jumps
  * from one mode to the other between runs; the trimmed mean moves with the mix, smoothly, and it
  * is the expected cost a deterministic charge in the simulator should carry.
  */

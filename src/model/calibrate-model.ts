@@ -228,7 +228,7 @@ export function buildCosts(m: Measurements, scaling?: OtnScaling): {costs: Kerne
       m.pivot,
       'thread',
       c.pivot ?? 'dp-probe pivot',
-      `${T} of pivot_root(".", ".") into a fresh tmpfs; x = threads on the system (/proc/loadavg), raised by a helper holding sleeping threads. Line through the per-x 10%-trimmed means, not medians: the walk over every thread is fast or about twice as slow (the task list warm or cold in cache) in a mix that varies, and the median jumps between the two`,
+      `${T} of pivot_root(".", ".") into a fresh tmpfs; x = threads on the system (/proc/loadavg), raised by a helper holding sleeping threads. Line through the per-x 10%-trimmed means, not medians: the walk over every thread is fast or about twice as slow (likely the task list warm or cold in cache) in a mix that varies, and the median jumps between the two`,
       (f) => f,
       (points) => fitLinearOnTrimmedMeans(points, PIVOT_TRIM),
     ),

@@ -2,7 +2,8 @@
 // Runs the plan three times back to back (default `--quick`; `--plan default` for the full plan)
 // and prints each run's wall time and, per key coefficient, the three values and their range as
 // a share of the median (issue target: within ±10%, i.e. a range ≤ 20%, on a quiet machine).
-// `--smoke`: one `--quick --no-crun` run, to prove the pipeline runs.
+// `--rounds N` passes --rounds N to each run. `--smoke`: one `--quick --no-crun` run, to prove
+// the pipeline runs.
 // Needs root and Linux; prints why and exits 0 otherwise (figures, never assertions).
 import {spawnSync} from 'node:child_process'
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
@@ -11,6 +12,8 @@ import {join} from 'node:path'
 
 const smoke = process.argv.includes('--smoke')
 const full = process.argv.includes('--plan') && process.argv[process.argv.indexOf('--plan') + 1] === 'default'
+// `--rounds N`: each calibrate run measures its plan N times and takes the rounds' medians.
+const rounds = process.argv.includes('--rounds') ? Number(process.argv[process.argv.indexOf('--rounds') + 1]) : 1
 const cli = join(import.meta.dirname, '..', 'bin', 'run.js')
 if (process.getuid?.() !== 0) {
   process.stdout.write('calibrate bench skipped: needs root (the probe makes mounts in private namespaces)\n')
@@ -21,12 +24,12 @@ const runs = smoke ? 1 : 3
 const models: Array<{costs: Record<string, unknown>}> = []
 for (let i = 0; i < runs; i++) {
   const out = join(dir, `model-${i}.json`)
-  const args = ['calibrate', ...(full ? [] : ['--quick']), ...(smoke ? ['--no-crun'] : []), '--out', out]
+  const args = ['calibrate', ...(full ? [] : ['--quick']), ...(rounds > 1 ? ['--rounds', String(rounds)] : []), ...(smoke ? ['--no-crun'] : []), '--out', out]
   const load = loadavg()[0]!.toFixed(2)
   const started = performance.now()
   const r = spawnSync(process.execPath, [cli, ...args], {stdio: ['ignore', 'ignore', 'inherit'], env: {...process.env, NO_COLOR: '1'}})
   process.stdout.write(
-    `calibrate ${full ? '(default plan)' : '--quick'} run ${i + 1}: ${((performance.now() - started) / 1000).toFixed(1)} s wall, load ${load}, exit ${r.status}\n`,
+    `calibrate ${full ? '(default plan)' : '--quick'}${rounds > 1 ? ` --rounds ${rounds}` : ''} run ${i + 1}: ${((performance.now() - started) / 1000).toFixed(1)} s wall, load ${load}, exit ${r.status}\n`,
   )
   if (r.status !== 0) process.exit(r.status ?? 1)
   models.push(JSON.parse(readFileSync(out, 'utf8')) as {costs: Record<string, unknown>})

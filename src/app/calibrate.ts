@@ -11,6 +11,7 @@ import {readOtnReference, type OtnReference} from '../io/probe-otn-reference.js'
 import {KernelModelSchema, type KernelModel} from '../model/schema.js'
 import {describeSchemaError} from '../lib/schema-errors.js'
 import {buildCosts, type Environment, type Measurements} from '../model/calibrate-model.js'
+import {concatMeasurements, medianOfRounds} from '../model/calibrate-rounds.js'
 import {PLANS, type CalibrationPlan, type PlanName} from './calibrate-plan.js'
 import {roundTo} from '../stats/round.js'
 
@@ -30,6 +31,8 @@ export interface CalibrateOptions {
   clock?: 'cpu' | 'wall'
   /** Skip the crun step (forkExecOverhead then comes from the probe's fork/exec). */
   noCrun?: boolean
+  /** Measure the plan this many times; coefficients are the rounds' medians (src/model/calibrate-rounds.ts). Default 1. */
+  rounds?: number
   log: (line: string) => void
 }
 
@@ -59,8 +62,15 @@ export async function calibrate(opts: CalibrateOptions): Promise<CalibrateResult
   const probe = ensureProbe()
   const loadBefore = loadavg()
   const otnSupported = await probeCaps(localProbe(probe), release, opts.log)
-  const m = await measure(localProbe(probe), plan, {clock: opts.clock ?? 'cpu', cores: cpus().length, log: opts.log})
-  if (!opts.noCrun && plan.crunStarts > 0) m.crun = await measureCrun(probe, plan, m.commands, opts)
+  const rounds: Measurements[] = []
+  const roundCount = opts.rounds ?? 1
+  for (let i = 0; i < roundCount; i++) {
+    if (roundCount > 1) opts.log(`round ${i + 1} of ${roundCount}`)
+    const round = await measure(localProbe(probe), plan, {clock: opts.clock ?? 'cpu', cores: cpus().length, log: opts.log})
+    if (!opts.noCrun && plan.crunStarts > 0) round.crun = await measureCrun(probe, plan, round.commands, opts)
+    rounds.push(round)
+  }
+  const m = concatMeasurements(rounds)
   const loadAfter = loadavg()
   const env: Environment = {
     release,
@@ -71,12 +81,26 @@ export async function calibrate(opts: CalibrateOptions): Promise<CalibrateResult
     cores: cpus().length,
     arch: kubernetesArch(osArch()),
     date: new Date().toISOString(),
-    tool: `densityplan calibrate ${TOOL_VERSION}${planFlag(opts)}${opts.clock === 'wall' ? ' --clock wall' : ''}`,
+    tool: `densityplan calibrate ${TOOL_VERSION}${planFlag(opts)}${roundCount > 1 ? ` --rounds ${roundCount}` : ''}${opts.clock === 'wall' ? ' --clock wall' : ''}`,
     loadNotes: [
       `load average (1/5/15 min) before ${loadBefore.map((v) => v.toFixed(2)).join('/')}, after ${loadAfter.map((v) => v.toFixed(2)).join('/')}: the machine is shared, so every point is repeated and fits go through per-input medians`,
     ],
   }
-  const {costs, notes} = buildCosts(m, reference)
+  const pooled = buildCosts(m, reference)
+  const costs =
+    roundCount > 1
+      ? medianOfRounds(
+          rounds.map((r) => buildCosts(r, reference).costs),
+          pooled.costs,
+        )
+      : pooled.costs
+  const notes =
+    roundCount > 1
+      ? [
+          ...pooled.notes,
+          `${roundCount} rounds of the plan back to back: each linear and constant cost and the contention curve is the median of the rounds' fits, with the rounds' range as its spread; distributions and cgroupSync are fitted from all rounds' samples`,
+        ]
+      : pooled.notes
   const legacy = assemble(m, env, costs, notes, otnSupported ? 'otn' : 'legacy', undefined)
   const written: CalibrateResult['written'] = []
   await write(out, legacy, opts.force)

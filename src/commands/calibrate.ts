@@ -33,6 +33,14 @@ export default class Calibrate extends BaseCommand {
       options: ['full', 'quick', 'smoke'],
       exclusive: ['quick'],
     }),
+    rounds: Flags.integer({
+      description:
+        "Measure the plan this many times back to back; each coefficient is the median of the rounds and their range its spread (what a repeat calibration gives, which analyze's spread panel shows). A minority of outlying rounds cannot move the median; a drift of the machine's speed over minutes still can (docs/calibrate.md).",
+      default: 1,
+      min: 1,
+      max: 20,
+      exclusive: REMOTE,
+    }),
     force: Flags.boolean({description: 'Overwrite existing model files.'}),
     hz: Flags.integer({description: 'CONFIG_HZ, when the kernel config cannot be read.', min: 1}),
     clock: Flags.string({
@@ -113,6 +121,7 @@ export default class Calibrate extends BaseCommand {
       hz: flags.hz,
       noCrun: flags['no-crun'],
       clock: flags.clock === 'wall' ? 'wall' : 'cpu',
+      rounds: flags.rounds,
       log,
     })
     if (!this.jsonEnabled()) {

@@ -58,6 +58,21 @@ describe('densityplan calibrate', () => {
     expect(result.written[0]?.path).toBe(out)
   }, 90_000)
 
+  it('with --rounds 2, takes each coefficient from both rounds and their range as its spread', () => {
+    const out = join(dir, 'rounds.json')
+    const r = run(['calibrate', '--plan', 'smoke', '--rounds', '2', '--no-crun', '--out', out])
+    expect(r.status, r.stderr).toBe(0)
+    expect(r.stderr).toMatch(/round 2 of 2/)
+    const model = KernelModelSchema.parse(JSON.parse(readFileSync(out, 'utf8')))
+    expect(model.provenance.tool).toMatch(/--plan smoke --rounds 2/)
+    const copy = model.costs.copy
+    expect(copy.spread?.method).toMatch(/2 calibrate rounds/)
+    expect(copy.spread!.perUnitNs.low).toBeLessThanOrEqual(copy.perUnitNs)
+    expect(copy.spread!.perUnitNs.high).toBeGreaterThanOrEqual(copy.perUnitNs)
+    // Both rounds' raw points are kept: the smoke plan's 3 mount counts × 5 repetitions, twice.
+    expect(model.provenance.rawPoints?.filter((p) => p.param === 'copy')).toHaveLength(2 * 3 * 5)
+  }, 90_000)
+
   it('refuses to overwrite an existing file without --force (exit 2, file untouched)', () => {
     const out = join(dir, 'existing.json')
     writeFileSync(out, 'keep me')

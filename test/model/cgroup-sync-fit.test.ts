@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {cgroupSync} from '../../src/model/cgroup-sync-fit.js'
+import {cgroupSync, withRuntimeLoopWaits} from '../../src/model/cgroup-sync-fit.js'
 import type {FitPoint} from '../../src/stats/fit.js'
 
 /** A probe run: at each gap (ms), `reps` mounts whose wall time is cpu + wait(gap, rep). */
@@ -72,5 +72,45 @@ describe("the cgroup2 mount's window distribution", () => {
       [30, 1],
       [60, 1],
     ])
+  })
+})
+
+describe("the runtime's own start loop in the window distribution", () => {
+  // The probe: no wait up to 14 ms, all from 18 ms (8 ms grace periods).
+  const probe = cgroupSync(
+    run(GAPS, 4, (g) => (g >= 18 ? 8_000_000 : 0)),
+    'x',
+  )!
+  // 40 crun starts 7 ms apart (wall), 6.7 ms of CPU; one in 20 was off the CPU a grace period longer.
+  const startNs = Array.from({length: 40}, (_, i) => (i % 20 === 7 ? 15_000_000 : 7_000_000))
+  const cpuNs = startNs.map(() => 6_700_000)
+
+  it("adds the share of starts that waited at the starts' spacing, and keeps the CDF from falling", () => {
+    const fit = withRuntimeLoopWaits(probe, startNs, cpuNs)
+    expect(fit.windowCdf!.map((p) => [p.gapNs / 1e6, p.waitedShare])).toEqual([
+      [2, 0],
+      [6, 0],
+      [7, 0.05],
+      [10, 0.05],
+      [14, 0.05],
+      [18, 1],
+      [22, 1],
+      [26, 1],
+      [30, 1],
+      [60, 1],
+    ])
+    expect(fit.source.note).toMatch(/2 of 40 crun starts at C=1/)
+    expect(fit.gp).toEqual(probe.gp)
+  })
+
+  it('changes nothing when no start waited, or without the CPU times of the same starts', () => {
+    expect(
+      withRuntimeLoopWaits(
+        probe,
+        startNs.map(() => 7_000_000),
+        cpuNs,
+      ),
+    ).toBe(probe)
+    expect(withRuntimeLoopWaits(probe, startNs, cpuNs.slice(1))).toBe(probe)
   })
 })

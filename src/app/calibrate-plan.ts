@@ -52,7 +52,10 @@ export const QUICK_PLAN: CalibrationPlan = {
   propReps: 15,
   wakeSamples: 300,
   forkExecSamples: 15,
-  crunStarts: 20,
+  // 60 starts: about 2.5 % of back-to-back starts wait a grace period (cgroupSync's runtime-loop
+  // point, src/model/cgroup-sync-fit.ts); 20 starts would show none at all 60 % of the time
+  // (0.975^20), 60 starts 22 %.
+  crunStarts: 60,
   crunAddedMounts: 4000,
   contentionReps: 3,
   contentionSpawns: 100,
@@ -75,7 +78,7 @@ export const FULL_PLAN: CalibrationPlan = {
   propReps: 21,
   wakeSamples: 500,
   forkExecSamples: 40,
-  crunStarts: 60,
+  crunStarts: 120,
   crunAddedMounts: 8000,
   contentionReps: 7,
   contentionSpawns: 300,

@@ -47,3 +47,8 @@ export interface ClassRunSample {
 }
 
 export type SimulateFn = (spec: ClassRunSpec, seed: number) => ClassRunSample
+
+/** A simulation is a pure function of (spec, seed): this string names one, for memos and records. */
+export function runKey(spec: ClassRunSpec, seed: number): string {
+  return `${seed}|${JSON.stringify(spec)}`
+}

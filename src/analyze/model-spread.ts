@@ -1,7 +1,7 @@
 import type {KernelPath, NodeClassResult} from '../domain/analysis.js'
 import {quantileType7, sortedCopy} from '../stats/quantile.js'
 import {roundTo} from '../stats/round.js'
-import type {ClassRunSpec, SimulateFn} from './class-run.js'
+import {runKey, type ClassRunSpec, type SimulateFn} from './class-run.js'
 
 /**
  * Carries a model's calibration spread into the answer: today's operating point of each path is
@@ -29,7 +29,7 @@ export function recordToday(
   const seen = new Set<string>()
   const recorder = {
     simulate: (spec: ClassRunSpec, seed: number) => {
-      const key = `${seed}|${JSON.stringify(spec)}`
+      const key = runKey(spec, seed)
       if (spec.burstPods === today.burstPods && spec.podsRunning === today.podsRunning && !seen.has(key)) {
         seen.add(key)
         all[spec.path].push({spec, seed})

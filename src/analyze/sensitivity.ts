@@ -6,7 +6,7 @@ import {roundTo} from '../stats/round.js'
 import {solveSlo} from '../stats/slo-solver.js'
 import {summarize} from '../stats/summary.js'
 import {burstAt, classSeedBase, concat, replicationsFor, runSpec, SWEEP_STOP_FACTOR} from './analyze-class.js'
-import type {ClassRunSample, SimulateFn} from './class-run.js'
+import {runKey, type ClassRunSample, type SimulateFn} from './class-run.js'
 import {densityLimit} from './density-limit.js'
 import {chooseContention, type ContentionMode} from './contention.js'
 import type {ClassPlan} from './plan.js'
@@ -230,7 +230,7 @@ function pathUnder(
 function memoized(simulate: SimulateFn): SimulateFn {
   const seen = new Map<string, ClassRunSample>()
   return (spec, seed) => {
-    const key = `${seed}|${JSON.stringify(spec)}`
+    const key = runKey(spec, seed)
     let out = seen.get(key)
     if (!out) seen.set(key, (out = simulate(spec, seed)))
     return out

@@ -1,5 +1,5 @@
 import {MOUNTINFO_LINES_PER_CHUNK, type CpuContention, type DurationDistribution, type FixedCost, type KernelModel, type LinearCost} from './schema.js'
-import {fitLinearOnMedians, fitLinearOnTrimmedMeans, medianNs, spreadP90Ns, type FitPoint, type LinearFit} from '../stats/fit.js'
+import {fitLinearOnMedians, fitLinearOnTrimmedMeans, medianNs, offCpuExcessNs, spreadP90Ns, type FitPoint, type LinearFit} from '../stats/fit.js'
 import {roundTo} from '../stats/round.js'
 import {cgroupSync, withRuntimeLoopWaits} from './cgroup-sync-fit.js'
 
@@ -104,7 +104,8 @@ export function repetitionGroups<T extends {x: number}>(points: readonly T[], gr
 /** Share of pivot_root samples dropped at each end before averaging (fitLinearOnTrimmedMeans). */
 const PIVOT_TRIM = 0.1
 
-const range = (values: number[], round: (v: number) => number) => ({low: round(Math.min(...values)), high: round(Math.max(...values))})
+/** The lowest and highest of `values`, each rounded: a coefficient's spread. */
+export const range = (values: number[], round: (v: number) => number) => ({low: round(Math.min(...values)), high: round(Math.max(...values))})
 
 /** Spread of a linear fit's coefficients over the repetition groups (undefined when a group cannot be fitted). */
 export function linearSpread(
@@ -382,9 +383,8 @@ export function overheadCpuNs(cpuNs: readonly number[], costs: Omit<KernelModel[
  * against a p50 of 6–9 ms, from grace-period waits, inflated every predicted p99 at C ≥ 4).
  */
 export function nonMountSamplesNs(startNs: readonly number[], stepsNs: number, cpuNs?: readonly number[]): number[] {
-  const offCpu = cpuNs && cpuNs.length === startNs.length ? startNs.map((ns, i) => ns - cpuNs[i]!) : undefined
-  const typicalOffCpu = offCpu ? medianNs([...offCpu]) : 0
-  return startNs.map((ns, i) => Math.max(0, Math.round(ns - stepsNs - (offCpu ? Math.max(0, offCpu[i]! - typicalOffCpu) : 0)))).sort((a, b) => a - b)
+  const excess = cpuNs && cpuNs.length === startNs.length ? offCpuExcessNs(startNs, cpuNs) : undefined
+  return startNs.map((ns, i) => Math.max(0, Math.round(ns - stepsNs - (excess ? Math.max(0, excess[i]!) : 0)))).sort((a, b) => a - b)
 }
 
 function propCost(m: Measurements, command: string): FixedCost {

@@ -1,5 +1,5 @@
 import type {CpuContention, FixedCost, KernelModel, LinearCost} from './schema.js'
-import type {Measurements} from './calibrate-model.js'
+import {range, type Measurements} from './calibrate-model.js'
 import {medianNs} from '../stats/fit.js'
 import {roundTo} from '../stats/round.js'
 
@@ -38,7 +38,6 @@ export function medianOfRounds(rounds: ReadonlyArray<KernelModel['costs']>, pool
   return out as KernelModel['costs']
 }
 
-const span = (values: number[], round: (v: number) => number) => ({low: round(Math.min(...values)), high: round(Math.max(...values))})
 const roundNote = (rounds: number, note?: string) => [note, `median of ${rounds} rounds (each fitted alone)`].filter(Boolean).join('; ')
 
 function linearMedian(each: LinearCost[], method: string): LinearCost {
@@ -58,7 +57,7 @@ function linearMedian(each: LinearCost[], method: string): LinearCost {
       ...(residual.length ? {residualP90Ns: Math.round(medianNs(residual))} : {}),
       note: roundNote(each.length, first.source.note),
     },
-    spread: {fixedNs: span(fixed, Math.round), perUnitNs: span(perUnit, (v) => roundTo(v, 3)), method},
+    spread: {fixedNs: range(fixed, Math.round), perUnitNs: range(perUnit, (v) => roundTo(v, 3)), method},
   }
 }
 
@@ -74,7 +73,7 @@ function fixedMedian(each: FixedCost[], method: string): FixedCost {
       ...(residual.length ? {residualP90Ns: Math.round(medianNs(residual))} : {}),
       note: roundNote(each.length, first.source.note),
     },
-    spread: {ns: span(ns, (v) => roundTo(v, 3)), method},
+    spread: {ns: range(ns, (v) => roundTo(v, 3)), method},
   }
 }
 

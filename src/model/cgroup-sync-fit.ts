@@ -1,5 +1,5 @@
 import type {CgroupSync} from './schema.js'
-import {medianNs, type FitPoint} from '../stats/fit.js'
+import {medianNs, offCpuExcessNs, type FitPoint} from '../stats/fit.js'
 import {roundTo} from '../stats/round.js'
 
 /** Below this median wait at the longest gap, the kernel's cgroup2 mount takes no grace period. */
@@ -95,10 +95,8 @@ export function cgroupSync(m: {wall: readonly FitPoint[]; cpu: readonly FitPoint
  */
 export function withRuntimeLoopWaits(sync: CgroupSync, startNs: readonly number[], cpuNs: readonly number[]): CgroupSync {
   if (!sync.windowCdf || startNs.length === 0 || startNs.length !== cpuNs.length || sync.gp.kind !== 'empirical') return sync
-  const offCpu = startNs.map((ns, i) => ns - cpuNs[i]!)
-  const typical = medianNs(offCpu)
   const threshold = medianNs(sync.gp.samplesNs) / 2
-  const waited = offCpu.filter((ns) => ns - typical > threshold).length
+  const waited = offCpuExcessNs(startNs, cpuNs).filter((ns) => ns > threshold).length
   if (waited === 0) return sync
   const gapNs = Math.round(medianNs(startNs))
   const share = roundTo(waited / startNs.length, 4)

@@ -171,16 +171,7 @@ export function weightedQuantilesByPrefix(pool: Pool, prefix: Uint32Array, count
     }
     return pool.values[lo]!
   }
-  const out: number[] = []
-  for (const p of ps) {
-    const h = (total - 1) * p
-    const lo = Math.floor(h)
-    const hi = Math.min(lo + 1, total - 1)
-    const frac = h - lo
-    const a = valueAt(lo)
-    out.push(frac === 0 ? a : a + frac * (valueAt(hi) - a))
-  }
-  return out
+  return type7AtPositions(total, ps, valueAt)
 }
 
 /** For a pool whose units are single values: the sorted position of each unit's value. */
@@ -196,15 +187,19 @@ export function sortedPositions(pool: Pool): Uint32Array {
  * the same interpolation, the counts read in sequence.
  */
 export function quantilesOfSortedCounts(values: Float64Array, counts: Uint32Array, ps: readonly number[]): number[] {
-  const total = values.length
+  return type7AtPositions(values.length, ps, (position) => valueAtPosition(values, counts, position))
+}
+
+/** Type-7 quantiles of a sorted multiset of `total` entries, reading the entry at a 0-based position with `valueAt`. */
+function type7AtPositions(total: number, ps: readonly number[], valueAt: (position: number) => number): number[] {
   const out: number[] = []
   for (const p of ps) {
     const h = (total - 1) * p
     const lo = Math.floor(h)
     const hi = Math.min(lo + 1, total - 1)
     const frac = h - lo
-    const a = valueAtPosition(values, counts, lo)
-    out.push(frac === 0 ? a : a + frac * (valueAtPosition(values, counts, hi) - a))
+    const a = valueAt(lo)
+    out.push(frac === 0 ? a : a + frac * (valueAt(hi) - a))
   }
   return out
 }

@@ -97,6 +97,16 @@ export function medianNs(values: readonly number[]): number {
   return median([...values])
 }
 
+/**
+ * Per sample, how far its off-CPU time (wall − CPU, same order) exceeds the median sample's, ns
+ * (negative below it): a start that waited for something the others did not.
+ */
+export function offCpuExcessNs(wallNs: readonly number[], cpuNs: readonly number[]): number[] {
+  const offCpu = wallNs.map((ns, i) => ns - cpuNs[i]!)
+  const typical = medianNs(offCpu)
+  return offCpu.map((ns) => ns - typical)
+}
+
 /** p90 of |value - median|: the spread reported for a constant cost. */
 export function spreadP90Ns(values: readonly number[]): number {
   const m = medianNs(values)

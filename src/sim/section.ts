@@ -1,6 +1,6 @@
 import {NORMAL, PENDING, SimEvent, type Environment, type Ns, type Resumable} from './engine.js'
 import type {Cpus} from './cpus.js'
-import {NOT_WAITING, SLEEP, WAIT_CPU, WAKE_CPU, type LockUser, type Waiter} from './lock-user.js'
+import {NOT_WAITING, SLEEP, SPIN, WAIT_CPU, WAKE_CPU, type LockUser, type Waiter} from './lock-user.js'
 
 /** A section's hold time: a number, or a function evaluated once the lock is held. */
 export type SectionCost = Ns | (() => Ns)
@@ -41,6 +41,8 @@ export class LockSection extends SimEvent<unknown> implements Resumable {
   arrivedNs = 0
   /** @internal */
   spinSinceNs = 0
+  /** @internal How a spin ended (rwsem.ts GRANTED or STOP_SPINNING), read when the section fires in phase SPIN. */
+  spinOutcome = 0
   /** @internal */
   sleeper: Waiter | null = null
   private readonly sem: SectionLock
@@ -74,13 +76,13 @@ export class LockSection extends SimEvent<unknown> implements Resumable {
   /**
    * @internal Called when a core is handed over to the section (it waits as its own grant event,
    * Cpus.acquireFor), when it is woken in the wait list (it is its own wake-up event, Waiter.event),
-   * or when the hold ends: release first, then the next section or the process.
+   * when its optimistic spin ends (granted or stopped, `spinOutcome`), or when the hold ends: release first, then the next section or the process.
    */
   override fire(): void {
     const phase = this.phase
-    if (phase === WAIT_CPU || phase === WAKE_CPU || phase === SLEEP) {
+    if (phase === WAIT_CPU || phase === WAKE_CPU || phase === SLEEP || phase === SPIN) {
       this.state = PENDING
-      if (this.forWrite) this.sem.continueWrite(this, undefined)
+      if (this.forWrite) this.sem.continueWrite(this, this.spinOutcome)
       else this.sem.continueRead(this)
       return
     }

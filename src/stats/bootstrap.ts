@@ -31,9 +31,11 @@ export interface BootstrapOptions {
  *
  * Each resample draws `units` units with replacement; the quantile of the pooled resample is
  * read straight off the pre-sorted pool with per-unit multiplicities, so a resample costs one
- * pass over the data instead of a sort. With a single replication (a unit is one value) the
- * draws are counted straight into sorted order, so that pass reads the counts in sequence
- * (same numbers as counting by unit: test/stats/bootstrap.test.ts).
+ * pass over the data instead of a sort (with several replications, a binary search over per-unit
+ * prefix counts). With a single replication (a unit is one value) the draws are counted by unit
+ * and read back in sorted order through `unitOf`: counting straight into sorted order, as this
+ * did before, cost a second random memory access per draw and was 10–21 % slower at 5,000–60,000
+ * values (1,000 resamples of p50 and p99, measured 2026-11-30; the same numbers either way).
  *
  * @example bootstrapQuantileCis([a, b, c], [0.5, 0.99], {resamples: 1000, seed: 1}) // => [[lo50, hi50], [lo99, hi99]]
  */
@@ -50,15 +52,14 @@ export function bootstrapQuantileCis(groups: readonly ArrayLike<number>[], ps: r
   // The draws of pure-rand's uniformInt(rng, 0, units - 1) on xoroshiro128plus(seed), in order.
   const draws = new UniformIndexDraws(opts.seed)
   const byValue = groups.length === 1
-  const sortedPositionOf = byValue ? sortedPositions(pool) : null
   const prefix = byValue ? null : unitPrefixCounts(pool)
   const counts = new Uint32Array(pool.unitSizes.length)
   const estimates = ps.map(() => new Float64Array(opts.resamples))
   for (let b = 0; b < opts.resamples; b++) {
     counts.fill(0)
-    draws.addCounts(counts, sortedPositionOf)
+    draws.addCounts(counts)
     const values = byValue
-      ? quantilesOfSortedCounts(pool.values, counts, ps)
+      ? quantilesOfValueCounts(pool, counts, ps)
       : prefix !== null
         ? weightedQuantilesByPrefix(pool, prefix, counts, ps)
         : weightedQuantiles(pool, counts, ps)
@@ -174,20 +175,29 @@ export function weightedQuantilesByPrefix(pool: Pool, prefix: Uint32Array, count
   return type7AtPositions(total, ps, valueAt)
 }
 
-/** For a pool whose units are single values: the sorted position of each unit's value. */
-export function sortedPositions(pool: Pool): Uint32Array {
-  const positionOf = new Uint32Array(pool.unitOf.length)
-  for (let i = 0; i < pool.unitOf.length; i++) positionOf[pool.unitOf[i]!] = i
-  return positionOf
-}
-
 /**
- * weightedQuantiles for a pool of single-value units with the counts already in sorted order
- * (`counts[i]`: how often `values[i]` was drawn; they sum to values.length): the same positions,
- * the same interpolation, the counts read in sequence.
+ * weightedQuantiles for a pool of single-value units (one replication): the same positions and
+ * interpolation, the counts read in sorted order through `pool.unitOf` from whichever end of the
+ * values is nearer (the p99 position is a short walk down from the top).
  */
-export function quantilesOfSortedCounts(values: Float64Array, counts: Uint32Array, ps: readonly number[]): number[] {
-  return type7AtPositions(values.length, ps, (position) => valueAtPosition(values, counts, position))
+export function quantilesOfValueCounts(pool: Pool, counts: Uint32Array, ps: readonly number[]): number[] {
+  const {values, unitOf} = pool
+  return type7AtPositions(values.length, ps, (position) => {
+    if (position < values.length / 2) {
+      let covered = 0
+      for (let i = 0; i < values.length; i++) {
+        covered += counts[unitOf[i]!]!
+        if (position < covered) return values[i]!
+      }
+    } else {
+      let above = values.length - 1 - position // multiset entries after `position`
+      for (let i = values.length - 1; i >= 0; i--) {
+        above -= counts[unitOf[i]!]!
+        if (above < 0) return values[i]!
+      }
+    }
+    throw new RangeError('quantilesOfValueCounts: position beyond the counted values')
+  })
 }
 
 /** Type-7 quantiles of a sorted multiset of `total` entries, reading the entry at a 0-based position with `valueAt`. */
@@ -202,23 +212,4 @@ function type7AtPositions(total: number, ps: readonly number[], valueAt: (positi
     out.push(frac === 0 ? a : a + frac * (valueAt(hi) - a))
   }
   return out
-}
-
-/** The value at 0-based `position` of the multiset (values[i] counted counts[i] times). */
-function valueAtPosition(values: Float64Array, counts: Uint32Array, position: number): number {
-  // From whichever end is nearer: the p99 position is a short walk down from the top.
-  if (position < values.length / 2) {
-    let covered = 0
-    for (let i = 0; i < values.length; i++) {
-      covered += counts[i]!
-      if (position < covered) return values[i]!
-    }
-  } else {
-    let above = values.length - 1 - position // multiset entries after `position`
-    for (let i = values.length - 1; i >= 0; i--) {
-      above -= counts[i]!
-      if (above < 0) return values[i]!
-    }
-  }
-  throw new RangeError('quantilesOfSortedCounts: position beyond the counted values')
 }

@@ -27,12 +27,9 @@ export class UniformIndexDraws {
     this.s10 = state[3]!
   }
 
-  /**
-   * Makes `n` draws in [0, n) (n = `into.length` when `slotOf` is null, else `slotOf.length`)
-   * and adds 1 to `into[draw]`, or to `into[slotOf[draw]]` (counting straight into another order).
-   */
-  addCounts(into: Uint32Array, slotOf: Uint32Array | null): void {
-    const n = slotOf === null ? into.length : slotOf.length
+  /** Makes `n = into.length` draws in [0, n) and adds 1 to `into[draw]` for each. */
+  addCounts(into: Uint32Array): void {
+    const n = into.length
     if (!(n >= 1 && n <= 0xffff_ffff)) throw new RangeError(`UniformIndexDraws: range must be 1..2^32 - 1, got ${n}`)
     const maxAllowed = n > 2 ? Math.floor(0x1_0000_0000 / n) * n : 0x1_0000_0000
     const inverse = 1 / n
@@ -61,8 +58,7 @@ export class UniformIndexDraws {
       let draw = delta - Math.floor(delta * inverse) * n
       if (draw < 0) draw += n
       else if (draw >= n) draw -= n
-      if (slotOf === null) into[draw]! += 1
-      else into[slotOf[draw]!]! += 1
+      into[draw]! += 1
     }
     this.s01 = s01
     this.s00 = s00

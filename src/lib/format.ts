@@ -3,7 +3,9 @@
  * result renders to the same bytes on every machine.
  */
 
-const INTEGER = new Intl.NumberFormat('en-US', {maximumFractionDigits: 0})
+// Made on first use: creating it costs ~15 ms, and analyze's worker threads load this file
+// (sensitivity.ts uses formatMs) without ever formatting an integer.
+let integer: Intl.NumberFormat | undefined
 
 /** A latency for people: `4.2 ms`, `850 ms`, `5.82 s`. */
 export function formatMs(ms: number): string {
@@ -18,7 +20,8 @@ export function formatMsInterval([low, high]: readonly [number, number]): string
 }
 
 export function formatInt(n: number): string {
-  return INTEGER.format(n)
+  integer ??= new Intl.NumberFormat('en-US', {maximumFractionDigits: 0})
+  return integer.format(n)
 }
 
 /** A signed integer change: `+12`, `−3`, `0`. */

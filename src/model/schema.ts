@@ -278,11 +278,7 @@ export const KernelModelSchema = z.strictObject({
   }),
 })
 
-/**
- * mountinfo lines per read() chunk: seq_file fills ~4 KiB per m_start/m_stop, and
- * costs.mountinfoChunk is charged per such chunk (docs/model.md).
- */
-export const MOUNTINFO_LINES_PER_CHUNK = 75
+export {MOUNTINFO_LINES_PER_CHUNK} from './kernel-constants.js'
 
 export type KernelModel = z.infer<typeof KernelModelSchema>
 export type LinearCost = z.infer<typeof LinearCostSchema>
@@ -292,8 +288,4 @@ export type KernelCosts = KernelModel['costs']
 export type CpuContention = z.infer<typeof CpuContentionSchema>
 export type CgroupSync = z.infer<typeof CgroupSyncSchema>
 
-/** Handoff timeout of the rwsem in ns: RWSEM_WAIT_TIMEOUT = DIV_ROUND_UP(HZ, 250) jiffies. */
-export function rwsemHandoffNs(hz: number): number {
-  const jiffies = Math.ceil(hz / 250)
-  return Math.round((jiffies * 1e9) / hz)
-}
+export {rwsemHandoffNs} from './kernel-constants.js'

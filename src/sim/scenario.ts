@@ -87,7 +87,7 @@ export interface Scenario {
 }
 
 /** mountinfo lines per read() chunk: its home is the model (calibrate needs it too). */
-export {MOUNTINFO_LINES_PER_CHUNK} from '../model/schema.js'
+export {MOUNTINFO_LINES_PER_CHUNK} from '../model/kernel-constants.js'
 
 /** Rejects a scenario the simulator cannot run, naming the field and the fix. */
 export function validateScenario(s: Scenario): void {

@@ -76,7 +76,8 @@ export class LockSection extends SimEvent<unknown> implements Resumable {
   /**
    * @internal Called when a core is handed over to the section (it waits as its own grant event,
    * Cpus.acquireFor), when it is woken in the wait list (it is its own wake-up event, Waiter.event),
-   * when its optimistic spin ends (granted or stopped, `spinOutcome`), or when the hold ends: release first, then the next section or the process.
+   * when its optimistic spin ends (granted or stopped, `spinOutcome`), or when the hold ends:
+   * release first, then the next section or the process.
    */
   override fire(): void {
     const phase = this.phase

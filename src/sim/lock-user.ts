@@ -30,11 +30,13 @@ export const WAKE_CPU = 4
 export interface Waiter {
   readonly user: LockUser
   readonly kind: Kind
-  readonly arrivedNs: Ns
-  readonly queuedNs: Ns
+  arrivedNs: Ns
+  queuedNs: Ns
   /** Fires when this sleeper runs again (writers) or has been made an owner (readers): the sleeping section itself. */
   readonly event: SimEvent<unknown>
   woken: boolean
   /** Granted out of order (a reader behind a writer): skipped when it reaches the head. */
   removed: boolean
+  /** In the wait list (granted-out-of-order readers stay in it until they reach the head). */
+  inQueue: boolean
 }

@@ -233,15 +233,7 @@ export class RwSemaphore {
   /** Queue FIFO and sleep, giving up the core. */
   private writeSleep(s: LockSection): void {
     this.cpus.release()
-    const waiter: Waiter = {
-      user: s.user,
-      kind: 'write',
-      arrivedNs: s.arrivedNs,
-      queuedNs: this.env.now,
-      event: s, // the section is its own wake-up event (section.ts fire, phase SLEEP)
-      woken: false,
-      removed: false,
-    }
+    const waiter = this.waiterFor(s, s.arrivedNs)
     s.sleeper = waiter
     s.phase = SLEEP
     this.enqueue(waiter)
@@ -256,6 +248,7 @@ export class RwSemaphore {
       // Only the head is ever woken, so the woken writer leaves from the front.
       if (this.head() !== waiter) throw new Error(`RwSemaphore: woken writer ${user.name} is not the head waiter`)
       this.queue.shift()
+      waiter.inQueue = false
       this.waiting--
       this.grantWrite(user, waiter.arrivedNs)
       s.sleeper = null
@@ -341,8 +334,7 @@ export class RwSemaphore {
       }
     }
     this.cpus.release()
-    // The section is its own wake-up event (section.ts fire, phase SLEEP).
-    const waiter: Waiter = {user, kind: 'read', arrivedNs, queuedNs: this.env.now, event: s, woken: false, removed: false}
+    const waiter = this.waiterFor(s, arrivedNs)
     s.phase = SLEEP
     this.enqueue(waiter)
   }
@@ -445,12 +437,42 @@ export class RwSemaphore {
     let h = this.queue.peek()
     while (h !== undefined && h.removed) {
       this.queue.shift()
+      h.inQueue = false
       h = this.queue.peek()
     }
     return h
   }
 
+  /**
+   * The wait-list entry for section `s` going to sleep now: the one it slept in last time when that
+   * has left the list (a section of several chunks sleeps again and again: millions of entries in
+   * an analyze run), else a new one. The section is its own wake-up event (section.ts fire, phase SLEEP).
+   */
+  private waiterFor(s: LockSection, arrivedNs: Ns): Waiter {
+    const last = s.lastWaiter
+    if (last !== null && !last.inQueue) {
+      last.arrivedNs = arrivedNs
+      last.queuedNs = this.env.now
+      last.woken = false
+      last.removed = false
+      return last
+    }
+    const waiter: Waiter = {
+      user: s.user,
+      kind: s.forWrite ? 'write' : 'read',
+      arrivedNs,
+      queuedNs: this.env.now,
+      event: s,
+      woken: false,
+      removed: false,
+      inQueue: false,
+    }
+    s.lastWaiter = waiter
+    return waiter
+  }
+
   private enqueue(waiter: Waiter): void {
+    waiter.inQueue = true
     this.queue.push(waiter)
     this.waiting++
     if (waiter.kind === 'read') this.queuedReaders.push(waiter)

@@ -45,6 +45,8 @@ export class LockSection extends SimEvent<unknown> implements Resumable {
   spinOutcome = 0
   /** @internal */
   sleeper: Waiter | null = null
+  /** @internal The wait-list entry this section slept in last; reused once it has left the list (rwsem.ts waiterFor). */
+  lastWaiter: Waiter | null = null
   private readonly sem: SectionLock
   /** null: acquire only (down_write without a hold; the caller releases). */
   private readonly cost: SectionCost | null

@@ -11,6 +11,8 @@ export interface LockUser {
   holdNs: number
   /** @internal When the current hold began; -1 or absent when not holding. */
   heldSinceNs?: number
+  /** @internal The user's last lock section (a LockSection: section.ts imports this file), reused for its next one (rwsem.ts). */
+  spareSection?: SimEvent<unknown>
 }
 
 export type Kind = 'read' | 'write'
@@ -29,7 +31,7 @@ export const WAKE_CPU = 4
 /** @internal A queued sleeper. */
 export interface Waiter {
   readonly user: LockUser
-  readonly kind: Kind
+  kind: Kind
   arrivedNs: Ns
   queuedNs: Ns
   /** Fires when this sleeper runs again (writers) or has been made an owner (readers): the sleeping section itself. */

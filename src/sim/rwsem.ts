@@ -1,4 +1,4 @@
-import type {Environment, Ns, ProcessGenerator, SimEvent} from './engine.js'
+import {PROCESSED, type Environment, type Ns, type ProcessGenerator, type SimEvent} from './engine.js'
 import type {Cpus} from './cpus.js'
 import {Fifo} from './fifo.js'
 import {LockSection, type SectionCost} from './section.js'
@@ -157,7 +157,16 @@ export class RwSemaphore {
   private sections(user: LockUser, forWrite: boolean, count: number, cost: SectionCost | null): SimEvent<unknown> {
     if (!Number.isInteger(count) || count < 0) throw new RangeError(`RwSemaphore: section count must be a non-negative integer, got ${count}`)
     if (count === 0) return this.env.processedEvent()
-    const section = new LockSection(this.env, this, user, forWrite, cost, count)
+    // The user's previous section, once processed, is reused (LockSection.reuse); a user with
+    // another section still in flight (several processes sharing one task) gets a new one.
+    const spare = user.spareSection
+    let section: LockSection
+    if (spare instanceof LockSection && spare.state === PROCESSED) {
+      section = spare.reuse(forWrite, cost, count)
+    } else {
+      section = new LockSection(this.env, this, user, forWrite, cost, count)
+      user.spareSection = section
+    }
     this.enter(section)
     return section
   }
@@ -451,6 +460,8 @@ export class RwSemaphore {
   private waiterFor(s: LockSection, arrivedNs: Ns): Waiter {
     const last = s.lastWaiter
     if (last !== null && !last.inQueue) {
+      // A reused section may be a read after a write (LockSection.reuse).
+      last.kind = s.forWrite ? 'write' : 'read'
       last.arrivedNs = arrivedNs
       last.queuedNs = this.env.now
       last.woken = false

@@ -1,4 +1,4 @@
-import {NORMAL, PENDING, SimEvent, type Environment, type Ns, type Resumable} from './engine.js'
+import {NORMAL, PENDING, PROCESSED, SimEvent, type Environment, type Ns, type Resumable} from './engine.js'
 import type {Cpus} from './cpus.js'
 import {NOT_WAITING, SLEEP, SPIN, WAIT_CPU, WAKE_CPU, type LockUser, type Waiter} from './lock-user.js'
 
@@ -34,7 +34,8 @@ export interface SectionLock {
  */
 export class LockSection extends SimEvent<unknown> implements Resumable {
   readonly user: LockUser
-  readonly forWrite: boolean
+  /** Write (down_write) or read section; set again when the object is reused (`reuse`). */
+  forWrite: boolean
   /** @internal down_write's or down_read's slow path state, kept here so a contended acquisition allocates little (rwsem.ts). */
   phase = NOT_WAITING
   /** @internal */
@@ -49,7 +50,7 @@ export class LockSection extends SimEvent<unknown> implements Resumable {
   lastWaiter: Waiter | null = null
   private readonly sem: SectionLock
   /** null: acquire only (down_write without a hold; the caller releases). */
-  private readonly cost: SectionCost | null
+  private cost: SectionCost | null
   /** Sections still to run after the current one. */
   private left: number
   /** Progress mark at which the current hold's CPU work is done, under CPU contention (cpus.ts); -1 otherwise. */
@@ -62,6 +63,25 @@ export class LockSection extends SimEvent<unknown> implements Resumable {
     this.forWrite = forWrite
     this.cost = cost
     this.left = count - 1
+  }
+
+  /**
+   * @internal The same object as a new section of the same user (rwsem.ts sections): only once
+   * this one has been processed, when nothing holds it any more (its process has been resumed
+   * and asked for the next section). A process runs its sections one after another, so a task
+   * needs one object, not one per section (millions per analyze run).
+   */
+  reuse(forWrite: boolean, cost: SectionCost | null, count: number): this {
+    if (this.state !== PROCESSED) throw new Error(`LockSection.reuse: the section of ${this.user.name} is still in use`)
+    this.state = PENDING
+    this.value = undefined
+    this.forWrite = forWrite
+    this.cost = cost
+    this.left = count - 1
+    this.phase = NOT_WAITING
+    this.targetMark = -1
+    this.sleeper = null
+    return this
   }
 
   /** @internal The lock is held already (fast path): the hold starts now. */

@@ -385,3 +385,32 @@ describe('sections as events', () => {
     expect(() => s.sem.write(s.user('w'), 1.5)).toThrow(/whole number of ns/)
   })
 })
+
+describe('one lock section object per task (LockSection.reuse)', () => {
+  it('a task that slept as a writer sleeps as a reader next and is granted as one', () => {
+    const s = setup({spinning: false})
+    s.writer('w1', 0, 10_000)
+    s.at(1_000, function* () {
+      yield s.sem.write(s.user('u'), 5_000) // queues behind w1, woken at 10 µs, holds 30–35 µs
+      yield s.env.timeout(25_000)
+      yield s.sem.read(s.user('u'), 5_000) // w2 holds the lock: queues as a reader in the same entry
+    })
+    s.writer('w2', 31_000, 10_000) // queues behind u, woken at 35 µs, holds 55–65 µs
+    expect(holdsOnly(s.run())).toEqual([
+      ['w1', 'acquire', 0],
+      ['w1', 'release', 10_000],
+      ['u', 'acquire', 30_000],
+      ['u', 'release', 35_000],
+      ['w2', 'acquire', 55_000],
+      ['w2', 'release', 65_000],
+      ['u', 'acquire', 65_000], // granted as a reader on w2's release (rwsem_mark_wake), runs 20 µs later
+      ['u', 'release', 90_000],
+    ])
+  })
+
+  it('refuses to reuse a section that is still in flight', () => {
+    const s = setup()
+    const section = s.sem.write(s.user('u'), 5_000) as unknown as {reuse: (w: boolean, c: number, n: number) => unknown}
+    expect(() => section.reuse(false, 1_000, 1)).toThrow(/still in use/)
+  })
+})

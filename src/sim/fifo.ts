@@ -1,34 +1,51 @@
-/** A first-in first-out queue with O(1) push and shift (an array with a moving head). */
+/**
+ * A first-in first-out queue with O(1) push and shift: a ring buffer whose capacity is a power of
+ * two and doubles when full. The wait lists (cores, namespace_sem, spinners) push and shift
+ * millions of times per analyze run while holding a handful of items; an array with a moving
+ * head, as this was, re-grew from empty after every compaction and kept shifted items alive
+ * until then.
+ */
 export class Fifo<T> {
-  private items: T[] = []
+  private items: (T | undefined)[] = new Array<T | undefined>(16)
+  private mask = 15
   private head = 0
+  private count = 0
 
   get length(): number {
-    return this.items.length - this.head
+    return this.count
   }
 
   push(item: T): void {
-    this.items.push(item)
+    if (this.count > this.mask) this.grow()
+    this.items[(this.head + this.count++) & this.mask] = item
   }
 
   peek(): T | undefined {
-    return this.head < this.items.length ? this.items[this.head] : undefined
+    return this.count > 0 ? this.items[this.head] : undefined
   }
 
   shift(): T | undefined {
-    if (this.head >= this.items.length) return undefined
+    if (this.count === 0) return undefined
     const item = this.items[this.head]
-    this.head++
-    // Compact once the dead prefix dominates, so memory stays proportional to the live length.
-    if (this.head > 1024 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head)
-      this.head = 0
-    }
+    this.items[this.head] = undefined
+    this.head = (this.head + 1) & this.mask
+    this.count--
     return item
   }
 
   /** Live items, head first (a copy). */
   toArray(): T[] {
-    return this.items.slice(this.head)
+    const out: T[] = []
+    for (let i = 0; i < this.count; i++) out.push(this.items[(this.head + i) & this.mask]!)
+    return out
+  }
+
+  private grow(): void {
+    const size = this.mask + 1
+    const items = new Array<T | undefined>(size * 2)
+    for (let i = 0; i < this.count; i++) items[i] = this.items[(this.head + i) & this.mask]
+    this.items = items
+    this.head = 0
+    this.mask = size * 2 - 1
   }
 }

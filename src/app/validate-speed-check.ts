@@ -50,3 +50,18 @@ export function speedCheck(copy: LinearCost, mounts: number, beforeNs: readonly 
     line: `kernel speed check: copy of ${mounts} mounts ${beforeNsPerMount} ns/mount before the cells and ${afterNsPerMount} after, model ${modelNsPerMount} (×${ratio}): ${verdict}`,
   }
 }
+
+/**
+ * For `validate --fail-above`: the model's copy cost against this machine's, as a relative error
+ * of the model, from whichever of the two measurements (before and after the cells) is nearer
+ * the model, so drift between them is not counted against it. A copy cost that is off by more
+ * than the limit is a wrong model for this machine whatever the cells say: the cells mix the copy
+ * with every other cost, and a model that is low elsewhere can hide it there (a copy cost tripled
+ * showed as +30 % at M = 6,023, C = 1, 2026-11-30).
+ */
+export function copyCostError(check: Pick<SpeedCheck, 'modelNsPerMount' | 'beforeNsPerMount' | 'afterNsPerMount'>): number {
+  const errorAgainst = (measured: number) => check.modelNsPerMount / measured - 1
+  const before = errorAgainst(check.beforeNsPerMount)
+  const after = errorAgainst(check.afterNsPerMount)
+  return Math.abs(before) <= Math.abs(after) ? before : after
+}

@@ -15,7 +15,7 @@ import {modelledStartStepsNs, nonMountSamplesNs, overheadCpuNs} from '../model/c
 import {simulate} from './simulate.js'
 import type {SimulateRequest} from './simulate-request.js'
 import {mountPartErrors, mountPartVerdict} from './validate-mount-part.js'
-import {speedCheck, type SpeedCheck} from './validate-speed-check.js'
+import {copyCostError, speedCheck, type SpeedCheck} from './validate-speed-check.js'
 import {roundTo} from '../stats/round.js'
 
 export interface ValidateOptions {
@@ -186,16 +186,25 @@ export async function validate(opts: ValidateOptions): Promise<ValidateResult> {
   return result
 }
 
-/** The gross-regression guard: a ThresholdError (exit 4) listing every cell whose |error| exceeds `limit`. */
+/**
+ * The gross-regression guard: a ThresholdError (exit 4) listing every cell whose |error| exceeds
+ * `limit`, and the model's copy cost when this machine's measured copy (the speed check) puts it
+ * further off than `limit` (copyCostError).
+ */
 export function checkErrorLimit(result: ValidateResult, limit: number): void {
   const bad = result.cells.filter((x) => Math.abs(x.relativeError.p50) > limit || Math.abs(x.relativeError.p99) > limit)
-  if (bad.length)
-    throw new ThresholdError(
-      bad.map(
-        (x) =>
-          `M=${x.mounts} C=${x.concurrency} T=${x.threads}: p50 ${pct(x.relativeError.p50)}, p99 ${pct(x.relativeError.p99)} (limit ±${Math.round(limit * 100)}%)`,
-      ),
+  const lines = bad.map(
+    (x) =>
+      `M=${x.mounts} C=${x.concurrency} T=${x.threads}: p50 ${pct(x.relativeError.p50)}, p99 ${pct(x.relativeError.p99)} (limit ±${Math.round(limit * 100)}%)`,
+  )
+  const copyError = copyCostError(result.speedCheck)
+  if (Math.abs(copyError) > limit) {
+    const s = result.speedCheck
+    lines.push(
+      `copy cost: model ${s.modelNsPerMount} ns/mount at M=${s.mounts}, this machine ${s.beforeNsPerMount} before the cells and ${s.afterNsPerMount} after: ${pct(copyError)} (limit ±${Math.round(limit * 100)}%)`,
     )
+  }
+  if (lines.length) throw new ThresholdError(lines)
 }
 
 /**

@@ -29,7 +29,10 @@ export default class Validate extends BaseCommand {
     }),
     seed: Flags.integer({description: 'Simulation seed.', default: 1, min: 0}),
     replications: Flags.integer({description: 'Simulation replications per cell.', default: 5, min: 1, max: 100}),
-    'fail-above': Flags.string({description: 'Exit 4 if any |relative error| (p50 or p99) exceeds this fraction, e.g. 0.5.'}),
+    'fail-above': Flags.string({
+      description:
+        "Exit 4 if any cell's |relative error| (p50 or p99) exceeds this fraction, e.g. 0.5, or the model's copy cost is further than that from this machine's (the kernel speed check).",
+    }),
   }
 
   async run(): Promise<ValidateResult> {

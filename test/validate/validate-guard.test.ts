@@ -59,7 +59,7 @@ describe('densityplan validate (CI guard)', () => {
     }
   }, 240_000)
 
-  it('fails (exit 4, naming the cell) when fed the same model with its copy cost tripled', () => {
+  it('fails (exit 4, naming the copy cost) when fed the same model with its copy cost tripled', () => {
     const m = KernelModelSchema.parse(JSON.parse(readFileSync(model, 'utf8')))
     const wrong = join(dir, 'copy-x3.json')
     writeFileSync(
@@ -70,15 +70,19 @@ describe('densityplan validate (CI guard)', () => {
         costs: {...m.costs, copy: {...m.costs.copy, fixedNs: m.costs.copy.fixedNs * 3, perUnitNs: m.costs.copy.perUnitNs * 3, spread: undefined}},
       }),
     )
-    // The guard's comparison: --fail-above 0.5 exits 4 listing every cell beyond ±50%.
+    // The guard's comparison: --fail-above 0.5 exits 4 listing every cell beyond ±50%, and the
+    // copy cost when this machine's measured copy puts it beyond ±50%.
     const r = validate(wrong, ['--fail-above', '0.5'])
     expect(r.status, r.stderr).toBe(4)
-    // Caught for the right reason: an M=6000 cell predicted too slow (positive error), not just any miss.
-    const misses = [...r.stderr.matchAll(/M=(\d+) C=\d+ T=\d+: p50 ([+-]\d+)%, p99 ([+-]\d+)% \(limit ±\+?50%\)/g)]
-    expect(
-      misses.some((m) => Number(m[1]) > 6000 && (Number(m[2]) > 50 || Number(m[3]) > 50)),
+    // Caught for the right reason: the copy cost named as too high against this machine's copy.
+    // The cells alone are not enough: this model is low elsewhere on this VM, so a tripled copy
+    // cost showed as +30 % to +75 % at M = 6,023 and, in one of eight runs, stayed under +50 %
+    // in both M = 6,023 cells (docs/calibrate.md, "The guard and a wrong copy cost").
+    const copy = /copy cost: model [\d.]+ ns\/mount at M=\d+, this machine [\d.]+ before the cells and [\d.]+ after: ([+-]\d+)% \(limit ±\+?50%\)/.exec(
       r.stderr,
-    ).toBe(true)
+    )
+    expect(copy, r.stderr).not.toBeNull()
+    expect(Number(copy![1]), r.stderr).toBeGreaterThan(50)
   }, 240_000)
 
   it('rejects a malformed grid with exit 2 and names the flag', () => {

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {SPEED_TOLERANCE, speedCheck} from '../../src/app/validate-speed-check.js'
+import {copyCostError, SPEED_TOLERANCE, speedCheck} from '../../src/app/validate-speed-check.js'
 import type {LinearCost} from '../../src/model/schema.js'
 
 const copy: LinearCost = {fixedNs: 0, perUnitNs: 2_600, unit: 'mount', source: {command: 'dp-probe legacy', samples: 15}}
@@ -37,5 +37,16 @@ describe('validate: kernel speed check', () => {
 
   it('refuses a table of no mounts', () => {
     expect(() => speedCheck(copy, 0, [1], [1])).toThrow(/mounts must be positive/)
+  })
+})
+
+describe("validate --fail-above: the model's copy cost against this machine's", () => {
+  it("is the model's relative error against the nearer of the two measurements", () => {
+    // A copy cost tripled: model 6,262 ns per mount, this machine 2,272 before and 2,200 after.
+    expect(copyCostError({modelNsPerMount: 6262, beforeNsPerMount: 2272, afterNsPerMount: 2200})).toBeCloseTo(6262 / 2272 - 1, 6)
+    // Drift between the two is not counted against the model: the after measurement agrees with it.
+    expect(copyCostError({modelNsPerMount: 2000, beforeNsPerMount: 3000, afterNsPerMount: 2050})).toBeCloseTo(2000 / 2050 - 1, 6)
+    // A model that is too cheap gives a negative error.
+    expect(copyCostError({modelNsPerMount: 1000, beforeNsPerMount: 2500, afterNsPerMount: 2600})).toBeCloseTo(1000 / 2500 - 1, 6)
   })
 })

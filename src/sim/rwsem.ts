@@ -161,7 +161,7 @@ export class RwSemaphore {
     // another section still in flight (several processes sharing one task) gets a new one.
     const spare = user.spareSection
     let section: LockSection
-    if (spare instanceof LockSection && spare.state === PROCESSED) {
+    if (spare instanceof LockSection && spare.state === PROCESSED && spare.takes(this)) {
       section = spare.reuse(forWrite, cost, count)
     } else {
       section = new LockSection(this.env, this, user, forWrite, cost, count)

@@ -84,6 +84,11 @@ export class LockSection extends SimEvent<unknown> implements Resumable {
     return this
   }
 
+  /** @internal Whether this section takes `sem` (a user's spare section is reused on its own semaphore only). */
+  takes(sem: SectionLock): boolean {
+    return this.sem === sem
+  }
+
   /** @internal The lock is held already (fast path): the hold starts now. */
   holdNow(): void {
     this.hold()

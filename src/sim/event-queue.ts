@@ -1,3 +1,5 @@
+import {Fifo} from './fifo.js'
+
 /**
  * The engine's schedule: items ordered by (time, priority, sequence), the order SimPy's heap
  * uses: earlier time first; at equal times the lower priority value first; then insertion order,
@@ -7,7 +9,7 @@
  * - a binary min-heap whose keys live in parallel typed arrays (no per-entry object, no
  *   comparator closure): priority and sequence are packed into one double,
  *   `priority * 2^44 + sequence`, exact up to 2^53;
- * - a FIFO ring buffer (the "now lane") for items pushed at the current time (`nowNs`, the time
+ * - a FIFO ring buffer (`fifo.ts`, the "now lane") for items pushed at the current time (`nowNs`, the time
  *   of the last pop or `advanceTo`) with priority 1 (NORMAL). Under load most pushes are such
  *   zero-delay hand-overs (a core or lock granted at this instant): ~50% of a closed loop's and
  *   ~80% of a 1,000-pod burst's. On the heap each cost a sift up to the root (it is the smallest
@@ -32,24 +34,19 @@ export class EventQueue<T> {
   private items: (T | undefined)[]
   private count = 0
   private seq = 0
-  /** The now lane: a ring buffer of `laneMask + 1` slots (a power of two). */
-  private lane: (T | undefined)[]
-  private laneMask: number
-  private laneHead = 0
-  private laneCount = 0
+  /** The now lane, in insertion order. */
+  private readonly lane = new Fifo<T>(256)
   private nowNs: number
 
   constructor(initialCapacity = 1024, nowNs = 0) {
     this.times = new Float64Array(initialCapacity)
     this.orders = new Float64Array(initialCapacity)
     this.items = new Array<T | undefined>(initialCapacity)
-    this.lane = new Array<T | undefined>(256)
-    this.laneMask = 255
     this.nowNs = nowNs
   }
 
   get size(): number {
-    return this.count + this.laneCount
+    return this.count + this.lane.length
   }
 
   /** The current time: that of the last pop, or of `advanceTo`. */
@@ -59,21 +56,20 @@ export class EventQueue<T> {
 
   /** Time of the earliest item, or Infinity when empty. */
   peekTime(): number {
-    if (this.laneCount > 0) return this.nowNs
+    if (this.lane.length > 0) return this.nowNs
     return this.count === 0 ? Infinity : this.times[0]!
   }
 
   /** Moves the current time to `timeNs` (the engine's `run(until)`); nothing may be left before it. */
   advanceTo(timeNs: number): void {
     if (timeNs < this.nowNs) throw new RangeError(`EventQueue.advanceTo: ${timeNs} is before the current time ${this.nowNs}`)
-    if (this.laneCount > 0 || (this.count > 0 && this.times[0]! < timeNs)) throw new Error('EventQueue.advanceTo: items are scheduled before the new time')
+    if (this.lane.length > 0 || (this.count > 0 && this.times[0]! < timeNs)) throw new Error('EventQueue.advanceTo: items are scheduled before the new time')
     this.nowNs = timeNs
   }
 
   push(time: number, priority: number, item: T): void {
     if (time === this.nowNs && priority === LANE_PRIORITY) {
-      if (this.laneCount > this.laneMask) this.growLane()
-      this.lane[(this.laneHead + this.laneCount++) & this.laneMask] = item
+      this.lane.push(item)
       this.seq++
       return
     }
@@ -100,13 +96,8 @@ export class EventQueue<T> {
 
   /** Removes and returns the earliest item (the current time becomes its time); undefined when empty. */
   pop(): T | undefined {
-    if (this.laneCount > 0 && (this.count === 0 || this.times[0]! > this.nowNs || this.orders[0]! >= LANE_ORDER)) {
-      const head = this.laneHead
-      const item = this.lane[head]
-      this.lane[head] = undefined
-      this.laneHead = (head + 1) & this.laneMask
-      this.laneCount--
-      return item
+    if (this.lane.length > 0 && (this.count === 0 || this.times[0]! > this.nowNs || this.orders[0]! >= LANE_ORDER)) {
+      return this.lane.shift()
     }
     if (this.count === 0) return undefined
     const times = this.times
@@ -154,14 +145,5 @@ export class EventQueue<T> {
     this.times = times
     this.orders = orders
     this.items.length = capacity
-  }
-
-  private growLane(): void {
-    const size = this.laneMask + 1
-    const lane = new Array<T | undefined>(size * 2)
-    for (let i = 0; i < this.laneCount; i++) lane[i] = this.lane[(this.laneHead + i) & this.laneMask]
-    this.lane = lane
-    this.laneHead = 0
-    this.laneMask = size * 2 - 1
   }
 }

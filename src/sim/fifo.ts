@@ -1,15 +1,23 @@
 /**
  * A first-in first-out queue with O(1) push and shift: a ring buffer whose capacity is a power of
- * two and doubles when full. The wait lists (cores, namespace_sem, spinners) push and shift
+ * two and doubles when full. The event queue's now lane and the wait lists (cores, namespace_sem,
+ * spinners) push and shift
  * millions of times per analyze run while holding a handful of items; an array with a moving
  * head, as this was, re-grew from empty after every compaction and kept shifted items alive
  * until then.
  */
 export class Fifo<T> {
-  private items: (T | undefined)[] = new Array<T | undefined>(16)
-  private mask = 15
+  private items: (T | undefined)[]
+  private mask: number
   private head = 0
   private count = 0
+
+  /** `capacity`: the initial number of slots, a power of two. */
+  constructor(capacity = 16) {
+    if (!(capacity >= 1 && (capacity & (capacity - 1)) === 0)) throw new RangeError(`Fifo: capacity must be a power of two, got ${capacity}`)
+    this.items = new Array<T | undefined>(capacity)
+    this.mask = capacity - 1
+  }
 
   get length(): number {
     return this.count

@@ -31,4 +31,12 @@ describe('Fifo (ring buffer)', () => {
     expect(fifo.toArray()).toEqual(Array.from({length: 33}, (_, i) => i + 7))
     expect(fifo.shift()).toBe(7)
   })
+
+  it('starts from a power-of-two capacity and refuses any other', () => {
+    const fifo = new Fifo<number>(1)
+    for (let i = 0; i < 5; i++) fifo.push(i)
+    expect(fifo.toArray()).toEqual([0, 1, 2, 3, 4])
+    expect(() => new Fifo<number>(24)).toThrow(/power of two/)
+    expect(() => new Fifo<number>(0)).toThrow(/power of two/)
+  })
 })

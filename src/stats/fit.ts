@@ -50,10 +50,18 @@ export function fitLinear(points: readonly FitPoint[]): LinearFit {
  */
 export function fitLinearOnMedians(points: readonly FitPoint[]): LinearFit {
   checkPoints('fitLinearOnMedians', points)
+  return lineThroughCentres(points, median)
+}
+
+/** Least squares through one centre per x (`centre` of the durations there), r2 and residuals over every raw point. */
+function lineThroughCentres(points: readonly FitPoint[], centre: (ns: number[]) => number): LinearFit {
   const byX = new Map<number, number[]>()
-  for (const p of points) byX.set(p.x, [...(byX.get(p.x) ?? []), p.ns])
-  const medians = [...byX].map(([x, ns]) => ({x, ns: median(ns)}))
-  return withResiduals(fitLinear(medians), points)
+  for (const p of points) {
+    const at = byX.get(p.x)
+    if (at) at.push(p.ns)
+    else byX.set(p.x, [p.ns])
+  }
+  return withResiduals(fitLinear([...byX].map(([x, ns]) => ({x, ns: centre(ns)}))), points)
 }
 
 /** The line's r2, residual p90 and sample count over all raw points. */
@@ -69,17 +77,14 @@ function withResiduals(line: LinearFit, points: readonly FitPoint[]): LinearFit 
  * Least squares through the per-x trimmed means (the mean of the middle values, `trim` of them
  * dropped at each end). For samples that fall into two modes in a varying mix (pivot_root's walk
  * of the task list: docs/calibrate.md, "Repeatability after the pivot, order and mountinfo
- * changes"), the median jumps
- * from one mode to the other between runs; the trimmed mean moves with the mix, smoothly, and it
- * is the expected cost a deterministic charge in the simulator should carry.
+ * changes"), the median jumps from one mode to the other between runs; the trimmed mean moves with
+ * the mix, smoothly, and it is the expected cost a deterministic charge in the simulator should
+ * carry.
  */
 export function fitLinearOnTrimmedMeans(points: readonly FitPoint[], trim = 0.1): LinearFit {
   checkPoints('fitLinearOnTrimmedMeans', points)
   if (!(trim >= 0 && trim < 0.5)) throw new RangeError(`fitLinearOnTrimmedMeans: trim must be in [0, 0.5), got ${trim}`)
-  const byX = new Map<number, number[]>()
-  for (const p of points) byX.set(p.x, [...(byX.get(p.x) ?? []), p.ns])
-  const centres = [...byX].map(([x, ns]) => ({x, ns: trimmedMean(ns, trim)}))
-  return withResiduals(fitLinear(centres), points)
+  return lineThroughCentres(points, (ns) => trimmedMean(ns, trim))
 }
 
 /** Mean of the values with floor(n × trim) of them dropped at each end. */

@@ -40,22 +40,34 @@ export function medianOfRounds(rounds: ReadonlyArray<KernelModel['costs']>, pool
 
 const roundNote = (rounds: number, note?: string) => [note, `median of ${rounds} rounds (each fitted alone)`].filter(Boolean).join('; ')
 
+/** The rounds' sources as one: the first's command, every sample, the median residual, a note saying so. */
+function roundsSource(each: ReadonlyArray<LinearCost | FixedCost>): FixedCost['source'] {
+  const first = each[0]!
+  const residual = each.map((c) => c.source.residualP90Ns).filter((v): v is number => v !== undefined)
+  return {
+    command: first.source.command,
+    samples: each.reduce((n, c) => n + c.source.samples, 0),
+    ...(residual.length ? {residualP90Ns: Math.round(medianNs(residual))} : {}),
+    note: roundNote(each.length, first.source.note),
+  }
+}
+
 function linearMedian(each: LinearCost[], method: string): LinearCost {
   const fixed = each.map((c) => c.fixedNs)
   const perUnit = each.map((c) => c.perUnitNs)
-  const first = each[0]!
   const r2 = each.map((c) => c.source.r2).filter((v): v is number => v !== undefined)
-  const residual = each.map((c) => c.source.residualP90Ns).filter((v): v is number => v !== undefined)
+  const {command, samples, residualP90Ns, note} = roundsSource(each)
   return {
     fixedNs: Math.round(medianNs(fixed)),
     perUnitNs: roundTo(medianNs(perUnit), 3),
-    unit: first.unit,
+    unit: each[0]!.unit,
+    // The keys in the order a single round's linear cost has them (calibrate-model.ts linear).
     source: {
-      command: first.source.command,
-      samples: each.reduce((n, c) => n + c.source.samples, 0),
+      command,
+      samples,
       ...(r2.length ? {r2: roundTo(medianNs(r2), 3)} : {}),
-      ...(residual.length ? {residualP90Ns: Math.round(medianNs(residual))} : {}),
-      note: roundNote(each.length, first.source.note),
+      ...(residualP90Ns !== undefined ? {residualP90Ns} : {}),
+      note,
     },
     spread: {fixedNs: range(fixed, Math.round), perUnitNs: range(perUnit, (v) => roundTo(v, 3)), method},
   }
@@ -63,16 +75,9 @@ function linearMedian(each: LinearCost[], method: string): LinearCost {
 
 function fixedMedian(each: FixedCost[], method: string): FixedCost {
   const ns = each.map((c) => c.ns)
-  const first = each[0]!
-  const residual = each.map((c) => c.source.residualP90Ns).filter((v): v is number => v !== undefined)
   return {
     ns: roundTo(medianNs(ns), 3),
-    source: {
-      command: first.source.command,
-      samples: each.reduce((n, c) => n + c.source.samples, 0),
-      ...(residual.length ? {residualP90Ns: Math.round(medianNs(residual))} : {}),
-      note: roundNote(each.length, first.source.note),
-    },
+    source: roundsSource(each),
     spread: {ns: range(ns, (v) => roundTo(v, 3)), method},
   }
 }

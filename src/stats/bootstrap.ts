@@ -159,8 +159,21 @@ export function weightedQuantilesByPrefix(pool: Pool, prefix: Uint32Array, count
   for (let u = 0; u < counts.length; u++) total += counts[u]! * pool.unitSizes[u]!
   const drawn: number[] = []
   for (let u = 0; u < counts.length; u++) if (counts[u]! > 0) drawn.push(u)
+  const unitOf = pool.unitOf
+  // A binary search costs log2(n) steps of one multiply-add per unit drawn; a walk down from the
+  // top costs one step per value above the position, about (1 - p)·n: for the p90 and p99 of a
+  // few thousand values the walk is the shorter.
+  const searchSteps = Math.ceil(Math.log2(n + 1)) * drawn.length
   // The smallest sorted index i whose cumulative multiset count (values 0..i) exceeds `position`.
   const valueAt = (position: number): number => {
+    let above = total - 1 - position // multiset entries after `position`
+    if (above < searchSteps) {
+      // The same index, from the top: the largest i whose entries at i and after outnumber `above`.
+      for (let i = n - 1; i >= 0; i--) {
+        above -= counts[unitOf[i]!]!
+        if (above < 0) return pool.values[i]!
+      }
+    }
     let lo = 0
     let hi = n - 1
     while (lo < hi) {

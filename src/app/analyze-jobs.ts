@@ -5,7 +5,7 @@ import type {ClassFit} from '../analyze/analyze-class.js'
 import {finishClassJob, runClassJob, type ClassJob, type ClassPathJobResult} from '../analyze/run-classes.js'
 import {simulatorFor} from '../analyze/sim-adapter.js'
 import type {KernelModel} from '../model/schema.js'
-import type {WorkerMessage, WorkerTask} from './analyze-worker.js'
+import type {InitMessage, WorkerMessage, WorkerTask} from './analyze-worker.js'
 
 export interface RunJobsOptions {
   jobs: number
@@ -20,6 +20,38 @@ export interface RunJobsOptions {
    * Only the order of work changes, never a result.
    */
   costs?: readonly number[]
+  /**
+   * Worker threads started earlier (startWorkerPool), so that their start-up (a Node isolate and
+   * the simulator's modules, ~0.2 s) overlapped with loading the snapshot; runJobs hands them
+   * their settings and models first. Without it, runJobs starts its own. Either way they are
+   * terminated when runJobs returns.
+   */
+  pool?: WorkerPool
+}
+
+/** Analysis worker threads started ahead of their work (see RunJobsOptions.pool). */
+export interface WorkerPool {
+  readonly workers: readonly Worker[]
+  /** The first error a worker raised before runJobs listened, if any. */
+  earlyError(): Error | undefined
+  /** Terminates every worker; safe to call more than once. */
+  close(): Promise<void>
+}
+
+/**
+ * Starts `size` analysis workers now. They wait for an init message (settings and models) and
+ * then for tasks. An error a worker raises before runJobs listens is kept and rethrown there.
+ */
+export function startWorkerPool(size: number): WorkerPool {
+  const workers = Array.from({length: size}, () => startWorker())
+  const early: Error[] = []
+  for (const w of workers) w.once('error', (err: Error) => early.push(err))
+  let closed: Promise<void> | null = null
+  return {
+    workers,
+    earlyError: () => early[0],
+    close: () => (closed ??= Promise.all(workers.map((w) => w.terminate())).then(() => undefined)),
+  }
 }
 
 /**
@@ -36,8 +68,12 @@ export async function runJobs(jobs: ClassJob[], opts: RunJobsOptions): Promise<N
   const paths: Array<Partial<Record<KernelPath, ClassPathJobResult>>> = jobs.map(() => ({}))
   const queue = new TaskQueue(feedOrder(jobs.length, opts.costs))
   let finished = 0
-  const workers = Array.from({length: Math.min(opts.jobs, 2 * jobs.length)}, () => startWorker(opts))
+  const pool = opts.pool ?? startWorkerPool(Math.min(opts.jobs, 2 * jobs.length))
+  const workers = pool.workers
+  for (const w of workers) w.postMessage({init: {settings: opts.settings, models: opts.models}} satisfies InitMessage)
   try {
+    const early = pool.earlyError()
+    if (early) throw early
     await new Promise<void>((resolve, reject) => {
       const idle: Worker[] = []
       const dispatch = (): void => {
@@ -74,7 +110,7 @@ export async function runJobs(jobs: ClassJob[], opts: RunJobsOptions): Promise<N
       dispatch()
     })
   } finally {
-    await Promise.all(workers.map((w) => w.terminate()))
+    await pool.close()
   }
   return results
 }
@@ -129,10 +165,10 @@ async function runInline(jobs: ClassJob[], opts: RunJobsOptions): Promise<NodeCl
   return out
 }
 
-function startWorker(opts: RunJobsOptions): Worker {
+function startWorker(): Worker {
   const here = import.meta.url
   // From src/ (tests, bin/dev.js) the worker is TypeScript: load it through tsx.
   const ts = here.endsWith('.ts')
   const url = new URL(`./analyze-worker.${ts ? 'ts' : 'js'}`, here)
-  return new Worker(url, {workerData: {settings: opts.settings, models: opts.models}, execArgv: ts ? ['--import', 'tsx'] : [], stdout: false, stderr: false})
+  return new Worker(url, {execArgv: ts ? ['--import', 'tsx'] : [], stdout: false, stderr: false})
 }

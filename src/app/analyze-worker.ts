@@ -1,4 +1,4 @@
-import {parentPort, workerData} from 'node:worker_threads'
+import {parentPort} from 'node:worker_threads'
 import type {ClassFit} from '../analyze/analyze-class.js'
 import type {KernelPath} from '../domain/analysis.js'
 import {prepareClassJob, runClassPathJob, type ClassJob} from '../analyze/run-classes.js'
@@ -17,10 +17,19 @@ interface Init {
   models: KernelModel[]
 }
 
+/**
+ * The first message a worker gets: the run's settings and models. Workers are started before the
+ * snapshot is loaded (analyze-jobs.ts startWorkerPool), so these cannot be its workerData.
+ */
+export interface InitMessage {
+  init: Init
+}
+
 /** What the scheduler hands out: a class's fit, or one path once the fit is in. */
 export type WorkerTask = {kind: 'fit'; index: number} | {kind: 'path'; index: number; path: KernelPath}
 
-type TaskMessage = ({kind: 'fit'; index: number; job: ClassJob} | {kind: 'path'; index: number; path: KernelPath; job: ClassJob; fit: ClassFit}) | {stop: true}
+type TaskMessage =
+  InitMessage | ({kind: 'fit'; index: number; job: ClassJob} | {kind: 'path'; index: number; path: KernelPath; job: ClassJob; fit: ClassFit}) | {stop: true}
 
 export type WorkerMessage =
   | {type: 'progress'; runs: number}
@@ -28,13 +37,19 @@ export type WorkerMessage =
   | {type: 'path'; index: number; path: KernelPath; result: unknown}
   | {type: 'error'; index: number; message: string; stack?: string}
 
-const init = workerData as Init
+let init: Init | undefined
 const port = parentPort!
 port.on('message', (msg: TaskMessage) => {
   if ('stop' in msg) {
     port.close()
     return
   }
+  if ('init' in msg) {
+    init = msg.init
+    return
+  }
+  if (init === undefined) throw new Error('analysis worker: a task arrived before its settings and models')
+  const {settings, models} = init
   let runs = 0
   const counted = (models: {legacy: KernelModel; otn: KernelModel}) => {
     const base = simulatorFor(models)
@@ -47,8 +62,8 @@ port.on('message', (msg: TaskMessage) => {
   try {
     const done: WorkerMessage =
       msg.kind === 'fit'
-        ? {type: 'fit', index: msg.index, fit: prepareClassJob(msg.job, init.settings, init.models, counted)}
-        : {type: 'path', index: msg.index, path: msg.path, result: runClassPathJob(msg.job, msg.fit, init.models, counted, msg.path)}
+        ? {type: 'fit', index: msg.index, fit: prepareClassJob(msg.job, settings, models, counted)}
+        : {type: 'path', index: msg.index, path: msg.path, result: runClassPathJob(msg.job, msg.fit, models, counted, msg.path)}
     if (runs % 4) port.postMessage({type: 'progress', runs: runs % 4} satisfies WorkerMessage)
     port.postMessage(done)
   } catch (err) {

@@ -47,11 +47,28 @@ export function lognormal(medianNs: number, p90Ns: number, rng: Prng): Sampler {
  * @example empirical([1, 2, 3], createPrng(1))() // one of 1, 2, 3
  */
 export function empirical(samplesNs: readonly number[], rng: Prng): Sampler {
+  const values = checkedSamples(samplesNs)
+  const n = values.length
+  return () => values[Math.floor(rng.nextFloat() * n)]!
+}
+
+/**
+ * A model's sample arrays, checked and rounded once per array: every simulator run builds its
+ * samplers again from the same model object (thousands of runs per analyze, and a measured
+ * distribution holds hundreds of samples: checking and copying them again was ~1 % of the CPU of
+ * the demo's simulator runs in a --cpu-prof profile, 2026-12-01). Callers never mutate the arrays they pass (models are
+ * parsed once and shared read-only); a changed array would need a new array object.
+ */
+const checkedSampleArrays = new WeakMap<readonly number[], Float64Array>()
+
+function checkedSamples(samplesNs: readonly number[]): Float64Array {
+  const known = checkedSampleArrays.get(samplesNs)
+  if (known !== undefined) return known
   if (samplesNs.length === 0) throw new RangeError('empirical: needs at least one sample')
   for (const s of samplesNs) checkNonNegative('empirical', s)
   const values = Float64Array.from(samplesNs, (s) => Math.round(s))
-  const n = values.length
-  return () => values[Math.floor(rng.nextFloat() * n)]!
+  checkedSampleArrays.set(samplesNs, values)
+  return values
 }
 
 /**

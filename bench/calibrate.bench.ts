@@ -22,9 +22,21 @@ if (process.getuid?.() !== 0) {
 const dir = mkdtempSync(join(tmpdir(), 'dp-bench-calibrate-'))
 const runs = smoke ? 1 : 3
 const models: Array<{costs: Record<string, unknown>}> = []
+const modelFiles: Array<{legacy: string; otn: string}> = []
 for (let i = 0; i < runs; i++) {
   const out = join(dir, `model-${i}.json`)
-  const args = ['calibrate', ...(full ? [] : ['--quick']), ...(rounds > 1 ? ['--rounds', String(rounds)] : []), ...(smoke ? ['--no-crun'] : []), '--out', out]
+  const otnOut = join(dir, `model-${i}-otn.json`)
+  modelFiles.push({legacy: out, otn: otnOut})
+  const args = [
+    'calibrate',
+    ...(full ? [] : ['--quick']),
+    ...(rounds > 1 ? ['--rounds', String(rounds)] : []),
+    ...(smoke ? ['--no-crun'] : []),
+    '--out',
+    out,
+    '--otn-out',
+    otnOut,
+  ]
   const load = loadavg()[0]!.toFixed(2)
   const started = performance.now()
   const r = spawnSync(process.execPath, [cli, ...args], {stdio: ['ignore', 'ignore', 'inherit'], env: {...process.env, NO_COLOR: '1'}})
@@ -34,7 +46,6 @@ for (let i = 0; i < runs; i++) {
   if (r.status !== 0) process.exit(r.status ?? 1)
   models.push(JSON.parse(readFileSync(out, 'utf8')) as {costs: Record<string, unknown>})
 }
-rmSync(dir, {recursive: true, force: true})
 if (runs > 1) {
   // The per-unit costs predictions scale with (mounts, threads), and the constant costs.
   const keys: Array<[string, string]> = [
@@ -91,4 +102,39 @@ if (runs > 1) {
     const medians = gpSamples.map((xs) => [...xs!].sort((a, b) => a - b)[Math.floor(xs!.length / 2)]!)
     process.stdout.write(`  ${'cgroupSync.gp median'.padEnd(26)} ${medians.map((x) => x.toFixed(0)).join(' / ')} ns\n`)
   }
+  // What the coefficients' run-to-run differences do to predictions: the same scenarios and seed
+  // simulated on each run's models (common random numbers, so only the models differ). Bare
+  // runtime starts as validate measures them, and a burst of pods as analyze simulates one.
+  const scenarios: Array<[string, string[]]> = [
+    ['bare starts C=4 M=4000', ['--workload', 'closed', '--concurrency', '4', '--starts', '200', '--no-pod', '--host-mounts', '4000', '--cores', '2']],
+    ['burst 30 pods M=4000', ['--workload', 'burst', '--pods', '30', '--host-mounts', '4000', '--cores', '2', '--replications', '4']],
+  ]
+  process.stdout.write("  predicted by each run's models (same scenario and seed; simulate --json):\n")
+  for (const [name, args] of scenarios) {
+    const preds = modelFiles.map((f) => {
+      const r = spawnSync(process.execPath, [cli, 'simulate', ...args, '--model', f.legacy, '--otn-model', f.otn, '--seed', '1', '--json'], {encoding: 'utf8'})
+      if (r.status !== 0) return null
+      const out = JSON.parse(r.stdout) as Record<
+        'legacy' | 'otn',
+        {containerStartMs: {p50: number; p99: number}; podStartMs: {p50: number; p99: number} | null}
+      >
+      return out
+    })
+    if (preds.some((p) => p === null)) {
+      process.stdout.write(`  ${name}: simulate failed\n`)
+      continue
+    }
+    for (const path of ['legacy', 'otn'] as const) {
+      for (const q of ['p50', 'p99'] as const) {
+        const xs = preds.map((p) => {
+          const o = p![path]
+          return (o.podStartMs ?? o.containerStartMs)[q]
+        })
+        const median = [...xs].sort((a, b) => a - b)[Math.floor(runs / 2)]!
+        const range = median > 0 ? ((Math.max(...xs) - Math.min(...xs)) / median) * 100 : 0
+        process.stdout.write(`  ${`${name} ${path} ${q}`.padEnd(36)} ${xs.map((x) => x.toFixed(1)).join(' / ')} ms   range ${range.toFixed(0)}% of median\n`)
+      }
+    }
+  }
 }
+rmSync(dir, {recursive: true, force: true})

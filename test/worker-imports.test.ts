@@ -75,8 +75,8 @@ describe('what an analyze worker loads', () => {
     expect(loadTimeClosure('model/schema.ts').packages).toContain('zod')
   })
 
-  it('does not load zod or the model schema', () => {
-    const {files, packages} = loadTimeClosure('app/analyze-worker.ts')
+  it.each(['app/analyze-worker.ts', 'app/simulate-worker.ts'])('%s does not load zod or the model schema', (worker) => {
+    const {files, packages} = loadTimeClosure(worker)
     expect(files.has('sim/run-scenario.ts')).toBe(true)
     expect([...packages].sort()).not.toContain('zod')
     expect(files.has('model/schema.ts')).toBe(false)

@@ -6,6 +6,7 @@ import {finishClassJob, runClassJob, type ClassJob, type ClassPathJobResult} fro
 import {simulatorFor} from '../analyze/sim-adapter.js'
 import type {KernelModel} from '../model/schema.js'
 import type {InitMessage, WorkerMessage, WorkerTask} from './analyze-worker.js'
+import {startWorkerThread} from './worker-thread.js'
 
 export interface RunJobsOptions {
   jobs: number
@@ -43,7 +44,7 @@ export interface WorkerPool {
  * then for tasks. An error a worker raises before runJobs listens is kept and rethrown there.
  */
 export function startWorkerPool(size: number): WorkerPool {
-  const workers = Array.from({length: size}, () => startWorker())
+  const workers = Array.from({length: size}, () => startWorkerThread('analyze-worker'))
   const early: Error[] = []
   for (const w of workers) w.once('error', (err: Error) => early.push(err))
   let closed: Promise<void> | null = null
@@ -163,12 +164,4 @@ async function runInline(jobs: ClassJob[], opts: RunJobsOptions): Promise<NodeCl
     await new Promise((resolve) => setImmediate(resolve))
   }
   return out
-}
-
-function startWorker(): Worker {
-  const here = import.meta.url
-  // From src/ (tests, bin/dev.js) the worker is TypeScript: load it through tsx.
-  const ts = here.endsWith('.ts')
-  const url = new URL(`./analyze-worker.${ts ? 'ts' : 'js'}`, here)
-  return new Worker(url, {execArgv: ts ? ['--import', 'tsx'] : [], stdout: false, stderr: false})
 }

@@ -4,7 +4,7 @@ import {loadModelFile, loadShippedModels, type LoadedModel} from '../io/model-fi
 import {defaultModelFor} from '../model/registry.js'
 import type {KernelPath} from '../domain/analysis.js'
 import type {DurationDistribution} from '../model/schema.js'
-import {runScenario, type RunOutput} from '../sim/run-scenario.js'
+import type {RunOutput} from '../sim/run-scenario.js'
 import type {Scenario, Workload} from '../sim/scenario.js'
 import {BOOTSTRAP_RESAMPLES, bootstrapQuantileCis} from '../stats/bootstrap.js'
 import {bootstrapSeed, replicationSeed} from '../stats/replication-seeds.js'
@@ -12,6 +12,7 @@ import {roundTo} from '../stats/round.js'
 import {speedup} from '../stats/speedup.js'
 import {summarize} from '../stats/summary.js'
 import {derivedHostMountsPerPod, type SimulateRequest} from './simulate-request.js'
+import {runTasks, startRunPool, type RunTask} from './simulate-runs.js'
 
 export {parseSimulateFlags, type SimulateFlags, type SimulateRequest} from './simulate-request.js'
 
@@ -21,6 +22,11 @@ export {BOOTSTRAP_RESAMPLES} from '../stats/bootstrap.js'
 export interface SimulateHooks {
   /** Called after each simulation run (one replication of one kernel path). */
   onRun?: (done: number, total: number) => void
+  /**
+   * Worker threads that run replications in parallel (1 or absent: in this thread). The
+   * result does not depend on it (src/app/simulate-runs.ts).
+   */
+  jobs?: number
 }
 
 /**
@@ -31,31 +37,36 @@ export interface SimulateHooks {
  */
 export async function simulate(req: SimulateRequest, hooks: SimulateHooks = {}): Promise<SimulateResult> {
   const paths: KernelPath[] = req.kernel === 'both' ? ['legacy', 'otn'] : [req.kernel]
-  const models = await resolveModels(req, paths)
   const total = paths.length * req.replications
-  let done = 0
-  const results: Partial<Record<KernelPath, KernelSimulationResult>> = {}
-  for (const path of paths) {
-    const loaded = models[path]!
-    const scenario = buildScenario(req, path, loaded)
-    const outputs: RunOutput[] = []
-    for (let i = 0; i < req.replications; i++) {
-      outputs.push(runScenario(loaded.model, scenario, replicationSeed(req.seed, i)))
-      hooks.onRun?.(++done, total)
-      // Runs are synchronous; yield so a progress bar on stderr can redraw between them.
-      await new Promise((resolve) => setImmediate(resolve))
+  // This thread runs replications too, so --jobs N starts N − 1 workers, never more than there
+  // are other runs; they start before the models load, so their start-up overlaps with it.
+  const workers = Math.min((hooks.jobs ?? 1) - 1, total - 1)
+  const pool = workers > 0 ? startRunPool(workers) : undefined
+  try {
+    const models = await resolveModels(req, paths)
+    const tasks: RunTask[] = paths.flatMap((path) => {
+      const loaded = models[path]!
+      const scenario = buildScenario(req, path, loaded)
+      return Array.from({length: req.replications}, (_, i) => ({model: loaded.model, scenario, seed: replicationSeed(req.seed, i)}))
+    })
+    let done = 0
+    const outputs = await runTasks(tasks, pool, () => hooks.onRun?.(++done, total))
+    const results: Partial<Record<KernelPath, KernelSimulationResult>> = {}
+    paths.forEach((path, p) => {
+      results[path] = kernelResult(req, path, models[path]!, outputs.slice(p * req.replications, (p + 1) * req.replications))
+    })
+    if (req.kernel !== 'both') return results[req.kernel]!
+    const legacy = results.legacy!
+    const otn = results.otn!
+    const both: BothKernelsResult = {
+      legacy,
+      otn,
+      speedup: {p50: ratio(legacy.containerStartMs.p50, otn.containerStartMs.p50), p99: ratio(legacy.containerStartMs.p99, otn.containerStartMs.p99)},
     }
-    results[path] = kernelResult(req, path, loaded, outputs)
+    return both
+  } finally {
+    await pool?.close()
   }
-  if (req.kernel !== 'both') return results[req.kernel]!
-  const legacy = results.legacy!
-  const otn = results.otn!
-  const both: BothKernelsResult = {
-    legacy,
-    otn,
-    speedup: {p50: ratio(legacy.containerStartMs.p50, otn.containerStartMs.p50), p99: ratio(legacy.containerStartMs.p99, otn.containerStartMs.p99)},
-  }
-  return both
 }
 
 function ratio(a: number, b: number): number | null {

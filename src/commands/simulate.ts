@@ -95,6 +95,12 @@ export default class Simulate extends BaseCommand {
       helpGroup: 'NODE',
     }),
     'mountinfo-interval': Flags.string({helpValue: 'D', description: "Interval between one reader's mountinfo reads.", default: '1s', helpGroup: 'NODE'}),
+    jobs: Flags.integer({
+      description:
+        'Threads that run replications in parallel, this one included (results do not depend on it) [default 1]. Pays for long runs on free cores: on a 2-vCPU VM, 8 replications of a 1,000-pod burst took 8–24 % less wall time with 2, and 3 took 6–20 % more (docs/simulate.md).',
+      min: 1,
+      max: 64,
+    }),
     replications: Flags.string({helpValue: 'R', description: 'Independent seeded runs per kernel path (confidence intervals come from these).', default: '5'}),
     seed: Flags.string({helpValue: 'N', description: 'PRNG seed, 0 to 4294967295; replication i uses a seed derived from it (docs/model.md).', default: '1'}),
     'sections-keep-core': Flags.boolean({
@@ -109,7 +115,7 @@ export default class Simulate extends BaseCommand {
     const request = parseSimulateFlags(flags)
     const startedMs = performance.now()
     const progress = this.jsonEnabled() || !process.stderr.isTTY ? undefined : new DelayedProgress(startedMs)
-    const result = await simulate(request, {onRun: (done, total) => progress?.update(done, total)})
+    const result = await simulate(request, {onRun: (done, total) => progress?.update(done, total), jobs: flags.jobs ?? 1})
     progress?.stop()
     if (!this.jsonEnabled()) {
       this.log(renderTable(result))

@@ -18,3 +18,17 @@ describe('simulate --sections-keep-core (opt-in approximation)', () => {
     expect(kept.events).toBeLessThan(base.events)
   })
 })
+
+describe('simulate on several threads (hooks.jobs)', () => {
+  const both: SimulateFlags = {...flags, kernel: 'both', replications: '5'}
+
+  it('gives the same result on 3 threads as on 1, and reports every run once', async () => {
+    const alone = await simulate(parseSimulateFlags(both))
+    const seen: number[] = []
+    const threaded = await simulate(parseSimulateFlags(both), {jobs: 3, onRun: (done, total) => seen.push(done, total)})
+    expect(JSON.stringify(threaded)).toBe(JSON.stringify(alone))
+    // 2 paths × 5 replications, counted 1..10 whichever thread ran them.
+    expect(seen.filter((_, i) => i % 2 === 0)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
+    expect(seen.filter((_, i) => i % 2 === 1).every((t) => t === 10)).toBe(true)
+  })
+})

@@ -1,0 +1,60 @@
+import {describe, expect, it} from 'vitest'
+import {runTasks, startRunPool, type RunTask} from '../../src/app/simulate-runs.js'
+import {loadShippedModels} from '../../src/io/model-file.js'
+import {defaultModelFor} from '../../src/model/registry.js'
+import {runScenario} from '../../src/sim/run-scenario.js'
+import type {Scenario} from '../../src/sim/scenario.js'
+
+async function legacyModel() {
+  return defaultModelFor(await loadShippedModels(), 'legacy').model
+}
+
+const scenario: Scenario = {
+  path: 'legacy',
+  workload: {kind: 'burst', pods: 6},
+  cores: 2,
+  systemThreads: 500,
+  hostMounts: 800,
+  pod: {containers: 1, initContainers: 0, rootfsMounts: 1, runtimeMounts: 10, hostMountsPerPod: 4, containerMounts: 11, podOverhead: null, runtimeOnly: false},
+  readers: {count: 1, intervalNs: 1e9},
+  runtimeOverhead: null,
+  teardown: false,
+  legacyFallbackFraction: 0,
+}
+
+describe('runTasks', () => {
+  it('returns each run’s output in task order, the same as running them here, when a worker runs some of them', async () => {
+    const model = await legacyModel()
+    const tasks: RunTask[] = [11, 12, 13, 14, 15, 16].map((seed) => ({model, scenario, seed}))
+    const pool = startRunPool(1)
+    try {
+      await pool.ready()
+      let onWorker = 0
+      const outputs = await runTasks(tasks, pool, (worker) => (onWorker += worker ? 1 : 0))
+      // The loaded worker claims runs while this thread runs its first one.
+      expect(onWorker).toBeGreaterThan(0)
+      expect(outputs.map((o) => Array.from(o.podStartNs))).toEqual(tasks.map((t) => Array.from(runScenario(t.model, t.scenario, t.seed).podStartNs)))
+    } finally {
+      await pool.close()
+    }
+  })
+
+  it('rejects with the error a run raised, on whichever thread it ran', async () => {
+    const model = await legacyModel()
+    // An invalid scenario makes runScenario throw (validateScenario) on every thread.
+    const bad = {...scenario, cores: 0}
+    const pool = startRunPool(1)
+    try {
+      await pool.ready()
+      await expect(
+        runTasks(
+          [0, 1, 2, 3].map((seed) => ({model, scenario: bad, seed})),
+          pool,
+          () => undefined,
+        ),
+      ).rejects.toThrow(/cores/)
+    } finally {
+      await pool.close()
+    }
+  })
+})

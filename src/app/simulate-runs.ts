@@ -36,10 +36,11 @@ export function startRunPool(workers: number): RunPool {
 /**
  * Runs simulator replications on this thread and the pool's workers. Every thread claims the
  * next unclaimed run from one shared counter (Atomics.add), so a thread that is still starting
- * up, or runs a slower replication, simply claims fewer: a worker that is not ready before this
- * thread has claimed them all runs none, and the command is never slower than alone by more
- * than the workers' start-up on other cores. Outputs come back in task order whatever thread ran
- * them, and a run is a pure function of its task, so the result never depends on --jobs.
+ * up, or runs a slower replication, simply claims fewer (a worker that is not ready before this
+ * thread has claimed them all runs none). Whether that is faster depends on free cores: two
+ * busy threads can each run slower than one alone (docs/simulate.md, "Threads"). Outputs come
+ * back in task order whatever thread ran them, and a run is a pure function of its task, so the
+ * result never depends on --jobs.
  * `onRun` is called once per finished run (for a worker's runs, when this thread next listens),
  * with whether a worker ran it.
  */

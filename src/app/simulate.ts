@@ -23,7 +23,7 @@ export interface SimulateHooks {
   /** Called after each simulation run (one replication of one kernel path). */
   onRun?: (done: number, total: number) => void
   /**
-   * Worker threads that run replications in parallel (1 or absent: in this thread). The
+   * Threads that run replications, this one included (1 or absent: this thread alone). The
    * result does not depend on it (src/app/simulate-runs.ts).
    */
   jobs?: number

@@ -23,7 +23,7 @@ export interface RunJobsOptions {
   costs?: readonly number[]
   /**
    * Worker threads started earlier (startWorkerPool), so that their start-up (a Node isolate and
-   * the simulator's modules, ~0.2 s) overlapped with loading the snapshot; runJobs hands them
+   * the simulator's modules, 65–95 ms) overlapped with loading the snapshot; runJobs hands them
    * their settings and models first. Without it, runJobs starts its own. Either way they are
    * terminated when runJobs returns.
    */

@@ -60,8 +60,10 @@ export const QUICK_PLAN: CalibrationPlan = {
   contentionReps: 3,
   contentionSpawns: 100,
   cgroupSyncGapsMs: [2, 6, 10, 14, 18, 22, 26, 30, 40, 60],
-  // 12 sweeps (~3 s): enough to see the few per cent of short windows that give lone starts their tail.
-  cgroupSyncReps: 12,
+  // 20 sweeps (~5 s): the few per cent of short windows that give lone starts their tail are
+  // binomial shares; 12 sweeps left them too noisy to repeat (docs/calibrate.md, "The window
+  // distribution's estimator").
+  cgroupSyncReps: 20,
 }
 
 export const FULL_PLAN: CalibrationPlan = {

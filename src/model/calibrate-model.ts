@@ -1,7 +1,7 @@
 import {MOUNTINFO_LINES_PER_CHUNK, type CpuContention, type DurationDistribution, type FixedCost, type KernelModel, type LinearCost} from './schema.js'
 import {fitLinearOnMedians, fitLinearOnTrimmedMeans, medianNs, offCpuExcessNs, spreadP90Ns, type FitPoint, type LinearFit} from '../stats/fit.js'
 import {roundTo} from '../stats/round.js'
-import {cgroupSync, withRuntimeLoopWaits} from './cgroup-sync-fit.js'
+import {cgroupSync} from './cgroup-sync-fit.js'
 
 /** Raw measurements of one calibrate run, series by series (ns). */
 export interface Measurements {
@@ -274,8 +274,8 @@ export function buildCosts(m: Measurements, scaling?: OtnScaling): {costs: Kerne
   if (perMount) costs.runtimePerMount = perMount
   if (m.contention.length > 0) costs.cpuContention = cpuContention(m.contention, c.contention ?? 'dp-probe contention')
   if (m.cgroupSync && m.cgroupSync.wall.length > 0) {
-    const sync = cgroupSync(m.cgroupSync, c.cgroupsync ?? 'dp-probe cgroupsync')
-    if (sync) costs.cgroupSync = m.crun?.cpuNs ? withRuntimeLoopWaits(sync, m.crun.startNs, m.crun.cpuNs) : sync
+    const sync = cgroupSync(m.cgroupSync, c.cgroupsync ?? 'dp-probe cgroupsync', m.crun?.cpuNs ? {startNs: m.crun.startNs, cpuNs: m.crun.cpuNs} : undefined)
+    if (sync) costs.cgroupSync = sync
     else
       notes.push(
         'cgroupSync: the probe was not in the initial cgroup namespace (a pod with its own), where cgroup2 mounts skip the lock a node runtime takes; not measured',

@@ -1,5 +1,6 @@
 import type {CgroupSync} from './schema.js'
 import {medianNs, offCpuExcessNs, type FitPoint} from '../stats/fit.js'
+import {nonDecreasingFit} from '../stats/isotonic.js'
 import {roundTo} from '../stats/round.js'
 
 /** Below this median wait at the longest gap, the kernel's cgroup2 mount takes no grace period. */
@@ -11,10 +12,15 @@ const NO_GRACE_PERIOD_NS = 200_000
  * longest gap (the rcu_sync is surely idle by then) set the scale; a mount "waited" when its wait
  * exceeds half their median. `windowNs` = midway between the last gap where fewer than half the
  * mounts waited and the first where at least half did; every wait at a gap beyond the window is a
- * sample of `gp`. Null when the probe was not in the initial cgroup namespace, where the mount
- * takes no such lock and the measurement says nothing.
+ * sample of `gp`. With `runtimeLoop`, the runtime's own back-to-back starts add a point to the
+ * window's CDF (runtimeLoopShare). Null when the probe was not in the initial cgroup namespace,
+ * where the mount takes no such lock and the measurement says nothing.
  */
-export function cgroupSync(m: {wall: readonly FitPoint[]; cpu: readonly FitPoint[]; initCgroupNs: boolean}, command: string): CgroupSync | null {
+export function cgroupSync(
+  m: {wall: readonly FitPoint[]; cpu: readonly FitPoint[]; initCgroupNs: boolean},
+  command: string,
+  runtimeLoop?: RuntimeLoop,
+): CgroupSync | null {
   if (!m.initCgroupNs) return null
   if (m.wall.length !== m.cpu.length) throw new Error('cgroupsync: wall and CPU series differ in length')
   const byGap = new Map<number, number[]>()
@@ -48,7 +54,12 @@ export function cgroupSync(m: {wall: readonly FitPoint[]; cpu: readonly FitPoint
     const waits = byGap.get(g)!
     return waits.filter((w) => w > threshold).length / waits.length
   }
-  const first = gaps.findIndex((g) => waitedShare(g) >= 0.5)
+  // The shares are binomial estimates from a few mounts each; the window's CDF is their
+  // non-decreasing fit, weighted by mounts (stats/isotonic.ts), and 1 at the longest gap, where by
+  // construction the rcu_sync was idle.
+  const probeShares = gaps.map((g) => ({gapNs: Math.round(g * 1e6), share: waitedShare(g), weight: byGap.get(g)!.length}))
+  const probeFit = fittedShares(probeShares)
+  const first = probeFit.findIndex((p) => p.waitedShare >= 0.5)
   const windowMs = first <= 0 ? gaps[0]! / 2 : (gaps[first - 1]! + gaps[first]!) / 2
   // A wait lasts a grace period however long the gap was, so every wait beyond the window is a
   // sample of it: several times the longest gap's few, which miss the rarer 3-4 tick periods.
@@ -56,17 +67,10 @@ export function cgroupSync(m: {wall: readonly FitPoint[]; cpu: readonly FitPoint
   // The longest gap's median is above the threshold, so at least one of its waits is too.
   const waitedNs = (beyond.length > 0 ? beyond : idle).sort((a, b) => a - b).map(Math.round)
   const shares = gaps.map((g) => `${g} ms: ${Math.round(waitedShare(g) * 100)}%`).join(', ')
-  // The window's CDF: P(window ≤ gap) = share that waited at that gap, made non-decreasing (a
-  // lower share at a longer gap is sampling noise), and 1 at the longest gap, where by
-  // construction the rcu_sync was idle.
-  let running = 0
-  const windowCdf = gaps.map((g, i) => {
-    running = i === gaps.length - 1 ? 1 : Math.max(running, waitedShare(g))
-    return {gapNs: Math.round(g * 1e6), waitedShare: roundTo(running, 4)}
-  })
+  const loop = runtimeLoop ? runtimeLoopShare(runtimeLoop, medianNs(waitedNs) / 2) : null
   return {
     windowNs: Math.round(windowMs * 1e6),
-    windowCdf,
+    windowCdf: loop ? fittedShares([...probeShares, loop.point]) : probeFit,
     gp: {
       kind: 'empirical',
       samplesNs: waitedNs,
@@ -78,37 +82,62 @@ export function cgroupSync(m: {wall: readonly FitPoint[]; cpu: readonly FitPoint
     },
     source: {
       ...base,
-      note: `share of mounts that waited more than half the median grace period (${Math.round(threshold / 1000)} µs), by ms since the previous mount: ${shares}; windowNs = midway between the last gap below half and the first at or above; windowCdf = those shares, non-decreasing, 1 at the longest gap (the simulator draws a window from it at every exit)`,
+      note: `share of mounts that waited more than half the median grace period (${Math.round(threshold / 1000)} µs), by ms since the previous mount: ${shares}; windowNs = midway between the last gap below half and the first at or above, in the fitted shares; windowCdf = the shares fitted non-decreasing (adjacent violators pooled, weighted by mounts), 1 at the longest gap (the simulator draws a window from it at every exit)${loop ? `; plus ${loop.note}` : ''}`,
     },
   }
 }
 
+/** A measured share of mounts (or starts) that waited at one gap, and how many were measured. */
+interface RawShare {
+  gapNs: number
+  share: number
+  weight: number
+}
+
+/** The window's CDF from raw shares: points at one gap merged (weighted), 1 at the last gap, then a non-decreasing weighted fit. */
+function fittedShares(raw: readonly RawShare[]): NonNullable<CgroupSync['windowCdf']> {
+  const merged: RawShare[] = []
+  for (const p of [...raw].sort((a, b) => a.gapNs - b.gapNs)) {
+    const last = merged[merged.length - 1]
+    if (last !== undefined && last.gapNs === p.gapNs) {
+      const weight = last.weight + p.weight
+      merged[merged.length - 1] = {gapNs: p.gapNs, share: (last.share * last.weight + p.share * p.weight) / weight, weight}
+    } else merged.push(p)
+  }
+  // The last gap is 1 before the fit, not after: a mount there that did not wait is noise, and
+  // pooled with it the gaps before would be pulled below 1.
+  const fit = nonDecreasingFit(
+    merged.map((p, i) => (i === merged.length - 1 ? 1 : p.share)),
+    merged.map((p) => p.weight),
+  )
+  return merged.map((p, i) => ({gapNs: p.gapNs, waitedShare: roundTo(fit[i]!, 4)}))
+}
+
+/** Back-to-back `crun run` starts at C = 1: each start's wall and CPU time, ns. */
+export interface RuntimeLoop {
+  startNs: readonly number[]
+  cpuNs: readonly number[]
+}
+
 /**
- * Adds what the runtime's own start loop showed to the window's CDF. The probe times isolated
- * cgroup2 mounts after a quiet gap, and saw none wait at gaps up to 14 ms; back-to-back `crun run`
- * starts at C = 1, about 7 ms apart, waited a grace period in 2.5 % of starts (docs/calibrate.md,
+ * What the runtime's own start loop adds to the window's CDF. The probe times isolated cgroup2
+ * mounts after a quiet gap, and saw none wait at gaps up to 14 ms; back-to-back `crun run` starts
+ * at C = 1, about 7 ms apart, waited a grace period in 2.5 % of starts (docs/calibrate.md,
  * "Validate at the end of this session"), which left every predicted C = 1 p99 short. The share
  * of those starts whose off-CPU time exceeds the median start's by more than half the median
- * grace period becomes a point of the CDF at the starts' median wall time (the gap between one
- * start's cgroup2 mount and the next one's), and the CDF is made non-decreasing again (at each
- * gap the larger of the two measurements). Unchanged without a CDF or when no start waited.
+ * grace period is a point at the starts' median wall time (the gap between one start's cgroup2
+ * mount and the next one's), weighted by the number of starts. Null when no start waited or the
+ * two series do not match.
  */
-export function withRuntimeLoopWaits(sync: CgroupSync, startNs: readonly number[], cpuNs: readonly number[]): CgroupSync {
-  if (!sync.windowCdf || startNs.length === 0 || startNs.length !== cpuNs.length || sync.gp.kind !== 'empirical') return sync
-  const threshold = medianNs(sync.gp.samplesNs) / 2
-  const waited = offCpuExcessNs(startNs, cpuNs).filter((ns) => ns > threshold).length
-  if (waited === 0) return sync
+function runtimeLoopShare(loop: RuntimeLoop, thresholdNs: number): {point: RawShare; note: string} | null {
+  const {startNs, cpuNs} = loop
+  if (startNs.length === 0 || startNs.length !== cpuNs.length) return null
+  const waited = offCpuExcessNs(startNs, cpuNs).filter((ns) => ns > thresholdNs).length
+  if (waited === 0) return null
   const gapNs = Math.round(medianNs(startNs))
-  const share = roundTo(waited / startNs.length, 4)
-  const points = [...sync.windowCdf.filter((p) => p.gapNs !== gapNs), {gapNs, waitedShare: share}].sort((a, b) => a.gapNs - b.gapNs)
-  let running = 0
-  const windowCdf = points.map((p) => ({gapNs: p.gapNs, waitedShare: (running = Math.max(running, p.waitedShare))}))
+  const share = waited / startNs.length
   return {
-    ...sync,
-    windowCdf,
-    source: {
-      ...sync.source,
-      note: `${sync.source.note ?? ''}; plus the runtime's start loop: ${waited} of ${startNs.length} crun starts at C=1 (median ${(gapNs / 1e6).toFixed(1)} ms apart) were off the CPU more than ${(threshold / 1e6).toFixed(1)} ms beyond the median start, a point at ${(gapNs / 1e6).toFixed(1)} ms with share ${share}`,
-    },
+    point: {gapNs, share, weight: startNs.length},
+    note: `the runtime's start loop: ${waited} of ${startNs.length} crun starts at C=1 (median ${(gapNs / 1e6).toFixed(1)} ms apart) were off the CPU more than ${(thresholdNs / 1e6).toFixed(1)} ms beyond the median start, a point at ${(gapNs / 1e6).toFixed(1)} ms with share ${roundTo(share, 4)}`,
   }
 }

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {cgroupSync, withRuntimeLoopWaits} from '../../src/model/cgroup-sync-fit.js'
+import {cgroupSync} from '../../src/model/cgroup-sync-fit.js'
 import type {FitPoint} from '../../src/stats/fit.js'
 
 /** A probe run: at each gap (ms), `reps` mounts whose wall time is cpu + wait(gap, rep). */
@@ -55,7 +55,7 @@ describe('the cgroup2 mount grace period fit', () => {
 })
 
 describe("the cgroup2 mount's window distribution", () => {
-  it('is the waited share per gap, never falling, and 1 at the longest gap', () => {
+  it('is the waited share per gap fitted non-decreasing (a dip pooled with the gap before, by mounts), and 1 at the longest gap', () => {
     // 10 ms: 1 of 4 waited; 14 ms: 0 of 4 (noise below the 10 ms share); 18 ms and on: all but at 60 ms one did not.
     const fit = cgroupSync(
       run(GAPS, 4, (g, r) => ((g === 10 && r === 0) || (g >= 18 && !(g === 60 && r === 3)) ? 8_000_000 : 0)),
@@ -64,8 +64,8 @@ describe("the cgroup2 mount's window distribution", () => {
     expect(fit.windowCdf!.map((p) => [p.gapNs / 1e6, p.waitedShare])).toEqual([
       [2, 0],
       [6, 0],
-      [10, 0.25],
-      [14, 0.25],
+      [10, 0.125],
+      [14, 0.125],
       [18, 1],
       [22, 1],
       [26, 1],
@@ -73,26 +73,35 @@ describe("the cgroup2 mount's window distribution", () => {
       [60, 1],
     ])
   })
+
+  it('does not let one noisy share lift every gap after it, as a running maximum would', () => {
+    // 12 mounts a gap; at 2 ms one of 12 waited, at 6–14 ms none: the fit spreads that one wait
+    // over the four gaps (1/48 each) instead of reading 1/12 at all of them.
+    const fit = cgroupSync(
+      run(GAPS, 12, (g, r) => ((g === 2 && r === 5) || g >= 18 ? 8_000_000 : 0)),
+      'x',
+    )!
+    expect(fit.windowCdf!.slice(0, 4).map((p) => p.waitedShare)).toEqual([0.0208, 0.0208, 0.0208, 0.0208])
+  })
 })
 
 describe("the runtime's own start loop in the window distribution", () => {
   // The probe: no wait up to 14 ms, all from 18 ms (8 ms grace periods).
-  const probe = cgroupSync(
-    run(GAPS, 4, (g) => (g >= 18 ? 8_000_000 : 0)),
-    'x',
-  )!
+  const probeRun = run(GAPS, 4, (g) => (g >= 18 ? 8_000_000 : 0))
+  const probe = cgroupSync(probeRun, 'x')!
   // 40 crun starts 7 ms apart (wall), 6.7 ms of CPU; one in 20 was off the CPU a grace period longer.
   const startNs = Array.from({length: 40}, (_, i) => (i % 20 === 7 ? 15_000_000 : 7_000_000))
   const cpuNs = startNs.map(() => 6_700_000)
 
-  it("adds the share of starts that waited at the starts' spacing, and keeps the CDF from falling", () => {
-    const fit = withRuntimeLoopWaits(probe, startNs, cpuNs)
+  it("adds the share of starts that waited at the starts' spacing, weighted by starts, and keeps the CDF from falling", () => {
+    const fit = cgroupSync(probeRun, 'x', {startNs, cpuNs})!
+    // 2 of 40 at 7 ms, 0 of 4 at 10 and 14 ms: pooled, 2 of 48.
     expect(fit.windowCdf!.map((p) => [p.gapNs / 1e6, p.waitedShare])).toEqual([
       [2, 0],
       [6, 0],
-      [7, 0.05],
-      [10, 0.05],
-      [14, 0.05],
+      [7, 0.0417],
+      [10, 0.0417],
+      [14, 0.0417],
       [18, 1],
       [22, 1],
       [26, 1],
@@ -101,16 +110,11 @@ describe("the runtime's own start loop in the window distribution", () => {
     ])
     expect(fit.source.note).toMatch(/2 of 40 crun starts at C=1/)
     expect(fit.gp).toEqual(probe.gp)
+    expect(fit.windowNs).toBe(probe.windowNs)
   })
 
   it('changes nothing when no start waited, or without the CPU times of the same starts', () => {
-    expect(
-      withRuntimeLoopWaits(
-        probe,
-        startNs.map(() => 7_000_000),
-        cpuNs,
-      ),
-    ).toBe(probe)
-    expect(withRuntimeLoopWaits(probe, startNs, cpuNs.slice(1))).toBe(probe)
+    expect(cgroupSync(probeRun, 'x', {startNs: startNs.map(() => 7_000_000), cpuNs})).toEqual(probe)
+    expect(cgroupSync(probeRun, 'x', {startNs, cpuNs: cpuNs.slice(1)})).toEqual(probe)
   })
 })

@@ -26,6 +26,8 @@ export interface CalibrationPlan {
   crunStarts: number
   /** Host mounts added for the second crun point (runtimePerMount: the runtime's per-mount CPU outside the lock). */
   crunAddedMounts: number
+  /** crun starts at the second point (M = crunAddedMounts, C = 1): only their median is used. */
+  crunMountedStarts: number
   /** CPU contention: repetitions of P = 1..cores parallel fork+exec loops, and spawns per loop. */
   contentionReps: number
   contentionSpawns: number
@@ -52,11 +54,13 @@ export const QUICK_PLAN: CalibrationPlan = {
   propReps: 15,
   wakeSamples: 300,
   forkExecSamples: 15,
-  // 60 starts: about 2.5 % of back-to-back starts wait a grace period (cgroupSync's runtime-loop
-  // point, src/model/cgroup-sync-fit.ts); 20 starts would show none at all 60 % of the time
-  // (0.975^20), 60 starts 22 %.
-  crunStarts: 60,
+  // 150 starts (~1.5 s): about 2.5 % of back-to-back starts wait a grace period (cgroupSync's
+  // runtime-loop point, src/model/cgroup-sync-fit.ts); 60 starts showed none at all 22 % of the
+  // time (0.975^60), which left the model with no short windows and lone starts' p99 −72 % in a
+  // validate run (docs/calibrate.md); 150 starts show none 2 % of the time.
+  crunStarts: 150,
   crunAddedMounts: 4000,
+  crunMountedStarts: 60,
   contentionReps: 3,
   contentionSpawns: 100,
   cgroupSyncGapsMs: [2, 6, 10, 14, 18, 22, 26, 30, 40, 60],
@@ -80,8 +84,9 @@ export const FULL_PLAN: CalibrationPlan = {
   propReps: 21,
   wakeSamples: 500,
   forkExecSamples: 40,
-  crunStarts: 120,
+  crunStarts: 240,
   crunAddedMounts: 8000,
+  crunMountedStarts: 120,
   contentionReps: 7,
   contentionSpawns: 300,
   cgroupSyncGapsMs: [2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30, 40, 60],
@@ -108,6 +113,7 @@ export const SMOKE_PLAN: CalibrationPlan = {
   forkExecSamples: 10,
   crunStarts: 0,
   crunAddedMounts: 0,
+  crunMountedStarts: 0,
   contentionReps: 2,
   contentionSpawns: 10,
   cgroupSyncGapsMs: [2, 60],

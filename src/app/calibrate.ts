@@ -215,9 +215,15 @@ async function measureCrun(probe: string, plan: CalibrationPlan, commands: Recor
     commands.crun = `dp-probe run-load --added 0 --concurrency 1 --starts ${plan.crunStarts} -- crun --cgroup-manager=disabled run (busybox /bin/true)`
     opts.log(`measuring: ${commands.crun}`)
     const r = await runCrunLoad(probe, bundle, {addedMounts: 0, concurrency: 1, starts: plan.crunStarts, warmup: 3, extraThreads: 0})
-    commands.crunMounts = `dp-probe run-load --added ${plan.crunAddedMounts} --concurrency 1 --starts ${plan.crunStarts} -- crun --cgroup-manager=disabled run (busybox /bin/true)`
+    commands.crunMounts = `dp-probe run-load --added ${plan.crunAddedMounts} --concurrency 1 --starts ${plan.crunMountedStarts} -- crun --cgroup-manager=disabled run (busybox /bin/true)`
     opts.log(`measuring: ${commands.crunMounts}`)
-    const big = await runCrunLoad(probe, bundle, {addedMounts: plan.crunAddedMounts, concurrency: 1, starts: plan.crunStarts, warmup: 3, extraThreads: 0})
+    const big = await runCrunLoad(probe, bundle, {
+      addedMounts: plan.crunAddedMounts,
+      concurrency: 1,
+      starts: plan.crunMountedStarts,
+      warmup: 3,
+      extraThreads: 0,
+    })
     return {
       version,
       startNs: r.startNs,

@@ -19,18 +19,15 @@ describe('nonDecreasingFit (pool adjacent violators)', () => {
   it('leaves a non-decreasing sequence alone, and always returns one that never falls and keeps the weighted mean', () => {
     expect(nonDecreasingFit([0, 0.1, 0.1, 0.7], [2, 1, 5, 1])).toEqual([0, 0.1, 0.1, 0.7])
     fc.assert(
-      fc.property(
-        fc.array(fc.tuple(fc.double({min: 0, max: 1, noNaN: true}), fc.integer({min: 1, max: 60})), {minLength: 1, maxLength: 20}),
-        (points) => {
-          const values = points.map((p) => p[0])
-          const weights = points.map((p) => p[1])
-          const fit = nonDecreasingFit(values, weights)
-          expect(fit).toHaveLength(values.length)
-          for (let i = 1; i < fit.length; i++) expect(fit[i]!).toBeGreaterThanOrEqual(fit[i - 1]! - 1e-12)
-          const mean = (xs: number[]) => xs.reduce((s, x, i) => s + x * weights[i]!, 0)
-          expect(mean(fit)).toBeCloseTo(mean(values), 9)
-        },
-      ),
+      fc.property(fc.array(fc.tuple(fc.double({min: 0, max: 1, noNaN: true}), fc.integer({min: 1, max: 60})), {minLength: 1, maxLength: 20}), (points) => {
+        const values = points.map((p) => p[0])
+        const weights = points.map((p) => p[1])
+        const fit = nonDecreasingFit(values, weights)
+        expect(fit).toHaveLength(values.length)
+        for (let i = 1; i < fit.length; i++) expect(fit[i]!).toBeGreaterThanOrEqual(fit[i - 1]! - 1e-12)
+        const mean = (xs: number[]) => xs.reduce((s, x, i) => s + x * weights[i]!, 0)
+        expect(mean(fit)).toBeCloseTo(mean(values), 9)
+      }),
       {numRuns: 300},
     )
   })

@@ -67,7 +67,8 @@ export function cgroupSync(
   // The longest gap's median is above the threshold, so at least one of its waits is too.
   const waitedNs = (beyond.length > 0 ? beyond : idle).sort((a, b) => a - b).map(Math.round)
   const shares = gaps.map((g) => `${g} ms: ${Math.round(waitedShare(g) * 100)}%`).join(', ')
-  const loop = runtimeLoop ? runtimeLoopShare(runtimeLoop, medianNs(waitedNs) / 2) : null
+  // A start loop slower than the longest gap says nothing the probe did not: the rcu_sync is idle by then.
+  const loop = runtimeLoop ? runtimeLoopShare(runtimeLoop, medianNs(waitedNs) / 2, longest * 1e6) : null
   return {
     windowNs: Math.round(windowMs * 1e6),
     windowCdf: loop ? fittedShares([...probeShares, loop.point]) : probeFit,
@@ -126,15 +127,16 @@ export interface RuntimeLoop {
  * "Validate at the end of this session"), which left every predicted C = 1 p99 short. The share
  * of those starts whose off-CPU time exceeds the median start's by more than half the median
  * grace period is a point at the starts' median wall time (the gap between one start's cgroup2
- * mount and the next one's), weighted by the number of starts. Null when no start waited or the
- * two series do not match.
+ * mount and the next one's), weighted by the number of starts. Null when no start waited, the
+ * two series do not match, or the starts are at least the probe's longest gap apart.
  */
-function runtimeLoopShare(loop: RuntimeLoop, thresholdNs: number): {point: RawShare; note: string} | null {
+function runtimeLoopShare(loop: RuntimeLoop, thresholdNs: number, longestGapNs: number): {point: RawShare; note: string} | null {
   const {startNs, cpuNs} = loop
   if (startNs.length === 0 || startNs.length !== cpuNs.length) return null
   const waited = offCpuExcessNs(startNs, cpuNs).filter((ns) => ns > thresholdNs).length
   if (waited === 0) return null
   const gapNs = Math.round(medianNs(startNs))
+  if (gapNs >= longestGapNs) return null
   const share = waited / startNs.length
   return {
     point: {gapNs, share, weight: startNs.length},

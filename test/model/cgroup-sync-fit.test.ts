@@ -113,8 +113,11 @@ describe("the runtime's own start loop in the window distribution", () => {
     expect(fit.windowNs).toBe(probe.windowNs)
   })
 
-  it('changes nothing when no start waited, or without the CPU times of the same starts', () => {
+  it('changes nothing when no start waited, without the CPU times of the same starts, or when the starts are further apart than the longest gap', () => {
     expect(cgroupSync(probeRun, 'x', {startNs: startNs.map(() => 7_000_000), cpuNs})).toEqual(probe)
     expect(cgroupSync(probeRun, 'x', {startNs, cpuNs: cpuNs.slice(1)})).toEqual(probe)
+    // Starts 70 ms apart, beyond the probe's longest gap (60 ms), where the rcu_sync is idle anyway.
+    const slow = startNs.map((ns) => ns + 63_000_000)
+    expect(cgroupSync(probeRun, 'x', {startNs: slow, cpuNs: slow.map((ns) => ns - 300_000 - (ns > 75_000_000 ? 8_000_000 : 0))})).toEqual(probe)
   })
 })

@@ -82,7 +82,10 @@ export async function runTasks(tasks: readonly RunTask[], pool: RunPool | undefi
       allDone()
     }
     w.on('error', fail)
-    w.on('exit', (code) => (finished < tasks.length ? fail(new Error(`simulation worker exited with code ${code}`)) : undefined))
+    // A worker that found no run left to claim has nothing more to listen for and exits with
+    // code 0, possibly while this thread still runs its last one (its outputs were posted before,
+    // and are delivered before 'exit'). Only another exit code is a failure.
+    w.on('exit', (code) => (code !== 0 && finished < tasks.length ? fail(new Error(`simulation worker exited with code ${code}`)) : undefined))
     w.postMessage({tasks: [...tasks], claim} satisfies RunBatch)
   }
   for (let index = Atomics.add(claim, 0, 1); index < tasks.length && failure === null; index = Atomics.add(claim, 0, 1)) {

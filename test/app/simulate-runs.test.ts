@@ -45,6 +45,25 @@ describe('runTasks', () => {
     expect(onWorker).toBeGreaterThan(0)
   })
 
+  it('finishes when a worker ran out of runs and exited while another thread still runs one', async () => {
+    const model = await legacyModel()
+    // One long run among short ones: whichever thread claims it, the others run out of runs and
+    // the workers among them exit (code 0) while it is still running.
+    const long: Scenario = {...scenario, workload: {kind: 'burst', pods: 60}, hostMounts: 8000}
+    const tasks: RunTask[] = [scenario, long, scenario, scenario, scenario, scenario].map((s, i) => ({model, scenario: s, seed: i + 1}))
+    const pool = startRunPool(2)
+    try {
+      await pool.ready()
+      const exits = pool.workers.map((w) => new Promise<number>((resolve) => w.once('exit', resolve)))
+      const outputs = await runTasks(tasks, pool, () => undefined)
+      expect(outputs.map((o) => o.podStartNs.length)).toEqual([6, 60, 6, 6, 6, 6])
+      // Both workers found nothing left and ended on their own.
+      expect(await Promise.all(exits)).toEqual([0, 0])
+    } finally {
+      await pool.close()
+    }
+  })
+
   it('rejects with the error a run raised, on whichever thread it ran', async () => {
     const model = await legacyModel()
     // An invalid scenario makes runScenario throw (validateScenario) on every thread.

@@ -65,9 +65,7 @@ if (runs > 1) {
   for (const [cost, field] of keys) {
     const xs = models.map((m) => (m.costs[cost] as Record<string, number> | undefined)?.[field]).filter((x): x is number => typeof x === 'number')
     if (xs.length !== runs) continue
-    const median = [...xs].sort((a, b) => a - b)[Math.floor(runs / 2)]!
-    const range = median > 0 ? ((Math.max(...xs) - Math.min(...xs)) / median) * 100 : 0
-    process.stdout.write(`  ${`${cost}.${field}`.padEnd(26)} ${xs.map((x) => x.toFixed(0)).join(' / ')} ns   range ${range.toFixed(0)}% of median\n`)
+    process.stdout.write(`  ${`${cost}.${field}`.padEnd(26)} ${xs.map((x) => x.toFixed(0)).join(' / ')} ns   range ${rangePct(xs).toFixed(0)}% of median\n`)
   }
   // What the simulator charges at a typical operating point (a node with M = 4,000 host mounts,
   // T = 1,500 threads, containers of k = 16 mounts, 75-line mountinfo chunks): a fit's slope and
@@ -92,9 +90,7 @@ if (runs > 1) {
   for (const [name, f] of charged) {
     const xs = models.map(f)
     if (xs.some((x) => !Number.isFinite(x))) continue
-    const median = [...xs].sort((a, b) => a - b)[Math.floor(runs / 2)]!
-    const range = median > 0 ? ((Math.max(...xs) - Math.min(...xs)) / median) * 100 : 0
-    process.stdout.write(`  ${name.padEnd(26)} ${xs.map((x) => (x / 1000).toFixed(1)).join(' / ')} µs   range ${range.toFixed(0)}% of median\n`)
+    process.stdout.write(`  ${name.padEnd(26)} ${xs.map((x) => (x / 1000).toFixed(1)).join(' / ')} µs   range ${rangePct(xs).toFixed(0)}% of median\n`)
   }
   // The cgroup2 mount's grace period is a distribution: its median per run (the window above comes in steps of the plan's gaps).
   const gpSamples = models.map((m) => (m.costs.cgroupSync as {gp?: {samplesNs?: number[]}} | undefined)?.gp?.samplesNs)
@@ -130,11 +126,17 @@ if (runs > 1) {
           const o = p![path]
           return (o.podStartMs ?? o.containerStartMs)[q]
         })
-        const median = [...xs].sort((a, b) => a - b)[Math.floor(runs / 2)]!
-        const range = median > 0 ? ((Math.max(...xs) - Math.min(...xs)) / median) * 100 : 0
-        process.stdout.write(`  ${`${name} ${path} ${q}`.padEnd(36)} ${xs.map((x) => x.toFixed(1)).join(' / ')} ms   range ${range.toFixed(0)}% of median\n`)
+        process.stdout.write(
+          `  ${`${name} ${path} ${q}`.padEnd(36)} ${xs.map((x) => x.toFixed(1)).join(' / ')} ms   range ${rangePct(xs).toFixed(0)}% of median\n`,
+        )
       }
     }
   }
 }
 rmSync(dir, {recursive: true, force: true})
+
+/** (max − min) ÷ median of the runs' values, in % (the issue's ±10 % is a range of at most 20 %). */
+function rangePct(xs: readonly number[]): number {
+  const median = [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+  return median > 0 ? ((Math.max(...xs) - Math.min(...xs)) / median) * 100 : 0
+}

@@ -6,7 +6,7 @@ import {finishClassJob, runClassJob, type ClassJob, type ClassPathJobResult} fro
 import {simulatorFor} from '../analyze/sim-adapter.js'
 import type {KernelModel} from '../model/schema.js'
 import type {InitMessage, WorkerMessage, WorkerTask} from './analyze-worker.js'
-import {startWorkerThread} from './worker-thread.js'
+import {startWorkerPool, type WorkerPool} from './worker-thread.js'
 
 export interface RunJobsOptions {
   jobs: number
@@ -22,37 +22,20 @@ export interface RunJobsOptions {
    */
   costs?: readonly number[]
   /**
-   * Worker threads started earlier (startWorkerPool), so that their start-up (a Node isolate and
-   * the simulator's modules, 65–95 ms) overlapped with loading the snapshot; runJobs hands them
+   * Worker threads started earlier (startAnalysisWorkers), so that their start-up overlapped
+   * with loading the snapshot; runJobs hands them
    * their settings and models first. Without it, runJobs starts its own. Either way they are
    * terminated when runJobs returns.
    */
   pool?: WorkerPool
 }
 
-/** Analysis worker threads started ahead of their work (see RunJobsOptions.pool). */
-export interface WorkerPool {
-  readonly workers: readonly Worker[]
-  /** The first error a worker raised before runJobs listened, if any. */
-  earlyError(): Error | undefined
-  /** Terminates every worker; safe to call more than once. */
-  close(): Promise<void>
-}
-
 /**
  * Starts `size` analysis workers now. They wait for an init message (settings and models) and
  * then for tasks. An error a worker raises before runJobs listens is kept and rethrown there.
  */
-export function startWorkerPool(size: number): WorkerPool {
-  const workers = Array.from({length: size}, () => startWorkerThread('analyze-worker'))
-  const early: Error[] = []
-  for (const w of workers) w.once('error', (err: Error) => early.push(err))
-  let closed: Promise<void> | null = null
-  return {
-    workers,
-    earlyError: () => early[0],
-    close: () => (closed ??= Promise.all(workers.map((w) => w.terminate())).then(() => undefined)),
-  }
+export function startAnalysisWorkers(size: number): WorkerPool {
+  return startWorkerPool('analyze-worker', size)
 }
 
 /**
@@ -69,7 +52,7 @@ export async function runJobs(jobs: ClassJob[], opts: RunJobsOptions): Promise<N
   const paths: Array<Partial<Record<KernelPath, ClassPathJobResult>>> = jobs.map(() => ({}))
   const queue = new TaskQueue(feedOrder(jobs.length, opts.costs))
   let finished = 0
-  const pool = opts.pool ?? startWorkerPool(Math.min(opts.jobs, 2 * jobs.length))
+  const pool = opts.pool ?? startAnalysisWorkers(Math.min(opts.jobs, 2 * jobs.length))
   const workers = pool.workers
   for (const w of workers) w.postMessage({init: {settings: opts.settings, models: opts.models}} satisfies InitMessage)
   try {

@@ -19,7 +19,7 @@ interface Init {
 
 /**
  * The first message a worker gets: the run's settings and models. Workers are started before the
- * snapshot is loaded (analyze-jobs.ts startWorkerPool), so these cannot be its workerData.
+ * snapshot is loaded (analyze-jobs.ts startAnalysisWorkers), so these cannot be its workerData.
  */
 export interface InitMessage {
   init: Init

@@ -19,7 +19,8 @@ import {readSnapshot} from '../io/snapshot-file.js'
 import {defaultModelFor} from '../model/registry.js'
 import {buildNodeClasses, type NodeClass} from '../profile/node-classes.js'
 import type {ReportFormat} from '../report/index.js'
-import {runJobs, startWorkerPool, type WorkerPool} from './analyze-jobs.js'
+import {runJobs, startAnalysisWorkers} from './analyze-jobs.js'
+import type {WorkerPool} from './worker-thread.js'
 import type {PrometheusOptions} from '../cluster/prometheus-source.js'
 
 export type AnalyzeSource =
@@ -71,7 +72,7 @@ export async function analyze(req: AnalyzeRequest): Promise<AnalyzeOutcome> {
   // The workers start now, so that their start-up overlaps with loading the snapshot and
   // building its classes (65–95 ms each, measured 2026-12-01); runJobs closes them, and so does the
   // finally below when something fails before.
-  const pool = req.jobs > 1 ? startWorkerPool(req.jobs) : undefined
+  const pool = req.jobs > 1 ? startAnalysisWorkers(req.jobs) : undefined
   try {
     return await analyzeWith(req, rules, pool)
   } finally {

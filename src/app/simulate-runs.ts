@@ -1,7 +1,6 @@
-import type {Worker} from 'node:worker_threads'
 import {runScenario, type RunOutput} from '../sim/run-scenario.js'
 import type {RunBatch, RunResultMessage, RunTask} from './simulate-worker.js'
-import {startWorkerThread} from './worker-thread.js'
+import {startWorkerPool, type WorkerPool} from './worker-thread.js'
 
 export type {RunTask} from './simulate-worker.js'
 
@@ -9,28 +8,16 @@ export type {RunTask} from './simulate-worker.js'
  * The helper threads of `simulate --jobs N`: N − 1 workers, since the main thread runs
  * replications too. Started before the models load so their start-up overlaps with it.
  */
-export interface RunPool {
-  readonly workers: readonly Worker[]
-  /** The first error a worker raised before runTasks listened, if any. */
-  earlyError(): Error | undefined
+export interface RunPool extends WorkerPool {
   /** Resolves once every worker has loaded and waits for runs (tests use it so workers take some). */
   ready(): Promise<void>
-  /** Terminates every worker; safe to call more than once. */
-  close(): Promise<void>
 }
 
 export function startRunPool(workers: number): RunPool {
-  const threads = Array.from({length: workers}, () => startWorkerThread('simulate-worker'))
-  const early: Error[] = []
-  for (const w of threads) w.once('error', (err: Error) => early.push(err))
-  const loaded = Promise.all(threads.map((w) => new Promise<void>((resolve) => w.once('message', () => resolve())))).then(() => undefined)
-  let closed: Promise<void> | null = null
-  return {
-    workers: threads,
-    earlyError: () => early[0],
-    ready: () => loaded,
-    close: () => (closed ??= Promise.all(threads.map((w) => w.terminate())).then(() => undefined)),
-  }
+  const pool = startWorkerPool('simulate-worker', workers)
+  // A worker's first message says it has loaded (simulate-worker.ts).
+  const loaded = Promise.all(pool.workers.map((w) => new Promise<void>((resolve) => w.once('message', () => resolve())))).then(() => undefined)
+  return {...pool, ready: () => loaded}
 }
 
 /**

@@ -66,7 +66,7 @@ export function cgroupSync(
   const beyond = gaps.filter((g) => g > windowMs).flatMap((g) => byGap.get(g)!.filter((w) => w > threshold))
   // The longest gap's median is above the threshold, so at least one of its waits is too.
   const waitedNs = (beyond.length > 0 ? beyond : idle).sort((a, b) => a - b).map(Math.round)
-  const shares = gaps.map((g) => `${g} ms: ${Math.round(waitedShare(g) * 100)}%`).join(', ')
+  const shares = gaps.map((g, i) => `${g} ms: ${Math.round(probeShares[i]!.share * 100)}%`).join(', ')
   // A start loop slower than the longest gap says nothing the probe did not: the rcu_sync is idle by then.
   const loop = runtimeLoop ? runtimeLoopShare(runtimeLoop, medianNs(waitedNs) / 2, longest * 1e6) : null
   return {

@@ -56,8 +56,9 @@ export function empirical(samplesNs: readonly number[], rng: Prng): Sampler {
  * A model's sample arrays, checked and rounded once per array: every simulator run builds its
  * samplers again from the same model object (thousands of runs per analyze, and a measured
  * distribution holds hundreds of samples: checking and copying them again was ~1 % of the CPU of
- * the demo's simulator runs in a --cpu-prof profile, 2026-12-01). Callers never mutate the arrays they pass (models are
- * parsed once and shared read-only); a changed array would need a new array object.
+ * the demo's simulator runs in a --cpu-prof profile, 2026-12-01). Callers never mutate the arrays
+ * they pass (models are parsed once and shared read-only); a changed array would need a new array
+ * object.
  */
 const checkedSampleArrays = new WeakMap<readonly number[], Float64Array>()
 

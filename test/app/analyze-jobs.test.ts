@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {feedOrder, startWorkerPool, TaskQueue} from '../../src/app/analyze-jobs.js'
+import {feedOrder, startAnalysisWorkers, TaskQueue} from '../../src/app/analyze-jobs.js'
 
 describe('feedOrder', () => {
   it('hands out the costliest jobs first and keeps job order among equal costs', () => {
@@ -27,9 +27,9 @@ describe('TaskQueue', () => {
   })
 })
 
-describe('startWorkerPool', () => {
+describe('startAnalysisWorkers', () => {
   it('starts workers that wait for their settings, and close() ends them all, once however often it is called', async () => {
-    const pool = startWorkerPool(2)
+    const pool = startAnalysisWorkers(2)
     const exits = pool.workers.map((w) => new Promise<number>((resolve) => w.once('exit', resolve)))
     // Online: the worker module loaded and is waiting for its init message, not failing on a missing workerData.
     await Promise.all(pool.workers.map((w) => new Promise((resolve) => w.once('online', resolve))))
@@ -40,7 +40,7 @@ describe('startWorkerPool', () => {
   })
 
   it('keeps an error a worker raised before anyone listened', async () => {
-    const pool = startWorkerPool(1)
+    const pool = startAnalysisWorkers(1)
     const worker = pool.workers[0]!
     await new Promise((resolve) => worker.once('online', resolve))
     // A task before the init message is a programming error the worker throws on.

@@ -4,23 +4,21 @@ import {loadShippedModels} from '../../src/io/model-file.js'
 import {defaultModelFor} from '../../src/model/registry.js'
 import {runScenario} from '../../src/sim/run-scenario.js'
 import type {Scenario} from '../../src/sim/scenario.js'
+import {baseScenario} from '../sim/fixtures/scenario.js'
 
 async function legacyModel() {
   return defaultModelFor(await loadShippedModels(), 'legacy').model
 }
 
-const scenario: Scenario = {
-  path: 'legacy',
+// Pods (not bare starts) on 2 cores, with one mountinfo reader.
+const scenario: Scenario = baseScenario({
   workload: {kind: 'burst', pods: 6},
   cores: 2,
-  systemThreads: 500,
   hostMounts: 800,
-  pod: {containers: 1, initContainers: 0, rootfsMounts: 1, runtimeMounts: 10, hostMountsPerPod: 4, containerMounts: 11, podOverhead: null, runtimeOnly: false},
+  pod: {...baseScenario().pod, hostMountsPerPod: 4, containerMounts: 11, runtimeOnly: false},
   readers: {count: 1, intervalNs: 1e9},
-  runtimeOverhead: null,
-  teardown: false,
   legacyFallbackFraction: 0,
-}
+})
 
 describe('runTasks', () => {
   it('returns each run’s output in task order, the same as running them here, when a worker runs some of them', async () => {

@@ -98,6 +98,22 @@ if (runs > 1) {
     const medians = gpSamples.map((xs) => [...xs!].sort((a, b) => a - b)[Math.floor(xs!.length / 2)]!)
     process.stdout.write(`  ${'cgroupSync.gp median'.padEnd(26)} ${medians.map((x) => x.toFixed(0)).join(' / ')} ns\n`)
   }
+  // After a mass detach: the bands' reach, and the first band's mean wait (the longest grace period a lone legacy start draws).
+  type AfterDetach = {minMounts: number; bands: Array<{untilNs: number; gp: {kind: string; samplesNs?: number[]}}>}
+  const detach = models.map((m) => (m.costs.cgroupSync as {afterDetach?: AfterDetach} | undefined)?.afterDetach)
+  if (detach.every((a) => a !== undefined)) {
+    const firstMean = detach.map((a) => {
+      const gp = a!.bands[0]!.gp
+      return gp.samplesNs ? gp.samplesNs.reduce((x, y) => x + y, 0) / gp.samplesNs.length : NaN
+    })
+    const reach = detach.map((a) => a!.bands[a!.bands.length - 1]!.untilNs / 1e6)
+    process.stdout.write(
+      `  ${'afterDetach first band mean'.padEnd(26)} ${firstMean.map((x) => (x / 1e6).toFixed(1)).join(' / ')} ms   range ${rangePct(firstMean).toFixed(0)}% of median\n`,
+    )
+    process.stdout.write(
+      `  ${'afterDetach bands reach'.padEnd(26)} ${reach.map((x) => x.toFixed(1)).join(' / ')} ms; minMounts ${detach.map((a) => a!.minMounts).join(' / ')}\n`,
+    )
+  } else process.stdout.write(`  afterDetach: fitted in ${detach.filter((a) => a !== undefined).length} of ${detach.length} runs\n`)
   // What the coefficients' run-to-run differences do to predictions: the same scenarios and seed
   // simulated on each run's models (common random numbers, so only the models differ). Bare
   // runtime starts as validate measures them, and a burst of pods as analyze simulates one.

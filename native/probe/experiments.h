@@ -13,6 +13,7 @@ void exp_prop(struct scratch *s, const long *xs, int nx, int reps);
 void exp_wake(int reps);
 void exp_forkexec(int reps);
 void exp_cgroupsync(struct scratch *s, const long *gaps_ms, int nx, int reps);
+void exp_cgroupdetach(struct scratch *s, long added, const long *delays_ms, int nx, int reps);
 void exp_contention(const long *xs, int nx, int reps, int spawns);
 int run_load(struct scratch *s, long added, long threads, int concurrency, int starts, int warmup, char **cmd);
 

@@ -6,6 +6,7 @@
  *            [--propagation shared|private]   (default shared: / re-marked shared, as systemd does)
  *   dp-probe contention --x 1,2 --reps N --starts S   (S fork+exec loops' spawns per loop)
  *   dp-probe cgroupsync --x 2,10,60 --reps N          (x = ms since the previous cgroup2 mount)
+ *   dp-probe cgroupdetach --added M --x 0,30,60 --reps N  (x = ms since M mounts were torn down)
  *   dp-probe run-load --added M --concurrency C --starts N [--warmup W] [--threads T] -- CMD...
  *
  * Before anything else it enters a private mount namespace; every mount it makes dies with it.
@@ -39,7 +40,7 @@ static long parse_long(const char *flag, const char *v) {
 }
 
 int main(int argc, char **argv) {
-  if (argc < 2) die_msg("%s", "usage: dp-probe <caps|legacy|pivot|attach|tree|mountinfo|prop|wake|forkexec|contention|cgroupsync|run-load> [flags]");
+  if (argc < 2) die_msg("%s", "usage: dp-probe <caps|legacy|pivot|attach|tree|mountinfo|prop|wake|forkexec|contention|cgroupsync|cgroupdetach|run-load> [flags]");
   const char *exp = argv[1];
   long xs[MAX_X] = {0};
   int nx = 1, reps = 5, concurrency = 1, starts = 10, warmup = 2;
@@ -83,6 +84,7 @@ int main(int argc, char **argv) {
   else if (strcmp(exp, "wake") == 0) exp_wake(reps);
   else if (strcmp(exp, "forkexec") == 0) exp_forkexec(reps);
   else if (strcmp(exp, "cgroupsync") == 0) exp_cgroupsync(&s, xs, nx, reps);
+  else if (strcmp(exp, "cgroupdetach") == 0) exp_cgroupdetach(&s, added, xs, nx, reps);
   else if (strcmp(exp, "contention") == 0) exp_contention(xs, nx, reps, starts);
   else if (strcmp(exp, "run-load") == 0) {
     if (!cmd || !cmd[0]) die_msg("%s", "run-load needs the runtime command after --");

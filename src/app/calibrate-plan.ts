@@ -34,6 +34,13 @@ export interface CalibrationPlan {
   /** Gaps (ms) slept before each timed cgroup2 mount, and sweeps over them (the cgroup2 mount's grace period). */
   cgroupSyncGapsMs: number[]
   cgroupSyncReps: number
+  /**
+   * The same mount after a copy of this many added mounts was torn down (ascending; the last is
+   * swept over cgroupDetachDelaysMs, the others timed at the first delay only), and sweeps.
+   */
+  cgroupDetachMounts: number[]
+  cgroupDetachDelaysMs: number[]
+  cgroupDetachReps: number
 }
 
 export const QUICK_PLAN: CalibrationPlan = {
@@ -68,6 +75,13 @@ export const QUICK_PLAN: CalibrationPlan = {
   // binomial shares; 12 sweeps left them too noisy to repeat (docs/calibrate.md, "The window
   // distribution's estimator").
   cgroupSyncReps: 20,
+  // ~6 s: 56 timed mounts, each 60 ms after the previous one. The lengthening is gone 60-70 ms
+  // after the teardown and a mean of 10 waits moved by ±2 ms from run to run, so three delays
+  // (teardown-to-mount ~20, ~45 and ~70 ms at 4,000 mounts) with 14 waits each rather than four
+  // with 10 (docs/calibrate.md, "A grace period after a mass detach is longer").
+  cgroupDetachMounts: [1000, 4000],
+  cgroupDetachDelaysMs: [0, 25, 50],
+  cgroupDetachReps: 14,
 }
 
 export const FULL_PLAN: CalibrationPlan = {
@@ -91,6 +105,9 @@ export const FULL_PLAN: CalibrationPlan = {
   contentionSpawns: 300,
   cgroupSyncGapsMs: [2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30, 40, 60],
   cgroupSyncReps: 20,
+  cgroupDetachMounts: [1000, 2000, 4000],
+  cgroupDetachDelaysMs: [0, 15, 30, 45, 60, 80],
+  cgroupDetachReps: 16,
 }
 
 /**
@@ -118,6 +135,9 @@ export const SMOKE_PLAN: CalibrationPlan = {
   contentionSpawns: 10,
   cgroupSyncGapsMs: [2, 60],
   cgroupSyncReps: 2,
+  cgroupDetachMounts: [200],
+  cgroupDetachDelaysMs: [0, 30],
+  cgroupDetachReps: 2,
 }
 
 export type PlanName = 'full' | 'quick' | 'smoke'

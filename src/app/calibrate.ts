@@ -151,9 +151,10 @@ export async function measure(
   opts: {clock: 'cpu' | 'wall'; cores: number; log: (line: string) => void},
 ): Promise<Measurements> {
   const commands: Record<string, string> = {}
-  const run = async (exp: string, args: string[]): Promise<ProbeOutput> => {
-    commands[exp] = ['dp-probe', exp, ...args].join(' ')
-    opts.log(`measuring: ${commands[exp]}`)
+  // `name` keys the command in the model's provenance; it differs from the experiment when one runs several times.
+  const run = async (name: string, args: string[], exp = name): Promise<ProbeOutput> => {
+    commands[name] = ['dp-probe', exp, ...args].join(' ')
+    opts.log(`measuring: ${commands[name]}`)
     return runProbe(probe, exp, args)
   }
   const legacy = await run('legacy', ['--x', plan.legacyAddedMounts.join(','), '--reps', String(plan.legacyReps)])
@@ -170,6 +171,13 @@ export async function measure(
   const busy = Array.from({length: Math.min(opts.cores, 256)}, (_, i) => i + 1)
   const contention = await run('contention', ['--x', busy.join(','), '--reps', String(plan.contentionReps), '--starts', String(plan.contentionSpawns)])
   const cgroupSync = await run('cgroupsync', ['--x', plan.cgroupSyncGapsMs.join(','), '--reps', String(plan.cgroupSyncReps)])
+  const detach: ProbeOutput[] = []
+  for (const [i, added] of plan.cgroupDetachMounts.entries()) {
+    const delays = i === plan.cgroupDetachMounts.length - 1 ? plan.cgroupDetachDelaysMs : plan.cgroupDetachDelaysMs.slice(0, 1)
+    detach.push(
+      await run(`cgroupdetach-${added}`, ['--added', String(added), '--x', delays.join(','), '--reps', String(plan.cgroupDetachReps)], 'cgroupdetach'),
+    )
+  }
   const ns = (o: ProbeOutput, s: string) => series(o, s).map((p) => p.ns)
   // Wall-clock variants of the same calls carry a `Wall` suffix in the probe output.
   const w = opts.clock === 'wall' ? 'Wall' : ''
@@ -197,6 +205,12 @@ export async function measure(
       wall: series(cgroupSync, 'mountWall'),
       cpu: series(cgroupSync, 'mountCpu'),
       initCgroupNs: series(cgroupSync, 'initCgroupNs')[0]?.x === 1,
+      detach: detach.map((o) => ({
+        mounts: series(o, 'mounts')[0]?.x ?? 0,
+        wall: series(o, 'mountWall'),
+        cpu: series(o, 'mountCpu'),
+        sinceTeardown: series(o, 'sinceTeardown'),
+      })),
     },
   }
   return m

@@ -1,7 +1,7 @@
 import {MOUNTINFO_LINES_PER_CHUNK, type CpuContention, type DurationDistribution, type FixedCost, type KernelModel, type LinearCost} from './schema.js'
 import {fitLinearOnMedians, fitLinearOnTrimmedMeans, medianNs, offCpuExcessNs, spreadP90Ns, type FitPoint, type LinearFit} from '../stats/fit.js'
 import {roundTo} from '../stats/round.js'
-import {cgroupSync} from './cgroup-sync-fit.js'
+import {cgroupSync, type DetachRun} from './cgroup-sync-fit.js'
 
 /** Raw measurements of one calibrate run, series by series (ns). */
 export interface Measurements {
@@ -31,9 +31,11 @@ export interface Measurements {
   contention: FitPoint[]
   /**
    * cgroup2 mounts timed after sleeping x ms since the previous one (wall and CPU time of each,
-   * same order), and whether the probe ran in the initial cgroup namespace. Absent in older runs.
+   * same order), and whether the probe ran in the initial cgroup namespace; `detach`: the same
+   * mount x ms after a copy of the namespace's mounts was torn down (`dp-probe cgroupdetach`), one
+   * run per table size. Absent in older runs.
    */
-  cgroupSync?: {wall: FitPoint[]; cpu: FitPoint[]; initCgroupNs: boolean}
+  cgroupSync?: {wall: FitPoint[]; cpu: FitPoint[]; initCgroupNs: boolean; detach?: DetachRun[]}
   /** crun run /bin/true at M≈0, C=1, with the namespace's mounts and threads, when crun exists. */
   crun?: {
     version: string
@@ -274,7 +276,16 @@ export function buildCosts(m: Measurements, scaling?: OtnScaling): {costs: Kerne
   if (perMount) costs.runtimePerMount = perMount
   if (m.contention.length > 0) costs.cpuContention = cpuContention(m.contention, c.contention ?? 'dp-probe contention')
   if (m.cgroupSync && m.cgroupSync.wall.length > 0) {
-    const sync = cgroupSync(m.cgroupSync, c.cgroupsync ?? 'dp-probe cgroupsync', m.crun?.cpuNs ? {startNs: m.crun.startNs, cpuNs: m.crun.cpuNs} : undefined)
+    const detachCommand = Object.entries(c)
+      .filter(([k]) => k.startsWith('cgroupdetach'))
+      .map(([, v]) => v)
+      .join('; ')
+    const sync = cgroupSync(
+      m.cgroupSync,
+      c.cgroupsync ?? 'dp-probe cgroupsync',
+      m.crun?.cpuNs ? {startNs: m.crun.startNs, cpuNs: m.crun.cpuNs} : undefined,
+      detachCommand || undefined,
+    )
     if (sync) costs.cgroupSync = sync
     else
       notes.push(

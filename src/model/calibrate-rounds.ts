@@ -132,7 +132,23 @@ export function concatMeasurements(rounds: readonly Measurements[]): Measurement
     forkExec: all((m) => m.forkExec),
     contention: all((m) => m.contention),
     ...(syncs.length === rounds.length
-      ? {cgroupSync: {wall: syncs.flatMap((s) => s.wall), cpu: syncs.flatMap((s) => s.cpu), initCgroupNs: syncs.every((s) => s.initCgroupNs)}}
+      ? {
+          cgroupSync: {
+            wall: syncs.flatMap((s) => s.wall),
+            cpu: syncs.flatMap((s) => s.cpu),
+            initCgroupNs: syncs.every((s) => s.initCgroupNs),
+            ...(syncs.every((s) => s.detach)
+              ? {
+                  detach: syncs[0]!.detach!.map((d, i) => ({
+                    mounts: d.mounts,
+                    wall: syncs.flatMap((s) => s.detach![i]?.wall ?? []),
+                    cpu: syncs.flatMap((s) => s.detach![i]?.cpu ?? []),
+                    sinceTeardown: syncs.flatMap((s) => s.detach![i]?.sinceTeardown ?? []),
+                  })),
+                }
+              : {}),
+          },
+        }
       : {}),
     ...(crun && rounds.every((m) => m.crun)
       ? {

@@ -13,13 +13,15 @@ const NO_GRACE_PERIOD_NS = 200_000
  * exceeds half their median. `windowNs` = midway between the last gap where fewer than half the
  * mounts waited and the first where at least half did; every wait at a gap beyond the window is a
  * sample of `gp`. With `runtimeLoop`, the runtime's own back-to-back starts add a point to the
- * window's CDF (runtimeLoopShare). Null when the probe was not in the initial cgroup namespace,
+ * window's CDF (runtimeLoopShare); with `m.detach`, the longer grace period after a mass detach
+ * (afterDetach). Null when the probe was not in the initial cgroup namespace,
  * where the mount takes no such lock and the measurement says nothing.
  */
 export function cgroupSync(
-  m: {wall: readonly FitPoint[]; cpu: readonly FitPoint[]; initCgroupNs: boolean},
+  m: {wall: readonly FitPoint[]; cpu: readonly FitPoint[]; initCgroupNs: boolean; detach?: readonly DetachRun[]},
   command: string,
   runtimeLoop?: RuntimeLoop,
+  detachCommand?: string,
 ): CgroupSync | null {
   if (!m.initCgroupNs) return null
   if (m.wall.length !== m.cpu.length) throw new Error('cgroupsync: wall and CPU series differ in length')
@@ -69,6 +71,7 @@ export function cgroupSync(
   const shares = gaps.map((g, i) => `${g} ms: ${Math.round(probeShares[i]!.share * 100)}%`).join(', ')
   // A start loop slower than the longest gap says nothing the probe did not: the rcu_sync is idle by then.
   const loop = runtimeLoop ? runtimeLoopShare(runtimeLoop, medianNs(waitedNs) / 2, longest * 1e6) : null
+  const detach = m.detach && m.detach.length > 0 ? afterDetach(m.detach, waitedNs, detachCommand ?? 'dp-probe cgroupdetach') : null
   return {
     windowNs: Math.round(windowMs * 1e6),
     windowCdf: loop ? fittedShares([...probeShares, loop.point]) : probeFit,
@@ -81,9 +84,10 @@ export function cgroupSync(
         note: `wall minus CPU time of the cgroup2 mounts in the initial cgroup namespace that waited (more than half the median wait at ${longest} ms), at gaps beyond the window: synchronize_rcu in rcu_sync_enter (percpu_down_write of cgroup_threadgroup_rwsem in cgroup_favor_dynmods)`,
       },
     },
+    ...(detach?.fit ? {afterDetach: detach.fit} : {}),
     source: {
       ...base,
-      note: `share of mounts that waited more than half the median grace period (${Math.round(threshold / 1000)} µs), by ms since the previous mount: ${shares}; windowNs = midway between the last gap below half and the first at or above, in the fitted shares; windowCdf = the shares fitted non-decreasing (adjacent violators pooled, weighted by mounts), 1 at the longest gap (the simulator draws a window from it at every exit)${loop ? `; plus ${loop.note}` : ''}`,
+      note: `share of mounts that waited more than half the median grace period (${Math.round(threshold / 1000)} µs), by ms since the previous mount: ${shares}; windowNs = midway between the last gap below half and the first at or above, in the fitted shares; windowCdf = the shares fitted non-decreasing (adjacent violators pooled, weighted by mounts), 1 at the longest gap (the simulator draws a window from it at every exit)${loop ? `; plus ${loop.note}` : ''}${detach ? `; after a mass detach: ${detach.note}` : ''}`,
     },
   }
 }
@@ -142,4 +146,101 @@ function runtimeLoopShare(loop: RuntimeLoop, thresholdNs: number, longestGapNs: 
     point: {gapNs, share, weight: startNs.length},
     note: `the runtime's start loop: ${waited} of ${startNs.length} crun starts at C=1 (median ${(gapNs / 1e6).toFixed(1)} ms apart) were off the CPU more than ${(thresholdNs / 1e6).toFixed(1)} ms beyond the median start, a point at ${(gapNs / 1e6).toFixed(1)} ms with share ${roundTo(share, 4)}`,
   }
+}
+
+/**
+ * `dp-probe cgroupdetach` at one table size: the mounts each torn-down copy held, and each timed
+ * mount's wall and CPU time and the ns from the teardown to it, by ms slept after the teardown.
+ */
+export interface DetachRun {
+  mounts: number
+  wall: readonly FitPoint[]
+  cpu: readonly FitPoint[]
+  sinceTeardown: readonly FitPoint[]
+}
+
+/** Below this share of the idle grace period, a mean wait after a mass detach is not counted as longer. */
+const MIN_LENGTHENING = 0.2
+
+/**
+ * Longer grace periods after a mass detach (docs/calibrate.md, "A grace period after a mass
+ * detach is longer"). On Linux 6.18 a grace period that starts right after thousands of mounts
+ * were torn down lasted up to twice the idle one, fading over 60-80 ms. The largest table's
+ * delays become bands by time since the teardown (the probe's mean time from the teardown to the
+ * mount at that delay, which includes the next start's copy and read), each ending midway to the
+ * next (the last one as far beyond as the step before it), each with the waits measured at its
+ * delay as its `gp`. Bands after the last one whose mean wait exceeds the idle grace period's (`gpNs`)
+ * by a fifth are dropped: from there on the idle `gp` applies. `minMounts` is the smallest table
+ * whose wait at the first delay was lengthened at least half as much as the largest table's (a
+ * smaller table is copied and read sooner, so it is measured nearer its teardown). Null fit, with
+ * the reason, when no delay shows a lengthening.
+ */
+export function afterDetach(
+  runs: readonly DetachRun[],
+  gpNs: readonly number[],
+  command: string,
+): {fit: NonNullable<CgroupSync['afterDetach']> | null; note: string} {
+  const sized = [...runs].filter((r) => r.wall.length > 0).sort((a, b) => a.mounts - b.mounts)
+  const largest = sized[sized.length - 1]
+  if (largest === undefined || gpNs.length === 0) return {fit: null, note: 'not measured'}
+  const idleMean = mean(gpNs)
+  const byDelay = waitsByDelay(largest)
+  const delays = [...byDelay.keys()].sort((a, b) => a - b)
+  const excess = (waits: readonly number[]) => Math.max(0, mean(waits) - idleMean)
+  const ms = (ns: number) => (ns / 1e6).toFixed(1)
+  // Time from the teardown to the mount, by delay: the sleep plus the next start's copy and read.
+  const elapsedMs = delays.map((d) => mean(largest.sinceTeardown.filter((p) => p.x === d).map((p) => p.ns)) / 1e6)
+  const means = delays.map((d, i) => `${elapsedMs[i]!.toFixed(1)} ms: ${ms(mean(byDelay.get(d)!))}`).join(', ')
+  const measured = `mean wait of a cgroup2 mount after tearing down ${largest.mounts} mounts and copying and reading the table, by ms since the teardown: ${means} (idle grace period ${ms(idleMean)} ms)`
+  let last = -1
+  delays.forEach((d, i) => {
+    if (excess(byDelay.get(d)!) >= MIN_LENGTHENING * idleMean) last = i
+  })
+  if (last < 0) return {fit: null, note: `not modelled: ${measured}, no lengthening`}
+  if (elapsedMs.some((e, i) => !Number.isFinite(e) || (i > 0 && e <= elapsedMs[i - 1]!)))
+    return {fit: null, note: `not modelled: ${measured}, but the times from the teardown to the mounts do not grow with the delay`}
+  const untilMs = (i: number): number => {
+    if (i < delays.length - 1) return (elapsedMs[i]! + elapsedMs[i + 1]!) / 2
+    const step = delays.length > 1 ? elapsedMs[i]! - elapsedMs[i - 1]! : elapsedMs[i]!
+    return elapsedMs[i]! + step / 2
+  }
+  const bands = delays.slice(0, last + 1).map((d, i) => {
+    const waits = byDelay.get(d)!
+    return {
+      untilNs: Math.round(untilMs(i) * 1e6),
+      gp: {
+        kind: 'empirical' as const,
+        samplesNs: [...waits].sort((a, b) => a - b).map(Math.round),
+        source: {
+          command,
+          samples: waits.length,
+          note: `wall minus CPU time of cgroup2 mounts ${elapsedMs[i]!.toFixed(1)} ms after a copy of ${largest.mounts} mounts was torn down (${d} ms slept, then the next copy and read)`,
+        },
+      },
+    }
+  })
+  const ex0 = excess(byDelay.get(delays[0]!)!)
+  const smaller = sized.slice(0, -1).map((r) => ({mounts: r.mounts, ex: excess(waitsByDelay(r).get(delays[0]!) ?? [])}))
+  const minMounts = smaller.find((p) => p.ex >= ex0 / 2)?.mounts ?? largest.mounts
+  const sizes = smaller.map((p) => `${p.mounts} mounts: +${ms(p.ex)} ms`).join(', ')
+  const truncated = last === delays.length - 1 ? `; still longer at the last delay (${delays[last]} ms), so the bands may end too early` : ''
+  return {
+    fit: {minMounts, bands},
+    note: `${measured}; ${bands.length} band(s) up to ${ms(bands[bands.length - 1]!.untilNs)} ms${truncated}; minMounts = the smallest table whose wait right after its teardown was lengthened at least half as much as the largest's (+${ms(ex0)} ms)${sizes ? `: ${sizes}` : ''}`,
+  }
+}
+
+/** A run's waits (wall minus CPU time, ns) by ms slept since the teardown. */
+function waitsByDelay(r: DetachRun): Map<number, number[]> {
+  const by = new Map<number, number[]>()
+  r.wall.forEach((w, i) => {
+    const waits = by.get(w.x) ?? []
+    waits.push(Math.max(0, w.ns - (r.cpu[i]?.ns ?? 0)))
+    by.set(w.x, waits)
+  })
+  return by
+}
+
+function mean(xs: readonly number[]): number {
+  return xs.reduce((a, b) => a + b, 0) / xs.length
 }

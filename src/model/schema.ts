@@ -91,6 +91,22 @@ export const CgroupSyncSchema = z.strictObject({
     })
     .optional(),
   gp: DurationDistributionSchema,
+  /**
+   * Longer grace periods after a mass detach (docs/calibrate.md, "A grace period after a mass
+   * detach is longer"): a wait that starts t ns after a detach of at least `minMounts` mounts (a
+   * legacy start's old-root umount), while a core is idle, draws from the `gp` of the first band
+   * with t < `untilNs`; after the last band, from `gp` above. Optional: models calibrated before
+   * 2026-12-01 lack it.
+   */
+  afterDetach: z
+    .strictObject({
+      minMounts: z.number().int().positive(),
+      bands: z
+        .array(z.strictObject({untilNs: opNs.positive(), gp: DurationDistributionSchema}))
+        .min(1)
+        .refine((bs) => bs.every((b, i) => i === 0 || b.untilNs > bs[i - 1]!.untilNs), {error: 'band ends (untilNs) must ascend'}),
+    })
+    .optional(),
   source: MeasurementSourceSchema,
 })
 

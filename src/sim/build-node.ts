@@ -2,7 +2,7 @@ import {Environment} from './engine.js'
 import {Cpus} from './cpus.js'
 import {RwSemaphore} from './rwsem.js'
 import {RcuGracePeriods} from './rcu.js'
-import {RcuSync} from './rcu-sync.js'
+import {RcuSync, type AfterDetach} from './rcu-sync.js'
 import {FifoResource} from './resource.js'
 import {Signal} from './signal.js'
 import {Samples} from './samples.js'
@@ -26,6 +26,7 @@ export const STREAM = {
   lifetime: 8,
   cgroupSync: 9,
   cgroupSyncWindow: 10,
+  cgroupSyncAfterDetach: 11,
 } as const
 
 /**
@@ -64,7 +65,9 @@ export function buildNode(model: KernelModel, scenario: Scenario, rng: Prng): Si
     cpus,
     sem,
     rcu: new RcuGracePeriods(env, samplerFor(model.costs.rcuGp, rng.fork(STREAM.rcu))),
-    cgroupSync: cgroupSync ? new RcuSync(env, cgroupSyncWindow(cgroupSync, rng), samplerFor(cgroupSync.gp, rng.fork(STREAM.cgroupSync))) : null,
+    cgroupSync: cgroupSync
+      ? new RcuSync(env, cgroupSyncWindow(cgroupSync, rng), samplerFor(cgroupSync.gp, rng.fork(STREAM.cgroupSync)), afterDetach(cgroupSync, cpus, rng))
+      : null,
     nullfsRootLock: new FifoResource(env, 1),
     costs: model.costs,
     pod: scenario.pod,
@@ -89,6 +92,17 @@ function cgroupSyncWindow(sync: CgroupSync, rng: Prng): Sampler {
     sync.windowCdf.map((p) => ({x: p.gapNs, share: p.waitedShare})),
     rng.fork(STREAM.cgroupSyncWindow),
   )
+}
+
+function afterDetach(sync: CgroupSync, cpus: Cpus, rng: Prng): AfterDetach | null {
+  const a = sync.afterDetach
+  if (!a) return null
+  const streams = rng.fork(STREAM.cgroupSyncAfterDetach)
+  return {
+    minMounts: a.minMounts,
+    bands: a.bands.map((b, i) => ({untilNs: b.untilNs, gp: samplerFor(b.gp, streams.fork(i + 1))})),
+    allCoresBusy: () => cpus.busy === cpus.count,
+  }
 }
 
 function pathChooser(scenario: Scenario, rng: Prng): () => KernelPath {

@@ -42,6 +42,11 @@ export class Cpus {
     this.slowdownByBusy = contention && contention.length > 0 ? slowdownTable(contention, count) : null
   }
 
+  /** Cores held now (by running tasks and spinners). */
+  get busy(): number {
+    return this.cores.used
+  }
+
   /** Whether work is slowed down by other busy cores (the model has a contention curve). */
   get contended(): boolean {
     return this.slowdownByBusy !== null

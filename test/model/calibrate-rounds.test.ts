@@ -79,4 +79,26 @@ describe('calibrate --rounds: the median of rounds', () => {
     expect(all.attach).toEqual([...rounds[0]!.attach, ...rounds[1]!.attach, ...rounds[2]!.attach])
     expect(concatMeasurements([rounds[0]!])).toBe(rounds[0])
   })
+
+  it("pools the cgroup2 mount's runs, and each table size's detach runs with the same size of the other rounds", () => {
+    const pt = (x: number, ns: number) => ({x, ns})
+    const sync = (r: number): NonNullable<Measurements['cgroupSync']> => ({
+      wall: [pt(60, 7e6 + r)],
+      cpu: [pt(60, 1e4)],
+      initCgroupNs: true,
+      detach: [
+        {mounts: 1_022, wall: [pt(0, 12e6 + r)], cpu: [pt(0, 1e5)], sinceTeardown: [pt(0, 5e6)]},
+        {mounts: 4_022, wall: [pt(0, 11e6 + r), pt(25, 8e6 + r)], cpu: [pt(0, 1e5), pt(25, 1e5)], sinceTeardown: [pt(0, 2e7), pt(25, 4.5e7)]},
+      ],
+    })
+    const all = concatMeasurements([
+      {...round(1), cgroupSync: sync(1)},
+      {...round(1), cgroupSync: sync(2)},
+    ])
+    expect(all.cgroupSync!.wall.map((p) => p.ns)).toEqual([7e6 + 1, 7e6 + 2])
+    expect(all.cgroupSync!.detach!.map((d) => d.mounts)).toEqual([1_022, 4_022])
+    expect(all.cgroupSync!.detach![1]!.wall.map((p) => p.ns)).toEqual([11e6 + 1, 8e6 + 1, 11e6 + 2, 8e6 + 2])
+    expect(all.cgroupSync!.detach![1]!.sinceTeardown).toHaveLength(4)
+    expect(all.cgroupSync!.detach![0]!.cpu).toHaveLength(2)
+  })
 })

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {cgroupSync} from '../../src/model/cgroup-sync-fit.js'
+import {afterDetach, cgroupSync, type DetachRun} from '../../src/model/cgroup-sync-fit.js'
 import type {FitPoint} from '../../src/stats/fit.js'
 
 /** A probe run: at each gap (ms), `reps` mounts whose wall time is cpu + wait(gap, rep). */
@@ -119,5 +119,83 @@ describe("the runtime's own start loop in the window distribution", () => {
     // Starts 70 ms apart, beyond the probe's longest gap (60 ms), where the rcu_sync is idle anyway.
     const slow = startNs.map((ns) => ns + 63_000_000)
     expect(cgroupSync(probeRun, 'x', {startNs: slow, cpuNs: slow.map((ns) => ns - 300_000 - (ns > 75_000_000 ? 8_000_000 : 0))})).toEqual(probe)
+  })
+})
+
+describe('the longer grace period after a mass detach', () => {
+  /** A `dp-probe cgroupdetach` run: at each delay (ms), `reps` mounts waiting wait(delay), reached elapsed(delay) ms after the teardown. */
+  function detachRun(mounts: number, delays: number[], reps: number, wait: (delay: number) => number, elapsedMs: (delay: number) => number): DetachRun {
+    const wall: FitPoint[] = []
+    const cpu: FitPoint[] = []
+    const sinceTeardown: FitPoint[] = []
+    for (let r = 0; r < reps; r++)
+      for (const d of delays) {
+        wall.push({x: d, ns: 100_000 + wait(d)})
+        cpu.push({x: d, ns: 100_000})
+        sinceTeardown.push({x: d, ns: elapsedMs(d) * 1e6})
+      }
+    return {mounts, wall, cpu, sinceTeardown}
+  }
+  const idleGp = Array<number>(20).fill(7_000_000)
+  // The largest table: 14 ms at the first delay, 10 at the second, back to 7 from the third; the
+  // copy and read before the mount take 20 ms.
+  const large = detachRun(
+    4_022,
+    [0, 25, 50, 75],
+    3,
+    (d) => (d === 0 ? 14_000_000 : d === 25 ? 10_000_000 : 7_000_000),
+    (d) => d + 20,
+  )
+
+  it('makes a band of every delay up to the last one still lengthened, ending midway to the next delay in time since the teardown', () => {
+    const {fit, note} = afterDetach([large], idleGp, 'dp-probe cgroupdetach')
+    expect(fit!.bands.map((b) => [b.untilNs / 1e6, b.gp.kind === 'empirical' ? b.gp.samplesNs : []])).toEqual([
+      [32.5, [14_000_000, 14_000_000, 14_000_000]],
+      [57.5, [10_000_000, 10_000_000, 10_000_000]],
+    ])
+    expect(fit!.minMounts).toBe(4_022)
+    expect(note).toContain('20.0 ms: 14.0, 45.0 ms: 10.0, 70.0 ms: 7.0')
+  })
+
+  it('sets minMounts at the smallest table lengthened at least half as much as the largest', () => {
+    // +7 ms for the largest; a 1,022-mount table +4 ms (at least half), a 522-mount one +3 ms (not).
+    const at = (mounts: number, ns: number) =>
+      detachRun(
+        mounts,
+        [0],
+        3,
+        () => ns,
+        () => 5,
+      )
+    expect(afterDetach([at(522, 10_000_000), at(1_022, 11_000_000), large], idleGp, 'x').fit!.minMounts).toBe(1_022)
+    expect(afterDetach([at(1_022, 9_000_000), large], idleGp, 'x').fit!.minMounts).toBe(4_022)
+  })
+
+  it('models nothing when no delay is lengthened by a fifth of the idle grace period, or when the times since the teardown do not grow', () => {
+    const flat = detachRun(
+      4_022,
+      [0, 25],
+      3,
+      () => 8_000_000,
+      (d) => d + 20,
+    )
+    expect(afterDetach([flat], idleGp, 'x')).toMatchObject({fit: null, note: expect.stringContaining('no lengthening')})
+    const jumbled = detachRun(
+      4_022,
+      [0, 25],
+      3,
+      () => 14_000_000,
+      (d) => 40 - d,
+    )
+    expect(afterDetach([jumbled], idleGp, 'x').fit).toBeNull()
+  })
+
+  it('is part of the cgroupSync fit when the probe measured it, with the idle waits beyond the window as the reference', () => {
+    const probe = run(GAPS, 4, (g) => (g >= 18 ? 7_000_000 : 0))
+    const fit = cgroupSync({...probe, detach: [large]}, 'dp-probe cgroupsync', undefined, 'dp-probe cgroupdetach --added 4000')!
+    expect(fit.afterDetach!.bands).toHaveLength(2)
+    expect(fit.afterDetach!.bands[0]!.gp.source.command).toBe('dp-probe cgroupdetach --added 4000')
+    expect(fit.source.note).toContain('after a mass detach')
+    expect(cgroupSync(probe, 'dp-probe cgroupsync')!.afterDetach).toBeUndefined()
   })
 })

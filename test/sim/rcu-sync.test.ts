@@ -132,3 +132,60 @@ describe('a closed loop of starts with costs.cgroupSync', () => {
     expect(Array.from(fastSync.containerStartNs).filter((v, i) => v - fastPlain.containerStartNs[i]! > gpNs / 2)).toHaveLength(1)
   })
 })
+
+describe('the longer grace period after a mass detach (costs.cgroupSync.afterDetach)', () => {
+  /** A detach of `detached` mounts at 0, then one cgroup2 mount at `mountAt`: how long it waited. */
+  function waitAfterDetach(detached: number, mountAt: number, busy = false): number {
+    const env = new Environment()
+    const bands = [
+      {untilNs: 10_000, gp: fixed(3_000)},
+      {untilNs: 30_000, gp: fixed(2_000)},
+    ]
+    const sync = new RcuSync(env, fixed(0), fixed(1_000), {minMounts: 500, bands, allCoresBusy: () => busy})
+    let waited = -1
+    env.process(
+      (function* (): ProcessGenerator {
+        sync.noteDetach(detached)
+        yield env.timeout(mountAt)
+        const start = env.now
+        const wait = sync.enterExit()
+        if (wait) yield wait
+        waited = env.now - start
+      })(),
+    )
+    env.run()
+    return waited
+  }
+
+  it('draws from the band the time since the detach falls in, and the idle grace period after the last band', () => {
+    expect(waitAfterDetach(4_000, 0)).toBe(3_000)
+    expect(waitAfterDetach(4_000, 9_999)).toBe(3_000)
+    expect(waitAfterDetach(4_000, 10_000)).toBe(2_000)
+    expect(waitAfterDetach(4_000, 29_999)).toBe(2_000)
+    expect(waitAfterDetach(4_000, 30_000)).toBe(1_000)
+  })
+
+  it('ignores detaches below minMounts, and every band while all cores are busy', () => {
+    expect(waitAfterDetach(499, 0)).toBe(1_000)
+    expect(waitAfterDetach(500, 0)).toBe(3_000)
+    expect(waitAfterDetach(4_000, 0, true)).toBe(1_000)
+  })
+
+  it('lengthens every lone legacy start after the first on a big table, and none below minMounts', () => {
+    const base = fixtureModel()
+    const fixedNs = (ns: number) => ({kind: 'fixed' as const, ns, source: {command: 'test', samples: 1}})
+    // Window 0: every cgroup2 mount waits a grace period; 5 ms idle, 12 ms after a mass detach.
+    const sync = {windowNs: 0, gp: fixedNs(5_000_000), source: {command: 'test', samples: 1}}
+    const plain: KernelModel = {...base, costs: {...base.costs, cgroupSync: sync}}
+    const lengthened: KernelModel = {
+      ...base,
+      costs: {...base.costs, cgroupSync: {...sync, afterDetach: {minMounts: 1_000, bands: [{untilNs: 1e12, gp: fixedNs(12_000_000)}]}}},
+    }
+    const loop = (hostMounts: number) => baseScenario({path: 'legacy', hostMounts, workload: {kind: 'closed', concurrency: 1, starts: 20}})
+    const before = runScenario(plain, loop(4_000), 1).containerStartNs
+    const after = runScenario(lengthened, loop(4_000), 1).containerStartNs
+    // The first start follows no detach; each later one follows the previous start's old-root umount of ~4,000 mounts.
+    expect(Array.from(after, (ns, i) => ns - before[i]!)).toEqual([0, ...Array<number>(19).fill(7_000_000)])
+    expect(runScenario(lengthened, loop(900), 1)).toEqual(runScenario(plain, loop(900), 1))
+  })
+})

@@ -50,12 +50,16 @@ export function* legacyStart(node: SimNode, task: ContainerTask): ProcessGenerat
   if (pod.legacyOldRootRepropagation ?? true) yield sem.write(task, () => linear(costs.chtype, copySize()))
 
   // 5. umount2(old root, MNT_DETACH): umount_tree of the copy (plus what propagated into it).
+  let detached = 0
   yield sem.write(task, () => {
-    const size = copySize()
+    detached = copySize()
     state.inFlightCopies--
-    return linear(costs.umount, size)
+    return linear(costs.umount, detached)
   })
   // After namespace_unlock: synchronize_rcu_expedited, shared with concurrent callers.
   yield node.rcu.synchronize()
+  // Then the detached mounts are released; thousands of them lengthen the next normal grace
+  // period for tens of ms (rcu-sync.ts).
+  node.cgroupSync?.noteDetach(detached)
   return containerLive(node, task)
 }

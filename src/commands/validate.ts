@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 import Table from 'cli-table3'
 import {checkErrorLimit, pct, validate, type ValidateResult} from '../app/validate.js'
+import {intervalText} from '../app/validate-noise.js'
 import {InputError} from '../errors/errors.js'
 import {BaseCommand} from './base-command.js'
 
@@ -68,7 +69,21 @@ function list(flag: string, text: string, min: number, max: number): number[] {
 
 export function render(r: ValidateResult): string {
   const t = new Table({
-    head: ['M', 'C', 'T', 'starts', 'CPU used', 'measured p50', 'predicted p50', 'err p50', 'err M-part', 'measured p99', 'predicted p99', 'err p99', ''],
+    head: [
+      'M',
+      'C',
+      'T',
+      'starts',
+      'CPU used',
+      'measured p50 (95% CI)',
+      'predicted p50',
+      'err p50',
+      'err M-part',
+      'measured p99 (95% CI)',
+      'predicted p99',
+      'err p99',
+      '',
+    ],
     style: {head: [], border: []},
   })
   for (const c of r.cells) {
@@ -78,14 +93,14 @@ export function render(r: ValidateResult): string {
       c.threads,
       c.starts,
       `${c.cpuCoresUsed.toFixed(2)} of ${r.cores}`,
-      ms(c.measuredMs.p50),
+      `${ms(c.measuredMs.p50)} (${intervalText(c.measuredCi95Ms.p50)})`,
       ms(c.predictedMs.p50),
       pct(c.relativeError.p50),
       c.mountPartError === null ? '—' : pct(c.mountPartError),
-      ms(c.measuredMs.p99),
+      `${ms(c.measuredMs.p99)} (${intervalText(c.measuredCi95Ms.p99)})`,
       ms(c.predictedMs.p99),
       pct(c.relativeError.p99),
-      (c.withinTarget ? 'ok' : 'MISS') + (c.overheadCell ? ' *' : ''),
+      (c.withinTarget ? 'ok' : c.predictedInsideCi.p50 && c.predictedInsideCi.p99 ? 'MISS ~' : 'MISS') + (c.overheadCell ? ' *' : ''),
     ])
   }
   const head = `${r.runtime}, model ${r.model.id}, ${r.containerMounts} mounts per container, ${r.cores} cores, load ${r.loadAverage.before.join('/')} → ${r.loadAverage.after.join('/')}`

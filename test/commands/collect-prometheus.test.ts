@@ -1,4 +1,4 @@
-import {mkdirSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {createServer, request, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
 import {createServer as createHttpsServer, type Server as HttpsServer} from 'node:https'
 import type {AddressInfo} from 'node:net'
@@ -135,6 +135,7 @@ afterAll(async () => {
   await new Promise((r) => (authProxy ? authProxy.close(r) : r(undefined)))
   await new Promise((r) => (tlsProxy ? tlsProxy.close(r) : r(undefined)))
   await api?.close()
+  if (dir) rmSync(dir, {recursive: true, force: true})
 })
 
 describe('collect --prometheus against a real Prometheus', () => {

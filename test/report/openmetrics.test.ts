@@ -1,9 +1,9 @@
 import {spawnSync} from 'node:child_process'
-import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {runCommand} from '@oclif/test'
-import {describe, expect, it} from 'vitest'
+import {afterAll, describe, expect, it} from 'vitest'
 import {AnalysisResultSchema} from '../../src/domain/analysis.js'
 import {renderJson} from '../../src/report/json.js'
 import {FAMILIES, renderOpenMetrics} from '../../src/report/openmetrics.js'
@@ -38,6 +38,9 @@ function parse(text: string): Parsed {
   }
   return p
 }
+
+const scratch = mkdtempSync(join(tmpdir(), 'densityplan-openmetrics-'))
+afterAll(() => rmSync(scratch, {recursive: true, force: true}))
 
 describe('OpenMetrics output (--format prom)', () => {
   const result = makeResult()
@@ -115,7 +118,7 @@ describe('OpenMetrics output (--format prom)', () => {
   })
 
   it('is what `report --format prom` writes from a saved result', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'densityplan-prom-'))
+    const dir = mkdtempSync(join(scratch, 'case-'))
     writeFileSync(join(dir, 'r.json'), renderJson(result))
     const {error} = await runCommand(['report', join(dir, 'r.json'), '--format', 'prom', '--out', join(dir, 'r.prom')])
     expect(error).toBeUndefined()
@@ -123,7 +126,7 @@ describe('OpenMetrics output (--format prom)', () => {
   })
 
   it('`analyze --format prom,json` writes metrics that pass promtool and match the JSON result', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'densityplan-prom-'))
+    const dir = mkdtempSync(join(scratch, 'case-'))
     const {error} = await runCommand([
       'analyze',
       '--demo',

@@ -48,4 +48,17 @@ describe('the mount-dependent part of p50', () => {
     ]
     expect(mountPartVerdict(cells, mountPartErrors(cells))).toMatch(/: 1 of 3 comparable cells$/)
   })
+
+  it('counts apart the cells that miss only on a p99 predicted inside the measured interval', () => {
+    const inside = {p50: true, p99: true}
+    const cells = [
+      cellOf(22, 1, [8, 12], [8, 12], true),
+      {...cellOf(4_022, 1, [40, 60], [40, 80]), predictedInsideCi: inside}, // p99 +33%, but the starts cannot bound it
+      {...cellOf(10_022, 1, [70, 90], [70, 60]), predictedInsideCi: {p50: true, p99: false}}, // p99 -33%, below the interval
+      {...cellOf(10_022, 4, [110, 130], [80, 128]), predictedInsideCi: inside}, // part -30%: a p50 miss, not counted
+    ]
+    expect(mountPartVerdict(cells, mountPartErrors(cells))).toMatch(
+      /: 0 of 3 comparable cells; 1 more miss only on a p99 predicted inside the measured 95% interval$/,
+    )
+  })
 })

@@ -28,6 +28,17 @@ export interface SpeedCheck {
 /** Beyond this relative difference between the measured and the modelled copy, the check warns. */
 export const SPEED_TOLERANCE = 0.1
 
+/**
+ * One cell's speed stamp: the median of a few copies timed just before the cell, per mount, ÷
+ * the model's copy cost at that M (below 1: the machine runs faster than the model). validate
+ * prints it beside each cell, so a cell measured in a faster or slower spell than the
+ * calibration says so instead of reading as a model error.
+ */
+export function copySpeedRatio(copy: LinearCost, mounts: number, copiesNs: readonly number[]): number {
+  if (!(mounts > 0)) throw new RangeError(`copySpeedRatio: mounts must be positive, got ${mounts}`)
+  return roundTo(medianNs(copiesNs) / mounts / ((copy.fixedNs + copy.perUnitNs * mounts) / mounts), 3)
+}
+
 /** The check from the copy samples (CPU ns per copy of `mounts` mounts) taken before and after the cells. */
 export function speedCheck(copy: LinearCost, mounts: number, beforeNs: readonly number[], afterNs: readonly number[]): SpeedCheck {
   if (!(mounts > 0)) throw new RangeError(`speedCheck: mounts must be positive, got ${mounts}`)

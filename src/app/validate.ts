@@ -16,7 +16,7 @@ import {inside, measuredIntervals, type MeasuredIntervals} from './validate-nois
 import {simulate} from './simulate.js'
 import type {SimulateRequest} from './simulate-request.js'
 import {mountPartErrors, mountPartVerdict} from './validate-mount-part.js'
-import {copyCostError, speedCheck, type SpeedCheck} from './validate-speed-check.js'
+import {copyCostError, copySpeedRatio, speedCheck, type SpeedCheck} from './validate-speed-check.js'
 import {roundTo} from '../stats/round.js'
 
 export interface ValidateOptions {
@@ -67,6 +67,12 @@ export interface ValidateCell {
   mountPartError: number | null
   /** This cell's starts also measured the runtime overhead (M≈0, C=1), so its p50 matches by construction. */
   overheadCell: boolean
+  /**
+   * The machine's copy cost just before this cell ÷ the model's (validate-speed-check.ts
+   * copySpeedRatio): below 1, mount-heavy work ran faster than the model was measured at. For the
+   * cell that measured the runtime overhead, the opening speed check's (its starts ran just before).
+   */
+  speedRatio: number
 }
 
 export interface ValidateResult {
@@ -93,13 +99,15 @@ export interface ValidateResult {
 /** Host mounts added for the speed check's copies, and how many copies each side of the cells. */
 const SPEED_CHECK_MOUNTS = 4000
 const SPEED_CHECK_REPS = 15
+/** Copies timed before each cell for its speed stamp (~0.2 s). */
+const CELL_SPEED_REPS = 7
 
 /**
  * SPEED_CHECK_REPS copies of a ~4,000-mount table, ns each, and the table's size; CPU time, or
  * wall time for a model calibrated with --clock wall (its notes start "Wall time").
  */
-async function timeCopies(probe: string, model: KernelModel): Promise<{mounts: number; ns: number[]}> {
-  const out = await runProbe(probe, 'legacy', ['--x', String(SPEED_CHECK_MOUNTS), '--reps', String(SPEED_CHECK_REPS)])
+async function timeCopies(probe: string, model: KernelModel, reps = SPEED_CHECK_REPS): Promise<{mounts: number; ns: number[]}> {
+  const out = await runProbe(probe, 'legacy', ['--x', String(SPEED_CHECK_MOUNTS), '--reps', String(reps)])
   const copies = series(out, model.costs.copy.source.note?.startsWith('Wall time') ? 'copyWall' : 'copy')
   return {mounts: copies[0]!.x, ns: copies.map((p) => p.ns)}
 }
@@ -154,11 +162,18 @@ export async function validate(opts: ValidateOptions): Promise<ValidateResult> {
       medianMs: round2(quantileType7(sortedCopy(samplesOf(model.costs.forkExecOverhead)), 0.5) / 1e6),
       note: model.costs.forkExecOverhead.source.note ?? '',
     }
-    for (const threads of opts.threads) {
-      for (const m of opts.mounts) {
-        for (const c of opts.concurrency) {
+    // Threads innermost: the machine drifts over minutes, and with thread counts outermost the
+    // many-thread cells all ran in a later (faster or slower) spell than the rest
+    // (docs/calibrate.md, "Validate at the end of this session (2026-12-01)").
+    for (const m of opts.mounts) {
+      for (const c of opts.concurrency) {
+        for (const threads of opts.threads) {
           const reuse = base && m === 0 && c === 1 && threads === 0 ? base : undefined
-          cells.push(await cell(probe, bundle, loaded, opts, m, c, threads, runtimeMounts, reuse, {model, baseMounts: base?.mounts ?? 0, scratch}))
+          // The overhead cell's starts ran just before the speed check that opened the run.
+          const stamp = reuse ? speedBefore : await timeCopies(probe, loaded.model, CELL_SPEED_REPS)
+          const speedRatio = copySpeedRatio(loaded.model.costs.copy, stamp.mounts, stamp.ns)
+          const at = {model, baseMounts: base?.mounts ?? 0, scratch, speedRatio}
+          cells.push(await cell(probe, bundle, loaded, opts, m, c, threads, runtimeMounts, reuse, at))
         }
       }
     }
@@ -274,7 +289,7 @@ async function cell(
   extraThreads: number,
   runtimeMounts: number,
   reuse: CrunLoadResult | undefined,
-  at: {model: KernelModel; baseMounts: number; scratch: string},
+  at: {model: KernelModel; baseMounts: number; scratch: string; speedRatio: number},
 ): Promise<ValidateCell> {
   opts.log(`cell M+${addedMounts} C=${concurrency} T+${extraThreads}: ${reuse ? 'reusing the overhead starts' : `${opts.starts} crun starts`}`)
   const run = reuse ?? (await runCrunLoad(probe, bundle, {addedMounts, concurrency, starts: opts.starts, warmup: 2, extraThreads}))
@@ -308,6 +323,7 @@ async function cell(
     predictedInsideCi: {p50: inside(measuredCi95Ms.p50, predictedMs.p50), p99: inside(measuredCi95Ms.p99, predictedMs.p99)},
     mountPartError: null,
     overheadCell: reuse !== undefined,
+    speedRatio: at.speedRatio,
   }
 }
 

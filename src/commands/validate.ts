@@ -75,6 +75,7 @@ export function render(r: ValidateResult): string {
       'T',
       'starts',
       'CPU used',
+      'copy speed',
       'measured p50 (95% CI)',
       'predicted p50',
       'err p50',
@@ -93,6 +94,7 @@ export function render(r: ValidateResult): string {
       c.threads,
       c.starts,
       `${c.cpuCoresUsed.toFixed(2)} of ${r.cores}`,
+      `×${c.speedRatio.toFixed(2)}`,
       `${ms(c.measuredMs.p50)} (${intervalText(c.measuredCi95Ms.p50)})`,
       ms(c.predictedMs.p50),
       pct(c.relativeError.p50),
@@ -104,7 +106,7 @@ export function render(r: ValidateResult): string {
     ])
   }
   const head = `${r.runtime}, model ${r.model.id}, ${r.containerMounts} mounts per container, ${r.cores} cores, load ${r.loadAverage.before.join('/')} → ${r.loadAverage.after.join('/')}`
-  const overhead = `runtime overhead (${r.overhead.source}): median ${r.overhead.medianMs} ms${r.cells.some((c) => c.overheadCell) ? '; * = the cell that measured it' : ''}`
+  const overhead = `runtime overhead (${r.overhead.source}): median ${r.overhead.medianMs} ms${r.cells.some((c) => c.overheadCell) ? '; * = the cell that measured it' : ''}; copy speed = this machine's copy cost just before the cell ÷ the model's (below 1: faster than when the model was measured)`
   return [head, overhead, r.mountCalls.note, t.toString(), r.verdict, r.mountPartVerdict, r.speedCheck.line].join('\n')
 }
 

@@ -26,6 +26,7 @@ function cell(predicted: {p50: number; p99: number}, measured = {p50: 30.5, p99:
     predictedInsideCi: {p50: inside(measuredCi95Ms.p50, predicted.p50), p99: inside(measuredCi95Ms.p99, predicted.p99)},
     mountPartError: null,
     overheadCell: false,
+    speedRatio: 1,
   }
 }
 

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {copyCostError, SPEED_TOLERANCE, speedCheck} from '../../src/app/validate-speed-check.js'
+import {copyCostError, copySpeedRatio, SPEED_TOLERANCE, speedCheck} from '../../src/app/validate-speed-check.js'
 import type {LinearCost} from '../../src/model/schema.js'
 
 const copy: LinearCost = {fixedNs: 0, perUnitNs: 2_600, unit: 'mount', source: {command: 'dp-probe legacy', samples: 15}}
@@ -48,5 +48,14 @@ describe("validate --fail-above: the model's copy cost against this machine's", 
     expect(copyCostError({modelNsPerMount: 2000, beforeNsPerMount: 3000, afterNsPerMount: 2050})).toBeCloseTo(2000 / 2050 - 1, 6)
     // A model that is too cheap gives a negative error.
     expect(copyCostError({modelNsPerMount: 1000, beforeNsPerMount: 2500, afterNsPerMount: 2600})).toBeCloseTo(1000 / 2500 - 1, 6)
+  })
+
+  it("stamps a cell with this machine's copy cost just before it, against the model's at the same M", () => {
+    // Median of 1,950, 2,080 and 1,990 ns per mount against the model's 2,600: ×0.765.
+    expect(copySpeedRatio(copy, 4022, [1950 * 4022, 2080 * 4022, 1990 * 4022])).toBe(0.765)
+    const withFixed: LinearCost = {...copy, fixedNs: 400_000}
+    // The model charges 2,600 + 400,000 / 4,000 = 2,700 ns per mount at this M.
+    expect(copySpeedRatio(withFixed, 4000, [2_700 * 4000])).toBe(1)
+    expect(() => copySpeedRatio(copy, 0, [1])).toThrow(/mounts must be positive/)
   })
 })

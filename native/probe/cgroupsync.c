@@ -108,20 +108,25 @@ void exp_cgroupdetach(struct scratch *s, long added, const long *delays_ms, int 
           while (f && fgets(line, sizeof line, f)) {
           }
           if (f) fclose(f);
-          if (mount(NULL, "/", NULL, MS_PRIVATE | MS_REC, NULL) != 0) _exit(1);
-          int64_t c0 = cpu_ns(), w0 = now_ns();
-          if (mount("cgroup2", dir, "cgroup2", 0, NULL) == 0) {
+          /* On any failure the child still writes (-1s), or the parent's read would wait forever. */
+          if (mount(NULL, "/", NULL, MS_PRIVATE | MS_REC, NULL) == 0) {
+            int64_t c0 = cpu_ns(), w0 = now_ns();
+            int mounted = mount("cgroup2", dir, "cgroup2", 0, NULL) == 0;
             int64_t w1 = now_ns(), c1 = cpu_ns();
-            umount2(dir, 0);
-            out[0] = w1 - w0;
-            out[1] = c1 - c0;
-            out[2] = w0 - torn;
+            if (mounted) {
+              umount2(dir, 0);
+              out[0] = w1 - w0;
+              out[1] = c1 - c0;
+              out[2] = w0 - torn;
+            }
           }
         }
         _exit(write(fds[1], out, sizeof out) == (ssize_t)sizeof out ? 0 : 1);
       }
       int status = 0;
       if (waitpid(pid, &status, 0) < 0) die("waitpid");
+      /* A child that died before writing would leave the read below waiting forever. */
+      if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) die_msg("%s", "cgroupdetach: the timing child did not exit cleanly");
       int64_t got[3];
       if (read(fds[0], got, sizeof got) != (ssize_t)sizeof got || got[0] < 0) die_msg("%s", "cgroupdetach: the child's copy, read or cgroup2 mount failed");
       json_point((double)delay, got[0], "mountWall");

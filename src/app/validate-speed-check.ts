@@ -36,7 +36,7 @@ export const SPEED_TOLERANCE = 0.1
  */
 export function copySpeedRatio(copy: LinearCost, mounts: number, copiesNs: readonly number[]): number {
   if (!(mounts > 0)) throw new RangeError(`copySpeedRatio: mounts must be positive, got ${mounts}`)
-  return roundTo(medianNs(copiesNs) / mounts / ((copy.fixedNs + copy.perUnitNs * mounts) / mounts), 3)
+  return roundTo(medianNs(copiesNs) / (copy.fixedNs + copy.perUnitNs * mounts), 3)
 }
 
 /** The check from the copy samples (CPU ns per copy of `mounts` mounts) taken before and after the cells. */

@@ -25,12 +25,7 @@ export function cgroupSync(
 ): CgroupSync | null {
   if (!m.initCgroupNs) return null
   if (m.wall.length !== m.cpu.length) throw new Error('cgroupsync: wall and CPU series differ in length')
-  const byGap = new Map<number, number[]>()
-  m.wall.forEach((w, i) => {
-    const waits = byGap.get(w.x) ?? []
-    waits.push(Math.max(0, w.ns - m.cpu[i]!.ns))
-    byGap.set(w.x, waits)
-  })
+  const byGap = offCpuWaitsByX(m.wall, m.cpu)
   const gaps = [...byGap.keys()].sort((a, b) => a - b)
   const longest = gaps[gaps.length - 1]!
   const idle = byGap.get(longest)!
@@ -184,7 +179,7 @@ export function afterDetach(
   const largest = sized[sized.length - 1]
   if (largest === undefined || gpNs.length === 0) return {fit: null, note: 'not measured'}
   const idleMean = mean(gpNs)
-  const byDelay = waitsByDelay(largest)
+  const byDelay = offCpuWaitsByX(largest.wall, largest.cpu)
   const delays = [...byDelay.keys()].sort((a, b) => a - b)
   const excess = (waits: readonly number[]) => Math.max(0, mean(waits) - idleMean)
   const ms = (ns: number) => (ns / 1e6).toFixed(1)
@@ -220,7 +215,7 @@ export function afterDetach(
     }
   })
   const ex0 = excess(byDelay.get(delays[0]!)!)
-  const smaller = sized.slice(0, -1).map((r) => ({mounts: r.mounts, ex: excess(waitsByDelay(r).get(delays[0]!) ?? [])}))
+  const smaller = sized.slice(0, -1).map((r) => ({mounts: r.mounts, ex: excess(offCpuWaitsByX(r.wall, r.cpu).get(delays[0]!) ?? [])}))
   const minMounts = smaller.find((p) => p.ex >= ex0 / 2)?.mounts ?? largest.mounts
   const sizes = smaller.map((p) => `${p.mounts} mounts: +${ms(p.ex)} ms`).join(', ')
   const truncated = last === delays.length - 1 ? `; still longer at the last delay (${delays[last]} ms), so the bands may end too early` : ''
@@ -230,12 +225,12 @@ export function afterDetach(
   }
 }
 
-/** A run's waits (wall minus CPU time, ns) by ms slept since the teardown. */
-function waitsByDelay(r: DetachRun): Map<number, number[]> {
+/** Each timed mount's wait (its wall minus its CPU time, same order, at least 0), grouped by the x it was timed at. */
+function offCpuWaitsByX(wall: readonly FitPoint[], cpu: readonly FitPoint[]): Map<number, number[]> {
   const by = new Map<number, number[]>()
-  r.wall.forEach((w, i) => {
+  wall.forEach((w, i) => {
     const waits = by.get(w.x) ?? []
-    waits.push(Math.max(0, w.ns - (r.cpu[i]?.ns ?? 0)))
+    waits.push(Math.max(0, w.ns - (cpu[i]?.ns ?? 0)))
     by.set(w.x, waits)
   })
   return by

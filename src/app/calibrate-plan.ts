@@ -20,6 +20,14 @@ export interface CalibrationPlan {
   /** In-flight slave copies P for propagation cost. */
   propPeers: number[]
   propReps: number
+  /**
+   * The short experiments (attach, tree, mountinfo, prop: about 2 s together) run in this many
+   * parts spread over the run: at its start, after the legacy experiment and before the
+   * cgroupdetach one (`measure` in src/app/calibrate.ts). In one piece they saw one or two seconds
+   * of a machine whose speed moves by ±10–20 % from second to second (docs/calibrate.md, "Short
+   * experiments in parts spread over the run").
+   */
+  shortParts: 1 | 2 | 3
   wakeSamples: number
   forkExecSamples: number
   /** crun /bin/true starts at M≈0, C=1 for the non-mount overhead (0 = skip crun). */
@@ -59,6 +67,7 @@ export const QUICK_PLAN: CalibrationPlan = {
   mountinfoReps: 10,
   propPeers: [0, 16, 64],
   propReps: 15,
+  shortParts: 3,
   wakeSamples: 300,
   forkExecSamples: 15,
   // 150 starts (~1.5 s): about 2.5 % of back-to-back starts wait a grace period (cgroupSync's
@@ -96,6 +105,7 @@ export const FULL_PLAN: CalibrationPlan = {
   mountinfoReps: 20,
   propPeers: [0, 8, 16, 32, 64, 128],
   propReps: 21,
+  shortParts: 3,
   wakeSamples: 500,
   forkExecSamples: 40,
   crunStarts: 240,
@@ -126,6 +136,8 @@ export const SMOKE_PLAN: CalibrationPlan = {
   mountinfoReps: 5,
   propPeers: [0, 4, 8],
   propReps: 5,
+  // Two parts, so the tests that run this plan go through the merging of parts.
+  shortParts: 2,
   wakeSamples: 20,
   forkExecSamples: 10,
   crunStarts: 0,

@@ -66,9 +66,14 @@ export async function calibrate(opts: CalibrateOptions): Promise<CalibrateResult
   const roundCount = opts.rounds ?? 1
   for (let i = 0; i < roundCount; i++) {
     if (roundCount > 1) opts.log(`round ${i + 1} of ${roundCount}`)
-    const round = await measure(localProbe(probe), plan, {clock: opts.clock ?? 'cpu', cores: cpus().length, log: opts.log})
-    if (!opts.noCrun && plan.crunStarts > 0) round.crun = await measureCrun(probe, plan, round.commands, opts)
-    rounds.push(round)
+    const crun = !opts.noCrun && plan.crunStarts > 0 ? crunSteps(probe, plan, opts) : null
+    try {
+      const round = await measure(localProbe(probe), plan, {clock: opts.clock ?? 'cpu', cores: cpus().length, log: opts.log, afterShortPart: crun?.part})
+      if (crun) round.crun = await crun.finish(round.commands)
+      rounds.push(round)
+    } finally {
+      crun?.remove()
+    }
   }
   const m = concatMeasurements(rounds)
   const loadAfter = loadavg()
@@ -143,12 +148,13 @@ export async function probeCaps(probe: ProbeChannel, release: string, log: (line
 
 /**
  * Every probe experiment of `plan`, run through `probe` (this machine or a pod on a node), on a
- * machine with `cores` cores. The crun step is separate (measureCrun: local only).
+ * machine with `cores` cores. The crun steps are separate (crunSteps: local only); `afterShortPart`
+ * runs after each part of the short experiments (crun's starts at M≈0, in parts of their own).
  */
 export async function measure(
   probe: ProbeChannel,
   plan: CalibrationPlan,
-  opts: {clock: 'cpu' | 'wall'; cores: number; log: (line: string) => void},
+  opts: {clock: 'cpu' | 'wall'; cores: number; log: (line: string) => void; afterShortPart?: (part: number) => Promise<void>},
 ): Promise<Measurements> {
   const commands: Record<string, string> = {}
   // `name` keys the command in the model's provenance; it differs from the experiment when one runs several times.
@@ -157,11 +163,27 @@ export async function measure(
     opts.log(`measuring: ${commands[name]}`)
     return runProbe(probe, exp, args)
   }
+  // The short experiments in parts (plan.shortParts): one before and one after the legacy
+  // experiment, one before cgroupdetach; never right after pivot (it slows the tree experiment).
+  const parts: Record<ShortExperiment, ProbeOutput[]> = {attach: [], tree: [], mountinfo: [], prop: []}
+  const partArgs = (part: number): Record<ShortExperiment, string[]> => {
+    const reps = (total: number): string[] => ['--reps', String(partReps(total, plan.shortParts, part))]
+    return {
+      attach: reps(plan.attachReps),
+      tree: ['--x', plan.treeMounts.join(','), ...reps(plan.treeReps)],
+      mountinfo: ['--added', String(plan.mountinfoAddedMounts), ...reps(plan.mountinfoReps)],
+      prop: ['--x', plan.propPeers.join(','), ...reps(plan.propReps)],
+    }
+  }
+  const shortPart = async (part: number): Promise<void> => {
+    if (part >= plan.shortParts) return
+    const args = partArgs(part)
+    for (const exp of SHORT_EXPERIMENTS) parts[exp].push(await run(exp, args[exp]))
+    await opts.afterShortPart?.(part)
+  }
+  await shortPart(0)
   const legacy = await run('legacy', ['--x', plan.legacyAddedMounts.join(','), '--reps', String(plan.legacyReps)])
-  const attach = await run('attach', ['--reps', String(plan.attachReps)])
-  const tree = await run('tree', ['--x', plan.treeMounts.join(','), '--reps', String(plan.treeReps)])
-  const mountinfo = await run('mountinfo', ['--added', String(plan.mountinfoAddedMounts), '--reps', String(plan.mountinfoReps)])
-  const prop = await run('prop', ['--x', plan.propPeers.join(','), '--reps', String(plan.propReps)])
+  await shortPart(1)
   // After the CPU-time experiments above: right after the pivot experiment, which starts and ends
   // thousands of threads, the tree experiment ran slow for about a second (docs/calibrate.md,
   // "Repeatability after the pivot, order and mountinfo changes").
@@ -171,6 +193,12 @@ export async function measure(
   const busy = Array.from({length: Math.min(opts.cores, 256)}, (_, i) => i + 1)
   const contention = await run('contention', ['--x', busy.join(','), '--reps', String(plan.contentionReps), '--starts', String(plan.contentionSpawns)])
   const cgroupSync = await run('cgroupsync', ['--x', plan.cgroupSyncGapsMs.join(','), '--reps', String(plan.cgroupSyncReps)])
+  await shortPart(2)
+  if (plan.shortParts > 1) for (const exp of SHORT_EXPERIMENTS) commands[exp] = partsCommand(exp, plan, partArgs)
+  const attach = mergeParts(parts.attach)
+  const tree = mergeParts(parts.tree)
+  const mountinfo = mergeParts(parts.mountinfo)
+  const prop = mergeParts(parts.prop)
   const detach: ProbeOutput[] = []
   // Outside the initial cgroup namespace (a pod's own) the mount takes no grace period at all
   // (cgroup-sync-fit.ts models nothing then), so the ~6 s after-detach runs would say nothing.
@@ -220,39 +248,84 @@ export async function measure(
   return m
 }
 
-async function measureCrun(probe: string, plan: CalibrationPlan, commands: Record<string, string>, opts: CalibrateOptions): Promise<Measurements['crun']> {
+const SHORT_EXPERIMENTS = ['attach', 'tree', 'mountinfo', 'prop'] as const
+type ShortExperiment = (typeof SHORT_EXPERIMENTS)[number]
+
+/** Repetitions in part `part` of `parts` (the first ones take the remainder): they add up to `total`. */
+export function partReps(total: number, parts: number, part: number): number {
+  return Math.floor(total / parts) + (part < total % parts ? 1 : 0)
+}
+
+/** One experiment's parts as one output: the points in the order measured. */
+export function mergeParts(outputs: readonly ProbeOutput[]): ProbeOutput {
+  if (outputs.length === 0) throw new Error('mergeParts: no parts')
+  return {...outputs[0]!, points: outputs.flatMap((o) => o.points)}
+}
+
+/** The provenance command of an experiment run in parts: every part's command, and where they ran. */
+function partsCommand(exp: ShortExperiment, plan: CalibrationPlan, partArgs: (part: number) => Record<ShortExperiment, string[]>): string {
+  const each = Array.from({length: plan.shortParts}, (_, i) => ['dp-probe', exp, ...partArgs(i)[exp]].join(' '))
+  return `${each.join('; ')} (parts spread over the run: at its start, after dp-probe legacy, before dp-probe cgroupdetach)`
+}
+
+/**
+ * The crun steps (local only): the starts at M≈0 in plan.shortParts parts, which `measure` runs
+ * right after its short experiments' parts (`part`), so the runtime's overhead, like them, is
+ * measured across the run and not in one or two seconds of it; then the starts with
+ * plan.crunAddedMounts host mounts (`finish`). null when crun is not installed.
+ */
+function crunSteps(
+  probe: string,
+  plan: CalibrationPlan,
+  opts: CalibrateOptions,
+): {
+  part: (part: number) => Promise<void>
+  finish: (commands: Record<string, string>) => Promise<NonNullable<Measurements['crun']>>
+  remove: () => void
+} | null {
   let version: string
   try {
     version = requireCrun()
   } catch {
     opts.log("crun not found: forkExecOverhead falls back to the probe's fork/exec baseline")
-    return undefined
+    return null
   }
   const bundle = buildCrunBundle(packageRoot())
-  try {
-    commands.crun = `dp-probe run-load --added 0 --concurrency 1 --starts ${plan.crunStarts} -- crun --cgroup-manager=disabled run (busybox /bin/true)`
-    opts.log(`measuring: ${commands.crun}`)
-    const r = await runCrunLoad(probe, bundle, {addedMounts: 0, concurrency: 1, starts: plan.crunStarts, warmup: 3, extraThreads: 0})
-    commands.crunMounts = `dp-probe run-load --added ${plan.crunAddedMounts} --concurrency 1 --starts ${plan.crunMountedStarts} -- crun --cgroup-manager=disabled run (busybox /bin/true)`
-    opts.log(`measuring: ${commands.crunMounts}`)
-    const big = await runCrunLoad(probe, bundle, {
-      addedMounts: plan.crunAddedMounts,
-      concurrency: 1,
-      starts: plan.crunMountedStarts,
-      warmup: 3,
-      extraThreads: 0,
-    })
-    return {
-      version,
-      startNs: r.startNs,
-      cpuNs: r.cpuNs,
-      mounts: r.mounts,
-      threads: r.threads,
-      containerMounts: bundle.containerMounts,
-      atMounts: {startNs: big.startNs, cpuNs: big.cpuNs, mounts: big.mounts, threads: big.threads},
-    }
-  } finally {
-    bundle.remove()
+  const atZero: Awaited<ReturnType<typeof runCrunLoad>>[] = []
+  const command = (added: number, starts: number | string): string =>
+    `dp-probe run-load --added ${added} --concurrency 1 --starts ${starts} -- crun --cgroup-manager=disabled run (busybox /bin/true)`
+  const partStarts = (part: number): number => partReps(plan.crunStarts, plan.shortParts, part)
+  return {
+    part: async (part) => {
+      opts.log(`measuring: ${command(0, partStarts(part))}`)
+      atZero.push(await runCrunLoad(probe, bundle, {addedMounts: 0, concurrency: 1, starts: partStarts(part), warmup: 3, extraThreads: 0}))
+    },
+    finish: async (commands) => {
+      const counts = Array.from({length: plan.shortParts}, (_, i) => partStarts(i))
+      commands.crun =
+        plan.shortParts > 1
+          ? `${command(0, counts.join('+'))}, in parts beside the short experiments' (at the run's start, after dp-probe legacy, before dp-probe cgroupdetach)`
+          : command(0, plan.crunStarts)
+      commands.crunMounts = command(plan.crunAddedMounts, plan.crunMountedStarts)
+      opts.log(`measuring: ${commands.crunMounts}`)
+      const big = await runCrunLoad(probe, bundle, {
+        addedMounts: plan.crunAddedMounts,
+        concurrency: 1,
+        starts: plan.crunMountedStarts,
+        warmup: 3,
+        extraThreads: 0,
+      })
+      return {
+        version,
+        startNs: atZero.flatMap((r) => r.startNs),
+        cpuNs: atZero.flatMap((r) => r.cpuNs),
+        mounts: atZero[0]!.mounts,
+        threads: atZero[0]!.threads,
+        containerMounts: bundle.containerMounts,
+        atMounts: {startNs: big.startNs, cpuNs: big.cpuNs, mounts: big.mounts, threads: big.threads},
+      }
+    },
+    remove: () => bundle.remove(),
   }
 }
 

@@ -1,4 +1,4 @@
-import type {LinearCost} from '../model/schema.js'
+import type {KernelModel, LinearCost} from '../model/schema.js'
 import {medianNs} from '../stats/fit.js'
 import {roundTo} from '../stats/round.js'
 
@@ -8,8 +8,8 @@ import {roundTo} from '../stats/round.js'
  * "Repeatability after the pivot, order and mountinfo changes"), with nothing else running, and every mount-heavy prediction moves with it.
  * validate times the copy (unshare(CLONE_NEWNS) over ~4,000 mounts, the probe's legacy
  * experiment) before and after its cells and sets it beside the model's copy cost at the same M,
- * so a cell that misses because the machine changed speed says so. Nothing is rescaled: the check
- * only reports.
+ * so a cell that misses because the machine changed speed says so. The model itself is never
+ * rescaled; `atKernelSpeed` makes a second prediction per cell, at its own stamp, beside the first.
  */
 export interface SpeedCheck {
   /** Mounts in the namespace the copies ran in. */
@@ -75,4 +75,32 @@ export function copyCostError(check: Pick<SpeedCheck, 'modelNsPerMount' | 'befor
   const before = errorAgainst(check.beforeNsPerMount)
   const after = errorAgainst(check.afterNsPerMount)
   return Math.abs(before) <= Math.abs(after) ? before : after
+}
+
+/** Linear costs of the kernel's own syscall work (under namespace_sem or in open_tree), the kind of work the copy stamp times. */
+const KERNEL_LINEAR_COSTS = ['copy', 'chtype', 'pivot', 'umount', 'teardown', 'mountinfoChunk', 'otn', 'dclone'] as const
+/** Constant costs of the same kind (one short write section each). */
+const KERNEL_FIXED_COSTS = ['attach', 'propPerPeer', 'moveAttach'] as const
+
+/**
+ * The model with its kernel syscall costs (KERNEL_LINEAR_COSTS, KERNEL_FIXED_COSTS) times `ratio`,
+ * a cell's copy-speed stamp: what the model predicts if all of the kernel's mount work ran at the
+ * speed the copy ran at just before the cell. The runtime's overhead, grace periods, wake-ups and
+ * the contention curve are left alone (other kinds of work, which the copy does not time; and the
+ * kernel's kinds of work do not always drift together: docs/calibrate.md, "Short experiments in
+ * parts spread over the run"). Constant costs given in whole ns stay whole (they are section holds).
+ */
+export function atKernelSpeed(model: KernelModel, ratio: number): KernelModel {
+  if (!(ratio > 0) || !Number.isFinite(ratio)) throw new RangeError(`atKernelSpeed: ratio must be a positive number, got ${ratio}`)
+  const costs = {...model.costs}
+  for (const name of KERNEL_LINEAR_COSTS) {
+    const c = costs[name]
+    costs[name] = {...c, fixedNs: c.fixedNs * ratio, perUnitNs: c.perUnitNs * ratio}
+  }
+  for (const name of KERNEL_FIXED_COSTS) {
+    const c = costs[name]
+    // A whole-ns cost is a section's hold (attach, moveAttach), which must stay whole.
+    costs[name] = {...c, ns: Number.isInteger(c.ns) ? Math.round(c.ns * ratio) : c.ns * ratio}
+  }
+  return {...model, costs}
 }

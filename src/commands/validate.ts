@@ -84,6 +84,7 @@ export function render(r: ValidateResult): string {
       'predicted p99',
       'err p99',
       '',
+      'err at cell speed p50 / p99',
     ],
     style: {head: [], border: []},
   })
@@ -103,11 +104,12 @@ export function render(r: ValidateResult): string {
       ms(c.predictedMs.p99),
       pct(c.relativeError.p99),
       (c.withinTarget ? 'ok' : c.predictedInsideCi.p50 && c.predictedInsideCi.p99 ? 'MISS ~' : 'MISS') + (c.overheadCell ? ' *' : ''),
+      `${pct(c.atCellSpeed.relativeError.p50)} / ${pct(c.atCellSpeed.relativeError.p99)}${c.atCellSpeed.withinTarget ? '' : ' MISS'}`,
     ])
   }
   const head = `${r.runtime}, model ${r.model.id}, ${r.containerMounts} mounts per container, ${r.cores} cores, load ${r.loadAverage.before.join('/')} → ${r.loadAverage.after.join('/')}`
-  const overhead = `runtime overhead (${r.overhead.source}): median ${r.overhead.medianMs} ms${r.cells.some((c) => c.overheadCell) ? '; * = the cell that measured it' : ''}; copy speed = this machine's copy cost just before the cell ÷ the model's (below 1: faster than when the model was measured)`
-  return [head, overhead, r.mountCalls.note, t.toString(), r.verdict, r.mountPartVerdict, r.speedCheck.line].join('\n')
+  const overhead = `runtime overhead (${r.overhead.source}): median ${r.overhead.medianMs} ms${r.cells.some((c) => c.overheadCell) ? '; * = the cell that measured it' : ''}; copy speed = this machine's copy cost just before the cell ÷ the model's (below 1: faster than when the model was measured); err at cell speed = the error with the model's kernel syscall costs × that copy speed`
+  return [head, overhead, r.mountCalls.note, t.toString(), r.verdict, r.mountPartVerdict, r.atCellSpeedVerdict, r.speedCheck.line].join('\n')
 }
 
 const ms = (v: number) => `${v.toFixed(1)} ms`

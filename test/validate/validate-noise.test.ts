@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {cellsVerdict, type ValidateCell} from '../../src/app/validate.js'
+import {atCellSpeedVerdict, cellsVerdict, type ValidateCell} from '../../src/app/validate.js'
 import {inside, intervalText, measuredIntervals} from '../../src/app/validate-noise.js'
 
 /** 60 starts of 1..60 ms, in ns: the p50's interval is 22–39 ms and the p99's has no upper end. */
@@ -27,6 +27,7 @@ function cell(predicted: {p50: number; p99: number}, measured = {p50: 30.5, p99:
     mountPartError: null,
     overheadCell: false,
     speedRatio: 1,
+    atCellSpeed: {predictedMs: predicted, relativeError, withinTarget: Math.abs(relativeError.p50) <= 0.2 && Math.abs(relativeError.p99) <= 0.3},
   }
 }
 
@@ -49,5 +50,13 @@ describe("a validate cell's measured intervals", () => {
     expect(wrong.predictedInsideCi.p50).toBe(false)
     expect(cellsVerdict([fine])).toMatch(/^PASS/)
     expect(cellsVerdict([fine, noisy, wrong])).toMatch(/^MISS: 2 of 3 cells .*; 1 of them predict inside the measured p50 and p99 95% intervals/)
+  })
+
+  it('counts the cells within the targets at their own kernel speed apart from the plain count', () => {
+    const drifted = cell({p50: 40, p99: 60})
+    const atSpeed = {...drifted, atCellSpeed: {predictedMs: {p50: 31, p99: 60}, relativeError: {p50: 0.016, p99: 0.01}, withinTarget: true}}
+    const wrong = cell({p50: 21.4, p99: 59})
+    expect(cellsVerdict([atSpeed, wrong])).toMatch(/^MISS: 2 of 2 cells/)
+    expect(atCellSpeedVerdict([atSpeed, wrong])).toMatch(/: 1 of 2 cells within ±20% p50 and ±30% p99$/)
   })
 })

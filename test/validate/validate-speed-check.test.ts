@@ -1,6 +1,12 @@
-import {describe, expect, it} from 'vitest'
-import {copyCostError, copySpeedRatio, SPEED_TOLERANCE, speedCheck} from '../../src/app/validate-speed-check.js'
-import type {LinearCost} from '../../src/model/schema.js'
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {simulate} from '../../src/app/simulate.js'
+import {simRequest} from '../../src/app/validate.js'
+import {atKernelSpeed, copyCostError, copySpeedRatio, SPEED_TOLERANCE, speedCheck} from '../../src/app/validate-speed-check.js'
+import {loadModelFile} from '../../src/io/model-file.js'
+import {KernelModelSchema, type LinearCost} from '../../src/model/schema.js'
 
 const copy: LinearCost = {fixedNs: 0, perUnitNs: 2_600, unit: 'mount', source: {command: 'dp-probe legacy', samples: 15}}
 
@@ -57,5 +63,47 @@ describe("validate --fail-above: the model's copy cost against this machine's", 
     // The model charges 2,600 + 400,000 / 4,000 = 2,700 ns per mount at this M.
     expect(copySpeedRatio(withFixed, 4000, [2_700 * 4000])).toBe(1)
     expect(() => copySpeedRatio(copy, 0, [1])).toThrow(/mounts must be positive/)
+  })
+})
+
+describe("validate: a cell's prediction at its own kernel speed", () => {
+  const shipped = join(import.meta.dirname, '..', '..', 'models', 'linux-6.18-legacy.json')
+  let dir: string
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'dp-at-speed-'))
+  })
+  afterAll(() => rmSync(dir, {recursive: true, force: true}))
+
+  it("scales the kernel's syscall costs by the stamp and leaves the runtime, grace periods and wake-ups alone", async () => {
+    const {model} = await loadModelFile(shipped)
+    const fast = atKernelSpeed(model, 0.8)
+    for (const name of ['copy', 'chtype', 'pivot', 'umount', 'teardown', 'mountinfoChunk', 'otn', 'dclone'] as const) {
+      expect(fast.costs[name].perUnitNs).toBeCloseTo(model.costs[name].perUnitNs * 0.8, 6)
+      expect(fast.costs[name].fixedNs).toBeCloseTo(model.costs[name].fixedNs * 0.8, 6)
+    }
+    // Section holds stay whole ns; propPerPeer (a fraction in the shipped model) is scaled as is.
+    for (const name of ['attach', 'moveAttach'] as const) expect(fast.costs[name].ns).toBe(Math.round(model.costs[name].ns * 0.8))
+    expect(fast.costs.propPerPeer.ns).toBeCloseTo(model.costs.propPerPeer.ns * 0.8, 6)
+    for (const name of ['rcuGp', 'wakeLatency', 'forkExecOverhead', 'forkExecCpu', 'cpuContention', 'cgroupSync'] as const)
+      expect(fast.costs[name]).toBe(model.costs[name])
+    expect(KernelModelSchema.safeParse(fast).success).toBe(true)
+    expect(atKernelSpeed(model, 1)).toEqual(model)
+    expect(() => atKernelSpeed(model, 0)).toThrow(/positive/)
+    expect(() => atKernelSpeed(model, Number.NaN)).toThrow(/positive/)
+  })
+
+  it('halves the simulated namespace_sem hold of a lone start at half the speed stamp', async () => {
+    const {model} = await loadModelFile(shipped)
+    const hold = async (m: typeof model, name: string): Promise<number> => {
+      const path = join(dir, name)
+      writeFileSync(path, JSON.stringify(m))
+      const req = simRequest({modelPath: path, seed: 1, replications: 1, starts: 50, cores: 2}, {model: m, sha256: '', source: path}, 4_022, 1, 400, 30)
+      const r = await simulate(req)
+      if (!('namespaceSem' in r)) throw new Error('expected a one-kernel result')
+      return r.namespaceSem.writeHoldMs
+    }
+    const ratio = (await hold(atKernelSpeed(model, 0.5), 'half.json')) / (await hold(model, 'same.json'))
+    expect(ratio).toBeGreaterThan(0.49)
+    expect(ratio).toBeLessThan(0.51)
   })
 })

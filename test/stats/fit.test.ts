@@ -25,13 +25,45 @@ describe('fitLinear', () => {
     expect(fit.residualP90Ns).toBeGreaterThan(0)
   })
 
-  it('clamps a negative intercept to zero and says so', () => {
+  it('clamps a negative intercept to zero, fits the slope again through the origin, and says so', () => {
     const fit = fitLinear([
       {x: 10, ns: 0},
       {x: 20, ns: 100},
     ])
     expect(fit.fixedNs).toBe(0)
+    // Σxy / Σx² = 2000 / 500, not the unconstrained 10 (whose line, without its intercept of −100,
+    // would lie above both points).
+    expect(fit.perUnitNs).toBe(4)
     expect(fit.clamped).toEqual(['fixed'])
+  })
+
+  it('keeps a convex cost’s line through the points it was fitted to when the intercept is clamped', () => {
+    // Per-x medians of a mount-table copy (2026-12-01 05:45, 51 repetitions each): the cost per
+    // mount grows with the table, so the unconstrained line's intercept is −650 µs.
+    const medians = [
+      {x: 22, ns: 63_599},
+      {x: 2_022, ns: 4_064_377},
+      {x: 4_022, ns: 10_134_807},
+      {x: 8_022, ns: 21_406_420},
+    ]
+    const fit = fitLinear(medians)
+    expect(fit.clamped).toEqual(['fixed'])
+    expect(fit.perUnitNs).toBeCloseTo(2_608.2, 0)
+    const over = (x: number, ns: number) => (fit.perUnitNs * x) / ns - 1
+    // Within 4 % at 4,022 and 8,022 mounts (the unconstrained slope with the intercept dropped: +8 % and +2 %).
+    expect(Math.abs(over(4_022, 10_134_807))).toBeLessThan(0.04)
+    expect(Math.abs(over(8_022, 21_406_420))).toBeLessThan(0.04)
+  })
+
+  it('clamps a negative slope to zero and takes the mean as the intercept', () => {
+    const fit = fitLinear([
+      {x: 0, ns: 120},
+      {x: 10, ns: 100},
+      {x: 20, ns: 80},
+    ])
+    expect(fit.perUnitNs).toBe(0)
+    expect(fit.fixedNs).toBe(100)
+    expect(fit.clamped).toEqual(['perUnit'])
   })
 
   it('refuses points at a single x value with a message naming the problem', () => {

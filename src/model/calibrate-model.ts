@@ -135,7 +135,11 @@ export function linearSpread(
 }
 
 function linear(fit: LinearFit, unit: LinearCost['unit'], command: string, note?: string, spread?: LinearCost['spread']): LinearCost {
-  const clampNote = fit.clamped.length ? `negative ${fit.clamped.join(' and ')} coefficient clamped to 0` : undefined
+  const clampNote = fit.clamped.includes('perUnit')
+    ? 'negative perUnit coefficient clamped to 0 (fixed = the mean)'
+    : fit.clamped.includes('fixed')
+      ? 'negative fixed coefficient clamped to 0 (slope fitted again through the origin)'
+      : undefined
   const text = [note, clampNote].filter(Boolean).join('; ')
   return {
     fixedNs: Math.round(fit.fixedNs),

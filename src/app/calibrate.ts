@@ -5,7 +5,7 @@ import {InputError} from '../errors/errors.js'
 import {writeFileAtomic} from '../io/atomic-write.js'
 import {buildCrunBundle, requireCrun} from '../io/crun-bundle.js'
 import {runCrunLoad} from '../io/crun-load.js'
-import {series, type ProbeOutput} from '../io/probe-output.js'
+import {series, type ProbeOutput, type ProbePoint} from '../io/probe-output.js'
 import {ensureProbe, localProbe, packageRoot, requireRootLinux, runProbe, type ProbeChannel} from '../io/probe-runner.js'
 import {readOtnReference, type OtnReference} from '../io/probe-otn-reference.js'
 import {KernelModelSchema, type KernelModel} from '../model/schema.js'
@@ -256,10 +256,30 @@ export function partReps(total: number, parts: number, part: number): number {
   return Math.floor(total / parts) + (part < total % parts ? 1 : 0)
 }
 
-/** One experiment's parts as one output: the points in the order measured. */
+/**
+ * One experiment's parts as one output. The points of each series at each x are dealt part by
+ * part (part 0's first, part 1's first, part 2's first, part 0's second, ...), so with three parts
+ * the spread's repetition groups (repetition i in group i mod 3, repetitionGroups in
+ * src/model/calibrate-model.ts) are the parts themselves: a coefficient's spread is then how far
+ * it moved between three moments of the run, not only the noise within one.
+ */
 export function mergeParts(outputs: readonly ProbeOutput[]): ProbeOutput {
   if (outputs.length === 0) throw new Error('mergeParts: no parts')
-  return {...outputs[0]!, points: outputs.flatMap((o) => o.points)}
+  const byKey = new Map<string, ProbePoint[][]>()
+  outputs.forEach((o, part) => {
+    for (const p of o.points) {
+      const key = `${p.series}\u0000${p.x}`
+      let lists = byKey.get(key)
+      if (!lists) byKey.set(key, (lists = outputs.map(() => [])))
+      lists[part]!.push(p)
+    }
+  })
+  const points: ProbePoint[] = []
+  for (const lists of byKey.values()) {
+    const longest = Math.max(...lists.map((l) => l.length))
+    for (let i = 0; i < longest; i++) for (const l of lists) if (i < l.length) points.push(l[i]!)
+  }
+  return {...outputs[0]!, points}
 }
 
 /** The provenance command of an experiment run in parts: every part's command, and where they ran. */

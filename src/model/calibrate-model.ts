@@ -84,12 +84,16 @@ export interface OtnScaling {
 /**
  * Repetition groups for the spread of a coefficient: the raw points of each input x are dealt,
  * in the order the probe measured them, into SPREAD_GROUPS interleaved groups (repetition i goes
- * to group i mod SPREAD_GROUPS), and each group is fitted alone. A drift or a burst of other load
- * during the run lands in some groups and not others, so the groups' min/max shows how far the
- * coefficient moves within one run. Three groups keep ≥ 5 repetitions per group at --quick.
+ * to group i mod SPREAD_GROUPS), and each group is fitted alone. A burst of other load lands in
+ * some groups and not others; a drift over many repetitions lands in all of them alike, so for
+ * the experiments calibrate runs in three parts (attach, tree, mountinfo, prop) the points come
+ * dealt part by part and the groups are the parts (mergeParts in src/app/calibrate.ts): their
+ * spread is how far the coefficient moved between three moments of the run (attach 27 %, against
+ * 4 % over interleaved groups of the same run; docs/calibrate.md). Three groups keep ≥ 5
+ * repetitions per group at --quick.
  */
 export const SPREAD_GROUPS = 3
-const SPREAD_METHOD = `min/max over ${SPREAD_GROUPS} interleaved repetition groups of this run (repetition i in group i mod ${SPREAD_GROUPS}), each fitted alone the same way, and the fit over all repetitions`
+const SPREAD_METHOD = `min/max over ${SPREAD_GROUPS} interleaved repetition groups of this run (repetition i in group i mod ${SPREAD_GROUPS}; for attach, tree, mountinfo and prop, which run in three parts, the groups are the parts), each fitted alone the same way, and the fit over all repetitions`
 
 /** The points split into SPREAD_GROUPS groups by repetition index within each x. */
 export function repetitionGroups<T extends {x: number}>(points: readonly T[], groups = SPREAD_GROUPS): T[][] {

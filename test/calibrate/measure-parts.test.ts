@@ -3,6 +3,7 @@ import {measure, mergeParts, partReps} from '../../src/app/calibrate.js'
 import {QUICK_PLAN, SMOKE_PLAN, type CalibrationPlan} from '../../src/app/calibrate-plan.js'
 import type {ProbeChannel} from '../../src/io/probe-runner.js'
 import type {ProbeOutput} from '../../src/io/probe-output.js'
+import {repetitionGroups} from '../../src/model/calibrate-model.js'
 
 /** Every series measure() reads. */
 const SERIES = [
@@ -111,6 +112,27 @@ describe('calibrate: the short experiments run in parts spread over the run', ()
     expect(tree).toHaveLength(1)
     expect(repsOf(tree[0]!)).toBe(SMOKE_PLAN.treeReps)
     expect(m.commands['tree']).toBe(['dp-probe', ...tree[0]!].join(' '))
+  })
+
+  it("deals each series' points part by part, so the spread's three repetition groups are the three parts", () => {
+    // Part p measured dclone at x = 1 and 512 with 3 repetitions (part 0) or 2; ns = 100·p + repetition.
+    const part = (p: number, reps: number): ProbeOutput => ({
+      probe: 'densityplan-probe',
+      version: 1,
+      experiment: 'tree',
+      unit: 'ns',
+      points: Array.from({length: reps}, (_, r) => [1, 512].map((x) => ({series: 'dclone', x, ns: 100 * p + r}))).flat(),
+    })
+    const merged = mergeParts([part(0, 3), part(1, 2), part(2, 2)])
+    expect(merged.points).toHaveLength(14)
+    for (const x of [1, 512]) {
+      const groups = repetitionGroups(merged.points.filter((q) => q.x === x))
+      expect(groups.map((g) => g.map((q) => q.ns))).toEqual([
+        [0, 1, 2],
+        [100, 101],
+        [200, 201],
+      ])
+    }
   })
 
   it('refuses to merge no parts', () => {

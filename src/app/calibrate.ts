@@ -282,10 +282,13 @@ export function mergeParts(outputs: readonly ProbeOutput[]): ProbeOutput {
   return {...outputs[0]!, points}
 }
 
+/** Where `measure` runs the parts, for the provenance commands. */
+const PARTS_WHERE = "at the run's start, after dp-probe legacy, before dp-probe cgroupdetach"
+
 /** The provenance command of an experiment run in parts: every part's command, and where they ran. */
 function partsCommand(exp: ShortExperiment, plan: CalibrationPlan, partArgs: (part: number) => Record<ShortExperiment, string[]>): string {
   const each = Array.from({length: plan.shortParts}, (_, i) => ['dp-probe', exp, ...partArgs(i)[exp]].join(' '))
-  return `${each.join('; ')} (parts spread over the run: at its start, after dp-probe legacy, before dp-probe cgroupdetach)`
+  return `${each.join('; ')} (parts spread over the run: ${PARTS_WHERE})`
 }
 
 /**
@@ -323,9 +326,7 @@ function crunSteps(
     finish: async (commands) => {
       const counts = Array.from({length: plan.shortParts}, (_, i) => partStarts(i))
       commands.crun =
-        plan.shortParts > 1
-          ? `${command(0, counts.join('+'))}, in parts beside the short experiments' (at the run's start, after dp-probe legacy, before dp-probe cgroupdetach)`
-          : command(0, plan.crunStarts)
+        plan.shortParts > 1 ? `${command(0, counts.join('+'))}, in parts beside the short experiments' (${PARTS_WHERE})` : command(0, plan.crunStarts)
       commands.crunMounts = command(plan.crunAddedMounts, plan.crunMountedStarts)
       opts.log(`measuring: ${commands.crunMounts}`)
       const big = await runCrunLoad(probe, bundle, {

@@ -161,15 +161,15 @@ export interface DetachRun {
  * delays become bands by time since the teardown (the probe's mean time from the teardown to the
  * mount at that delay, which includes the next start's copy and read), each ending midway to the
  * next (the last one as far beyond as the step before it), each with the waits measured at its
- * delay as its `gp`. Bands after the last one whose mean wait exceeds the idle grace period's (`gpNs`)
- * at all are dropped: from there on the idle `gp` applies. No threshold above zero: with one (a
- * fifth of the idle grace period, until 2026-12-01) a first band of 8.5–11.7 ms against ~6–7 idle
- * was modelled in some back-to-back runs and not in others, and lone starts' predictions moved by
- * its 2–5 ms between them (docs/calibrate.md, "No bar above zero"); a band lengthened by little
- * changes a prediction by little. `minMounts` is the smallest table
- * whose wait at the first delay was lengthened at least half as much as the largest table's (a
- * smaller table is copied and read sooner, so it is measured nearer its teardown). Null fit, with
- * the reason, when no delay shows a lengthening.
+ * delay as its `gp`. Bands after the last one whose mean wait exceeds the idle grace period's
+ * (`gpNs`) at all are dropped: from there on the idle `gp` applies. No threshold above zero: with
+ * one (a fifth of the idle grace period, until 2026-12-01) a first band of 8.5–11.7 ms against
+ * ~6–7 idle was modelled in some back-to-back runs and not in others, and lone starts'
+ * predictions moved by its 2–5 ms between them (docs/calibrate.md, "No bar above zero"); a band
+ * lengthened by little changes a prediction by little. `minMounts` is the smallest table whose
+ * wait at the first delay was lengthened at least half as much as the largest table's (a smaller
+ * table is copied and read sooner, so it is measured nearer its teardown). Null fit, with the
+ * reason, when no delay shows a lengthening.
  */
 export function afterDetach(
   runs: readonly DetachRun[],

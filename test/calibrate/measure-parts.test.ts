@@ -1,43 +1,9 @@
 import {describe, expect, it} from 'vitest'
 import {measure, mergeParts, partReps} from '../../src/app/calibrate.js'
 import {QUICK_PLAN, SMOKE_PLAN, type CalibrationPlan} from '../../src/app/calibrate-plan.js'
-import type {ProbeChannel} from '../../src/io/probe-runner.js'
 import type {ProbeOutput} from '../../src/io/probe-output.js'
 import {repetitionGroups} from '../../src/model/calibrate-model.js'
-
-/** Every series measure() reads. */
-const SERIES = [
-  'copy',
-  'chtype',
-  'umount',
-  'pivot',
-  'attach',
-  'detachLazyCpu',
-  'detachLazyWall',
-  'moveAttach',
-  'teardown',
-  'dclone',
-  'otc',
-  'chunk',
-  'prop',
-].concat(['wake', 'forkexec', 'cpuPerSpawn', 'mountWall', 'mountCpu', 'mounts', 'sinceTeardown'])
-
-/**
- * A probe channel that answers each call with one point per series, whose ns is the call's
- * number (1, 2, ...), so a merged series shows which calls it came from; it logs every call.
- */
-function countingProbe(): {channel: ProbeChannel; calls: string[][]} {
-  const calls: string[][] = []
-  const channel: ProbeChannel = {
-    where: 'a fake',
-    run: async (args) => {
-      calls.push([...args])
-      const points = [...SERIES.map((series) => ({series, x: 1, ns: calls.length})), {series: 'initCgroupNs', x: 1, ns: 0}]
-      return {stdout: JSON.stringify({probe: 'densityplan-probe', version: 1, experiment: args[0], unit: 'ns', points}), stderr: '', code: 0}
-    },
-  }
-  return {channel, calls}
-}
+import {fakeProbe} from '../support/fake-probe.js'
 
 const repsOf = (args: string[]): number => Number(args[args.indexOf('--reps') + 1])
 
@@ -57,7 +23,7 @@ describe('calibrate: the short experiments run in parts spread over the run', ()
   })
 
   it('runs a part before dp-probe legacy, one after it, and one before cgroupdetach, never right after pivot', async () => {
-    const {channel, calls} = countingProbe()
+    const {channel, calls} = fakeProbe()
     await measure(channel, QUICK_PLAN, {clock: 'cpu', cores: 2, log: () => {}})
     const order = calls.map((c) => c[0]!)
     const at = (exp: string): number[] => order.flatMap((e, i) => (e === exp ? [i] : []))
@@ -79,7 +45,7 @@ describe('calibrate: the short experiments run in parts spread over the run', ()
   })
 
   it("fits from every part's points, in the order measured, and names every part's command in the provenance", async () => {
-    const {channel, calls} = countingProbe()
+    const {channel, calls} = fakeProbe()
     const m = await measure(channel, SMOKE_PLAN, {clock: 'cpu', cores: 2, log: () => {}})
     const callNumbers = (exp: string): number[] => calls.flatMap((c, i) => (c[0] === exp ? [i + 1] : []))
     expect(callNumbers('tree')).toHaveLength(SMOKE_PLAN.shortParts)
@@ -93,7 +59,7 @@ describe('calibrate: the short experiments run in parts spread over the run', ()
   })
 
   it('runs the caller’s step (crun’s starts at M≈0) right after each part, numbered from 0', async () => {
-    const {channel, calls} = countingProbe()
+    const {channel, calls} = fakeProbe()
     const after: Array<{part: number; lastExperiment: string}> = []
     await measure(channel, QUICK_PLAN, {
       clock: 'cpu',
@@ -105,7 +71,7 @@ describe('calibrate: the short experiments run in parts spread over the run', ()
   })
 
   it('runs each experiment once, with the plan’s repetitions, when the plan has one part', async () => {
-    const {channel, calls} = countingProbe()
+    const {channel, calls} = fakeProbe()
     const onePart: CalibrationPlan = {...SMOKE_PLAN, shortParts: 1}
     const m = await measure(channel, onePart, {clock: 'cpu', cores: 2, log: () => {}})
     const tree = calls.filter((c) => c[0] === 'tree')

@@ -41,7 +41,8 @@ export interface CalibrateResult {
   kernel: string
   otnSupported: boolean
   seconds: number
-  coefficients: Record<string, {fixedNs: number; perUnitNs: number; r2: number | undefined}>
+  /** Each linear cost's line, and whether it carries a measured shape (src/model/linear-cost.ts). */
+  coefficients: Record<string, {fixedNs: number; perUnitNs: number; r2: number | undefined; shaped: boolean}>
   otnRatio?: number
 }
 
@@ -117,7 +118,7 @@ export async function calibrate(opts: CalibrateOptions): Promise<CalibrateResult
   }
   const coefficients: CalibrateResult['coefficients'] = {}
   for (const [name, cost] of Object.entries(costs)) {
-    if ('perUnitNs' in cost) coefficients[name] = {fixedNs: cost.fixedNs, perUnitNs: cost.perUnitNs, r2: cost.source.r2}
+    if ('perUnitNs' in cost) coefficients[name] = {fixedNs: cost.fixedNs, perUnitNs: cost.perUnitNs, r2: cost.source.r2, shaped: cost.shape !== undefined}
   }
   return {
     written,

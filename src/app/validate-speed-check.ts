@@ -1,4 +1,5 @@
 import type {KernelModel, LinearCost} from '../model/schema.js'
+import {costAtNs} from '../model/linear-cost.js'
 import {medianNs} from '../stats/fit.js'
 import {roundTo} from '../stats/round.js'
 
@@ -36,14 +37,14 @@ export const SPEED_TOLERANCE = 0.1
  */
 export function copySpeedRatio(copy: LinearCost, mounts: number, copiesNs: readonly number[]): number {
   if (!(mounts > 0)) throw new RangeError(`copySpeedRatio: mounts must be positive, got ${mounts}`)
-  return roundTo(medianNs(copiesNs) / (copy.fixedNs + copy.perUnitNs * mounts), 3)
+  return roundTo(medianNs(copiesNs) / costAtNs(copy, mounts), 3)
 }
 
 /** The check from the copy samples (CPU ns per copy of `mounts` mounts) taken before and after the cells. */
 export function speedCheck(copy: LinearCost, mounts: number, beforeNs: readonly number[], afterNs: readonly number[]): SpeedCheck {
   if (!(mounts > 0)) throw new RangeError(`speedCheck: mounts must be positive, got ${mounts}`)
   const perMount = (ns: number) => roundTo(ns / mounts, 1)
-  const modelNsPerMount = perMount(copy.fixedNs + copy.perUnitNs * mounts)
+  const modelNsPerMount = perMount(costAtNs(copy, mounts))
   const beforeNsPerMount = perMount(medianNs(beforeNs))
   const afterNsPerMount = perMount(medianNs(afterNs))
   const ratio = roundTo((beforeNsPerMount + afterNsPerMount) / 2 / modelNsPerMount, 3)

@@ -128,7 +128,7 @@ export default class Calibrate extends BaseCommand {
       for (const w of result.written) this.log(`wrote ${w.path} (${w.id}, path ${w.kind})`)
       for (const [name, c] of Object.entries(result.coefficients))
         this.log(
-          `  ${name.padEnd(15)} fixed ${(c.fixedNs / 1000).toFixed(1).padStart(8)} µs  per-unit ${c.perUnitNs.toFixed(3).padStart(9)} ns  R² ${c.r2?.toFixed(3) ?? '-'}`,
+          `  ${name.padEnd(15)} fixed ${(c.fixedNs / 1000).toFixed(1).padStart(8)} µs  per-unit ${c.perUnitNs.toFixed(3).padStart(9)} ns  R² ${c.r2?.toFixed(3) ?? '-'}${c.shaped ? '  + measured shape' : ''}`,
         )
       this.log(
         `kernel ${result.kernel}, OPEN_TREE_NAMESPACE ${result.otnSupported ? 'yes' : 'no'}${result.otnRatio ? `, otn/otc ratio ${result.otnRatio.toFixed(3)}` : ''}, ${result.seconds} s`,

@@ -2,6 +2,8 @@ import {MOUNTINFO_LINES_PER_CHUNK, type CpuContention, type DurationDistribution
 import {fitLinearOnMedians, fitLinearOnTrimmedMeans, medianNs, offCpuExcessNs, spreadP90Ns, type FitPoint, type LinearFit} from '../stats/fit.js'
 import {roundTo} from '../stats/round.js'
 import {cgroupSync, type DetachRun} from './cgroup-sync-fit.js'
+import {costAtNs} from './linear-cost.js'
+import {MAX_SHAPE_RATIO} from '../domain/limits.js'
 
 /** Raw measurements of one calibrate run, series by series (ns). */
 export interface Measurements {
@@ -154,7 +156,10 @@ function linear(fit: LinearFit, unit: LinearCost['unit'], command: string, note?
   }
 }
 
-/** linear() of fit(points) (per-x medians unless said otherwise), with the spread over repetition groups. */
+/**
+ * linear() of fit(points) (per-x medians unless said otherwise), with the spread over repetition
+ * groups, and with `shaped` the measured shape (measuredShape).
+ */
 function fitted(
   points: readonly FitPoint[],
   unit: LinearCost['unit'],
@@ -162,9 +167,35 @@ function fitted(
   note?: string,
   transform: (f: LinearFit) => LinearFit = (f) => f,
   fit: (points: readonly FitPoint[]) => LinearFit = fitLinearOnMedians,
+  shaped = false,
 ): LinearCost {
-  const line = transform(fit(points))
-  return linear(line, unit, command, note, linearSpread(points, line, transform, fit))
+  const raw = fit(points)
+  const line = transform(raw)
+  const cost = linear(line, unit, command, note, linearSpread(points, line, transform, fit))
+  const shape = shaped ? measuredShape(points, raw.fixedNs - line.fixedNs, cost) : undefined
+  return shape ? {...cost, shape} : cost
+}
+
+/**
+ * The shape of a cost whose cost per unit is not constant (copy, chtype, umount: a bigger mount
+ * table costs more per mount; docs/calibrate.md, "The measured shape of the mount-table costs"):
+ * at each measured x, the median measurement, less what the model's transform took off the
+ * intercept (`shiftNs`), ÷ the line. Undefined with fewer than two measured inputs, or where the
+ * line or the median is not positive (no ratio to take).
+ */
+export function measuredShape(points: readonly FitPoint[], shiftNs: number, line: Pick<LinearCost, 'fixedNs' | 'perUnitNs'>): LinearCost['shape'] {
+  const byX = new Map<number, number[]>()
+  for (const p of points) byX.set(p.x, [...(byX.get(p.x) ?? []), p.ns])
+  const xs = [...byX.keys()].sort((a, b) => a - b)
+  if (xs.length < 2) return undefined
+  const ratio: number[] = []
+  for (const x of xs) {
+    const atLine = line.fixedNs + line.perUnitNs * x
+    const measured = medianNs(byX.get(x)!) - shiftNs
+    if (!(atLine > 0 && measured > 0)) return undefined
+    ratio.push(Math.min(MAX_SHAPE_RATIO, roundTo(measured / atLine, 4)))
+  }
+  return {x: xs, ratio}
 }
 
 function fixed(values: number[], command: string, note?: string): FixedCost {
@@ -232,8 +263,19 @@ export function buildCosts(m: Measurements, scaling?: OtnScaling): {costs: Kerne
       'mount',
       c.legacy ?? 'dp-probe legacy',
       `${T} of unshare(CLONE_NEWNS) in a forked child; x = mounts in the caller namespace (shared peer groups, like systemd's /)`,
+      (f) => f,
+      fitLinearOnMedians,
+      true,
     ),
-    chtype: fitted(m.chtype, 'mount', c.legacy ?? 'dp-probe legacy', `${T} of mount("/", MS_SLAVE|MS_REC) right after the copy`),
+    chtype: fitted(
+      m.chtype,
+      'mount',
+      c.legacy ?? 'dp-probe legacy',
+      `${T} of mount("/", MS_SLAVE|MS_REC) right after the copy`,
+      (f) => f,
+      fitLinearOnMedians,
+      true,
+    ),
     attach,
     pivot: fitted(
       m.pivot,
@@ -249,6 +291,8 @@ export function buildCosts(m: Measurements, scaling?: OtnScaling): {costs: Kerne
       c.legacy ?? 'dp-probe legacy',
       `${T} of umount2(old root, MNT_DETACH) after pivot_root, intercept minus the median ${m.clock === 'wall' ? 'wall' : 'CPU'} time of a one-mount lazy detach (${Math.round(detachCpuMedian)} ns: ${m.clock === 'wall' ? 'the expedited grace period' : "the caller's share of the expedited grace period"}, charged through rcuGp). The per-mount part includes the final mntput of each detached mount after namespace_unlock, which user space cannot separate from the locked part`,
       (f) => minusFixed(f, detachCpuMedian),
+      fitLinearOnMedians,
+      true,
     ),
     rcuGp: empirical(
       m.detachLazyWall,
@@ -356,7 +400,7 @@ export function cpuContention(points: readonly FitPoint[], command: string): Cpu
   }
 }
 
-const at = (c: LinearCost, x: number) => c.fixedNs + c.perUnitNs * x
+const at = (c: LinearCost, x: number): number => costAtNs(c, x)
 
 /** Median of a duration distribution, ns. */
 export function distributionMedianNs(d: DurationDistribution): number {
@@ -494,7 +538,9 @@ export function runtimePerMount(m: Measurements, costs: Omit<KernelModel['costs'
   const stepsGrowth =
     modelledStartStepsNs(costs, c.atMounts.mounts, c.atMounts.threads, k) -
     modelledStartStepsNs(costs, c.mounts, c.threads, k) +
-    (costs.chtype.perUnitNs + perLineRead) * dM
+    at(costs.chtype, c.atMounts.mounts) -
+    at(costs.chtype, c.mounts) +
+    perLineRead * dM
   // CPU time, not wall time: the work itself, which other tenants on a shared machine do not inflate.
   const base = medianNs(c.cpuNs)
   const per = (cpuAtM1: number) => (cpuAtM1 - base - stepsGrowth) / dM

@@ -70,7 +70,16 @@ function linearMedian(each: LinearCost[], method: string): LinearCost {
       note,
     },
     spread: {fixedNs: range(fixed, Math.round), perUnitNs: range(perUnit, (v) => roundTo(v, 3)), method},
+    ...shapeMedian(each),
   }
+}
+
+/** The rounds' shapes as one: at each measured input, the median of the rounds' ratios (none unless every round has a shape over the same inputs). */
+function shapeMedian(each: LinearCost[]): Pick<LinearCost, 'shape'> {
+  const shapes = each.map((c) => c.shape)
+  const first = shapes[0]
+  if (!first || shapes.some((s) => !s || s.x.length !== first.x.length || s.x.some((x, i) => x !== first.x[i]))) return {}
+  return {shape: {x: [...first.x], ratio: first.x.map((_, i) => roundTo(medianNs(shapes.map((s) => s!.ratio[i]!)), 4))}}
 }
 
 function fixedMedian(each: FixedCost[], method: string): FixedCost {

@@ -6,6 +6,7 @@ import {
   MAX_FORK_EXEC_NS,
   MAX_KERNEL_OP_NS,
   MAX_PER_UNIT_NS,
+  MAX_SHAPE_RATIO,
   MAX_SLOWDOWN_PER_BUSY_CORE,
 } from '../domain/limits.js'
 import {KernelPathSchema} from '../domain/analysis.js'
@@ -49,13 +50,40 @@ export const CoefficientRangeSchema = z
 /** How a spread was obtained, e.g. `min/max over 3 interleaved repetition groups, each fitted alone`. */
 const spreadMethod = z.string().min(1)
 
-/** A cost linear in one input: fixedNs + perUnitNs·x, fitted by least squares. */
+/**
+ * The measured shape of a linear cost: at each measured input x[i], the median measurement ÷ the
+ * line, ratio[i]. The cost is then the line times that ratio at the measured inputs, straight
+ * between them, and the line times the nearest end's ratio outside them (src/model/linear-cost.ts).
+ * calibrate writes one for the mount-table costs (copy, chtype, umount), whose cost per mount is not
+ * constant (docs/calibrate.md, "The measured shape of the mount-table costs"). Optional: without it
+ * the cost is the line. Ratios, not nanoseconds, so a cost scaled or swapped for its spread keeps
+ * its shape.
+ */
+export const CostShapeSchema = z
+  .strictObject({
+    x: z.array(z.number().finite().nonnegative()).min(2).max(64),
+    ratio: z
+      .array(
+        z
+          .number()
+          .finite()
+          .positive()
+          .max(MAX_SHAPE_RATIO, {error: (iss) => aboveLimit(Number(iss.input), MAX_SHAPE_RATIO, 'a measured cost 100x its own line is a broken fit')}),
+      )
+      .min(2)
+      .max(64),
+  })
+  .refine((s) => s.x.length === s.ratio.length, {message: 'x and ratio must have the same length'})
+  .refine((s) => s.x.every((v, i) => i === 0 || v > s.x[i - 1]!), {message: 'x must be strictly ascending'})
+
+/** A cost linear in one input: fixedNs + perUnitNs·x, fitted by least squares, optionally with its measured shape. */
 export const LinearCostSchema = z.strictObject({
   fixedNs: opNs,
   perUnitNs: perUnitNs,
   unit: z.enum(['mount', 'thread', 'line', 'peer']),
   source: MeasurementSourceSchema,
   spread: z.strictObject({fixedNs: CoefficientRangeSchema, perUnitNs: CoefficientRangeSchema, method: spreadMethod}).optional(),
+  shape: CostShapeSchema.optional(),
 })
 
 /** A constant cost (one runtime mount attach, one propagation step). */
@@ -298,6 +326,7 @@ export {MOUNTINFO_LINES_PER_CHUNK} from './kernel-constants.js'
 
 export type KernelModel = z.infer<typeof KernelModelSchema>
 export type LinearCost = z.infer<typeof LinearCostSchema>
+export type CostShape = z.infer<typeof CostShapeSchema>
 export type FixedCost = z.infer<typeof FixedCostSchema>
 export type DurationDistribution = z.infer<typeof DurationDistributionSchema>
 export type KernelCosts = KernelModel['costs']

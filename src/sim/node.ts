@@ -6,6 +6,7 @@ import type {RcuGracePeriods} from './rcu.js'
 import type {RcuSync} from './rcu-sync.js'
 import type {FifoResource} from './resource.js'
 import type {KernelCosts, LinearCost} from '../model/schema.js'
+import {costAtNs} from '../model/linear-cost.js'
 import type {Sampler} from '../model/distributions.js'
 import type {Prng} from '../lib/prng.js'
 import type {KernelPath} from '../domain/analysis.js'
@@ -90,9 +91,9 @@ export function containerLive(node: SimNode, task: ContainerTask): ContainerTask
   return task
 }
 
-/** fixedNs + perUnitNs·x, rounded to whole ns. */
+/** What a linear cost charges at x (the line, or its measured shape: src/model/linear-cost.ts), rounded to whole ns. */
 export function linear(cost: LinearCost, x: number): Ns {
-  return Math.round(cost.fixedNs + cost.perUnitNs * x)
+  return Math.round(cost.shape ? costAtNs(cost, x) : cost.fixedNs + cost.perUnitNs * x)
 }
 
 /** T for pivot_root: threads on the system right now. */

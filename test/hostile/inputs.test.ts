@@ -178,6 +178,16 @@ describe('model file limits (defect 7)', () => {
       (m: Json) => (m['costs']['wakeLatency'] = {kind: 'lognormal', medianNs: 5000, p90Ns: 1000, source: m['costs']['attach']['source']}),
       /costs\.wakeLatency\.p90Ns: p90Ns must be at least medianNs/,
     ],
+    [
+      'a copy shape ratio of 1e6',
+      (m: Json) => (m['costs']['copy']['shape'] = {x: [22, 2022], ratio: [1, 1e6]}),
+      /costs\.copy\.shape\.ratio\.1: 1000000 is above the limit 100/,
+    ],
+    [
+      'a copy shape with its inputs out of order',
+      (m: Json) => (m['costs']['copy']['shape'] = {x: [2022, 22], ratio: [1, 1]}),
+      /costs\.copy\.shape: x must be strictly ascending/,
+    ],
   ])('refuses %s, naming the field and the limit', (_name, edit, message) => {
     let err: unknown
     try {

@@ -3,6 +3,7 @@ import {
   buildCosts,
   cpuContention,
   linearSpread,
+  measuredShape,
   modelledStartStepsNs,
   nonMountSamplesNs,
   repetitionGroups,
@@ -11,6 +12,7 @@ import {
 } from '../../src/model/calibrate-model.js'
 import {withRuntimePerMount} from '../../src/app/validate.js'
 import {fitLinearOnMedians} from '../../src/stats/fit.js'
+import {costAtNs} from '../../src/model/linear-cost.js'
 import {KernelModelSchema, MOUNTINFO_LINES_PER_CHUNK} from '../../src/model/schema.js'
 
 // Synthetic measurements with known coefficients: what calibrate must recover from them.
@@ -87,6 +89,53 @@ describe('buildCosts', () => {
     const {costs, notes} = buildCosts(m)
     expect(costs.forkExecOverhead.kind === 'empirical' && costs.forkExecOverhead.samplesNs).toEqual([5e6, 6e6])
     expect(notes.join(' ')).toMatch(/crun not available/)
+  })
+
+  it('gives copy, chtype and umount their measured shape: the cost passes through each measured median', () => {
+    // A copy that costs more per mount in a bigger table: 1,500 ns per mount up to 2,021 mounts,
+    // 2,200 beyond (the shape measured on this VM, docs/calibrate.md).
+    const m = synthetic()
+    const convex = (x: number) => (x <= 2021 ? 1_500 * x : 1_500 * 2021 + 2_200 * (x - 2021))
+    m.copy = [21, 1021, 2021, 4021, 8021].flatMap((x) => Array.from({length: 5}, (_, r) => ({x, ns: convex(x) + (r - 2) * 10})))
+    const {costs} = buildCosts(m)
+    expect(costs.copy.shape?.x).toEqual([21, 1021, 2021, 4021, 8021])
+    for (const x of [1021, 2021, 4021, 8021]) expect(costAtNs(costs.copy, x) / convex(x)).toBeCloseTo(1, 3)
+    // The line alone is off by more than 10 % at 1,021 mounts; the shaped cost is on the data there.
+    const line = costs.copy.fixedNs + costs.copy.perUnitNs * 1021
+    expect(Math.abs(line / convex(1021) - 1)).toBeGreaterThan(0.1)
+    expect(costs.chtype.shape?.ratio.every((r) => Math.abs(r - 1) < 0.01)).toBe(true)
+    // Costs measured elsewhere, or of another kind, stay lines.
+    for (const name of ['pivot', 'teardown', 'mountinfoChunk', 'otn', 'dclone'] as const) expect(costs[name].shape).toBeUndefined()
+  })
+
+  it("measures umount's shape after the detach CPU time the model charges through rcuGp", () => {
+    const {costs} = buildCosts(synthetic())
+    // Synthetic umount: 150,000 + 400·x, of which 100,000 is the one-mount detach's CPU time.
+    for (const x of [21, 1021, 2021, 4021]) expect(costAtNs(costs.umount, x)).toBeCloseTo(50_000 + 400 * x, -1)
+  })
+
+  it('has no shape where a median or the line is not positive', () => {
+    expect(
+      measuredShape(
+        [
+          {x: 0, ns: 10},
+          {x: 10, ns: 30},
+        ],
+        0,
+        {fixedNs: 0, perUnitNs: 2},
+      ),
+    ).toBeUndefined()
+    expect(measuredShape([{x: 1, ns: 10}], 0, {fixedNs: 0, perUnitNs: 2})).toBeUndefined()
+    expect(
+      measuredShape(
+        [
+          {x: 5, ns: 10},
+          {x: 10, ns: 30},
+        ],
+        0,
+        {fixedNs: 0, perUnitNs: 2},
+      ),
+    ).toEqual({x: [5, 10], ratio: [1, 1.5]})
   })
 
   it('produces costs the model schema accepts', () => {

@@ -72,6 +72,15 @@ describe('calibrate --rounds: the median of rounds', () => {
     expect(() => medianOfRounds([], pooled)).toThrow(/no rounds/)
   })
 
+  it("takes each measured input's median ratio as the shape", () => {
+    const x = each[0]!.copy.shape!.x
+    const withRatios = (c: (typeof each)[number], ratio: number[]) => ({...c, copy: {...c.copy, shape: {x, ratio}}})
+    const shaped = [withRatios(each[0]!, [2, 0.8, 1, 1.1]), withRatios(each[1]!, [3, 0.7, 1.05, 1]), withRatios(each[2]!, [2.5, 0.9, 0.95, 1.02])]
+    expect(medianOfRounds(shaped, pooled).copy.shape).toEqual({x, ratio: [2.5, 0.8, 1, 1.02]})
+    const mismatched = [each[0]!, {...each[1]!, copy: {...each[1]!.copy, shape: {x: [1, 2], ratio: [1, 1]}}}, each[2]!]
+    expect(medianOfRounds(mismatched, pooled).copy.shape).toBeUndefined()
+  })
+
   it('concatenates every series in round order', () => {
     const all = concatMeasurements(rounds)
     expect(all.copy).toHaveLength(60)

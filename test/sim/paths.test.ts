@@ -7,6 +7,7 @@ import type {ProcessGenerator} from '../../src/sim/engine.js'
 import {createPrng} from '../../src/lib/prng.js'
 import type {KernelModel, LinearCost} from '../../src/model/schema.js'
 import {fixtureModel} from './fixtures/model.js'
+import {costAtNs} from '../../src/model/linear-cost.js'
 import {baseScenario} from './fixtures/scenario.js'
 
 // Uncontended starts must cost exactly the sum of their modelled steps; expected values are
@@ -50,6 +51,23 @@ describe('a single container start with no contention', () => {
     expect(Array.from(out.lockWaitNs)).toEqual([0])
     expect(out.sem.writeHoldNs).toBe(legacyWriteHoldNs(3_000, 800, s.pod.runtimeMounts))
     expect(out.sem.readHoldNs).toBe(tableReadNs(3_000))
+  })
+
+  it('legacy: copy, chtype and umount with a measured shape are charged along it, not along their line', () => {
+    // Shapes as calibrate measures them on this VM: under the line at 2,000 mounts, on it at 4,000.
+    const shape = {x: [22, 2_022, 4_022], ratio: [2, 0.8, 1]}
+    const shaped: KernelModel = {
+      ...model,
+      costs: {...c, copy: {...c.copy, shape}, chtype: {...c.chtype, shape}, umount: {...c.umount, shape}},
+    }
+    const s = baseScenario({path: 'legacy', hostMounts: 3_000, systemThreads: 800})
+    const out = runScenario(shaped, s, 1)
+    const at = (cost: LinearCost, x: number) => Math.round(costAtNs(cost, x))
+    const sc = shaped.costs
+    const write = at(sc.copy, 3_000) + 2 * at(sc.chtype, 3_000) + (s.pod.runtimeMounts + 1) * c.attach.ns + lin(c.pivot, 800) + at(sc.umount, 3_000)
+    expect(out.sem.writeHoldNs).toBe(write)
+    // 3,000 mounts lie between 2,022 (ratio 0.8) and 4,022 (1): the shape charges less than the line.
+    expect(write).toBeLessThan(legacyWriteHoldNs(3_000, 800, s.pod.runtimeMounts))
   })
 
   it('legacy: a runtime that neither reads its table nor re-marks the old root pays one chtype and no read', () => {

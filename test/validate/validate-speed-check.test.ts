@@ -64,6 +64,13 @@ describe("validate --fail-above: the model's copy cost against this machine's", 
     expect(copySpeedRatio(withFixed, 4000, [2_700 * 4000])).toBe(1)
     expect(() => copySpeedRatio(copy, 0, [1])).toThrow(/mounts must be positive/)
   })
+
+  it('compares with what the model charges, its measured shape included', () => {
+    // The shape puts the model's copy at 0.8 of its line at 2,022 mounts: 2,080 ns per mount.
+    const shaped: LinearCost = {...copy, shape: {x: [22, 2_022, 4_022], ratio: [2, 0.8, 1]}}
+    expect(copySpeedRatio(shaped, 2_022, [2_080 * 2_022])).toBe(1)
+    expect(speedCheck(shaped, 2_022, [2_080 * 2_022], [2_080 * 2_022]).modelNsPerMount).toBe(2_080)
+  })
 })
 
 describe("validate: a cell's prediction at its own kernel speed", () => {

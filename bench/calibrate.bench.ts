@@ -3,12 +3,19 @@
 // and prints each run's wall time and, per key coefficient, the three values and their range as
 // a share of the median (issue target: within ±10%, i.e. a range ≤ 20%, on a quiet machine).
 // `--rounds N` passes --rounds N to each run. `--smoke`: one `--quick --no-crun` run, to prove
-// the pipeline runs.
+// the pipeline runs. `--sequence N`: N runs back to back instead of three, scored as if R
+// consecutive runs were one `--rounds R` run (the median of their values) for R = 1, 3, 5, 7, 9:
+// how many triples of such runs keep each coefficient within ±10 % (docs/calibrate.md,
+// "Twenty-seven calibrations in a row, and the machine's memory").
 // Needs root and Linux; prints why and exits 0 otherwise (figures, never assertions).
 import {spawnSync} from 'node:child_process'
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {loadavg, tmpdir} from 'node:os'
 import {join} from 'node:path'
+import '../scripts/ts-specifiers.mjs'
+
+// What the simulator charges for a linear cost (its measured shape included).
+const {costAtNs} = await import('../src/model/linear-cost.js')
 
 const smoke = process.argv.includes('--smoke')
 const full = process.argv.includes('--plan') && process.argv[process.argv.indexOf('--plan') + 1] === 'default'
@@ -19,8 +26,13 @@ if (process.getuid?.() !== 0) {
   process.stdout.write('calibrate bench skipped: needs root (the probe makes mounts in private namespaces)\n')
   process.exit(0)
 }
+const sequence = process.argv.includes('--sequence') ? Number(process.argv[process.argv.indexOf('--sequence') + 1]) : 0
+if (process.argv.includes('--sequence') && !(Number.isInteger(sequence) && sequence >= 3)) {
+  process.stderr.write('--sequence needs a whole number of runs, at least 3\n')
+  process.exit(2)
+}
 const dir = mkdtempSync(join(tmpdir(), 'dp-bench-calibrate-'))
-const runs = smoke ? 1 : 3
+const runs = smoke ? 1 : sequence || 3
 const models: Array<{costs: Record<string, unknown>}> = []
 const modelFiles: Array<{legacy: string; otn: string}> = []
 for (let i = 0; i < runs; i++) {
@@ -45,6 +57,11 @@ for (let i = 0; i < runs; i++) {
   )
   if (r.status !== 0) process.exit(r.status ?? 1)
   models.push(JSON.parse(readFileSync(out, 'utf8')) as {costs: Record<string, unknown>})
+}
+if (sequence) {
+  scoreSequence(models)
+  rmSync(dir, {recursive: true, force: true})
+  process.exit(0)
 }
 if (runs > 1) {
   // The per-unit costs predictions scale with (mounts, threads), and the constant costs.
@@ -72,8 +89,8 @@ if (runs > 1) {
   // intercept trade off against each other, so the charged cost is steadier than either alone,
   // and it is what predictions move with.
   const at = (m: {costs: Record<string, unknown>}, cost: string, x: number) => {
-    const c = m.costs[cost] as {fixedNs: number; perUnitNs: number} | undefined
-    return c ? c.fixedNs + c.perUnitNs * x : Number.NaN
+    const c = m.costs[cost] as Parameters<typeof costAtNs>[0] | undefined
+    return c ? costAtNs(c, x) : Number.NaN
   }
   const charged: Array<[string, (m: {costs: Record<string, unknown>}) => number]> = [
     ['copy @ M=4000', (m) => at(m, 'copy', 4000)],
@@ -155,4 +172,58 @@ rmSync(dir, {recursive: true, force: true})
 function rangePct(xs: readonly number[]): number {
   const median = [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
   return median > 0 ? ((Math.max(...xs) - Math.min(...xs)) / median) * 100 : 0
+}
+
+type Model = {costs: Record<string, unknown>}
+
+/** The coefficients the triples are scored on, and the legacy and OTN steps charged at a typical operating point. */
+function keyValues(m: Model): Record<string, number> {
+  const c = (name: string) => m.costs[name] as Parameters<typeof costAtNs>[0] & {ns: number}
+  const charged = (name: string, x: number) => costAtNs(c(name), x)
+  return {
+    'copy per mount': c('copy').perUnitNs,
+    'chtype per mount': c('chtype').perUnitNs,
+    'umount per mount': c('umount').perUnitNs,
+    'pivot per thread': c('pivot').perUnitNs,
+    'teardown per mount': c('teardown').perUnitNs,
+    'mountinfo per line': c('mountinfoChunk').perUnitNs,
+    'otn per mount': c('otn').perUnitNs,
+    'dclone per mount': c('dclone').perUnitNs,
+    attach: c('attach').ns,
+    moveAttach: c('moveAttach').ns,
+    ...(m.costs.forkExecCpu ? {forkExecCpu: c('forkExecCpu').ns} : {}),
+    'legacy steps at M=4000': charged('copy', 4000) + charged('chtype', 4000) + charged('umount', 4000) + charged('pivot', 1500) + charged('teardown', 16),
+    'otn at k=16': charged('otn', 16),
+  }
+}
+
+/**
+ * `--sequence N`: for R = 1, 3, 5, 7, 9 (while 3R ≤ N), each window of 3R consecutive runs is a
+ * triple of R-round runs, each the median of its R runs' values (what `--rounds R` takes for linear
+ * and constant costs). Prints, per value, the triples within ±10 % over disjoint windows and over
+ * all windows, and the widest range.
+ */
+function scoreSequence(ms: readonly Model[]): void {
+  const values = ms.map(keyValues)
+  const median = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b)
+    return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2
+  }
+  const rounds = [1, 3, 5, 7, 9].filter((r) => 3 * r <= ms.length)
+  process.stdout.write(`${ms.length} runs back to back; per R: triples within ±10 % (disjoint windows; all windows), widest range\n`)
+  process.stdout.write(`  ${'value'.padEnd(24)}${rounds.map((r) => `R=${r}`.padEnd(24)).join('')}\n`)
+  for (const name of Object.keys(values[0]!)) {
+    if (values.some((v) => v[name] === undefined)) continue
+    const cells = rounds.map((r) => {
+      const ranges: number[] = []
+      for (let start = 0; start + 3 * r <= ms.length; start++) {
+        const triple = [0, 1, 2].map((g) => median(values.slice(start + g * r, start + (g + 1) * r).map((v) => v[name]!)))
+        ranges.push(rangePct(triple))
+      }
+      const disjoint = ranges.filter((_, i) => i % (3 * r) === 0)
+      const within = (xs: number[]) => xs.filter((x) => x <= 20).length
+      return `${within(disjoint)}/${disjoint.length}; ${within(ranges)}/${ranges.length}, ${Math.max(...ranges).toFixed(0)}%`.padEnd(24)
+    })
+    process.stdout.write(`  ${name.padEnd(24)}${cells.join('')}\n`)
+  }
 }

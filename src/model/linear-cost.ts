@@ -7,7 +7,7 @@ import type {LinearCost} from './schema.js'
  * the measured medians; outside the measured inputs, the line times the nearest end's ratio.
  *
  * Why a shape: a mount-table copy costs more per mount in a bigger table (the structures outgrow
- * the CPU's caches), so no line fits it; the line through the origin charged 8–47 % too much at
+ * the CPU's caches), so no line fits it; the line through the origin charged 10–79 % too much at
  * 2,000 mounts (docs/calibrate.md, "The measured shape of the mount-table costs").
  *
  * @example costAtNs({fixedNs: 0, perUnitNs: 2, shape: {x: [10, 20], ratio: [0.5, 1]}, ...}, 15) // 25: halfway from 10 to 40

@@ -11,7 +11,8 @@ import type {KernelModel} from '../model/schema.js'
 import {assemble, majorMinor, measure, probeCaps, TOOL_VERSION, write} from './calibrate.js'
 import {FACTS_SCRIPT, goArch, kubeletRuntime, parseFacts, type NodeFacts} from './calibrate-node-facts.js'
 import {targets} from './calibrate-node-targets.js'
-import {buildCosts, type Environment} from '../model/calibrate-model.js'
+import type {Environment, Measurements} from '../model/calibrate-model.js'
+import {costsOfRounds} from '../model/calibrate-rounds.js'
 import {PLANS, type PlanName} from './calibrate-plan.js'
 import {roundTo} from '../stats/round.js'
 
@@ -22,11 +23,11 @@ export const DEFAULT_IMAGE = 'busybox:1.37.0'
 const KUBELET_CONTAINER_MOUNTS = 16
 
 /**
- * How long the pod may run once started (activeDeadlineSeconds, on top of --timeout): a full
- * plan takes under 10 minutes on a 2-vCPU VM, so an hour is ample, and a pod orphaned by a
- * SIGKILLed densityplan does not sit privileged on the node for longer.
+ * How long the pod may run once started, per round of the plan (activeDeadlineSeconds, on top of
+ * --timeout): a full plan takes under 10 minutes on a 2-vCPU VM, so an hour a round is ample, and
+ * a pod orphaned by a SIGKILLed densityplan does not sit privileged on the node for longer.
  */
-const POD_LIFETIME_S = 3600
+const POD_LIFETIME_PER_ROUND_S = 3600
 
 export interface CalibrateNodeOptions extends KubeconfigChoice {
   /** One node by name, or (exclusive) every distinct kind of node matching a label selector. */
@@ -38,6 +39,8 @@ export interface CalibrateNodeOptions extends KubeconfigChoice {
   out?: string
   outDir?: string
   plan: PlanName
+  /** Measure the plan this many times on the node; costs are the rounds' medians (src/model/calibrate-rounds.ts). Default 1. */
+  rounds?: number
   force: boolean
   hz?: number
   clock: 'cpu' | 'wall'
@@ -152,7 +155,7 @@ async function calibrateOne(
     node: nodeName,
     image: opts.image,
     namespace: opts.namespace,
-    deadlineSeconds: Math.ceil(opts.startTimeoutMs / 1000) + POD_LIFETIME_S,
+    deadlineSeconds: Math.ceil(opts.startTimeoutMs / 1000) + POD_LIFETIME_PER_ROUND_S * (opts.rounds ?? 1),
   })
   let podName: string
   try {
@@ -200,20 +203,28 @@ async function calibrateOne(
       run: (args) => exec([`${dir}/dp-probe`, ...args], opts.experimentTimeoutMs),
     }
     const otnSupported = await probeCaps(channel, factsBefore.release, opts.log)
-    const m = await measure(channel, plan, {clock: opts.clock, cores: factsBefore.cores, log: opts.log})
+    const roundCount = opts.rounds ?? 1
+    const rounds: Measurements[] = []
+    for (let i = 0; i < roundCount; i++) {
+      if (roundCount > 1) opts.log(`round ${i + 1} of ${roundCount}`)
+      rounds.push(await measure(channel, plan, {clock: opts.clock, cores: factsBefore.cores, log: opts.log}))
+    }
     const factsAfter = await facts(exec)
     const kubelet = await kubeletRuntime(client, nodeName, opts.log)
     const runtime = 'startNs' in kubelet ? kubelet : null
-    const threads = m.pivot.length ? Math.round(Math.min(...m.pivot.map((p) => p.x))) : 0
+    const pivots = rounds.flatMap((r) => r.pivot)
+    const threads = pivots.length ? Math.round(Math.min(...pivots.map((p) => p.x))) : 0
+    // Every round gets it: each round's fit subtracts the modelled steps from the same kubelet starts.
     if (runtime)
-      m.kubeletRuntime = {
-        startNs: runtime.startNs,
-        mounts: factsBefore.mounts,
-        threads,
-        containerMounts: KUBELET_CONTAINER_MOUNTS,
-        source: runtime.source,
-        command: `GET /api/v1/nodes/${nodeName}/proxy/metrics (kubelet_runtime_operations_duration_seconds)`,
-      }
+      for (const r of rounds)
+        r.kubeletRuntime = {
+          startNs: runtime.startNs,
+          mounts: factsBefore.mounts,
+          threads,
+          containerMounts: KUBELET_CONTAINER_MOUNTS,
+          source: runtime.source,
+          command: `GET /api/v1/nodes/${nodeName}/proxy/metrics (kubelet_runtime_operations_duration_seconds)`,
+        }
     const info = node.status?.nodeInfo
     const env: Environment = {
       release: factsBefore.release,
@@ -223,7 +234,7 @@ async function calibrateOne(
       cpu: factsBefore.cpu,
       cores: factsBefore.cores,
       date: new Date().toISOString(),
-      tool: `densityplan calibrate ${TOOL_VERSION} --node ${nodeName}${opts.plan === 'full' ? '' : opts.plan === 'quick' ? ' --quick' : ` --plan ${opts.plan}`}${opts.clock === 'wall' ? ' --clock wall' : ''}`,
+      tool: `densityplan calibrate ${TOOL_VERSION} --node ${nodeName}${opts.plan === 'full' ? '' : opts.plan === 'quick' ? ' --quick' : ` --plan ${opts.plan}`}${roundCount > 1 ? ` --rounds ${roundCount}` : ''}${opts.clock === 'wall' ? ' --clock wall' : ''}`,
       loadNotes: [
         `measured on cluster node ${nodeName} (kubelet ${info?.kubeletVersion ?? 'unknown'}, ${info?.containerRuntimeVersion ?? 'unknown runtime'}, ${info?.osImage ?? 'unknown OS'}) from a privileged hostPID pod (${opts.image}) through the Kubernetes exec API; the probe ran inside the pod's container, which is on the node's kernel`,
         `node load average (1/5/15 min) before ${factsBefore.loadavg}, after ${factsAfter.loadavg}: other pods keep running during the measurement, so every point is repeated and fits go through per-input medians`,
@@ -241,7 +252,7 @@ async function calibrateOne(
         runtimeOverhead: runtime ? 'kubelet-runtime-operations' : 'node-fork-exec',
       },
     }
-    const {costs, notes} = buildCosts(m)
+    const {m, costs, notes} = costsOfRounds(rounds)
     if (!runtime)
       notes.push(
         `forkExecOverhead: the node's kubelet runtime-operation histograms were not readable (${'whyNot' in kubelet ? kubelet.whyNot : ''}), so fork + execve(/bin/true) + waitpid measured on the node stands in`,

@@ -10,8 +10,8 @@ import {ensureProbe, localProbe, packageRoot, requireRootLinux, runProbe, type P
 import {readOtnReference, type OtnReference} from '../io/probe-otn-reference.js'
 import {KernelModelSchema, type KernelModel} from '../model/schema.js'
 import {describeSchemaError} from '../lib/schema-errors.js'
-import {buildCosts, type Environment, type Measurements} from '../model/calibrate-model.js'
-import {concatMeasurements, medianOfRounds} from '../model/calibrate-rounds.js'
+import {type Environment, type Measurements} from '../model/calibrate-model.js'
+import {costsOfRounds} from '../model/calibrate-rounds.js'
 import {PLANS, type CalibrationPlan, type PlanName} from './calibrate-plan.js'
 import {roundTo} from '../stats/round.js'
 
@@ -76,7 +76,7 @@ export async function calibrate(opts: CalibrateOptions): Promise<CalibrateResult
       crun?.remove()
     }
   }
-  const m = concatMeasurements(rounds)
+  const {m, costs, notes} = costsOfRounds(rounds, reference)
   const loadAfter = loadavg()
   const env: Environment = {
     release,
@@ -92,21 +92,6 @@ export async function calibrate(opts: CalibrateOptions): Promise<CalibrateResult
       `load average (1/5/15 min) before ${loadBefore.map((v) => v.toFixed(2)).join('/')}, after ${loadAfter.map((v) => v.toFixed(2)).join('/')}: the machine is shared, so every point is repeated and fits go through per-input medians`,
     ],
   }
-  const pooled = buildCosts(m, reference)
-  const costs =
-    roundCount > 1
-      ? medianOfRounds(
-          rounds.map((r) => buildCosts(r, reference).costs),
-          pooled.costs,
-        )
-      : pooled.costs
-  const notes =
-    roundCount > 1
-      ? [
-          ...pooled.notes,
-          `${roundCount} rounds of the plan back to back: each linear and constant cost and the contention curve is the median of the rounds' fits, with the rounds' range as its spread; distributions and cgroupSync are fitted from all rounds' samples`,
-        ]
-      : pooled.notes
   const legacy = assemble(m, env, costs, notes, otnSupported ? 'otn' : 'legacy', undefined)
   const written: CalibrateResult['written'] = []
   await write(out, legacy, opts.force)

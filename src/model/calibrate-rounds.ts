@@ -1,7 +1,31 @@
 import type {CpuContention, FixedCost, KernelModel, LinearCost} from './schema.js'
-import {range, type Measurements} from './calibrate-model.js'
+import {buildCosts, range, type Measurements, type OtnScaling} from './calibrate-model.js'
 import {medianNs} from '../stats/fit.js'
 import {roundTo} from '../stats/round.js'
+
+/**
+ * The costs of a calibrate run from its rounds (one or more measurements of the plan, back to
+ * back): with one round, its fit; with several, every linear and constant cost and the contention
+ * curve the median of the rounds' fits (medianOfRounds) and the distributions fitted from all
+ * rounds' samples. Local `calibrate` and `calibrate --node` both take their costs from here. `m`
+ * is the rounds' measurements concatenated, for the model's raw points.
+ */
+export function costsOfRounds(rounds: readonly Measurements[], scaling?: OtnScaling): {m: Measurements; costs: KernelModel['costs']; notes: string[]} {
+  const m = concatMeasurements(rounds)
+  const pooled = buildCosts(m, scaling)
+  if (rounds.length === 1) return {m, ...pooled}
+  return {
+    m,
+    costs: medianOfRounds(
+      rounds.map((r) => buildCosts(r, scaling).costs),
+      pooled.costs,
+    ),
+    notes: [
+      ...pooled.notes,
+      `${rounds.length} rounds of the plan back to back: each linear and constant cost and the contention curve is the median of the rounds' fits, with the rounds' range as its spread; distributions and cgroupSync are fitted from all rounds' samples`,
+    ],
+  }
+}
 
 /**
  * `calibrate --rounds N`: the plan measured N times back to back, each round fitted alone, and

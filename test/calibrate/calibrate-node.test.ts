@@ -156,6 +156,25 @@ describe('densityplan calibrate --node through the Kubernetes API', () => {
     expectNoProbeLeft(await expectNoPodLeft(api))
   }, 120_000)
 
+  it("measures the plan --rounds times on the node in one pod, and takes the rounds' medians", async () => {
+    const api = await server()
+    const out = join(api.dir, 'rounds-model.json')
+    const r = await runCli(['calibrate', '--node', NODE, '--kubeconfig', api.kubeconfigPath, '--plan', 'smoke', '--rounds', '2', '--out', out])
+    expect(errorLines(r.stderr)).toEqual([])
+    expect(r.code).toBe(0)
+    expect(r.stderr).toContain('round 2 of 2')
+    const model = KernelModelSchema.parse(JSON.parse(readFileSync(out, 'utf8')))
+    expect(model.provenance.tool).toContain(`--node ${NODE} --plan smoke --rounds 2`)
+    expect(model.costs.copy.spread?.method).toMatch(/2 calibrate rounds/)
+    // Both rounds' raw points: the smoke plan times 3 table sizes 5 times a round.
+    expect(model.provenance.rawPoints?.filter((p) => p.param === 'copy')).toHaveLength(2 * 15)
+    expect(model.provenance.node?.runtimeOverhead).toBe('kubelet-runtime-operations')
+    expect(api.pods.created).toHaveLength(1)
+    // The pod's last-resort lifetime grows with the rounds: --timeout (300 s) + an hour a round.
+    expect(api.pods.createdSpecs[0]!.activeDeadlineSeconds).toBe(300 + 2 * 3600)
+    expectNoProbeLeft(await expectNoPodLeft(api))
+  }, 120_000)
+
   it('calibrates one node of a pool whose nodes share kernel, instance type and cores, into --out-dir', async () => {
     const api = await server()
     const outDir = join(api.dir, 'models')

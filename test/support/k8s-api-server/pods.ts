@@ -38,6 +38,8 @@ export class PodStore {
   readonly pods = new Map<string, CreatedPod>()
   /** Every pod name ever created, in order (tests check none is left). */
   readonly created: string[] = []
+  /** The spec of each pod in `created`, as it was posted (deleted pods' too). */
+  readonly createdSpecs: Array<Record<string, unknown>> = []
   private rv = 900_000
 
   constructor(
@@ -107,6 +109,7 @@ export class PodStore {
     const pod: CreatedPod = {obj, children: new Set(), timers: []}
     this.pods.set(`${namespace}/${name}`, pod)
     this.created.push(`${namespace}/${name}`)
+    this.createdSpecs.push({...(b.spec as Record<string, unknown>)})
     this.progress(pod)
     return pod
   }

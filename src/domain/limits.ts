@@ -74,7 +74,7 @@ export const MAX_PER_UNIT_NS = 1e6
 
 /**
  * A measured shape's ratio (median ÷ the fitted line at one measured input, src/model/schema.ts
- * CostShapeSchema): at most 100. Measured ratios are 0.7-3 (the largest at the smallest inputs,
+ * CostShapeSchema): at most 100. Measured ratios are 0.56-2.99 (the largest at the smallest inputs,
  * where the line through the origin is near zero); 100 would be a fit that missed its own data.
  */
 export const MAX_SHAPE_RATIO = 100

@@ -1,5 +1,5 @@
 import {MOUNTINFO_LINES_PER_CHUNK, type CpuContention, type DurationDistribution, type FixedCost, type KernelModel, type LinearCost} from './schema.js'
-import {fitLinearOnMedians, fitLinearOnTrimmedMeans, medianNs, offCpuExcessNs, spreadP90Ns, type FitPoint, type LinearFit} from '../stats/fit.js'
+import {centresByX, fitLinearOnMedians, fitLinearOnTrimmedMeans, medianNs, offCpuExcessNs, spreadP90Ns, type FitPoint, type LinearFit} from '../stats/fit.js'
 import {roundTo} from '../stats/round.js'
 import {cgroupSync, type DetachRun} from './cgroup-sync-fit.js'
 import {costAtNs} from './linear-cost.js'
@@ -184,18 +184,16 @@ function fitted(
  * line or the median is not positive (no ratio to take).
  */
 export function measuredShape(points: readonly FitPoint[], shiftNs: number, line: Pick<LinearCost, 'fixedNs' | 'perUnitNs'>): LinearCost['shape'] {
-  const byX = new Map<number, number[]>()
-  for (const p of points) byX.set(p.x, [...(byX.get(p.x) ?? []), p.ns])
-  const xs = [...byX.keys()].sort((a, b) => a - b)
-  if (xs.length < 2) return undefined
+  const medians = centresByX(points).sort((a, b) => a.x - b.x)
+  if (medians.length < 2) return undefined
   const ratio: number[] = []
-  for (const x of xs) {
+  for (const {x, ns} of medians) {
     const atLine = line.fixedNs + line.perUnitNs * x
-    const measured = medianNs(byX.get(x)!) - shiftNs
+    const measured = ns - shiftNs
     if (!(atLine > 0 && measured > 0)) return undefined
     ratio.push(Math.min(MAX_SHAPE_RATIO, roundTo(measured / atLine, 4)))
   }
-  return {x: xs, ratio}
+  return {x: medians.map((p) => p.x), ratio}
 }
 
 function fixed(values: number[], command: string, note?: string): FixedCost {

@@ -73,13 +73,18 @@ export function fitLinearOnMedians(points: readonly FitPoint[]): LinearFit {
 
 /** Least squares through one centre per x (`centre` of the durations there), r2 and residuals over every raw point. */
 function lineThroughCentres(points: readonly FitPoint[], centre: (ns: number[]) => number): LinearFit {
+  return withResiduals(fitLinear(centresByX(points, centre)), points)
+}
+
+/** One point per distinct x, in order of first appearance: `centre` of the durations there (default their median). */
+export function centresByX(points: readonly FitPoint[], centre: (ns: number[]) => number = median): FitPoint[] {
   const byX = new Map<number, number[]>()
   for (const p of points) {
     const at = byX.get(p.x)
     if (at) at.push(p.ns)
     else byX.set(p.x, [p.ns])
   }
-  return withResiduals(fitLinear([...byX].map(([x, ns]) => ({x, ns: centre(ns)}))), points)
+  return [...byX].map(([x, ns]) => ({x, ns: centre(ns)}))
 }
 
 /** The line's r2, residual p90 and sample count over all raw points. */

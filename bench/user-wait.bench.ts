@@ -132,12 +132,14 @@ try {
     const loaded = defaultModelFor(shipped, 'legacy')
     const scenario = buildScenario(request, 'legacy', loaded)
     let engineEvents = 0
+    let instants = 0
     let starts = 0
     const c0 = process.cpuUsage()
     const e0 = performance.now()
     for (let i = 0; i < request.replications; i++) {
       const run = runScenario(loaded.model, scenario, replicationSeed(request.seed, i))
       engineEvents += run.events
+      instants += run.instants
       starts += run.podStartNs.length > 0 ? run.podStartNs.length : run.containerStartNs.length
     }
     const engineWallS = (performance.now() - e0) / 1e3
@@ -146,6 +148,7 @@ try {
     console.log(
       `${c.label}: simulate ${args.join(' ')} --json\n` +
         `  ${fmt(out.events, 0)} events, ${fmt(starts, 0)} pod starts, ${fmt(out.events / starts, 1)} events per start` +
+        ` at ${fmt(instants / starts, 1)} distinct instants per start (the floor for an engine with an event at every hand-over)` +
         (engineEvents === out.events ? '' : ` (engine-only run counted ${fmt(engineEvents, 0)}: MISMATCH)`) +
         `\n  whole process: ${fmt(wallS, 2)} s wall, ${fmt(usage.cpuS, 2)} CPU-s, ${fmt(usage.maxRssMb, 0)} MB peak RSS = ${fmt(out.events / wallS / 1e6)} M events/s, ${fmt(starts / wallS, 0)} starts/s real (${fmt(out.events / usage.cpuS / 1e6)} M events, ${fmt(starts / usage.cpuS, 0)} starts per CPU-s)` +
         `\n  engine only:   ${fmt(engineWallS, 2)} s wall, ${fmt(engineCpuS, 2)} CPU-s = ${fmt(engineEvents / engineWallS / 1e6)} M events/s, ${fmt(starts / engineWallS, 0)} starts/s real (${fmt(engineEvents / engineCpuS / 1e6)} M events, ${fmt(starts / engineCpuS, 0)} starts per CPU-s)  [${load()}]`,

@@ -29,6 +29,8 @@ export interface RunOutput {
   sem: {writeHoldNs: number; readHoldNs: number; waitNs: number; utilization: number; acquisitions: number; spinNs: number}
   hostMountsMax: number
   events: number
+  /** Distinct simulated instants at which those events happened (engine.ts instantsProcessed). */
+  instants: number
   simulatedNs: number
   /** Starts per path actually taken (OTN scenarios may fall back to legacy). */
   containerStarts: {legacy: number; otn: number}
@@ -72,6 +74,7 @@ export function runScenario(model: KernelModel, scenario: Scenario, seed: number
     sem: {writeHoldNs: s.writeHoldNs, readHoldNs: s.readHoldNs, waitNs: s.waitNs, utilization: s.utilization, acquisitions: s.acquisitions, spinNs: s.spinNs},
     hostMountsMax: state.hostMountsMax,
     events: env.eventsProcessed,
+    instants: env.instantsProcessed,
     simulatedNs,
     containerStarts: {...record.containerStarts},
     cpuUtilization: simulatedNs > 0 ? cpus.busyNs() / (scenario.cores * simulatedNs) : 0,

@@ -138,6 +138,18 @@ describe('Environment', () => {
     expect(() => env.step()).toThrow(/no scheduled events/)
   })
 
+  it('counts distinct instants: events at one time count once, in run, step and runUntilProcessed alike', () => {
+    const env = new Environment()
+    for (const t of [0, 3, 3, 3, 7, 12, 12]) env.timeout(t)
+    env.step() // t = 0: the first instant, even at the starting clock
+    env.run(5) // 3, 3, 3: one instant; the clock then reads 5 with nothing processed at 5
+    expect([env.eventsProcessed, env.instantsProcessed]).toEqual([4, 2])
+    env.timeout(0) // at 5, where run(5) left the clock: an instant of its own
+    // Then 5, 7, and at 12 the two earlier timeouts and this one (7 from now): 0, 3, 5, 7, 12.
+    expect(env.runUntilProcessed(env.timeout(7))).toBe(true)
+    expect([env.eventsProcessed, env.instantsProcessed, env.peek()]).toEqual([9, 5, Infinity])
+  })
+
   it('rejects fractional or negative timeouts and double triggering', () => {
     const env = new Environment()
     expect(() => env.timeout(1.5)).toThrow(/integer/)

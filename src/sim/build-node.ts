@@ -1,4 +1,4 @@
-import {Environment} from './engine.js'
+import {Environment, type EnvironmentOptions} from './engine.js'
 import {Cpus} from './cpus.js'
 import {RwSemaphore} from './rwsem.js'
 import {RcuGracePeriods} from './rcu.js'
@@ -34,8 +34,8 @@ export const STREAM = {
  * lock and the kernel state, with one independent random stream per source of randomness.
  * Exported so tests can drive the process scripts on a real node.
  */
-export function buildNode(model: KernelModel, scenario: Scenario, rng: Prng): SimNode {
-  const env = new Environment()
+export function buildNode(model: KernelModel, scenario: Scenario, rng: Prng, envOptions: EnvironmentOptions = {}): SimNode {
+  const env = new Environment(0, envOptions)
   // Long runtime bursts are preempted at every scheduler tick (1/CONFIG_HZ) when another task
   // waits for a core, so concurrent starts share the cores instead of queueing behind whole bursts.
   const cpus = new Cpus(env, scenario.cores, model.costs.cpuContention?.points, Math.round(1e9 / model.kernel.hz))

@@ -29,8 +29,8 @@ export interface RunOutput {
   sem: {writeHoldNs: number; readHoldNs: number; waitNs: number; utilization: number; acquisitions: number; spinNs: number}
   hostMountsMax: number
   events: number
-  /** Distinct simulated instants at which those events happened (engine.ts instantsProcessed). */
-  instants: number
+  /** Distinct simulated instants at which those events happened (engine.ts instantsProcessed); null unless counted (RunOptions). */
+  instants: number | null
   simulatedNs: number
   /** Starts per path actually taken (OTN scenarios may fall back to legacy). */
   containerStarts: {legacy: number; otn: number}
@@ -40,14 +40,19 @@ export interface RunOutput {
   rcuGracePeriods: number
 }
 
+export interface RunOptions {
+  /** Count distinct instants (RunOutput.instants; engine.ts EnvironmentOptions), for benchmarks. */
+  countInstants?: boolean
+}
+
 /**
  * Simulates one scenario on one node with one seed. Pure and deterministic: the same model,
  * scenario and seed give the same output, bit for bit.
  */
-export function runScenario(model: KernelModel, scenario: Scenario, seed: number): RunOutput {
+export function runScenario(model: KernelModel, scenario: Scenario, seed: number, options: RunOptions = {}): RunOutput {
   validateScenario(scenario)
   const rng = createPrng(seed)
-  const node = buildNode(model, scenario, rng)
+  const node = buildNode(model, scenario, rng, {countInstants: options.countInstants ?? false})
   const {env, sem, cpus, state, record} = node
 
   let stopped = false

@@ -28,6 +28,15 @@ describe('determinism', () => {
     expect(a.podStartNs.length).toBeGreaterThan(20)
   })
 
+  it('counting instants changes no output; there are fewer instants than events, more than pods', () => {
+    const plain = runScenario(model, scenario, 42)
+    const counted = runScenario(model, scenario, 42, {countInstants: true})
+    expect(plain.instants).toBeNull()
+    expect({...counted, instants: null}).toEqual(plain)
+    expect(counted.instants).toBeGreaterThan(counted.podStartNs.length)
+    expect(counted.instants).toBeLessThan(counted.events)
+  })
+
   it('a different seed gives different outputs', () => {
     const a = runScenario(model, scenario, 42)
     const b = runScenario(model, scenario, 43)

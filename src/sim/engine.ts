@@ -155,7 +155,8 @@ export interface EnvironmentOptions {
   /**
    * Count the distinct instants at which events are processed (instantsProcessed), for
    * benchmarks: off by default, because even one comparison per event measurably slows the
-   * hot loop (4 % on a closed loop, measured 2026-12-01).
+   * hot loop (+4.4 % on a closed loop, against +1.2 % between two copies of one build; warm,
+   * in one process, 16 alternating pairs, measured 2026-12-01).
    */
   countInstants?: boolean
 }

@@ -57,6 +57,20 @@ describe('EventQueue', () => {
     expect(() => q.advanceTo(4)).toThrow(/scheduled before/)
   })
 
+  it('after a pop (its root slot left empty for the next push) still refuses to pass scheduled items and sees the earliest', () => {
+    const q = new EventQueue<string>()
+    q.push(1, 1, 'a')
+    q.push(5, 1, 'b')
+    q.push(3, 1, 'c')
+    expect(q.pop()).toBe('a')
+    expect([q.peekTime(), q.size]).toEqual([3, 2])
+    expect(() => q.advanceTo(4)).toThrow(/scheduled before/)
+    q.advanceTo(3)
+    q.push(3, 0, 'urgent') // into the empty root; priority 0 goes before 'c' at the same time
+    q.push(3, 1, 'lane') // at the current time: the now lane, after 'c' (pushed earlier)
+    expect([q.pop(), q.pop(), q.pop(), q.pop(), q.pop()]).toEqual(['urgent', 'c', 'lane', 'b', undefined])
+  })
+
   it('reports the earliest time without removing it', () => {
     const q = new EventQueue<string>()
     expect(q.peekTime()).toBe(Infinity)

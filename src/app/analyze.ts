@@ -15,12 +15,12 @@ import {loadDemoSnapshot} from '../io/demo.js'
 import {loadModelFile, loadShippedModels, type LoadedModel} from '../io/model-file.js'
 import {loadReportAssets} from '../io/report-assets.js'
 import {readResultFile, writeReportFiles, type WrittenFile} from '../io/report-writer.js'
-import {readSnapshot} from '../io/snapshot-file.js'
 import {defaultModelFor} from '../model/registry.js'
 import {buildNodeClasses, type NodeClass} from '../profile/node-classes.js'
 import type {ReportFormat} from '../report/index.js'
 import {runJobs, startAnalysisWorkers} from './analyze-jobs.js'
 import type {WorkerPool} from './worker-thread.js'
+import {startSnapshotLoader, type LoadedSnapshotClasses, type SnapshotLoader} from './snapshot-load.js'
 import type {PrometheusOptions} from '../cluster/prometheus-source.js'
 
 export type AnalyzeSource =
@@ -73,27 +73,24 @@ export async function analyze(req: AnalyzeRequest): Promise<AnalyzeOutcome> {
   // building its classes (65–95 ms each, measured 2026-12-01); runJobs closes them, and so does the
   // finally below when something fails before.
   const pool = req.jobs > 1 ? startAnalysisWorkers(req.jobs) : undefined
+  // So does the thread that will read a snapshot file (snapshot-load.ts).
+  const loader = req.source.kind === 'snapshot' ? startSnapshotLoader() : undefined
   try {
-    return await analyzeWith(req, rules, pool)
+    return await analyzeWith(req, rules, pool, loader)
   } finally {
-    await pool?.close()
+    await Promise.all([pool?.close(), loader?.close()])
   }
 }
 
-async function analyzeWith(req: AnalyzeRequest, rules: ParsedRule[], pool: WorkerPool | undefined): Promise<AnalyzeOutcome> {
+async function analyzeWith(
+  req: AnalyzeRequest,
+  rules: ParsedRule[],
+  pool: WorkerPool | undefined,
+  loader: SnapshotLoader | undefined,
+): Promise<AnalyzeOutcome> {
   const candidates = await resolveModels(req)
-  const loaded = await loadSource(req)
-  let snapshot = loaded.snapshot
-  const source = loaded.source
+  const {snapshot, source, podCount, classes: allClasses} = await loadSource(req, loader)
   const clusterName = snapshot.source.context ?? (req.source.kind === 'snapshot' ? basename(req.source.path).replace(/\.json$/, '') : 'cluster')
-
-  const allClasses = buildNodeClasses(snapshot, req.ociRuntime ? {ociRuntime: req.ociRuntime} : {})
-  // The pods live on in the node classes' figures; nothing after this reads them, so the snapshot
-  // is kept without them and its pod objects (150,000 of them on a 5,000-node cluster) can be
-  // collected before the simulation starts.
-  const podCount = snapshot.pods.length
-  snapshot = {...snapshot, pods: []}
-  loaded.snapshot = snapshot
   if (allClasses.length === 0)
     throw new InputError(`the ${source} has no nodes`, 'collect a snapshot from a cluster with nodes (densityplan collect), or check --node-selector')
   const classes = req.shard ? allClasses.filter((_, i) => i % req.shard!.count === req.shard!.index) : allClasses
@@ -258,10 +255,26 @@ function chooseModels(candidates: {legacy: LoadedModel[]; otn: LoadedModel[]}, c
   return {pool, perClass, mostNodes: {legacy: most(candidates.legacy), otn: most(candidates.otn)}}
 }
 
-async function loadSource(req: AnalyzeRequest): Promise<{snapshot: ClusterSnapshot; source: string}> {
+/**
+ * The snapshot without its pods, their count and the node classes. The pods live on in the
+ * classes' figures and nothing after this reads them, so the snapshot is kept without them and
+ * its pod objects (150,000 of them on a 5,000-node cluster) can be collected before the
+ * simulation starts; a snapshot file is read on a thread of its own (snapshot-load.ts).
+ */
+async function loadSource(req: AnalyzeRequest, loader: SnapshotLoader | undefined): Promise<LoadedSnapshotClasses & {source: string}> {
   const s = req.source
+  const ociRuntime = req.ociRuntime ? {ociRuntime: req.ociRuntime} : {}
+  if (s.kind === 'snapshot') {
+    const loaded = await (loader ?? startSnapshotLoader()).load({path: s.path, ...ociRuntime})
+    return {...loaded, source: `snapshot ${s.path}`}
+  }
+  const {snapshot, source} = await snapshotOf(s, req)
+  return {snapshot: {...snapshot, pods: []}, podCount: snapshot.pods.length, classes: buildNodeClasses(snapshot, ociRuntime), source}
+}
+
+/** The demo's or a live cluster's snapshot, whole. */
+async function snapshotOf(s: Exclude<AnalyzeSource, {kind: 'snapshot'}>, req: AnalyzeRequest): Promise<{snapshot: ClusterSnapshot; source: string}> {
   if (s.kind === 'demo') return {snapshot: loadDemoSnapshot(), source: 'demo snapshot'}
-  if (s.kind === 'snapshot') return {snapshot: await readSnapshot(s.path), source: `snapshot ${s.path}`}
   // Live: collect's listing and reduction, kept in memory (no snapshot file).
   try {
     // The Kubernetes client is imported only for a live cluster (~0.13 s of start-up otherwise).

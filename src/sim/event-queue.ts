@@ -90,6 +90,8 @@ export class EventQueue<T> {
     if (timeNs < this.nowNs) throw new RangeError(`EventQueue.advanceTo: ${timeNs} is before the current time ${this.nowNs}`)
     if (this.lane.length > 0 || this.peekTime() < timeNs) throw new Error('EventQueue.advanceTo: items are scheduled before the new time')
     this.nowNs = timeNs
+    // The empty root's children may be at the new current time (holeAtNow is about the current time).
+    if (this.hole) this.holeAtNow = this.peekTime() === timeNs
   }
 
   push(time: number, priority: number, item: T): void {

@@ -30,14 +30,40 @@ function validate(modelPath: string, extra: string[]) {
   return spawnSync(process.execPath, [cli, 'validate', '--model', modelPath, ...GRID, ...extra], {encoding: 'utf8', env})
 }
 
+/** Calibrates this machine into `out` (the runtime's overhead comes from validate's own M≈0, C=1 cell, so no crun here). */
+function calibrate(out: string): void {
+  const r = spawnSync(process.execPath, [cli, 'calibrate', '--quick', '--no-crun', '--out', out], {encoding: 'utf8', env})
+  if (r.status !== 0) throw new Error(`calibrate --quick failed: ${r.stderr}`)
+}
+
+/** The cells of one validate run against `modelPath` that miss the guard's limits, one line each. */
+function guardMisses(modelPath: string): string[] {
+  const r = validate(modelPath, ['--json'])
+  expect(r.status, r.stderr).toBe(0)
+  const result = JSON.parse(r.stdout) as {cells: Cell[]; model: {id: string}}
+  expect(result.cells).toHaveLength(4)
+  const misses: string[] = []
+  for (const c of result.cells) {
+    expect(c.measuredMs.p50).toBeGreaterThan(0)
+    expect(c.predictedMs.p50).toBeGreaterThan(0)
+    const p50 = Math.abs(c.relativeError.p50) <= 0.5
+    const p99 = Math.abs(c.relativeError.p99) <= 1
+    if (!p50 || !p99) {
+      const err = `p50 ${(c.relativeError.p50 * 100).toFixed(0)}%, p99 ${(c.relativeError.p99 * 100).toFixed(0)}%`
+      misses.push(
+        `M=${c.mounts} C=${c.concurrency}: measured ${c.measuredMs.p50}/${c.measuredMs.p99} ms, predicted ${c.predictedMs.p50}/${c.predictedMs.p99} ms (${err})`,
+      )
+    }
+  }
+  return misses
+}
+
 beforeAll(() => {
   if (process.getuid?.() !== 0) throw new Error('validate starts real containers and must run as root (CI does): sudo npx vitest run test/validate')
   if (spawnSync('crun', ['--version']).status !== 0) throw new Error('crun is not installed: run sudo scripts/test-prereqs.sh')
   dir = mkdtempSync(join(tmpdir(), 'dp-validate-guard-'))
   model = join(dir, 'this-machine.json')
-  // The runtime's non-mount overhead comes from validate's own M≈0, C=1 cell (--overhead run), so calibrate skips crun.
-  const r = spawnSync(process.execPath, [cli, 'calibrate', '--quick', '--no-crun', '--out', model], {encoding: 'utf8', env})
-  if (r.status !== 0) throw new Error(`calibrate --quick failed: ${r.stderr}`)
+  calibrate(model)
 }, 180_000)
 afterAll(() => rmSync(dir, {recursive: true, force: true}))
 
@@ -45,19 +71,21 @@ describe('densityplan validate (CI guard)', () => {
   // p50 carries the ±50% guard. A p99 of 48 starts is the slowest start or two, on both sides
   // (the prediction resamples the 48 starts of the overhead cell), so one slow start moves it by
   // tens of percent: seen +85% at M=22 C=4 once in five fresh-clone runs. It gets a factor of 2.
+  //
+  // One miss is measured again, calibration included: on this 2-vCPU VM the real starts' p50 at
+  // M=6,022, C=1 moves by more than the limit between minutes. CI on 2026-12-01 measured 18.1 ms
+  // against a prediction of 29.1 (+60 %); 12 calibrate-then-validate runs on this VM the same day
+  // measured 23.5-40.2 ms against 28.1-34.9 (-26 % to +29 %): docs/calibrate.md, "The guard's
+  // second attempt". A right model misses one attempt in many; a grossly wrong one misses both.
   it('predicts real crun start times within ±50% (p50) and a factor of 2 (p99) with a model calibrated on this machine in the same run', () => {
-    const r = validate(model, ['--json'])
-    expect(r.status, r.stderr).toBe(0)
-    const result = JSON.parse(r.stdout) as {cells: Cell[]; model: {id: string}}
-    expect(result.cells).toHaveLength(4)
-    for (const c of result.cells) {
-      expect(c.measuredMs.p50).toBeGreaterThan(0)
-      expect(c.predictedMs.p50).toBeGreaterThan(0)
-      const where = `M=${c.mounts} C=${c.concurrency}: measured ${c.measuredMs.p50}/${c.measuredMs.p99} ms, predicted ${c.predictedMs.p50}/${c.predictedMs.p99} ms`
-      expect(Math.abs(c.relativeError.p50), where).toBeLessThanOrEqual(0.5)
-      expect(Math.abs(c.relativeError.p99), where).toBeLessThanOrEqual(1)
-    }
-  }, 240_000)
+    const first = guardMisses(model)
+    if (first.length === 0) return
+    console.warn(`validate guard: attempt 1 missed (${first.join('; ')}); calibrating again and measuring once more`)
+    model = join(dir, 'this-machine-2.json')
+    calibrate(model)
+    const second = guardMisses(model)
+    expect(second, `the second attempt missed too (the first: ${first.join('; ')})`).toEqual([])
+  }, 300_000)
 
   it('fails (exit 4, naming the copy cost) when fed the same model with its copy cost tripled', () => {
     const m = KernelModelSchema.parse(JSON.parse(readFileSync(model, 'utf8')))
